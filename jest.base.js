@@ -27,6 +27,8 @@ module.exports = function jestConfig(dir, options = {}) {
       ],
     },
     moduleFileExtensions: ['ts', 'js', 'json'],
+    // Relative imports written with a .js extension (as generated Prisma clients do) resolve to .ts.
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     ...(infrastructure
       ? {
           globalSetup: path.join(harness, 'global-setup.ts'),

@@ -1,0 +1,7 @@
+export * from './docker';
+export * from './environment';
+export * from './kafka';
+export * from './migrations';
+export * from './postgres';
+export * from './process';
+export * from './services';

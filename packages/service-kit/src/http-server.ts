@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from './logger';
+
+/** A dependency the service needs before it can take traffic (its database, its broker, …). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ServiceServerOptions {
+  service: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  /** Handles every request that is not a health probe. */
+  handler?: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+const LIVENESS_PATH = '/health/live';
+const READINESS_PATH = '/health/ready';
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+  });
+  response.end(payload);
+}
+
+/** Runs every readiness check; a failing one makes the service not ready and says why. */
+export async function readinessReport(
+  checks: readonly ReadinessCheck[],
+): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const results = await Promise.all(
+    checks.map(async (check) => {
+      try {
+        await check.check();
+        return [check.name, 'ok'] as const;
+      } catch (error) {
+        return [check.name, error instanceof Error ? error.message : String(error)] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+}
+
+/**
+ * Starts the service's HTTP server. `/health/live` answers while the process runs; `/health/ready`
+ * answers 200 only when every readiness check passes (503 with the failing checks otherwise).
+ */
+export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === LIVENESS_PATH) {
+      sendJson(response, 200, { status: 'ok', service: options.service });
+      return;
+    }
+    if (path === READINESS_PATH) {
+      readinessReport(options.readiness).then(
+        (report) =>
+          sendJson(response, report.ready ? 200 : 503, {
+            status: report.ready ? 'ready' : 'not_ready',
+            service: options.service,
+            checks: report.checks,
+          }),
+        (error: unknown) => {
+          options.logger.error({ err: error }, 'readiness check crashed');
+          sendJson(response, 503, { status: 'not_ready', service: options.service });
+        },
+      );
+      return;
+    }
+    if (options.handler) {
+      options.handler(request, response);
+      return;
+    }
+    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${path}` } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${host}:${port}`;
+  options.logger.info({ url }, `${options.service} listening`);
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,9 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+export type Database = PrismaClient;
+
+/** The service's Prisma client over node-postgres (Prisma 7's driver adapter). */
+export function createDatabase(url: string): Database {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+}

@@ -12,7 +12,7 @@ import {
 
 /** Versions the containers use; the same images docker-compose.yml runs. */
 export const POSTGRES_IMAGE = 'postgres:17-alpine';
-export const KAFKA_IMAGE = 'apache/kafka:4.1.1';
+export const KAFKA_IMAGE = 'apache/kafka:4.3.1';
 
 export interface ResolvedInfrastructure {
   adminUrl: string;

@@ -1,0 +1,17 @@
+export type {
+  CommittedOffset,
+  ConsumedMessage,
+  ConsumerOptions,
+  HeaderValue,
+  MessageConsumer,
+  MessageHandler,
+  MessageProducer,
+  Messaging,
+  OutgoingMessage,
+  TopicAdmin,
+  TopicSpec,
+} from './types';
+export { TopicNotFoundError } from './errors';
+export { silentLogger, stderrLogger, type LogLevel, type MessagingLogger } from './logger';
+export { DEFAULT_BROKERS, readMessagingEnvironment, type MessagingEnvironment } from './environment';
+export { createKafkaMessaging, type KafkaMessagingOptions } from './kafkajs/messaging';

@@ -3,6 +3,7 @@ module.exports = {
   projects: [
     '<rootDir>/packages/*/jest.config.js',
     '<rootDir>/services/*/jest.config.js',
+    '<rootDir>/gateway/jest.config.js',
   ],
   testTimeout: 60_000,
 };

@@ -86,7 +86,9 @@ function printSummary(state: PlatformState): void {
   const lines = [
     '',
     'The platform is running:',
-    ...state.services.map((service) => `  ${service.name.padEnd(14)} ${service.url}  (health: /health/ready)`),
+    ...state.services.map(
+      (service) => `  ${service.name.padEnd(14)} ${service.url}  (health: /health/ready)`,
+    ),
     `  postgres       ${state.postgres.source}`,
     `  kafka          ${state.kafka.brokers.join(',')} (${state.kafka.source})`,
     '',
@@ -163,12 +165,16 @@ async function up(detach: boolean): Promise<void> {
     mkdirSync(RUN_DIR, { recursive: true });
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
     for (const service of state.services) {
-      await waitFor(`${service.name} to be ready (log: .local/logs/${service.name}.log)`, async () => {
-        if (!isAlive(service.pid)) {
-          throw new Error(`${service.name} exited during start; see .local/logs/${service.name}.log`);
-        }
-        return healthy(service.url);
-      }, { timeoutMs: 90_000, intervalMs: 300 });
+      await waitFor(
+        `${service.name} to be ready (log: .local/logs/${service.name}.log)`,
+        async () => {
+          if (!isAlive(service.pid)) {
+            throw new Error(`${service.name} exited during start; see .local/logs/${service.name}.log`);
+          }
+          return healthy(service.url);
+        },
+        { timeoutMs: 90_000, intervalMs: 300 },
+      );
     }
   } catch (error) {
     await stopAll(state);

@@ -56,7 +56,9 @@ export async function ensurePostgres(log: Log = () => undefined): Promise<Postgr
   const env = readInfraEnvironment();
   if (env.DATABASE_URL) {
     if (!(await canConnect(env.DATABASE_URL))) {
-      throw new Error(`DATABASE_URL is set but PostgreSQL does not answer there (${redact(env.DATABASE_URL)})`);
+      throw new Error(
+        `DATABASE_URL is set but PostgreSQL does not answer there (${redact(env.DATABASE_URL)})`,
+      );
     }
     return { adminUrl: env.DATABASE_URL, source: 'explicit', startedHere: false };
   }
@@ -140,7 +142,9 @@ async function asServerUser(command: string, args: string[]): Promise<[string, s
   if (!(await hasCommand('runuser'))) throw new Error('running as root needs runuser to start PostgreSQL');
   const account = await runCommand('id', ['-u', 'postgres']);
   if (account.code !== 0) {
-    throw new Error('running as root: create a "postgres" account (useradd postgres) for embedded PostgreSQL');
+    throw new Error(
+      'running as root: create a "postgres" account (useradd postgres) for embedded PostgreSQL',
+    );
   }
   return ['runuser', ['-u', 'postgres', '--', command, ...args]];
 }
@@ -379,7 +383,9 @@ export async function databaseExists(adminUrl: string, database: string): Promis
 }
 
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`));
+  await withClient(adminUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`),
+  );
 }
 
 /** Drops every database whose name starts with the prefix (test runs clean up after themselves). */

@@ -4,6 +4,8 @@ import { platformPrismaConfig } from '@platform/prisma-bridge';
 
 export default platformPrismaConfig({
   serviceDir: __dirname,
-  databaseUrl: process.env.MIGRATE_DATABASE_URL ?? 'postgresql://automation_owner:automation_owner@127.0.0.1:5432/automation',
+  databaseUrl:
+    process.env.MIGRATE_DATABASE_URL ??
+    'postgresql://automation_owner:automation_owner@127.0.0.1:5432/automation',
   shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL,
 });

@@ -4,6 +4,8 @@ import { platformPrismaConfig } from '@platform/prisma-bridge';
 
 export default platformPrismaConfig({
   serviceDir: __dirname,
-  databaseUrl: process.env.MIGRATE_DATABASE_URL ?? 'postgresql://conversations_owner:conversations_owner@127.0.0.1:5432/conversations',
+  databaseUrl:
+    process.env.MIGRATE_DATABASE_URL ??
+    'postgresql://conversations_owner:conversations_owner@127.0.0.1:5432/conversations',
   shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL,
 });

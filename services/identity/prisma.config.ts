@@ -4,6 +4,7 @@ import { platformPrismaConfig } from '@platform/prisma-bridge';
 
 export default platformPrismaConfig({
   serviceDir: __dirname,
-  databaseUrl: process.env.MIGRATE_DATABASE_URL ?? 'postgresql://identity_owner:identity_owner@127.0.0.1:5432/identity',
+  databaseUrl:
+    process.env.MIGRATE_DATABASE_URL ?? 'postgresql://identity_owner:identity_owner@127.0.0.1:5432/identity',
   shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL,
 });

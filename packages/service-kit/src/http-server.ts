@@ -7,14 +7,19 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** Handles one HTTP request; a rejected promise becomes a logged 500. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
 export interface ServiceServerOptions {
   service: string;
   port: number;
   host?: string;
   logger: Logger;
   readiness: readonly ReadinessCheck[];
-  /** Handles every request that is not a health probe. */
-  handler?: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Extra routes by exact path (`/graphql`, `/.well-known/jwks.json`); each checks its own method. */
+  routes?: Readonly<Record<string, RouteHandler>>;
+  /** Handles every request that is neither a health probe nor a route. */
+  handler?: RouteHandler;
 }
 
 export interface RunningServer {
@@ -26,9 +31,16 @@ export interface RunningServer {
 const LIVENESS_PATH = '/health/live';
 const READINESS_PATH = '/health/ready';
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Writes a JSON response (not cached: health and API answers describe this instant). */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
@@ -53,9 +65,32 @@ export async function readinessReport(
   return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
 }
 
+function runHandler(
+  handler: RouteHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  logger: Logger,
+): void {
+  const fail = (error: unknown): void => {
+    logger.error({ err: error, url: request.url }, 'request handler failed');
+    if (!response.headersSent) {
+      sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    } else {
+      response.destroy();
+    }
+  };
+  try {
+    const result = handler(request, response);
+    if (result) result.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
 /**
  * Starts the service's HTTP server. `/health/live` answers while the process runs; `/health/ready`
- * answers 200 only when every readiness check passes (503 with the failing checks otherwise).
+ * answers 200 only when every readiness check passes (503 with the failing checks otherwise). Both stay
+ * unauthenticated; `routes` adds the service's own endpoints.
  */
 export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -80,8 +115,11 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       );
       return;
     }
-    if (options.handler) {
-      options.handler(request, response);
+    const routes = options.routes;
+    const route = routes && path !== undefined && Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const handler = route ?? options.handler;
+    if (handler) {
+      runHandler(handler, request, response, options.logger);
       return;
     }
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${path}` } });

@@ -23,7 +23,12 @@ describe('PostgreSQL provisioning', () => {
     const { adminUrl } = readTestState();
     await ensureServiceRoles(adminUrl, 'crm');
     const roles = serviceRoles('crm');
-    const rows = await query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
+    const rows = await query<{
+      rolname: string;
+      rolsuper: boolean;
+      rolbypassrls: boolean;
+      rolcanlogin: boolean;
+    }>(
       adminUrl,
       'select rolname, rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = any($1) order by rolname',
       [[roles.app, roles.owner]],

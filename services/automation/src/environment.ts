@@ -1,13 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { serviceEnvironmentSchema } from '@platform/service-kit';
 
 /** The automation service's settings: the only place that reads process.env. */
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4005),
-  HOST: z.string().default('127.0.0.1'),
-  /** Connects as the service's application role (automation_app): no DDL, row-level security applies. */
-  DATABASE_URL: z.string().url().default('postgresql://automation_app:automation_app@127.0.0.1:5432/automation'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = serviceEnvironmentSchema('automation', 4005);
 
 export type Environment = z.infer<typeof schema>;
 

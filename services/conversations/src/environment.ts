@@ -1,13 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { serviceEnvironmentSchema } from '@platform/service-kit';
 
 /** The conversations service's settings: the only place that reads process.env. */
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4003),
-  HOST: z.string().default('127.0.0.1'),
-  /** Connects as the service's application role (conversations_app): no DDL, row-level security applies. */
-  DATABASE_URL: z.string().url().default('postgresql://conversations_app:conversations_app@127.0.0.1:5432/conversations'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = serviceEnvironmentSchema('conversations', 4003);
 
 export type Environment = z.infer<typeof schema>;
 

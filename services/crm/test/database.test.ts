@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { withTenant } from '@platform/service-kit';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { createDatabase, type Database } from '../src/infra/database';
 
 // Proof that the Prisma pieces fit: the committed migrations were applied by `prisma migrate deploy`
 // (through the offline schema-engine bridge on machines without the native engine), and the generated
-// client, connected as the application role through @prisma/adapter-pg, reads and writes real rows.
-describe('crm database (Prisma migrations + generated client)', () => {
+// client, connected as the application role through @prisma/adapter-pg, reads and writes real rows —
+// only inside a tenant transaction, as row-level security demands.
+describe('crm database (Prisma migrations + generated client + row-level security)', () => {
   let testDatabase: TestDatabase;
   let database: Database;
+  const organizationId = randomUUID();
+  const otherOrganizationId = randomUUID();
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('crm');
@@ -26,7 +31,7 @@ describe('crm database (Prisma migrations + generated client)', () => {
       const { rows } = await client.query<{ migration_name: string; finished_at: Date | null }>(
         'select migration_name, finished_at from _prisma_migrations order by migration_name',
       );
-      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeGreaterThan(1);
       expect(rows.every((row) => row.finished_at instanceof Date)).toBe(true);
       expect(rows[0]?.migration_name).toMatch(/^\d{14}_init$/);
     } finally {
@@ -35,22 +40,31 @@ describe('crm database (Prisma migrations + generated client)', () => {
   });
 
   it('round-trips a contact through the generated client as the application role', async () => {
-    const organizationId = '6f1c2b1e-58a4-4c7e-9a59-0f1f7d3e2a10';
-    const created = await database.contact.create({
-      data: { organizationId, givenName: 'Ada', familyName: 'Lovelace' },
-    });
-    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    const created = await withTenant(database, organizationId, (tx) =>
+      tx.contact.create({
+        data: { id: randomUUID(), organizationId, givenName: 'Ada', familyName: 'Lovelace', tags: ['vip'] },
+      }),
+    );
+    expect(created.relationshipState).toBe('Lead');
     expect(created.createdAt).toBeInstanceOf(Date);
 
-    const found = await database.contact.findMany({ where: { organizationId } });
+    const found = await withTenant(database, organizationId, (tx) =>
+      tx.contact.findMany({ where: { organizationId } }),
+    );
     expect(found).toEqual([created]);
+  });
 
-    const deleted = await database.contact.update({
-      where: { id: created.id },
-      data: { deletedAt: new Date() },
-    });
-    expect(deleted.deletedAt).toBeInstanceOf(Date);
-    expect(await database.contact.count({ where: { organizationId, deletedAt: null } })).toBe(0);
+  it('shows no rows outside a tenant transaction or to another tenant, and refuses foreign writes', async () => {
+    await withTenant(database, organizationId, (tx) =>
+      tx.contact.create({ data: { id: randomUUID(), organizationId, givenName: 'Grace' } }),
+    );
+    expect(await database.contact.count()).toBe(0);
+    expect(await withTenant(database, otherOrganizationId, (tx) => tx.contact.count())).toBe(0);
+    await expect(
+      withTenant(database, otherOrganizationId, (tx) =>
+        tx.contact.create({ data: { id: randomUUID(), organizationId, givenName: 'Mallory' } }),
+      ),
+    ).rejects.toThrow(/row-level security/);
   });
 
   it('connects as a role that can write rows but cannot change the schema', async () => {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { jsonObjectVariable, serviceEnvironmentSchema } from '@platform/service-kit';
 
 /** The identity service's settings: the only place that reads process.env. */
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4001),
-  HOST: z.string().default('127.0.0.1'),
-  /** Connects as the service's application role (identity_app): no DDL, row-level security applies. */
-  DATABASE_URL: z.string().url().default('postgresql://identity_app:identity_app@127.0.0.1:5432/identity'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const schema = serviceEnvironmentSchema('identity', 4001).extend({
+  /** identity's private signing key for access tokens (Ed25519 JWK with kid, JSON). */
+  IDENTITY_SIGNING_JWK: jsonObjectVariable,
+  /** Public keys still trusted after a key rotation (JSON array of JWKs), published in the JWKS. */
+  IDENTITY_PREVIOUS_PUBLIC_JWKS: z.string().default('[]'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });
 
 export type Environment = z.infer<typeof schema>;

@@ -1,25 +1,17 @@
-import { createLogger, onShutdown, startServiceServer } from '@platform/service-kit';
+import { baseServiceSettings, runService } from '@platform/service-kit';
+import type { JWK } from 'jose';
+import { startIdentityService } from './app';
 import { readEnvironment } from './environment';
-import { createDatabase } from './infra/database';
+import { signingKeyFromJwk } from './infra/tokens';
 
-async function main(): Promise<void> {
-  const environment = readEnvironment();
-  const logger = createLogger('identity', environment.LOG_LEVEL);
-  const database = createDatabase(environment.DATABASE_URL);
-  const server = await startServiceServer({
-    service: 'identity',
-    port: environment.PORT,
-    host: environment.HOST,
+const environment = readEnvironment();
+runService('identity', environment.LOG_LEVEL, async (logger) =>
+  startIdentityService({
+    ...baseServiceSettings(environment),
     logger,
-    readiness: [{ name: 'database', check: async () => void (await database.$queryRaw`select 1`) }],
-  });
-  onShutdown(logger, async () => {
-    await server.close();
-    await database.$disconnect();
-  });
-}
-
-main().catch((error: unknown) => {
-  createLogger('identity').fatal({ err: error }, 'failed to start');
-  process.exit(1);
-});
+    signingKey: await signingKeyFromJwk(environment.IDENTITY_SIGNING_JWK),
+    previousPublicJwks: JSON.parse(environment.IDENTITY_PREVIOUS_PUBLIC_JWKS) as JWK[],
+    accessTokenTtlSeconds: environment.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: environment.REFRESH_TOKEN_TTL_SECONDS,
+  }),
+);

@@ -1,9 +1,30 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type Database = PrismaClient;
+export type Transaction = Prisma.TransactionClient;
 
 /** The service's Prisma client over node-postgres (Prisma 7's driver adapter). */
-export function createDatabase(url: string): Database {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+export function createDatabase(url: string, options: { onQuery?: (sql: string) => void } = {}): Database {
+  const client = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+  });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    client.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  }
+  return client;
+}
+
+/**
+ * Runs `work` in a transaction allowed to READ users, organizations and refresh tokens of any
+ * organization — only what signing in needs before the organization is known (policies
+ * `auth_lookup` in the migrations). Writes stay tenant-scoped.
+ */
+export function asAuthLookup<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select set_config('app.auth_lookup', 'on', true)`;
+    return work(tx);
+  });
 }

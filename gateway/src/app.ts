@@ -1,0 +1,145 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import {
+  graphqlRoute,
+  importInternalContextPrivateKey,
+  requestTracePlugin,
+  startServiceServer,
+  type InternalContextKeyInput,
+  type Logger,
+  type ReadinessCheck,
+  type RequestContext,
+  type RunningServer,
+} from '@platform/service-kit';
+import { Agent } from 'undici';
+import { createAuthenticator, type JwksSource } from './authentication';
+import { applyVendorTelemetryDefaults } from './environment';
+import { formatGatewayError, isExpectedGatewayError } from './errors';
+import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
+
+export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
+export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
+
+export const GRAPHQL_PATH = '/graphql';
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
+export interface GatewayOptions {
+  /** The composed supergraph (gateway/supergraph.graphql). */
+  supergraphSdl: string;
+  /** Where each subgraph of the supergraph answers, by subgraph name (identity, crm, …). */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** Verifies access tokens: identity's JWKS URL, or a local key set. */
+  jwks: JwksSource;
+  /** Signs internal contexts: the Ed25519 private key (KeyLike, JWK or JWK JSON). */
+  internalContextKey: InternalContextKeyInput;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** Deadline of one subgraph request (default 10 s); `subgraphTimeoutsMs` overrides it per subgraph. */
+  subgraphTimeoutMs?: number;
+  subgraphTimeoutsMs?: Readonly<Record<string, number>>;
+  /** Schema introspection at the edge (default true). */
+  introspection?: boolean;
+  readiness?: readonly ReadinessCheck[];
+  maxBodyBytes?: number;
+}
+
+export interface RunningGateway extends RunningServer {
+  graphqlUrl: string;
+}
+
+/**
+ * The gateway: Apollo Gateway over the static supergraph, served by Apollo Server 5 at
+ * `POST /graphql` beside `/health/live` and `/health/ready`. Authenticates at the edge and signs an
+ * internal context for every subgraph request.
+ */
+export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // ApolloGateway decides about its telemetry when it is constructed.
+  applyVendorTelemetryDefaults();
+  const { logger } = options;
+  const signingKey = await importInternalContextPrivateKey(options.internalContextKey);
+  const defaultTimeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
+  // One pool of keep-alive connections for every subgraph; idle sockets close before Node's 5 s server
+  // keep-alive timeout would close them under a request.
+  const agent = new Agent({ keepAliveTimeout: 4_000, connections: 128 });
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger,
+    // Otherwise on outside production: any client could ask for query plans (internal topology).
+    __exposeQueryPlanExperimental: false,
+    buildService: ({ name }) => {
+      const url = options.subgraphUrls[name];
+      if (url === undefined) throw new Error(`no URL configured for subgraph "${name}"`);
+      const timeoutMs = options.subgraphTimeoutsMs?.[name] ?? defaultTimeoutMs;
+      return new SubgraphDataSource({
+        name,
+        url,
+        signingKey,
+        timeoutMs,
+        fetcher: keepAliveFetcher(agent, timeoutMs),
+      });
+    },
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    gateway,
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGatewayError,
+    logger,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestTracePlugin<RequestContext>({
+        logger,
+        isExpected: isExpectedGatewayError,
+        describe: (error) => error,
+      }),
+    ],
+  });
+  await apollo.start();
+
+  const authenticate = createAuthenticator(options.jwks);
+  let running: RunningServer;
+  try {
+    running = await startServiceServer({
+      service: 'gateway',
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      logger,
+      readiness: options.readiness ?? [],
+      routes: {
+        [GRAPHQL_PATH]: graphqlRoute<RequestContext>({
+          server: apollo,
+          logger,
+          authenticate,
+          context: (base) => base,
+          ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        }),
+      },
+    });
+  } catch (error) {
+    await apollo.stop();
+    await agent.close();
+    throw error;
+  }
+  return {
+    server: running.server,
+    url: running.url,
+    graphqlUrl: `${running.url}${GRAPHQL_PATH}`,
+    async close() {
+      await running.close();
+      await apollo.stop();
+      await agent.close();
+    },
+  };
+}

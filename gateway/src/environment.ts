@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The gateway's settings: the only place that reads process.env. */
+const subgraphUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}/graphql`);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  IDENTITY_URL: subgraphUrl(4001),
+  CRM_URL: subgraphUrl(4002),
+  CONVERSATIONS_URL: subgraphUrl(4003),
+  BILLING_URL: subgraphUrl(4004),
+  AUTOMATION_URL: subgraphUrl(4005),
+  /** Where identity publishes the public keys of its access tokens. */
+  IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  /** The Ed25519 private JWK (JSON) that signs internal contexts; subgraphs hold its public half. */
+  INTERNAL_CONTEXT_PRIVATE_JWK: z
+    .string({
+      error: 'INTERNAL_CONTEXT_PRIVATE_JWK is required: the Ed25519 private JWK (JSON) for internal contexts',
+    })
+    .min(1),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** The composed supergraph; defaults to gateway/supergraph.graphql. */
+  SUPERGRAPH_PATH: z.string().optional(),
+  /** Schema introspection at the public edge (frontend tooling uses it). */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
+   * @apollo/gateway reads this at construction: unless it is '1' or 'true', the gateway probes cloud
+   * metadata addresses and reports usage to an outside host. Off unless someone opts in.
+   */
+  APOLLO_TELEMETRY_DISABLED: z.string().default('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = z.infer<typeof schema>;
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid gateway environment:\n${z.prettifyError(parsed.error)}`);
+  const environment = parsed.data;
+  env['APOLLO_TELEMETRY_DISABLED'] = environment.APOLLO_TELEMETRY_DISABLED;
+  return environment;
+}
+
+/**
+ * Turns Apollo's vendor telemetry off unless the operator set the variable. createGateway calls it
+ * before constructing ApolloGateway, so in-process users (tests, the bench) get the same default.
+ */
+export function applyVendorTelemetryDefaults(env: NodeJS.ProcessEnv = process.env): void {
+  env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
+}

@@ -1,0 +1,41 @@
+import { DOMAIN_ERROR_CODES, isRequestError, maskedError } from '@platform/service-kit';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
+
+const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
+const GATEWAY_CODES: ReadonlySet<string> = new Set([SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE]);
+
+function codeOf(error: GraphQLFormattedError): string | undefined {
+  const code = error.extensions?.['code'];
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * What a client sees at the edge. From a subgraph (`extensions.serviceName` is set): its typed domain
+ * errors (NOT_FOUND, BAD_USER_INPUT, …) with message and details; anything else stays masked. From the
+ * gateway itself: Apollo's request errors (parse, validation, variables) and the subgraph-call codes.
+ * Everything else becomes INTERNAL_SERVER_ERROR. Extensions are rebuilt, so nothing else leaks
+ * (subgraph names, response bodies, stack traces).
+ */
+export function isPublicError(error: GraphQLFormattedError): boolean {
+  const code = codeOf(error);
+  if (code === undefined) return false;
+  if (error.extensions?.['serviceName'] !== undefined) return DOMAIN_CODES.has(code);
+  return GATEWAY_CODES.has(code) || isRequestError(error);
+}
+
+export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!isPublicError(formatted)) return maskedError(formatted);
+  const details = formatted.extensions?.['details'];
+  return {
+    message: formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: codeOf(formatted), ...(details !== undefined ? { details } : {}) },
+  };
+}
+
+/** Errors worth an error log line at the gateway: those it masks. */
+export function isExpectedGatewayError(error: GraphQLError): boolean {
+  return isPublicError(error);
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLogger, onShutdown } from '@platform/service-kit';
+import { readEnvironment } from './environment';
+
+async function main(): Promise<void> {
+  // Read first: it settles APOLLO_TELEMETRY_DISABLED before @apollo/gateway is loaded below.
+  const environment = readEnvironment();
+  const logger = createLogger('gateway', environment.LOG_LEVEL);
+  const supergraphPath = environment.SUPERGRAPH_PATH ?? path.join(__dirname, '..', 'supergraph.graphql');
+  let supergraphSdl: string;
+  try {
+    supergraphSdl = readFileSync(supergraphPath, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read the supergraph at ${supergraphPath}: run pnpm --filter @platform/gateway compose`,
+      {
+        cause: error,
+      },
+    );
+  }
+  // Loaded only now, after the environment is settled (see above).
+  const { createGateway } = await import('./app.js');
+  const gateway = await createGateway({
+    supergraphSdl,
+    subgraphUrls: {
+      identity: environment.IDENTITY_URL,
+      crm: environment.CRM_URL,
+      conversations: environment.CONVERSATIONS_URL,
+      billing: environment.BILLING_URL,
+      automation: environment.AUTOMATION_URL,
+    },
+    jwks: { url: environment.IDENTITY_JWKS_URL },
+    internalContextKey: environment.INTERNAL_CONTEXT_PRIVATE_JWK,
+    port: environment.PORT,
+    host: environment.HOST,
+    logger,
+    subgraphTimeoutMs: environment.SUBGRAPH_TIMEOUT_MS,
+    introspection: environment.GRAPHQL_INTROSPECTION,
+  });
+  onShutdown(logger, () => gateway.close());
+}
+
+main().catch((error: unknown) => {
+  createLogger('gateway').fatal({ err: error }, 'failed to start');
+  process.exit(1);
+});

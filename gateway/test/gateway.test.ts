@@ -1,0 +1,313 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import pino from 'pino';
+import { parse } from 'graphql';
+import {
+  createSubgraphServer,
+  DataLoader,
+  generateInternalContextKeys,
+  importInternalContextPrivateKey,
+  notFound,
+  signInternalContext,
+  type InternalContext,
+  type RequestContext,
+  type RunningSubgraph,
+} from '@platform/service-kit';
+import { createGateway, type RunningGateway } from '../src/app';
+import { composeSupergraph } from '../src/composition';
+import {
+  createAccessTokenIssuer,
+  LOOPBACK,
+  postGraphQL,
+  guardOutboundConnections,
+  type AccessTokenIssuer,
+} from './support';
+
+// Installed before anything below opens a socket: the last test asserts where connections went.
+const outbound = guardOutboundConnections();
+afterAll(() => outbound.restore());
+
+const logger = pino({ level: 'silent' });
+
+const accountsSdl = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  type User @key(fields: "id") {
+    id: ID!
+    name: String!
+  }
+
+  type Caller {
+    organizationId: ID
+    userId: ID
+    roles: [String!]!
+    scopes: [String!]!
+  }
+
+  type Query {
+    users: [User!]!
+    caller: Caller!
+    missingUser: User
+    explode: String
+    slow: String
+  }
+`;
+
+const notesSdl = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  type User @key(fields: "id") {
+    id: ID!
+    notes: [Note!]!
+  }
+
+  type Note {
+    text: String!
+  }
+
+  type Query {
+    noteCount: Int!
+  }
+`;
+
+const users = [
+  { id: 'u1', name: 'Ada' },
+  { id: 'u2', name: 'Grace' },
+];
+
+interface NotesContext extends RequestContext {
+  notes: DataLoader<string, string[]>;
+}
+
+describe('gateway', () => {
+  let issuer: AccessTokenIssuer;
+  let accounts: RunningSubgraph;
+  let notes: RunningSubgraph;
+  let gateway: RunningGateway;
+  let supergraphSdl: string;
+  let internalPrivateJwk: Awaited<ReturnType<typeof generateInternalContextKeys>>['privateJwk'];
+  /** What the notes subgraph was told about the caller, and the raw headers it received. */
+  const notesCalls: Array<{ auth: InternalContext; requestId: string }> = [];
+  const notesHeaders: IncomingHttpHeaders[] = [];
+  /** Releases the `slow` resolver (it waits for the test, not for a clock). */
+  let releaseSlow: () => void = () => undefined;
+
+  beforeAll(async () => {
+    issuer = await createAccessTokenIssuer();
+    const internalKeys = await generateInternalContextKeys();
+    internalPrivateJwk = internalKeys.privateJwk;
+    accounts = await createSubgraphServer<RequestContext>({
+      service: 'accounts',
+      port: 0,
+      logger,
+      typeDefs: parse(accountsSdl),
+      internalContextKey: internalKeys.publicJwk,
+      context: (base) => ({ ...base }),
+      resolvers: {
+        Query: {
+          users: () => users,
+          caller: (_parent: unknown, _args: unknown, context: RequestContext) => context.auth,
+          missingUser: () => Promise.reject(notFound('User', 'u404')),
+          explode: () => Promise.reject(new Error('duplicate key value violates constraint "users_pkey"')),
+          slow: () =>
+            new Promise<string>((resolve) => {
+              releaseSlow = () => resolve('finally');
+            }),
+        },
+        User: {
+          __resolveReference: (reference: { id: string }) => users.find((user) => user.id === reference.id),
+        },
+      },
+    });
+    notes = await createSubgraphServer<NotesContext>({
+      service: 'notes',
+      port: 0,
+      logger,
+      typeDefs: parse(notesSdl),
+      internalContextKey: internalKeys.publicJwk,
+      context: (base) => {
+        notesCalls.push({ auth: base.auth, requestId: base.requestId });
+        return {
+          ...base,
+          notes: new DataLoader<string, string[]>((ids) =>
+            Promise.resolve(ids.map((id) => [`note of ${id}`])),
+          ),
+        };
+      },
+      resolvers: {
+        Query: { noteCount: () => 0 },
+        User: {
+          __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+          notes: async (user: { id: string }, _args: unknown, context: NotesContext) =>
+            (await context.notes.load(user.id)).map((text) => ({ text })),
+        },
+      },
+    });
+    notes.server.prependListener('request', (request: { headers: IncomingHttpHeaders }) => {
+      notesHeaders.push(request.headers);
+    });
+    const composed = composeSupergraph([
+      { name: 'accounts', url: 'http://127.0.0.1:1/graphql', sdl: accountsSdl },
+      { name: 'notes', url: 'http://127.0.0.1:1/graphql', sdl: notesSdl },
+    ]);
+    if (!composed.ok) throw new Error(composed.errors.join('\n'));
+    supergraphSdl = composed.supergraphSdl;
+    gateway = await createGateway({
+      supergraphSdl,
+      subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
+      jwks: { keySet: issuer.jwks },
+      internalContextKey: JSON.stringify(internalKeys.privateJwk),
+      port: 0,
+      logger,
+    });
+  });
+
+  afterAll(async () => {
+    releaseSlow();
+    await gateway?.close();
+    await Promise.all([accounts?.close(), notes?.close()]);
+  });
+
+  const spanningQuery = '{ users { id name notes { text } } }';
+
+  it('answers a query spanning both subgraphs through an entity reference', async () => {
+    const result = await postGraphQL(gateway.graphqlUrl, spanningQuery);
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      data: {
+        users: [
+          { id: 'u1', name: 'Ada', notes: [{ text: 'note of u1' }] },
+          { id: 'u2', name: 'Grace', notes: [{ text: 'note of u2' }] },
+        ],
+      },
+    });
+  });
+
+  it("forwards the token's principal to the subgraphs as a verified internal context", async () => {
+    const token = await issuer.sign({
+      sub: 'user-7',
+      org: 'org-3',
+      roles: ['admin', 'member'],
+      scope: 'contacts:read contacts:write',
+    });
+    notesCalls.length = 0;
+    const result = await postGraphQL(
+      gateway.graphqlUrl,
+      `{ caller { organizationId userId roles scopes } ${spanningQuery.slice(1)}`,
+      {
+        authorization: `Bearer ${token}`,
+        'x-request-id': 'edge-req-1',
+      },
+    );
+    const principal = {
+      organizationId: 'org-3',
+      userId: 'user-7',
+      roles: ['admin', 'member'],
+      scopes: ['contacts:read', 'contacts:write'],
+    };
+    expect(result.body.data?.['caller']).toEqual(principal);
+    expect(result.headers.get('x-request-id')).toBe('edge-req-1');
+    expect(notesCalls).toEqual([{ auth: principal, requestId: 'edge-req-1' }]);
+  });
+
+  it('never forwards client headers: a forged internal context is replaced by the gateway’s own', async () => {
+    // A well-formed context signed with the real key, as if it had leaked: still not forwarded.
+    const forged = await signInternalContext(
+      await importInternalContextPrivateKey(internalPrivateJwk),
+      { organizationId: 'victim-org', userId: 'victim', roles: ['owner'], scopes: ['*'] },
+      { requestId: 'forged' },
+    );
+    notesCalls.length = 0;
+    notesHeaders.length = 0;
+    const result = await postGraphQL(
+      gateway.graphqlUrl,
+      `{ caller { organizationId userId roles } ${spanningQuery.slice(1)}`,
+      {
+        'x-internal-context': forged,
+        'x-organization-id': 'victim-org',
+        cookie: 'session=abc',
+      },
+    );
+    expect(result.body.data?.['caller']).toEqual({ organizationId: null, userId: null, roles: [] });
+    expect(notesCalls.map((call) => call.auth)).toEqual([
+      { organizationId: null, userId: null, roles: [], scopes: [] },
+    ]);
+    expect(notesHeaders).toHaveLength(1);
+    const received = notesHeaders[0] ?? {};
+    expect(received['x-internal-context']).not.toBe(forged);
+    expect(received['x-organization-id']).toBeUndefined();
+    expect(received['cookie']).toBeUndefined();
+    expect(received['authorization']).toBeUndefined();
+  });
+
+  it('refuses an invalid, expired or foreign bearer token with 401 UNAUTHENTICATED', async () => {
+    const stranger = await createAccessTokenIssuer();
+    const attempts = {
+      garbage: 'Bearer not.a.token',
+      'signed by another key': `Bearer ${await stranger.sign({ sub: 'u1' })}`,
+      expired: `Bearer ${await issuer.sign({ sub: 'u1' }, '-1m')}`,
+      'not a bearer': 'Basic dXNlcjpwYXNz',
+    };
+    for (const [name, authorization] of Object.entries(attempts)) {
+      const result = await postGraphQL(gateway.graphqlUrl, '{ users { id } }', { authorization });
+      expect({ name, status: result.status, body: result.body }).toEqual({
+        name,
+        status: 401,
+        body: {
+          errors: [{ message: expect.any(String) as unknown, extensions: { code: 'UNAUTHENTICATED' } }],
+        },
+      });
+    }
+  });
+
+  it('passes typed domain errors through and masks internal ones', async () => {
+    const result = await postGraphQL(gateway.graphqlUrl, '{ missingUser { id } explode }');
+    expect(result.body.data).toEqual({ missingUser: null, explode: null });
+    expect(result.body.errors).toEqual(
+      expect.arrayContaining([
+        {
+          message: 'User u404 not found',
+          path: ['missingUser'],
+          extensions: { code: 'NOT_FOUND', details: { entity: 'User', id: 'u404' } },
+        },
+        {
+          message: 'Internal server error',
+          path: ['explode'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]),
+    );
+    expect(JSON.stringify(result.body)).not.toMatch(/users_pkey|serviceName|accounts/);
+  });
+
+  it('answers a subgraph slower than its timeout with SUBGRAPH_TIMEOUT instead of hanging', async () => {
+    const impatient = await createGateway({
+      supergraphSdl,
+      subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
+      jwks: { keySet: issuer.jwks },
+      internalContextKey: internalPrivateJwk,
+      port: 0,
+      logger,
+      subgraphTimeoutsMs: { accounts: 200 },
+    });
+    try {
+      const result = await postGraphQL(impatient.graphqlUrl, '{ slow }');
+      expect(result.body.data).toEqual({ slow: null });
+      expect(result.body.errors).toEqual([
+        { message: 'A backing service did not answer in time', extensions: { code: 'SUBGRAPH_TIMEOUT' } },
+      ]);
+    } finally {
+      releaseSlow();
+      await impatient.close();
+    }
+  });
+
+  it('serves health probes', async () => {
+    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
+  });
+
+  it('opened no connection beyond the loopback while starting and serving', () => {
+    expect(outbound.attempts.length).toBeGreaterThan(0);
+    expect(outbound.attempts.filter((target) => !LOOPBACK.test(target))).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Errors domain code throws. They name what went wrong in the caller's terms; the GraphQL layer maps
+ * `code` to `extensions.code` and shows `message`. Nothing here knows about GraphQL or HTTP.
+ */
+export const DOMAIN_ERROR_CODES = [
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+] as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/** Structured, client-safe facts about the error (field paths, the id that was not found, …). */
+export type DomainErrorDetails = Readonly<Record<string, unknown>>;
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: DomainErrorDetails,
+  ) {
+    super(message);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+/** `notFound('Contact', id)` → "Contact <id> not found". */
+export function notFound(what: string, id: string): DomainError {
+  return new DomainError('NOT_FOUND', `${what} ${id} not found`, { entity: what, id });
+}
+
+export function badUserInput(message: string, details?: DomainErrorDetails): DomainError {
+  return new DomainError('BAD_USER_INPUT', message, details);
+}
+
+export function unauthenticated(message = 'Authentication required'): DomainError {
+  return new DomainError('UNAUTHENTICATED', message);
+}
+
+export function forbidden(message = 'Not allowed'): DomainError {
+  return new DomainError('FORBIDDEN', message);
+}
+
+export function conflict(message: string, details?: DomainErrorDetails): DomainError {
+  return new DomainError('CONFLICT', message, details);
+}

@@ -1,0 +1,232 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type ApolloServerPlugin,
+  type BaseContext,
+  type HTTPGraphQLRequest,
+} from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import type { RouteHandler } from './http-server';
+import type { InternalContext } from './internal-context';
+import type { Logger } from './logger';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
+
+/**
+ * Apollo Server 5 over the kit's plain node:http server (Apollo Server 5 ships no HTTP framework
+ * integration of its own): one route handler that authenticates, reads the JSON body, runs the
+ * operation through `executeHTTPGraphQLRequest` and logs one line per request.
+ */
+
+/** What every resolver context starts from. */
+export interface RequestContext {
+  requestId: string;
+  /** Child logger: every line carries the request id. */
+  logger: Logger;
+  /** Who the request acts for. */
+  auth: InternalContext;
+}
+
+/** A request refused before execution; answered with `status` and a GraphQL-shaped error body. */
+export class RequestRefusedError extends Error {
+  override name = 'RequestRefusedError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Authentication refused: HTTP 401, `extensions.code` UNAUTHENTICATED. */
+export class AuthenticationError extends RequestRefusedError {
+  override name = 'AuthenticationError';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(401, 'UNAUTHENTICATED', message, options);
+  }
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function graphqlErrorBody(
+  code: string,
+  message: string,
+): { errors: [{ message: string; extensions: { code: string } }] } {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+function sendGraphQLError(response: ServerResponse, status: number, code: string, message: string): void {
+  const payload = JSON.stringify(graphqlErrorBody(code, message));
+  response.writeHead(status, {
+    'content-type': 'application/graphql-response+json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+  });
+  response.end(payload);
+}
+
+type BodyResult = { ok: true; body: unknown } | { ok: false; status: number; message: string };
+
+async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(contentType)) {
+    return { ok: false, status: 415, message: 'POST a JSON body with content-type application/json' };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > maxBytes) return { ok: false, status: 413, message: `request body exceeds ${maxBytes} bytes` };
+    chunks.push(buffer);
+  }
+  try {
+    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, message: 'request body is not valid JSON' };
+  }
+}
+
+/**
+ * Per-request facts the logging plugin fills in, keyed by the HTTPGraphQLRequest object this route
+ * builds (Apollo hands that same object to plugins as `request.http`; the context object it clones).
+ */
+interface RequestTrace {
+  logger: Logger;
+  operationName: string | null;
+}
+
+const traces = new WeakMap<object, RequestTrace>();
+
+/**
+ * Logs what only Apollo knows: the resolved operation name (for the request line) and errors that
+ * `isExpected` does not recognise (with their stack, under the request's logger).
+ */
+export function requestTracePlugin<TContext extends BaseContext>(options: {
+  logger: Logger;
+  isExpected: (error: GraphQLError) => boolean;
+  describe: (error: GraphQLError) => unknown;
+}): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart({ request }) {
+      const trace = request.http ? traces.get(request.http) : undefined;
+      return Promise.resolve({
+        didResolveOperation({ operationName }) {
+          if (trace) trace.operationName = operationName ?? null;
+          return Promise.resolve();
+        },
+        didEncounterErrors({ errors }) {
+          const logger = trace?.logger ?? options.logger;
+          for (const error of errors) {
+            if (!options.isExpected(error)) {
+              logger.error(
+                { err: options.describe(error), path: error.path },
+                'unexpected error in operation',
+              );
+            }
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+    contextCreationDidFail({ error }) {
+      options.logger.error({ err: error }, 'creating the request context failed');
+      return Promise.resolve();
+    },
+  };
+}
+
+export interface GraphQLRouteOptions<TContext extends BaseContext> {
+  /** Started before the first request arrives. */
+  server: ApolloServer<TContext>;
+  logger: Logger;
+  /**
+   * Who is calling; throw AuthenticationError (401) or another RequestRefusedError to refuse.
+   * Runs before the body is read.
+   */
+  authenticate: (request: IncomingMessage, requestId: string) => Promise<InternalContext>;
+  /** Builds the resolver context for one request. */
+  context: (base: RequestContext) => TContext | Promise<TContext>;
+  maxBodyBytes?: number;
+}
+
+/** The `POST /graphql` route: request id, authentication, body, execution, one log line. */
+export function graphqlRoute<TContext extends BaseContext>(
+  options: GraphQLRouteOptions<TContext>,
+): RouteHandler {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return async (request, response) => {
+    const startedAt = performance.now();
+    const requestId = requestIdFrom(request.headers);
+    const logger = options.logger.child({ requestId });
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    const trace: RequestTrace = { logger, operationName: null };
+    const finish = (status: number): void => {
+      logger.info(
+        { operationName: trace.operationName, status, durationMs: Math.round(performance.now() - startedAt) },
+        'graphql request',
+      );
+    };
+
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      sendGraphQLError(response, 405, 'BAD_REQUEST', 'use POST for GraphQL requests');
+      finish(405);
+      return;
+    }
+
+    let auth: InternalContext;
+    try {
+      auth = await options.authenticate(request, requestId);
+    } catch (error) {
+      if (!(error instanceof RequestRefusedError)) throw error;
+      logger.warn({ reason: error.message, cause: error.cause }, 'request refused');
+      // The body is not read; closing the connection keeps an unread body from poisoning keep-alive.
+      response.setHeader('connection', 'close');
+      sendGraphQLError(response, error.status, error.code, error.message);
+      finish(error.status);
+      return;
+    }
+
+    const body = await readJsonBody(request, maxBodyBytes);
+    if (!body.ok) {
+      if (body.status === 413) response.setHeader('connection', 'close');
+      sendGraphQLError(response, body.status, 'BAD_REQUEST', body.message);
+      finish(body.status);
+      return;
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: 'POST',
+      headers,
+      search: queryStart === -1 ? '' : url.slice(queryStart),
+      body: body.body,
+    };
+    traces.set(httpGraphQLRequest, trace);
+    const result = await options.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => options.context({ requestId, logger, auth }),
+    });
+    const status = result.status ?? 200;
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = status;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+    finish(status);
+  };
+}

@@ -1,0 +1,3 @@
+import { startConversation } from './startConversation';
+
+export const Mutation = { startConversation };

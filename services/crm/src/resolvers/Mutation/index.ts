@@ -1,0 +1,3 @@
+import { createContact } from './createContact';
+
+export const Mutation = { createContact };

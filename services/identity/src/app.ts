@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'graphql';
+import type { JWK } from 'jose';
+import {
+  DataLoader,
+  startServiceRuntime,
+  type JWK as KitJwk,
+  type KeyLike,
+  type Logger,
+  type ServiceRuntime,
+} from '@platform/service-kit';
+import type { IdentityContext } from './context';
+import { createAuthentication } from './domain/authentication';
+import type { PasswordHasher } from './domain/ports';
+import { createDatabase, type Database } from './infra/database';
+import { createArgon2idHasher } from './infra/passwords';
+import { createIdentityReaders } from './infra/readers';
+import { createIdentityRepository } from './infra/repository';
+import { createAccessTokenIssuer, createRefreshTokenFactory, jwks, type SigningKey } from './infra/tokens';
+import { resolvers } from './resolvers';
+
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+const typeDefs = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface IdentityServiceOptions {
+  databaseUrl: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** The gateway's public key for the internal context. */
+  internalContextKey: KeyLike | KitJwk | string;
+  signingKey: SigningKey;
+  /** Public keys of earlier signing keys that tokens in circulation may still carry. */
+  previousPublicJwks?: readonly JWK[];
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  kafka: { brokers: readonly string[]; topicPrefix: string };
+  passwords?: PasswordHasher;
+  /** Sees every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface IdentityService extends ServiceRuntime {
+  database: Database;
+}
+
+/** Starts identity: its subgraph, the JWKS endpoint and its outbox relay. */
+export async function startIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
+  const database = createDatabase(options.databaseUrl, { onQuery: options.onQuery });
+  const authentication = createAuthentication({
+    repository: createIdentityRepository(database),
+    passwords: options.passwords ?? createArgon2idHasher(),
+    accessTokens: createAccessTokenIssuer(options.signingKey, options.accessTokenTtlSeconds),
+    refreshTokens: createRefreshTokenFactory(options.refreshTokenTtlSeconds),
+  });
+  const readers = createIdentityReaders(database);
+  const keySet = JSON.stringify(jwks([options.signingKey.publicJwk, ...(options.previousPublicJwks ?? [])]));
+  const runtime = await startServiceRuntime<IdentityContext>({
+    service: 'identity',
+    logger: options.logger,
+    databaseUrl: options.databaseUrl,
+    kafka: options.kafka,
+    subgraph: {
+      port: options.port,
+      host: options.host,
+      typeDefs,
+      resolvers,
+      internalContextKey: options.internalContextKey,
+      context: (base) => ({
+        ...base,
+        authentication,
+        users: new DataLoader((ids: readonly string[]) => readers.usersByIds(base.auth.organizationId, ids)),
+        organizations: new DataLoader((ids: readonly string[]) =>
+          readers.organizationsByIds(base.auth.organizationId, ids),
+        ),
+      }),
+      routes: {
+        [JWKS_PATH]: (_request, response) => {
+          response.writeHead(200, {
+            'content-type': 'application/jwk-set+json',
+            'cache-control': 'public, max-age=300',
+          });
+          response.end(keySet);
+        },
+      },
+    },
+    onClose: () => database.$disconnect(),
+  });
+  return { ...runtime, database };
+}

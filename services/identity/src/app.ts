@@ -90,3 +90,6 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   });
   return { ...runtime, database };
 }
+
+export { createArgon2idHasher } from './infra/passwords';
+export { generateSigningKey, signingKeyFromJwk, type SigningKey } from './infra/tokens';

@@ -8,8 +8,12 @@ export const User = {
   __resolveReference(reference: { id: string }, context: IdentityContext): Promise<UserModel | null> {
     return context.users.load(reference.id);
   },
-  async organization(user: UserModel, _args: unknown, context: IdentityContext): Promise<Organization> {
-    const organization = await context.organizations.load(user.organizationId);
+  async organization(
+    user: UserModel & { organization?: Organization },
+    _args: unknown,
+    context: IdentityContext,
+  ): Promise<Organization> {
+    const organization = user.organization ?? (await context.organizations.load(user.organizationId));
     if (!organization) throw new DomainError('NOT_FOUND', `Organization ${user.organizationId} not found`);
     return organization;
   },

@@ -7,6 +7,7 @@ export function authPayload(session: Session) {
     tokenType: 'Bearer',
     expiresIn: session.expiresIn,
     refreshToken: session.refreshToken,
-    user: session.user,
+    // The caller is anonymous while signing in, so the session's organization travels with the user.
+    user: { ...session.user, organization: session.organization },
   };
 }

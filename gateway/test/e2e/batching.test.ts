@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { startTestPlatform, uniqueSignUp, type TestPlatform } from './platform';
+
+describe('federated reference resolution is batched', () => {
+  let platform: TestPlatform;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ onIdentityQuery: (sql) => statements.push(sql) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it("resolves the owners of 50 contacts with one query on identity's users table", async () => {
+    const signedUp = await platform.graphql<{ signUp: { accessToken: string } }>(
+      `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+      { input: uniqueSignUp('Batch') },
+    );
+    const token = signedUp.data?.signUp.accessToken;
+    if (!token) throw new Error(JSON.stringify(signedUp.errors));
+    // 49 contacts with owners of their own (ids identity does not know: they resolve to null) and one
+    // owned by the founder, so the batch really has 50 different keys.
+    for (let index = 0; index < 50; index += 1) {
+      const created = await platform.graphql(
+        `mutation($input: CreateContactInput!) { createContact(input: $input) { id } }`,
+        { input: { givenName: `Contact ${index}`, ...(index === 0 ? {} : { ownerId: randomUUID() }) } },
+        token,
+      );
+      expect(created.errors).toBeUndefined();
+    }
+
+    statements.length = 0;
+    const result = await platform.graphql<{
+      me: { email: string; organization: { contacts: { edges: Array<{ node: { owner: { email: string } | null } }> } } };
+    }>(`{ me { email organization { contacts(first: 50) { edges { node { givenName owner { id email } } } } } } }`, {}, token);
+    expect(result.errors).toBeUndefined();
+    const owners = result.data?.me.organization.contacts.edges.map((edge) => edge.node.owner?.email ?? null) ?? [];
+    expect(owners).toHaveLength(50);
+    expect(owners.filter((email) => email !== null)).toEqual([result.data?.me.email]);
+
+    const onUsers = statements.filter((sql) => /^\s*SELECT\b/i.test(sql) && /"users"/.test(sql));
+    // `me` loads the signed-in user (one key); the 50 owner references cost one more query, batched.
+    expect(onUsers).toHaveLength(2);
+    const placeholders = onUsers.map((sql) => (sql.match(/\$\d+/g) ?? []).length);
+    expect(Math.max(...placeholders)).toBeGreaterThanOrEqual(50);
+  });
+});

@@ -1,22 +1,27 @@
 /**
  * Runs the whole platform on this machine: PostgreSQL (found or started), one database per service
- * with its migrations applied, the Apache Kafka broker, and every service — then waits for Ctrl-C
- * and stops all it started. `--detach` returns once everything is ready; `stop` ends a detached run.
+ * with its migrations applied, the Apache Kafka broker, every service and the gateway — then waits
+ * for Ctrl-C and stops all it started. `--detach` returns once everything is ready; `stop` ends a
+ * detached run; `--seed` signs up a demo organization (idempotent).
  *
  *   npm run platform                 # foreground
  *   npm run platform -- --detach     # background; `npm run platform -- stop` ends it
+ *   npm run platform -- --seed       # also creates the demo organization
  *   npm run platform -- status
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { seedDemo } from './seed';
 import {
   createServiceDatabase,
   ensureKafka,
+  localPlatformKeys,
   ensurePostgres,
   ensureServiceRoles,
   migrateDeploy,
+  childEnvironment,
   REPO_ROOT,
   serviceDir,
   SERVICE_PORTS,
@@ -31,9 +36,13 @@ const RUN_DIR = path.join(REPO_ROOT, '.local', 'run');
 const STATE_FILE = path.join(RUN_DIR, 'platform.json');
 const LOG_DIR = path.join(REPO_ROOT, '.local', 'logs');
 
+const GATEWAY_PORT = 4000;
+const GATEWAY_URL = `http://127.0.0.1:${GATEWAY_PORT}`;
+
 const stateSchema = z.object({
   supervisorPid: z.number().int(),
   services: z.array(z.object({ name: z.string(), pid: z.number().int(), url: z.string() })),
+  graphqlUrl: z.string(),
   postgres: z.object({
     adminUrl: z.string(),
     source: z.enum(['explicit', 'running', 'system', 'docker', 'embedded']),
@@ -86,6 +95,7 @@ function printSummary(state: PlatformState): void {
   const lines = [
     '',
     'The platform is running:',
+    `  GraphQL        ${state.graphqlUrl}`,
     ...state.services.map(
       (service) => `  ${service.name.padEnd(14)} ${service.url}  (health: /health/ready)`,
     ),
@@ -104,18 +114,18 @@ async function prepareDatabase(adminUrl: string, service: ServiceName): Promise<
   return urls.appUrl;
 }
 
-function startService(
-  service: ServiceName,
-  databaseUrl: string,
+function startProcess(
+  name: string,
+  cwd: string,
+  port: number,
+  environment: Record<string, string>,
   detach: boolean,
 ): { child: ChildProcess; url: string } {
-  const port = SERVICE_PORTS[service];
   mkdirSync(LOG_DIR, { recursive: true });
-  const logFile = path.join(LOG_DIR, `${service}.log`);
-  const out = openSync(logFile, 'a');
+  const out = openSync(path.join(LOG_DIR, `${name}.log`), 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serviceDir(service),
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl },
+    cwd,
+    env: childEnvironment({ ...environment, PORT: String(port) }),
     stdio: ['ignore', out, out],
     detached: detach,
   });
@@ -143,25 +153,54 @@ async function stopAll(state: PlatformState): Promise<void> {
   log('stopped');
 }
 
-async function up(detach: boolean): Promise<void> {
+async function up(detach: boolean, seed: boolean): Promise<void> {
   const existing = runningState();
   if (existing) {
     log('the platform is already running (started earlier); reusing it');
+    if (seed) await seedDemo(existing.graphqlUrl);
     printSummary(existing);
     return;
   }
   const postgres = await ensurePostgres(log);
   const kafka = await ensureKafka(log);
-  const state: PlatformState = { supervisorPid: process.pid, services: [], postgres, kafka };
+  const keys = await localPlatformKeys(REPO_ROOT);
+  const state: PlatformState = {
+    supervisorPid: process.pid,
+    services: [],
+    graphqlUrl: `${GATEWAY_URL}/graphql`,
+    postgres,
+    kafka,
+  };
   const children: ChildProcess[] = [];
+  const track = (name: string, started: { child: ChildProcess; url: string }): void => {
+    if (started.child.pid === undefined) throw new Error(`could not start ${name}`);
+    children.push(started.child);
+    state.services.push({ name, pid: started.child.pid, url: started.url });
+  };
   try {
     for (const service of SERVICES) {
       const databaseUrl = await prepareDatabase(postgres.adminUrl, service);
-      const { child, url } = startService(service, databaseUrl, detach);
-      if (child.pid === undefined) throw new Error(`could not start ${service}`);
-      children.push(child);
-      state.services.push({ name: service, pid: child.pid, url });
+      const environment: Record<string, string> = {
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        INTERNAL_CONTEXT_PUBLIC_JWK: JSON.stringify(keys.internalContext.publicJwk),
+        ...(service === 'identity'
+          ? { IDENTITY_SIGNING_JWK: JSON.stringify(keys.identitySigning.privateJwk) }
+          : {}),
+      };
+      track(service, startProcess(service, serviceDir(service), SERVICE_PORTS[service], environment, detach));
     }
+    // The gateway fetches identity's JWKS on the first authenticated request, so it can start now.
+    track(
+      'gateway',
+      startProcess(
+        'gateway',
+        path.join(REPO_ROOT, 'gateway'),
+        GATEWAY_PORT,
+        { INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.internalContext.privateJwk) },
+        detach,
+      ),
+    );
     mkdirSync(RUN_DIR, { recursive: true });
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
     for (const service of state.services) {
@@ -180,6 +219,7 @@ async function up(detach: boolean): Promise<void> {
     await stopAll(state);
     throw error;
   }
+  if (seed) await seedDemo(state.graphqlUrl);
   printSummary(state);
   if (detach) {
     log('detached; stop it with: npm run platform -- stop');
@@ -212,7 +252,7 @@ async function main(): Promise<void> {
   const command = args.find((arg) => !arg.startsWith('-')) ?? 'up';
   switch (command) {
     case 'up':
-      await up(args.includes('--detach'));
+      await up(args.includes('--detach'), args.includes('--seed'));
       return;
     case 'stop': {
       const state = readState();

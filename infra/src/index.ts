@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './postgres';
 export * from './process';
 export * from './services';
+export * from './keys';

@@ -33,10 +33,18 @@ describe('federated reference resolution is batched', () => {
 
     statements.length = 0;
     const result = await platform.graphql<{
-      me: { email: string; organization: { contacts: { edges: Array<{ node: { owner: { email: string } | null } }> } } };
-    }>(`{ me { email organization { contacts(first: 50) { edges { node { givenName owner { id email } } } } } } }`, {}, token);
+      me: {
+        email: string;
+        organization: { contacts: { edges: Array<{ node: { owner: { email: string } | null } }> } };
+      };
+    }>(
+      `{ me { email organization { contacts(first: 50) { edges { node { givenName owner { id email } } } } } } }`,
+      {},
+      token,
+    );
     expect(result.errors).toBeUndefined();
-    const owners = result.data?.me.organization.contacts.edges.map((edge) => edge.node.owner?.email ?? null) ?? [];
+    const owners =
+      result.data?.me.organization.contacts.edges.map((edge) => edge.node.owner?.email ?? null) ?? [];
     expect(owners).toHaveLength(50);
     expect(owners.filter((email) => email !== null)).toEqual([result.data?.me.email]);
 

@@ -43,18 +43,21 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { onIdentityQuery?: (sql: string) => void } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { onIdentityQuery?: (sql: string) => void } = {},
+): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
-  const [topics, keys, signing, identityDb, crmDb, conversationsDb, billingDb, automationDb] = await Promise.all([
-    createEventTopics(),
-    generateInternalContextKeys(),
-    generateSigningKey(),
-    createTestDatabase('identity'),
-    createTestDatabase('crm'),
-    createTestDatabase('conversations'),
-    createTestDatabase('billing'),
-    createTestDatabase('automation'),
-  ]);
+  const [topics, keys, signing, identityDb, crmDb, conversationsDb, billingDb, automationDb] =
+    await Promise.all([
+      createEventTopics(),
+      generateInternalContextKeys(),
+      generateSigningKey(),
+      createTestDatabase('identity'),
+      createTestDatabase('crm'),
+      createTestDatabase('conversations'),
+      createTestDatabase('billing'),
+      createTestDatabase('automation'),
+    ]);
   const databases = {
     identity: identityDb,
     crm: crmDb,
@@ -68,7 +71,11 @@ export async function startTestPlatform(options: { onIdentityQuery?: (sql: strin
     kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
   };
   const startAutomation = () =>
-    startAutomationService({ ...common, databaseUrl: automationDb.appUrl, logger: logger.child({ service: 'automation' }) });
+    startAutomationService({
+      ...common,
+      databaseUrl: automationDb.appUrl,
+      logger: logger.child({ service: 'automation' }),
+    });
   const identity = await startIdentityService({
     ...common,
     databaseUrl: identityDb.appUrl,
@@ -85,7 +92,11 @@ export async function startTestPlatform(options: { onIdentityQuery?: (sql: strin
       databaseUrl: conversationsDb.appUrl,
       logger: logger.child({ service: 'conversations' }),
     }),
-    startBillingService({ ...common, databaseUrl: billingDb.appUrl, logger: logger.child({ service: 'billing' }) }),
+    startBillingService({
+      ...common,
+      databaseUrl: billingDb.appUrl,
+      logger: logger.child({ service: 'billing' }),
+    }),
   ]);
   let automation = await startAutomation();
   const gateway = await createGateway({
@@ -126,7 +137,9 @@ export async function startTestPlatform(options: { onIdentityQuery?: (sql: strin
     },
     async close() {
       await gateway.close();
-      await Promise.all([identity, crm, conversations, billing, automation].map((service) => service.close()));
+      await Promise.all(
+        [identity, crm, conversations, billing, automation].map((service) => service.close()),
+      );
       await Promise.all([...Object.values(databases).map((database) => database.drop()), topics.delete()]);
     },
   };
@@ -149,7 +162,9 @@ export async function eventually<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

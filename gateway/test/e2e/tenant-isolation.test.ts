@@ -39,7 +39,11 @@ describe('tenant isolation', () => {
   it("answers another organization's contact with NOT_FOUND, exactly like a missing id", async () => {
     const query = `query($id: ID!) { contact(id: $id) { id givenName } }`;
     const foreign = await platform.graphql(query, { id: contactId }, second.token);
-    const missing = await platform.graphql(query, { id: '00000000-0000-4000-8000-000000000000' }, second.token);
+    const missing = await platform.graphql(
+      query,
+      { id: '00000000-0000-4000-8000-000000000000' },
+      second.token,
+    );
     expect(foreign.data).toBeNull();
     expect(foreign.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(missing.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
@@ -47,12 +51,18 @@ describe('tenant isolation', () => {
       missing.errors?.[0]?.message.replace('00000000-0000-4000-8000-000000000000', '<id>'),
     );
 
-    const own = await platform.graphql<{ contact: { givenName: string } }>(query, { id: contactId }, first.token);
+    const own = await platform.graphql<{ contact: { givenName: string } }>(
+      query,
+      { id: contactId },
+      first.token,
+    );
     expect(own.data?.contact.givenName).toBe('Secret');
   });
 
-  it("shows the second organization an empty contact list", async () => {
-    const result = await platform.graphql<{ me: { organization: { contacts: { totalCount: number; edges: unknown[] } } } }>(
+  it('shows the second organization an empty contact list', async () => {
+    const result = await platform.graphql<{
+      me: { organization: { contacts: { totalCount: number; edges: unknown[] } } };
+    }>(
       `{ me { organization { contacts(first: 10) { totalCount edges { node { id } } } } } }`,
       {},
       second.token,
@@ -70,9 +80,10 @@ describe('tenant isolation', () => {
   });
 
   it('rejects a direct subgraph call with a forged internal context with 401', async () => {
-    const [header, payload] = ['{"alg":"EdDSA"}', JSON.stringify({ org: first.organizationId, sub: 'x' })].map(
-      (part) => Buffer.from(part).toString('base64url'),
-    );
+    const [header, payload] = [
+      '{"alg":"EdDSA"}',
+      JSON.stringify({ org: first.organizationId, sub: 'x' }),
+    ].map((part) => Buffer.from(part).toString('base64url'));
     const forged = `${header}.${payload}.${Buffer.from('not a signature').toString('base64url')}`;
     const result = await postGraphQL(
       platform.crm.graphqlUrl,
@@ -93,7 +104,10 @@ describe('tenant isolation', () => {
         authorization: `Bearer ${second.token}`,
         [INTERNAL_CONTEXT_HEADER]: 'forged',
       },
-      body: JSON.stringify({ query: `query($id: ID!) { contact(id: $id) { id } }`, variables: { id: contactId } }),
+      body: JSON.stringify({
+        query: `query($id: ID!) { contact(id: $id) { id } }`,
+        variables: { id: contactId },
+      }),
     });
     const body = (await result.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
     expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);

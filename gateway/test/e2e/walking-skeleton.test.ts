@@ -59,7 +59,11 @@ describe('walking skeleton through the gateway', () => {
   }
 
   async function createContact(token: string, input: Record<string, unknown>): Promise<string> {
-    const result = await platform.graphql<{ createContact: { id: string } }>(CREATE_CONTACT, { input }, token);
+    const result = await platform.graphql<{ createContact: { id: string } }>(
+      CREATE_CONTACT,
+      { input },
+      token,
+    );
     expect(result.errors).toBeUndefined();
     const id = result.data?.createContact.id;
     if (!id) throw new Error('createContact returned no id');
@@ -84,14 +88,20 @@ describe('walking skeleton through the gateway', () => {
 
   it('resolves a contact across crm, identity and conversations', async () => {
     const founder = await signUp('Globex');
-    await createContact(founder.token, { givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com' });
+    await createContact(founder.token, {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      email: 'ada@example.com',
+    });
 
     const result = await platform.graphql<{
       me: {
         organization: {
           contacts: {
             totalCount: number;
-            edges: Array<{ node: { givenName: string; owner: { email: string }; conversations: { totalCount: number } } }>;
+            edges: Array<{
+              node: { givenName: string; owner: { email: string }; conversations: { totalCount: number } };
+            }>;
           };
         };
       };
@@ -104,7 +114,11 @@ describe('walking skeleton through the gateway', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.me.organization.contacts).toEqual({
       totalCount: 1,
-      edges: [{ node: { givenName: 'Ada', owner: { email: founder.input.email }, conversations: { totalCount: 0 } } }],
+      edges: [
+        {
+          node: { givenName: 'Ada', owner: { email: founder.input.email }, conversations: { totalCount: 0 } },
+        },
+      ],
     });
   });
 
@@ -129,7 +143,9 @@ describe('walking skeleton through the gateway', () => {
     const founder = await signUp('Umbrella');
     const workflow = await platform.graphql<{ createWorkflow: { id: string; status: string } }>(
       `mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id status } }`,
-      { input: { name: 'Welcome new contacts', triggerEventType: 'crm.contact.created.v1', status: 'active' } },
+      {
+        input: { name: 'Welcome new contacts', triggerEventType: 'crm.contact.created.v1', status: 'active' },
+      },
       founder.token,
     );
     expect(workflow.errors).toBeUndefined();
@@ -148,7 +164,9 @@ describe('walking skeleton through the gateway', () => {
     const runCounts = await eventually('a run for every contact', async () => {
       const counts: number[] = [];
       for (const id of contactIds) {
-        const result = await platform.graphql<{ contact: { workflowRuns: Array<{ workflow: { id: string } }> } }>(
+        const result = await platform.graphql<{
+          contact: { workflowRuns: Array<{ workflow: { id: string } }> };
+        }>(
           `query($id: ID!) { contact(id: $id) { workflowRuns { workflow { id } } } }`,
           { id },
           founder.token,
@@ -159,7 +177,9 @@ describe('walking skeleton through the gateway', () => {
     });
     expect(runCounts).toEqual(contactIds.map(() => 1));
     const organizationId = founder.user.organization.id;
-    const total = await withTenant(platform.automation.database, organizationId, (tx) => tx.workflowRun.count());
+    const total = await withTenant(platform.automation.database, organizationId, (tx) =>
+      tx.workflowRun.count(),
+    );
     expect(total).toBe(contactIds.length);
   });
 });

@@ -32,7 +32,12 @@ export function pageRequest(first: number | null | undefined, after: string | nu
 
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: number;
 }
 
@@ -57,9 +62,9 @@ export function toPage<T extends { createdAt: Date; id: string }>(
 }
 
 /** The Prisma `where` condition for rows after the request's cursor in (createdAt desc, id desc) order. */
-export function afterCursorWhere(
-  request: PageRequest,
-): { OR?: Array<{ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } }> } {
+export function afterCursorWhere(request: PageRequest): {
+  OR?: Array<{ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } }>;
+} {
   if (!request.after) return {};
   const { createdAt, id } = request.after;
   return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };

@@ -23,7 +23,10 @@ export function serviceEnvironmentSchema(service: string, defaultPort: number) {
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
     HOST: z.string().default('127.0.0.1'),
     /** Connects as the service's application role: no DDL, row-level security applies. */
-    DATABASE_URL: z.string().url().default(`postgresql://${service}_app:${service}_app@127.0.0.1:5432/${service}`),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .default(`postgresql://${service}_app:${service}_app@127.0.0.1:5432/${service}`),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** The gateway's public key (Ed25519 JWK, JSON) that verifies the internal context. */
     INTERNAL_CONTEXT_PUBLIC_JWK: jsonObjectVariable,

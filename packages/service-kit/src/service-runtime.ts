@@ -1,5 +1,5 @@
 import type { BaseContext } from '@apollo/server';
-import { startOutboxRelay, type EventConsumer, type OutboxRelay } from '@platform/events';
+import { ensureEventTopics, startOutboxRelay, type EventConsumer, type OutboxRelay } from '@platform/events';
 import { createKafkaMessaging, type Messaging, type MessagingLogger } from '@platform/messaging';
 import { Pool } from 'pg';
 import type { Logger } from './logger';
@@ -62,6 +62,9 @@ export async function startServiceRuntime<TContext extends BaseContext>(
     await options.onClose?.();
   };
   try {
+    // The broker never creates topics on its own: every service makes sure the catalog's topics (and
+    // their dead-letter topics) exist before it publishes or subscribes. Existing topics are left as is.
+    await ensureEventTopics(messaging.admin, { prefix: options.kafka.topicPrefix });
     relay = startOutboxRelay({
       pool,
       producer: messaging.producer,

@@ -41,7 +41,11 @@ export interface GraphQLTestError {
 }
 
 /** Creates the topics of the event catalog (and their DLQs) under a fresh per-file prefix. */
-export async function createEventTopics(): Promise<{ brokers: string[]; prefix: string; delete(): Promise<void> }> {
+export async function createEventTopics(): Promise<{
+  brokers: string[];
+  prefix: string;
+  delete(): Promise<void>;
+}> {
   const topics = await createTestTopics([]);
   const messaging = createKafkaMessaging({ brokers: topics.brokers, clientId: 'test-event-topics' });
   try {

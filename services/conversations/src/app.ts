@@ -31,7 +31,9 @@ export interface ConversationsService extends ServiceRuntime {
 }
 
 /** Starts conversations: its subgraph and its outbox relay. */
-export async function startConversationsService(options: ConversationsServiceOptions): Promise<ConversationsService> {
+export async function startConversationsService(
+  options: ConversationsServiceOptions,
+): Promise<ConversationsService> {
   const database = createDatabase(options.databaseUrl);
   const store = createConversationStore(database);
   const conversations = createConversationOperations(store);

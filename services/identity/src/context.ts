@@ -1,4 +1,4 @@
-import { DataLoader, type RequestContext } from '@platform/service-kit';
+import type { DataLoader, RequestContext } from '@platform/service-kit';
 import type { Authentication } from './domain/authentication';
 import type { Organization } from './domain/organization';
 import type { User } from './domain/user';

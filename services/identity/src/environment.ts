@@ -8,7 +8,11 @@ const schema = serviceEnvironmentSchema('identity', 4001).extend({
   /** Public keys still trusted after a key rotation (JSON array of JWKs), published in the JWKS. */
   IDENTITY_PREVIOUS_PUBLIC_JWKS: z.string().default('[]'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 24 * 3600),
 });
 
 export type Environment = z.infer<typeof schema>;

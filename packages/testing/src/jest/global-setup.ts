@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
   if (hasTestState()) return;
   const runId = randomBytes(4).toString('hex');
   const infrastructure = await resolveInfrastructure(log);
-  setRelease(infrastructure.release);
+  setRelease(() => infrastructure.release());
   try {
     const templates = await prepareTemplates(infrastructure.adminUrl, runId, log);
     writeTestState({

@@ -58,12 +58,18 @@ export function assertTransition(from: WorkflowStatus, to: WorkflowStatus): void
 export function newWorkflow(
   organizationId: string,
   createdBy: string | null,
-  input: { name: string; description?: string | null; triggerEventType: string; status?: WorkflowStatus | null },
+  input: {
+    name: string;
+    description?: string | null;
+    triggerEventType: string;
+    status?: WorkflowStatus | null;
+  },
   knownEventTypes: readonly string[],
 ): NewWorkflow {
   const issues: Array<{ path: string; message: string; code: string }> = [];
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 255) issues.push({ path: 'name', message: 'must be 1–255 characters', code: 'invalid' });
+  if (name.length < 1 || name.length > 255)
+    issues.push({ path: 'name', message: 'must be 1–255 characters', code: 'invalid' });
   if (!knownEventTypes.includes(input.triggerEventType)) {
     issues.push({
       path: 'triggerEventType',
@@ -72,11 +78,16 @@ export function newWorkflow(
     });
   }
   const status = input.status ?? 'draft';
-  if (status === 'archived') issues.push({ path: 'status', message: 'a new workflow cannot be archived', code: 'invalid' });
+  if (status === 'archived')
+    issues.push({ path: 'status', message: 'a new workflow cannot be archived', code: 'invalid' });
   if (issues.length > 0) {
-    throw new DomainError('BAD_USER_INPUT', issues.map((issue) => `${issue.path} ${issue.message}`).join('; '), {
-      issues,
-    });
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      issues.map((issue) => `${issue.path} ${issue.message}`).join('; '),
+      {
+        issues,
+      },
+    );
   }
   return {
     id: randomUUID(),

@@ -24,7 +24,11 @@ function organizationOf(actor: Actor): string {
 }
 
 export function createWorkflowOperations(store: WorkflowStorePort, triggerEventTypes: readonly string[]) {
-  async function get(actor: Actor, id: string, load: (id: string) => Promise<Workflow | null>): Promise<Workflow> {
+  async function get(
+    actor: Actor,
+    id: string,
+    load: (id: string) => Promise<Workflow | null>,
+  ): Promise<Workflow> {
     organizationOf(actor);
     const workflow = await load(id);
     if (!workflow) throw new DomainError('NOT_FOUND', `Workflow ${id} not found`, { entity: 'Workflow', id });
@@ -33,7 +37,12 @@ export function createWorkflowOperations(store: WorkflowStorePort, triggerEventT
   return {
     create(
       actor: Actor,
-      input: { name: string; description?: string | null; triggerEventType: string; status?: WorkflowStatus | null },
+      input: {
+        name: string;
+        description?: string | null;
+        triggerEventType: string;
+        status?: WorkflowStatus | null;
+      },
     ): Promise<Workflow> {
       return store.create(newWorkflow(organizationOf(actor), actor.userId, input, triggerEventTypes));
     },

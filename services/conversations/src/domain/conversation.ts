@@ -31,7 +31,10 @@ export interface Conversation {
   updatedAt: Date;
 }
 
-export type NewConversation = Pick<Conversation, 'id' | 'organizationId' | 'contactId' | 'platform' | 'subject'>;
+export type NewConversation = Pick<
+  Conversation,
+  'id' | 'organizationId' | 'contactId' | 'platform' | 'subject'
+>;
 
 export interface Actor {
   organizationId: string | null;
@@ -73,7 +76,11 @@ export function createConversationOperations(store: ConversationStorePort) {
       });
     },
 
-    async get(actor: Actor, id: string, load: (id: string) => Promise<Conversation | null>): Promise<Conversation> {
+    async get(
+      actor: Actor,
+      id: string,
+      load: (id: string) => Promise<Conversation | null>,
+    ): Promise<Conversation> {
       organizationOf(actor);
       const conversation = await load(id);
       if (!conversation) {

@@ -7,6 +7,10 @@ type ConversationRow = Prisma.ConversationGetPayload<object>;
 
 const toConversation = (row: ConversationRow): Conversation => ({ ...row });
 
+// Ids arrive from callers as any string; one that is not a UUID names no row, and left in the query it
+// would fail the uuid comparison for the whole batch.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const ORDER: Prisma.ConversationOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
 export function createConversationStore(db: Database) {
@@ -19,7 +23,9 @@ export function createConversationStore(db: Database) {
 
     async byIds(organizationId: string, ids: readonly string[]): Promise<(Conversation | null)[]> {
       const rows = await withTenant(db, organizationId, (tx) =>
-        tx.conversation.findMany({ where: { organizationId, id: { in: [...ids] } } }),
+        tx.conversation.findMany({
+          where: { organizationId, id: { in: ids.filter((id) => UUID.test(id)) } },
+        }),
       );
       return orderByKeys(ids, rows.map(toConversation), (conversation) => conversation.id);
     },
@@ -28,7 +34,11 @@ export function createConversationStore(db: Database) {
       return withTenant(db, organizationId, async (tx) => {
         const scope = { organizationId, contactId };
         const [rows, totalCount] = await Promise.all([
-          tx.conversation.findMany({ where: { ...scope, ...afterCursorWhere(request) }, orderBy: ORDER, take: request.first + 1 }),
+          tx.conversation.findMany({
+            where: { ...scope, ...afterCursorWhere(request) },
+            orderBy: ORDER,
+            take: request.first + 1,
+          }),
           tx.conversation.count({ where: scope }),
         ]);
         return { rows: rows.map(toConversation), totalCount };

@@ -2,7 +2,10 @@ import type { ConversationsContext } from '../context';
 import type { Conversation as ConversationModel } from '../domain/conversation';
 
 export const Conversation = {
-  __resolveReference(reference: { id: string }, context: ConversationsContext): Promise<ConversationModel | null> {
+  __resolveReference(
+    reference: { id: string },
+    context: ConversationsContext,
+  ): Promise<ConversationModel | null> {
     return context.conversationById.load(reference.id);
   },
   contact: (conversation: ConversationModel) =>

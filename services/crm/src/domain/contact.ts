@@ -87,13 +87,21 @@ export function newContact(
   }
   tags.forEach((tag, index) => {
     if (tag.length < 1 || tag.length > MAX_TAG_LENGTH) {
-      issues.push({ path: `tags.${index}`, message: `must be 1–${MAX_TAG_LENGTH} characters`, code: 'invalid' });
+      issues.push({
+        path: `tags.${index}`,
+        message: `must be 1–${MAX_TAG_LENGTH} characters`,
+        code: 'invalid',
+      });
     }
   });
   if (issues.length > 0) {
-    throw new DomainError('BAD_USER_INPUT', issues.map((issue) => `${issue.path} ${issue.message}`).join('; '), {
-      issues,
-    });
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      issues.map((issue) => `${issue.path} ${issue.message}`).join('; '),
+      {
+        issues,
+      },
+    );
   }
   return {
     id,

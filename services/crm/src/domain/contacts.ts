@@ -13,7 +13,10 @@ export interface Actor {
 export interface ContactStorePort {
   create(contact: NewContact): Promise<Contact>;
   byIds(organizationId: string, ids: readonly string[]): Promise<(Contact | null)[]>;
-  ofOrganization(organizationId: string, request: PageRequest): Promise<{ rows: Contact[]; totalCount: number }>;
+  ofOrganization(
+    organizationId: string,
+    request: PageRequest,
+  ): Promise<{ rows: Contact[]; totalCount: number }>;
   ownedBy(
     organizationId: string,
     ownerId: string,

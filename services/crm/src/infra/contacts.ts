@@ -26,6 +26,10 @@ function toContact(row: ContactRow): Contact {
   };
 }
 
+// Ids arrive from callers as any string; one that is not a UUID names no row, and left in the query it
+// would fail the uuid comparison for the whole batch.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -38,7 +42,11 @@ export function createContactStore(db: Database) {
     return withTenant(db, organizationId, async (tx) => {
       const scope = { organizationId, deletedAt: null, ...where };
       const [rows, totalCount] = await Promise.all([
-        tx.contact.findMany({ where: { ...scope, ...afterCursorWhere(request) }, orderBy: ORDER, take: request.first + 1 }),
+        tx.contact.findMany({
+          where: { ...scope, ...afterCursorWhere(request) },
+          orderBy: ORDER,
+          take: request.first + 1,
+        }),
         tx.contact.count({ where: scope }),
       ]);
       return { rows: rows.map(toContact), totalCount };
@@ -75,7 +83,9 @@ export function createContactStore(db: Database) {
 
     async byIds(organizationId: string, ids: readonly string[]): Promise<(Contact | null)[]> {
       const rows = await withTenant(db, organizationId, (tx) =>
-        tx.contact.findMany({ where: { organizationId, deletedAt: null, id: { in: [...ids] } } }),
+        tx.contact.findMany({
+          where: { organizationId, deletedAt: null, id: { in: ids.filter((id) => UUID.test(id)) } },
+        }),
       );
       return orderByKeys(ids, rows.map(toContact), (contact) => contact.id);
     },

@@ -63,9 +63,13 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 function requireValid(problems: Record<string, string | null>): void {
   const fields = Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== null);
   if (fields.length === 0) return;
-  throw new DomainError('BAD_USER_INPUT', fields.map(([field, problem]) => `${field} ${problem}`).join('; '), {
-    issues: fields.map(([path, message]) => ({ path, message, code: 'invalid' })),
-  });
+  throw new DomainError(
+    'BAD_USER_INPUT',
+    fields.map(([field, problem]) => `${field} ${problem}`).join('; '),
+    {
+      issues: fields.map(([path, message]) => ({ path, message, code: 'invalid' })),
+    },
+  );
 }
 
 function optionalName(value: string | null | undefined): string | null {

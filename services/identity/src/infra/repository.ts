@@ -47,7 +47,11 @@ export function toOrganization(row: OrganizationRow): Organization {
 }
 
 function candidate(row: UserRow & { organization: OrganizationRow }): LoginCandidate {
-  return { user: toUser(row), passwordHash: row.passwordHash, organization: toOrganization(row.organization) };
+  return {
+    user: toUser(row),
+    passwordHash: row.passwordHash,
+    organization: toOrganization(row.organization),
+  };
 }
 
 async function storeRefreshToken(tx: Transaction, user: User, token: NewRefreshToken): Promise<void> {

@@ -17,7 +17,9 @@ export interface SigningKey {
 }
 
 /** A fresh Ed25519 signing key (development and tests; production passes one in). */
-export async function generateSigningKey(kid: string = randomUUID()): Promise<{ key: SigningKey; privateJwk: JWK }> {
+export async function generateSigningKey(
+  kid: string = randomUUID(),
+): Promise<{ key: SigningKey; privateJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, {
     crv: 'Ed25519',
     extractable: true,
@@ -44,7 +46,11 @@ export async function signingKeyFromJwk(candidate: unknown): Promise<SigningKey>
   const { d: _private, ...publicJwk } = parsed.data;
   const privateKey = await importJWK({ ...parsed.data, alg: ACCESS_TOKEN_ALGORITHM }, ACCESS_TOKEN_ALGORITHM);
   if (privateKey instanceof Uint8Array) throw new Error('the signing JWK must be an asymmetric key');
-  return { kid: parsed.data.kid, privateKey, publicJwk: { ...publicJwk, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' } };
+  return {
+    kid: parsed.data.kid,
+    privateKey,
+    publicJwk: { ...publicJwk, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' },
+  };
 }
 
 /**

@@ -10,6 +10,8 @@ export const Organization = {
     _args: unknown,
     context: IdentityContext,
   ): Promise<OrganizationModel | null> | null {
-    return organization.parentOrganizationId ? context.organizations.load(organization.parentOrganizationId) : null;
+    return organization.parentOrganizationId
+      ? context.organizations.load(organization.parentOrganizationId)
+      : null;
   },
 };

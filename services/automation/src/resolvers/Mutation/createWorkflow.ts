@@ -10,6 +10,10 @@ const CreateWorkflowInput = z.object({
   status: z.enum(WORKFLOW_STATUSES).nullish(),
 });
 
-export function createWorkflow(_parent: unknown, args: { input: unknown }, context: AutomationContext): Promise<Workflow> {
+export function createWorkflow(
+  _parent: unknown,
+  args: { input: unknown },
+  context: AutomationContext,
+): Promise<Workflow> {
   return context.workflows.create(context.auth, parseInput(CreateWorkflowInput, args.input));
 }

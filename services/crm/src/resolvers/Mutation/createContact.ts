@@ -14,6 +14,10 @@ const CreateContactInput = z.object({
   customFields: z.record(z.string(), z.unknown()).nullish(),
 });
 
-export function createContact(_parent: unknown, args: { input: unknown }, context: CrmContext): Promise<Contact> {
+export function createContact(
+  _parent: unknown,
+  args: { input: unknown },
+  context: CrmContext,
+): Promise<Contact> {
   return context.contacts.create(context.auth, parseInput(CreateContactInput, args.input));
 }

@@ -17,6 +17,9 @@ const SignUpInput = z.object({
 export async function signUp(_parent: unknown, args: { input: unknown }, context: IdentityContext) {
   const input = parseInput(SignUpInput, args.input);
   const session = await context.authentication.signUp(input);
-  context.logger.info({ organizationId: session.organization.id, userId: session.user.id }, 'organization signed up');
+  context.logger.info(
+    { organizationId: session.organization.id, userId: session.user.id },
+    'organization signed up',
+  );
   return authPayload(session);
 }

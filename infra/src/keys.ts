@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+
+export interface KeyPair {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+async function ed25519(kid: string): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  return {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA', use: 'sig' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' },
+  };
+}
+
+/**
+ * The local platform's keys, made once and kept in .local/keys (gitignored, readable by the owner
+ * only): the gateway's internal-context key pair and identity's access-token signing key. Real
+ * deployments pass their own through the services' environment.
+ */
+export async function localPlatformKeys(
+  root: string,
+): Promise<{ internalContext: KeyPair; identitySigning: KeyPair }> {
+  const dir = path.join(root, '.local', 'keys');
+  const file = path.join(dir, 'platform-keys.json');
+  if (existsSync(file)) {
+    return JSON.parse(readFileSync(file, 'utf8')) as { internalContext: KeyPair; identitySigning: KeyPair };
+  }
+  const keys = {
+    internalContext: await ed25519(`gateway-${randomUUID()}`),
+    identitySigning: await ed25519(`identity-${randomUUID()}`),
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}

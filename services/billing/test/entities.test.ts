@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { withTenant } from '@platform/service-kit';
+import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import { startBillingService, type BillingService } from '../src/app';
+import { createBillingStore } from '../src/infra/billing-store';
+
+// The federation contract of billing's entities: Plan (owned here, global data) resolves to the
+// plan or null; Organization (owned by identity) resolves to its subscription, which only the
+// organization itself may see.
+
+const PLAN = `... on Plan {
+  id name description seatPriceMonthlyCents
+  features { contactLimit customFieldLimit storageGb aiInsights apiAccess interactionTracking support }
+}`;
+const ORGANIZATION = `... on Organization {
+  id subscription { plan { id } status billingCycle seatsLimit startDate endDate }
+}`;
+
+type Entity = Record<string, unknown> | null;
+
+describe('billing _entities', () => {
+  let env: ServiceTestEnvironment;
+  let billing: BillingService;
+
+  beforeAll(async () => {
+    env = await createServiceTestEnvironment('billing');
+    billing = await startBillingService({
+      databaseUrl: env.database.appUrl,
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      internalContextKey: env.internalContextKeys.publicJwk,
+      kafka: env.kafka,
+      // Subscriptions are provisioned by the tests themselves, through the same store call.
+      consumers: false,
+    });
+  });
+
+  afterAll(async () => {
+    await billing.close();
+    await env.cleanup();
+  });
+
+  /** A fresh organization with a signed-in user. */
+  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
+
+  /** The sign-up provisioning path: the Free plan, starting at `at`. */
+  async function provision(organizationId: string, at = new Date()): Promise<void> {
+    const store = createBillingStore(billing.database);
+    await withTenant(billing.database, organizationId, (tx) =>
+      store.provision(tx, organizationId, 'free', at),
+    );
+  }
+
+  async function entities(
+    selection: string,
+    auth: { organizationId: string; userId: string },
+    representations: Array<{ __typename: string; id: string }>,
+  ): Promise<Entity[]> {
+    const result = await env.graphql<{ _entities: Entity[] }>(
+      billing.graphqlUrl,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
+      { representations },
+      await env.headersFor(auth),
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?._entities ?? [];
+  }
+
+  describe('Plan', () => {
+    it('resolves a representation of a plan to its fields and feature matrix', async () => {
+      const [plan] = await entities(PLAN, tenant(), [{ __typename: 'Plan', id: 'pro' }]);
+      expect(plan).toEqual({
+        id: 'pro',
+        name: 'Professional',
+        description: 'For established businesses',
+        seatPriceMonthlyCents: 9900,
+        features: {
+          contactLimit: 10000,
+          customFieldLimit: 100,
+          storageGb: 100,
+          aiInsights: 'advanced',
+          apiAccess: 'full',
+          interactionTracking: 'full',
+          support: 'priority',
+        },
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const result = await entities(
+        PLAN,
+        tenant(),
+        ['enterprise', 'free', 'basic', 'free'].map((id) => ({ __typename: 'Plan', id })),
+      );
+      expect(result.map((plan) => plan?.name)).toEqual(['Enterprise', 'Free', 'Basic', 'Free']);
+      // Enterprise is priced per contract and unlimited: nulls, not zeros.
+      expect(result[0]).toMatchObject({
+        seatPriceMonthlyCents: null,
+        features: { contactLimit: null, customFieldLimit: null, storageGb: null },
+      });
+    });
+
+    it('resolves an unknown plan id to null (plans are global: no organization to isolate)', async () => {
+      const result = await entities(
+        PLAN,
+        tenant(),
+        ['platinum', 'free'].map((id) => ({ __typename: 'Plan', id })),
+      );
+      expect(result.map((plan) => plan?.id ?? null)).toEqual([null, 'free']);
+    });
+  });
+
+  describe('Organization', () => {
+    it('resolves the caller’s organization to the subscription provisioned at sign-up', async () => {
+      const caller = tenant();
+      const at = new Date('2026-05-01T12:00:00.000Z');
+      await provision(caller.organizationId, at);
+      const [organization] = await entities(ORGANIZATION, caller, [
+        { __typename: 'Organization', id: caller.organizationId },
+      ]);
+      expect(organization).toEqual({
+        id: caller.organizationId,
+        subscription: {
+          plan: { id: 'free' },
+          status: 'active',
+          billingCycle: 'monthly',
+          seatsLimit: 3,
+          startDate: at.toISOString(),
+          endDate: null,
+        },
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const [caller, other] = [tenant(), tenant()];
+      await Promise.all([provision(caller.organizationId), provision(other.organizationId)]);
+      const result = await entities(
+        ORGANIZATION,
+        caller,
+        [other.organizationId, caller.organizationId, other.organizationId].map((id) => ({
+          __typename: 'Organization',
+          id,
+        })),
+      );
+      expect(result.map((organization) => organization?.id)).toEqual([
+        other.organizationId,
+        caller.organizationId,
+        other.organizationId,
+      ]);
+      expect(result.map((organization) => organization?.subscription !== null)).toEqual([false, true, false]);
+    });
+
+    it('resolves another organization with a null subscription, and so an unknown or unprovisioned one', async () => {
+      const [caller, other, unprovisioned] = [tenant(), tenant(), tenant()];
+      await Promise.all([provision(caller.organizationId), provision(other.organizationId)]);
+      const result = await entities(ORGANIZATION, caller, [
+        { __typename: 'Organization', id: other.organizationId },
+        { __typename: 'Organization', id: randomUUID() },
+      ]);
+      expect(result.map((organization) => organization?.subscription)).toEqual([null, null]);
+      // The other organization is subscribed: it sees its own subscription.
+      const [own] = await entities(ORGANIZATION, other, [
+        { __typename: 'Organization', id: other.organizationId },
+      ]);
+      expect(own?.subscription).toMatchObject({ plan: { id: 'free' }, status: 'active' });
+      // Before provisioning, an organization has no subscription yet.
+      const [pending] = await entities(ORGANIZATION, unprovisioned, [
+        { __typename: 'Organization', id: unprovisioned.organizationId },
+      ]);
+      expect(pending).toEqual({ id: unprovisioned.organizationId, subscription: null });
+    });
+  });
+});

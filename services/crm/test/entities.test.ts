@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { withTenant } from '@platform/service-kit';
+import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import { startCrmService, type CrmService } from '../src/app';
+
+// The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
+// Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
+// caller's organization, so another organization's contacts never show.
+
+const CONTACT = `... on Contact {
+  id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
+}`;
+const ORGANIZATION = `... on Organization {
+  id contacts(first: 2) { totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } }
+}`;
+const USER = `... on User { id ownedContacts { totalCount edges { node { id } } } }`;
+
+type Entity = Record<string, unknown> | null;
+interface Connection {
+  totalCount: number;
+  edges: Array<{ node: { id: string } }>;
+  pageInfo?: { hasNextPage: boolean; hasPreviousPage: boolean };
+}
+
+describe('crm _entities', () => {
+  let env: ServiceTestEnvironment;
+  let crm: CrmService;
+
+  beforeAll(async () => {
+    env = await createServiceTestEnvironment('crm');
+    crm = await startCrmService({
+      databaseUrl: env.database.appUrl,
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      internalContextKey: env.internalContextKeys.publicJwk,
+      kafka: env.kafka,
+    });
+  });
+
+  afterAll(async () => {
+    await crm.close();
+    await env.cleanup();
+  });
+
+  /** A fresh organization with a signed-in user. */
+  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
+
+  const contact = (givenName: string, ownerId: string | null = null) => ({
+    id: randomUUID(),
+    givenName,
+    ownerId,
+  });
+
+  /** Stores the contacts one second apart, the first one oldest. */
+  async function seedContacts(
+    organizationId: string,
+    contacts: Array<{ id: string; givenName: string; ownerId: string | null }>,
+  ): Promise<void> {
+    const start = Date.now() - 60_000;
+    await withTenant(crm.database, organizationId, (tx) =>
+      tx.contact.createMany({
+        data: contacts.map((row, index) => ({
+          ...row,
+          organizationId,
+          createdAt: new Date(start + index * 1000),
+        })),
+      }),
+    );
+  }
+
+  async function entities(
+    selection: string,
+    auth: { organizationId: string; userId: string },
+    representations: Array<{ __typename: string; id: string }>,
+  ): Promise<Entity[]> {
+    const result = await env.graphql<{ _entities: Entity[] }>(
+      crm.graphqlUrl,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
+      { representations },
+      await env.headersFor(auth),
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?._entities ?? [];
+  }
+
+  describe('Contact', () => {
+    it('resolves a representation of a contact of the caller’s organization to its fields', async () => {
+      const caller = tenant();
+      const id = randomUUID();
+      const createdAt = new Date('2026-03-01T09:30:00.000Z');
+      await withTenant(crm.database, caller.organizationId, (tx) =>
+        tx.contact.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            ownerId: caller.userId,
+            givenName: 'Ada',
+            familyName: 'Lovelace',
+            email: 'ada@example.com',
+            phone: '+442071234567',
+            relationshipState: 'Client',
+            tags: ['vip', 'math'],
+            customFields: { budget: 500000 },
+            createdAt,
+          },
+        }),
+      );
+      const [contact] = await entities(CONTACT, caller, [{ __typename: 'Contact', id }]);
+      expect(contact).toEqual({
+        id,
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        displayName: 'Ada Lovelace',
+        email: 'ada@example.com',
+        phone: '+442071234567',
+        relationshipState: 'Client',
+        tags: ['vip', 'math'],
+        owner: { id: caller.userId },
+        customFields: { budget: 500000 },
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = tenant();
+      const [ada, grace, edsger] = [contact('Ada'), contact('Grace'), contact('Edsger')];
+      await seedContacts(caller.organizationId, [ada, grace, edsger]);
+      const order = [edsger.id, ada.id, grace.id, ada.id];
+      const result = await entities(
+        CONTACT,
+        caller,
+        order.map((id) => ({ __typename: 'Contact', id })),
+      );
+      expect(result.map((found) => found?.givenName)).toEqual(['Edsger', 'Ada', 'Grace', 'Ada']);
+      expect(result.map((found) => found?.id)).toEqual(order);
+    });
+
+    it('resolves a contact of another organization, an unknown or malformed id, or a deleted contact to null', async () => {
+      const [caller, other] = [tenant(), tenant()];
+      const [foreign, own, deleted] = [contact('Mallory'), contact('Own'), contact('Gone')];
+      await seedContacts(other.organizationId, [foreign]);
+      await seedContacts(caller.organizationId, [own, deleted]);
+      await withTenant(crm.database, caller.organizationId, (tx) =>
+        tx.contact.update({ where: { id: deleted.id }, data: { deletedAt: new Date() } }),
+      );
+      const result = await entities(
+        CONTACT,
+        caller,
+        [foreign.id, randomUUID(), 'not-a-uuid', deleted.id, own.id].map((id) => ({
+          __typename: 'Contact',
+          id,
+        })),
+      );
+      expect(result.map((found) => found?.givenName ?? null)).toEqual([null, null, null, null, 'Own']);
+      // The foreign contact exists: its own organization sees it.
+      const [seen] = await entities(CONTACT, other, [{ __typename: 'Contact', id: foreign.id }]);
+      expect(seen?.givenName).toBe('Mallory');
+    });
+  });
+
+  describe('Organization', () => {
+    it('resolves the caller’s organization to its contacts, newest first, one page at a time', async () => {
+      const caller = tenant();
+      const [oldest, middle, newest] = [contact('Oldest'), contact('Middle'), contact('Newest')];
+      await seedContacts(caller.organizationId, [oldest, middle, newest]);
+      const [organization] = await entities(ORGANIZATION, caller, [
+        { __typename: 'Organization', id: caller.organizationId },
+      ]);
+      expect(organization).toEqual({
+        id: caller.organizationId,
+        contacts: {
+          totalCount: 3,
+          edges: [{ node: { id: newest.id } }, { node: { id: middle.id } }],
+          pageInfo: { hasNextPage: true, hasPreviousPage: false },
+        },
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const [caller, other] = [tenant(), tenant()];
+      const own = contact('Own');
+      await seedContacts(caller.organizationId, [own]);
+      await seedContacts(other.organizationId, [contact('Foreign')]);
+      const result = await entities(ORGANIZATION, caller, [
+        { __typename: 'Organization', id: other.organizationId },
+        { __typename: 'Organization', id: caller.organizationId },
+      ]);
+      expect(result.map((organization) => organization?.id)).toEqual([
+        other.organizationId,
+        caller.organizationId,
+      ]);
+      expect((result[1]?.contacts as Connection).edges).toEqual([{ node: { id: own.id } }]);
+    });
+
+    it('resolves another organization (or an unknown one) with an empty contacts connection: its contacts stay hidden', async () => {
+      const [caller, other] = [tenant(), tenant()];
+      await seedContacts(other.organizationId, [contact('Secret'), contact('Client')]);
+      const unknown = randomUUID();
+      const result = await entities(ORGANIZATION, caller, [
+        { __typename: 'Organization', id: other.organizationId },
+        { __typename: 'Organization', id: unknown },
+      ]);
+      const empty = { totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false } };
+      expect(result).toEqual([
+        { id: other.organizationId, contacts: empty },
+        { id: unknown, contacts: empty },
+      ]);
+      // Those contacts exist: their own organization sees them.
+      const [own] = await entities(ORGANIZATION, other, [
+        { __typename: 'Organization', id: other.organizationId },
+      ]);
+      expect((own?.contacts as Connection).totalCount).toBe(2);
+    });
+  });
+
+  describe('User', () => {
+    it('resolves a user to the contacts they own', async () => {
+      const caller = tenant();
+      const colleague = randomUUID();
+      const [first, second] = [contact('Mine 1', caller.userId), contact('Mine 2', caller.userId)];
+      await seedContacts(caller.organizationId, [
+        first,
+        contact('Theirs', colleague),
+        second,
+        contact('Nobody’s'),
+      ]);
+      const [user] = await entities(USER, caller, [{ __typename: 'User', id: caller.userId }]);
+      expect(user).toEqual({
+        id: caller.userId,
+        ownedContacts: { totalCount: 2, edges: [{ node: { id: second.id } }, { node: { id: first.id } }] },
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = tenant();
+      const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
+      const [ofAlice, ofBob] = [contact('A', alice), contact('B', bob)];
+      await seedContacts(caller.organizationId, [ofAlice, ofBob]);
+      const result = await entities(
+        USER,
+        caller,
+        [bob, carol, alice].map((id) => ({ __typename: 'User', id })),
+      );
+      expect(result).toEqual([
+        { id: bob, ownedContacts: { totalCount: 1, edges: [{ node: { id: ofBob.id } }] } },
+        { id: carol, ownedContacts: { totalCount: 0, edges: [] } },
+        { id: alice, ownedContacts: { totalCount: 1, edges: [{ node: { id: ofAlice.id } }] } },
+      ]);
+    });
+
+    it('resolves a user of another organization with no owned contacts: their contacts stay hidden', async () => {
+      const [caller, other] = [tenant(), tenant()];
+      await seedContacts(other.organizationId, [contact('Secret', other.userId)]);
+      const [user] = await entities(USER, caller, [{ __typename: 'User', id: other.userId }]);
+      expect(user).toEqual({ id: other.userId, ownedContacts: { totalCount: 0, edges: [] } });
+      const [own] = await entities(USER, other, [{ __typename: 'User', id: other.userId }]);
+      expect((own?.ownedContacts as Connection).totalCount).toBe(1);
+    });
+  });
+});

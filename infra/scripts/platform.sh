@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_dependencies
-if [ "${1:-up}" != "stop" ] && [ "${1:-up}" != "status" ]; then
+if [ "${1:-up}" != "stop" ] && [ "${1:-up}" != "status" ] && [ "${1:-up}" != "provision" ]; then
   log "generating Prisma clients"
   pnpm exec turbo run generate --output-logs=errors-only >/dev/null
 fi

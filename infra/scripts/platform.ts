@@ -8,6 +8,7 @@
  *   npm run platform -- --detach     # background; `npm run platform -- stop` ends it
  *   npm run platform -- --seed       # also creates the demo organization
  *   npm run platform -- status
+ *   npm run platform -- provision    # only PostgreSQL, roles, databases and migrations (for prisma CLI work)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -263,6 +264,12 @@ async function main(): Promise<void> {
       await stopAll(state);
       return;
     }
+    case 'provision': {
+      const postgres = await ensurePostgres(log);
+      for (const service of SERVICES) await prepareDatabase(postgres.adminUrl, service);
+      log(`databases ready on ${postgres.source} PostgreSQL; migrations applied`);
+      return;
+    }
     case 'status': {
       const state = runningState();
       if (!state) {
@@ -274,7 +281,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}" (use up, stop or status)`);
+      throw new Error(`unknown command "${command}" (use up, stop, status or provision)`);
   }
 }
 

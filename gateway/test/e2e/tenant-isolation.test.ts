@@ -59,6 +59,17 @@ describe('tenant isolation', () => {
     expect(own.data?.contact.givenName).toBe('Secret');
   });
 
+  it('answers a malformed id with NOT_FOUND, not an internal error', async () => {
+    for (const query of [
+      `{ contact(id: "not-a-uuid") { id } }`,
+      `{ conversation(id: "not-a-uuid") { id } }`,
+      `{ workflow(id: "not-a-uuid") { id } }`,
+    ]) {
+      const result = await platform.graphql(query, {}, first.token);
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+    }
+  });
+
   it('shows the second organization an empty contact list', async () => {
     const result = await platform.graphql<{
       me: { organization: { contacts: { totalCount: number; edges: unknown[] } } };

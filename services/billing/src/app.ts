@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'graphql';
 import {
+  DataLoader,
   startServiceRuntime,
   type JWK,
   type KeyLike,
@@ -9,6 +10,7 @@ import {
   type ServiceRuntime,
 } from '@platform/service-kit';
 import type { BillingContext } from './context';
+import type { Plan } from './domain/plans';
 import { startProvisioningConsumer } from './events/consumers';
 import { createBillingStore } from './infra/billing-store';
 import { createDatabase, type Database } from './infra/database';
@@ -46,7 +48,14 @@ export async function startBillingService(options: BillingServiceOptions): Promi
       typeDefs,
       resolvers,
       internalContextKey: options.internalContextKey,
-      context: (base) => ({ ...base, billing }),
+      context: (base) => ({
+        ...base,
+        billing,
+        planById: new DataLoader<string, Plan | null>(async (ids) => {
+          const plans = await billing.plans();
+          return ids.map((id) => plans.find((plan) => plan.id === id) ?? null);
+        }),
+      }),
     },
     consumers: async (messaging) =>
       options.consumers === false

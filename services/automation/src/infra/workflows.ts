@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { withTenant } from '@platform/service-kit';
+import { withTenant, uuidsOnly } from '@platform/service-kit';
 import type { NewWorkflow, Workflow, WorkflowRun, WorkflowStatus } from '../domain/workflow';
 import type { Database, Transaction } from './database';
-
-// Ids arrive from callers as any string; one that is not a UUID names no row, and left in the query it
-// would fail the uuid comparison for the whole batch.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createWorkflowStore(db: Database) {
   return {
@@ -21,7 +17,7 @@ export function createWorkflowStore(db: Database) {
 
     async byIds(organizationId: string, ids: readonly string[]): Promise<Workflow[]> {
       return withTenant(db, organizationId, (tx) =>
-        tx.workflow.findMany({ where: { organizationId, id: { in: ids.filter((id) => UUID.test(id)) } } }),
+        tx.workflow.findMany({ where: { organizationId, id: { in: uuidsOnly(ids) } } }),
       );
     },
 
@@ -35,7 +31,7 @@ export function createWorkflowStore(db: Database) {
     async runsForSubjects(organizationId: string, subjectIds: readonly string[], limit: number) {
       const rows = await withTenant(db, organizationId, (tx) =>
         tx.workflowRun.findMany({
-          where: { organizationId, subjectId: { in: [...subjectIds] } },
+          where: { organizationId, subjectId: { in: uuidsOnly(subjectIds) } },
           orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
         }),
       );

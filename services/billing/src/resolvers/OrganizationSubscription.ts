@@ -3,8 +3,7 @@ import type { OrganizationSubscription as Subscription, Plan } from '../domain/p
 
 export const OrganizationSubscription = {
   async plan(subscription: Subscription, _args: unknown, context: BillingContext): Promise<Plan> {
-    const plans = await context.billing.plans();
-    const plan = plans.find((candidate) => candidate.id === subscription.planId);
+    const plan = await context.planById.load(subscription.planId);
     if (!plan) throw new Error(`subscription ${subscription.id} names unknown plan ${subscription.planId}`);
     return plan;
   },

@@ -1,6 +1,6 @@
 /** Conversation rules. No Prisma or GraphQL types here. */
 import { randomUUID } from 'node:crypto';
-import { DomainError, pageRequest, toPage, type Page, type PageRequest } from '@platform/service-kit';
+import { DomainError, isUuid, pageRequest, toPage, type Page, type PageRequest } from '@platform/service-kit';
 
 export const CONVERSATION_PLATFORMS = [
   'facebook',
@@ -96,7 +96,9 @@ export function createConversationOperations(store: ConversationStorePort) {
       after: string | null | undefined,
     ): Promise<Page<Conversation>> {
       const request = pageRequest(first, after);
-      const { rows, totalCount } = await store.withContact(organizationOf(actor), contactId, request);
+      const organizationId = organizationOf(actor);
+      if (!isUuid(contactId)) return toPage([], request, 0);
+      const { rows, totalCount } = await store.withContact(organizationId, contactId, request);
       return toPage(rows, request, totalCount);
     },
   };

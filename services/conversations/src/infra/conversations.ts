@@ -1,4 +1,10 @@
-import { afterCursorWhere, orderByKeys, withTenant, type PageRequest } from '@platform/service-kit';
+import {
+  afterCursorWhere,
+  orderByKeys,
+  withTenant,
+  type PageRequest,
+  uuidsOnly,
+} from '@platform/service-kit';
 import type { Conversation, NewConversation } from '../domain/conversation';
 import type { Prisma } from '../generated/prisma/client';
 import type { Database } from './database';
@@ -6,10 +12,6 @@ import type { Database } from './database';
 type ConversationRow = Prisma.ConversationGetPayload<object>;
 
 const toConversation = (row: ConversationRow): Conversation => ({ ...row });
-
-// Ids arrive from callers as any string; one that is not a UUID names no row, and left in the query it
-// would fail the uuid comparison for the whole batch.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ORDER: Prisma.ConversationOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -24,7 +26,7 @@ export function createConversationStore(db: Database) {
     async byIds(organizationId: string, ids: readonly string[]): Promise<(Conversation | null)[]> {
       const rows = await withTenant(db, organizationId, (tx) =>
         tx.conversation.findMany({
-          where: { organizationId, id: { in: ids.filter((id) => UUID.test(id)) } },
+          where: { organizationId, id: { in: uuidsOnly(ids) } },
         }),
       );
       return orderByKeys(ids, rows.map(toConversation), (conversation) => conversation.id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@platform/service-kit';
+import { DomainError, isUuid } from '@platform/service-kit';
 import { newContact, type Contact, type NewContact, type NewContactInput } from './contact';
 import { pageRequest, toPage, type Page, type PageRequest } from '@platform/service-kit';
 
@@ -70,7 +70,9 @@ export function createContactOperations(store: ContactStorePort) {
       after: string | null | undefined,
     ): Promise<Page<Contact>> {
       const request = pageRequest(first, after);
-      const { rows, totalCount } = await store.ownedBy(organizationOf(actor), ownerId, request);
+      const organizationId = organizationOf(actor);
+      if (!isUuid(ownerId)) return EMPTY_PAGE;
+      const { rows, totalCount } = await store.ownedBy(organizationId, ownerId, request);
       return toPage(rows, request, totalCount);
     },
   };

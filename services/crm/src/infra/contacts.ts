@@ -1,5 +1,11 @@
 import { appendToOutbox, createEvent } from '@platform/events';
-import { afterCursorWhere, orderByKeys, withTenant, type PageRequest } from '@platform/service-kit';
+import {
+  afterCursorWhere,
+  orderByKeys,
+  withTenant,
+  type PageRequest,
+  uuidsOnly,
+} from '@platform/service-kit';
 import type { Contact, CustomFieldValues, NewContact } from '../domain/contact';
 import type { Prisma } from '../generated/prisma/client';
 import type { Database } from './database';
@@ -25,10 +31,6 @@ function toContact(row: ContactRow): Contact {
     deletedAt: row.deletedAt,
   };
 }
-
-// Ids arrive from callers as any string; one that is not a UUID names no row, and left in the query it
-// would fail the uuid comparison for the whole batch.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
@@ -84,7 +86,7 @@ export function createContactStore(db: Database) {
     async byIds(organizationId: string, ids: readonly string[]): Promise<(Contact | null)[]> {
       const rows = await withTenant(db, organizationId, (tx) =>
         tx.contact.findMany({
-          where: { organizationId, deletedAt: null, id: { in: ids.filter((id) => UUID.test(id)) } },
+          where: { organizationId, deletedAt: null, id: { in: uuidsOnly(ids) } },
         }),
       );
       return orderByKeys(ids, rows.map(toContact), (contact) => contact.id);

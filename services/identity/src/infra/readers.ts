@@ -1,4 +1,4 @@
-import { orderByKeys, withTenant } from '@platform/service-kit';
+import { orderByKeys, uuidsOnly, withTenant } from '@platform/service-kit';
 import type { Organization } from '../domain/organization';
 import type { User } from '../domain/user';
 import type { Database } from './database';
@@ -13,7 +13,7 @@ export function createIdentityReaders(db: Database) {
     async usersByIds(organizationId: string | null, ids: readonly string[]): Promise<(User | null)[]> {
       if (!organizationId) return ids.map(() => null);
       const rows = await withTenant(db, organizationId, (tx) =>
-        tx.user.findMany({ where: { organizationId, id: { in: [...ids] } } }),
+        tx.user.findMany({ where: { organizationId, id: { in: uuidsOnly(ids) } } }),
       );
       return orderByKeys(ids, rows.map(toUser), (user) => user.id);
     },
@@ -23,7 +23,7 @@ export function createIdentityReaders(db: Database) {
     ): Promise<(Organization | null)[]> {
       if (!organizationId) return ids.map(() => null);
       const rows = await withTenant(db, organizationId, (tx) =>
-        tx.organization.findMany({ where: { id: { in: [...ids] } } }),
+        tx.organization.findMany({ where: { id: { in: uuidsOnly(ids) } } }),
       );
       return orderByKeys(ids, rows.map(toOrganization), (organization) => organization.id);
     },

@@ -1,18 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
+import { parse, type DocumentNode } from 'graphql';
 import { ensureEventTopics, startOutboxRelay, type EventConsumer, type OutboxRelay } from '@platform/events';
 import { createKafkaMessaging, type Messaging, type MessagingLogger } from '@platform/messaging';
 import { Pool } from 'pg';
+import type { InternalContextKeyInput } from './internal-context';
 import type { Logger } from './logger';
 import { createSubgraphServer, type RunningSubgraph, type SubgraphServerOptions } from './subgraph-server';
 
+/** What every domain service's start function takes (its own options extend it). */
+export interface ServiceStartOptions {
+  /** The service database, connected as its application role. */
+  databaseUrl: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** The gateway's public key for verifying internal contexts. */
+  internalContextKey: InternalContextKeyInput;
+  kafka: { brokers: readonly string[]; topicPrefix: string };
+}
+
+/** A service's SDL, read from the `schema.graphql` beside its app module. */
+export function loadSchema(directory: string): DocumentNode {
+  return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
+}
+
 export interface ServiceRuntimeOptions<TContext extends BaseContext> {
   service: string;
-  logger: Logger;
-  /** The service database, connected as its application role (the outbox relay's pool). */
-  databaseUrl: string;
-  kafka: { brokers: readonly string[]; topicPrefix: string };
-  /** The GraphQL subgraph (service, logger and the database readiness check are filled in). */
-  subgraph: Omit<SubgraphServerOptions<TContext>, 'service' | 'logger'>;
+  /** Where and how the service runs (what its start function was given). */
+  start: ServiceStartOptions;
+  typeDefs: DocumentNode;
+  resolvers: SubgraphServerOptions<TContext>['resolvers'];
+  context: SubgraphServerOptions<TContext>['context'];
+  /** Extra unauthenticated routes (identity's JWKS). */
+  routes?: SubgraphServerOptions<TContext>['routes'];
   /** Starts the service's event consumers once messaging is up. */
   consumers?: (messaging: Messaging) => Promise<EventConsumer[]>;
   /** Runs last on close (e.g. disconnecting the Prisma client). */
@@ -43,10 +65,10 @@ function messagingLogger(logger: Logger): MessagingLogger {
 export async function startServiceRuntime<TContext extends BaseContext>(
   options: ServiceRuntimeOptions<TContext>,
 ): Promise<ServiceRuntime> {
-  const { logger } = options;
-  const pool = new Pool({ connectionString: options.databaseUrl, max: 4 });
+  const { logger, databaseUrl, kafka } = options.start;
+  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   const messaging = createKafkaMessaging({
-    brokers: [...options.kafka.brokers],
+    brokers: [...kafka.brokers],
     clientId: options.service,
     logger: messagingLogger(logger.child({ component: 'kafka' })),
   });
@@ -64,23 +86,26 @@ export async function startServiceRuntime<TContext extends BaseContext>(
   try {
     // The broker never creates topics on its own: every service makes sure the catalog's topics (and
     // their dead-letter topics) exist before it publishes or subscribes. Existing topics are left as is.
-    await ensureEventTopics(messaging.admin, { prefix: options.kafka.topicPrefix });
+    await ensureEventTopics(messaging.admin, { prefix: kafka.topicPrefix });
     relay = startOutboxRelay({
       pool,
       producer: messaging.producer,
-      topicPrefix: options.kafka.topicPrefix,
+      topicPrefix: kafka.topicPrefix,
       logger: messagingLogger(logger.child({ component: 'outbox' })),
       source: options.service,
     });
     consumers = (await options.consumers?.(messaging)) ?? [];
     server = await createSubgraphServer({
-      ...options.subgraph,
       service: options.service,
+      port: options.start.port,
+      host: options.start.host,
       logger,
-      readiness: [
-        { name: 'database', check: async () => void (await pool.query('select 1')) },
-        ...(options.subgraph.readiness ?? []),
-      ],
+      typeDefs: options.typeDefs,
+      resolvers: options.resolvers,
+      internalContextKey: options.start.internalContextKey,
+      context: options.context,
+      routes: options.routes,
+      readiness: [{ name: 'database', check: async () => void (await pool.query('select 1')) }],
     });
   } catch (error) {
     await close();

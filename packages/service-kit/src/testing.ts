@@ -31,6 +31,16 @@ export interface ServiceTestEnvironment {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<{ status: number; data?: T | null; errors?: GraphQLTestError[] }>;
+  /**
+   * Calls `_entities` on a subgraph as `auth` (the federation contract the gateway relies on) and
+   * returns one entity or null per representation; fails on any GraphQL error.
+   */
+  entities<T = Record<string, unknown>>(
+    graphqlUrl: string,
+    selection: string,
+    auth: Partial<InternalContext>,
+    representations: ReadonlyArray<{ __typename: string; id: string }>,
+  ): Promise<Array<T | null>>;
   cleanup(): Promise<void>;
 }
 
@@ -91,19 +101,35 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
     generateInternalContextKeys(),
   ]);
   const privateKey = await importInternalContextPrivateKey(internalContextKeys.privateJwk);
+  const headersFor = async (auth: Partial<InternalContext>): Promise<Record<string, string>> => {
+    const token = await signInternalContext(
+      privateKey,
+      { organizationId: null, userId: null, roles: [], scopes: [], ...auth },
+      { requestId: randomUUID() },
+    );
+    return { [INTERNAL_CONTEXT_HEADER]: token };
+  };
   return {
     database,
     kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
     internalContextKeys,
-    async headersFor(auth) {
-      const token = await signInternalContext(
-        privateKey,
-        { organizationId: null, userId: null, roles: [], scopes: [], ...auth },
-        { requestId: randomUUID() },
-      );
-      return { [INTERNAL_CONTEXT_HEADER]: token };
-    },
+    headersFor,
     graphql: postGraphQL,
+    async entities<T>(
+      graphqlUrl: string,
+      selection: string,
+      auth: Partial<InternalContext>,
+      representations: ReadonlyArray<{ __typename: string; id: string }>,
+    ) {
+      const result = await postGraphQL<{ _entities: Array<T | null> }>(
+        graphqlUrl,
+        `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
+        { representations },
+        await headersFor(auth),
+      );
+      if (result.errors?.length) throw new Error(`_entities failed: ${JSON.stringify(result.errors)}`);
+      return result.data?._entities ?? [];
+    },
     async cleanup() {
       await topics.delete();
       await database.drop();

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'graphql';
 import {
   DataLoader,
   orderByKeys,
+  loadSchema,
   startServiceRuntime,
-  type JWK,
-  type KeyLike,
-  type Logger,
   type ServiceRuntime,
+  type ServiceStartOptions,
 } from '@platform/service-kit';
 import type { AutomationContext } from './context';
 import type { Workflow, WorkflowRun } from './domain/workflow';
@@ -18,19 +14,12 @@ import { createDatabase, type Database } from './infra/database';
 import { createWorkflowStore } from './infra/workflows';
 import { resolvers } from './resolvers';
 
-const typeDefs = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+const typeDefs = loadSchema(__dirname);
 
 /** Contact.workflowRuns returns at most this many runs, newest first. */
 const RUNS_PER_CONTACT = 100;
 
-export interface AutomationServiceOptions {
-  databaseUrl: string;
-  port: number;
-  host?: string;
-  logger: Logger;
-  internalContextKey: KeyLike | JWK | string;
-  kafka: { brokers: readonly string[]; topicPrefix: string };
-}
+export type AutomationServiceOptions = ServiceStartOptions;
 
 export interface AutomationService extends ServiceRuntime {
   database: Database;
@@ -43,30 +32,23 @@ export async function startAutomationService(options: AutomationServiceOptions):
   const workflows = createWorkflowOperations(store, TRIGGER_EVENT_TYPES);
   const runtime = await startServiceRuntime<AutomationContext>({
     service: 'automation',
-    logger: options.logger,
-    databaseUrl: options.databaseUrl,
-    kafka: options.kafka,
-    subgraph: {
-      port: options.port,
-      host: options.host,
-      typeDefs,
-      resolvers,
-      internalContextKey: options.internalContextKey,
-      context: (base) => {
-        const { organizationId } = base.auth;
-        return {
-          ...base,
-          workflows,
-          workflowById: new DataLoader<string, Workflow | null>(async (ids) =>
-            organizationId
-              ? orderByKeys(ids, await store.byIds(organizationId, ids), (workflow) => workflow.id)
-              : ids.map(() => null),
-          ),
-          runsBySubject: new DataLoader<string, WorkflowRun[]>(async (ids) =>
-            organizationId ? store.runsForSubjects(organizationId, ids, RUNS_PER_CONTACT) : ids.map(() => []),
-          ),
-        };
-      },
+    start: options,
+    typeDefs,
+    resolvers,
+    context: (base) => {
+      const { organizationId } = base.auth;
+      return {
+        ...base,
+        workflows,
+        workflowById: new DataLoader<string, Workflow | null>(async (ids) =>
+          organizationId
+            ? orderByKeys(ids, await store.byIds(organizationId, ids), (workflow) => workflow.id)
+            : ids.map(() => null),
+        ),
+        runsBySubject: new DataLoader<string, WorkflowRun[]>(async (ids) =>
+          organizationId ? store.runsForSubjects(organizationId, ids, RUNS_PER_CONTACT) : ids.map(() => []),
+        ),
+      };
     },
     consumers: async (messaging) => [
       await startTriggerConsumer({ messaging, database, store, topicPrefix: options.kafka.topicPrefix }),

@@ -72,20 +72,12 @@ describe('automation _entities', () => {
     return rows.map((row) => row.id);
   }
 
-  async function entities(
+  const entities = (
     selection: string,
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
-  ): Promise<Entity[]> {
-    const result = await env.graphql<{ _entities: Entity[] }>(
-      automation.graphqlUrl,
-      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
-      { representations },
-      await env.headersFor(auth),
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?._entities ?? [];
-  }
+  ): Promise<Entity[]> =>
+    env.entities<Record<string, unknown>>(automation.graphqlUrl, selection, auth, representations);
 
   describe('Workflow', () => {
     it('resolves a representation of a workflow of the caller’s organization to its fields', async () => {

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'graphql';
 import {
   DataLoader,
+  loadSchema,
   startServiceRuntime,
-  type JWK,
-  type KeyLike,
-  type Logger,
   type ServiceRuntime,
+  type ServiceStartOptions,
 } from '@platform/service-kit';
 import type { BillingContext } from './context';
 import type { Plan } from './domain/plans';
@@ -16,15 +12,9 @@ import { createBillingStore } from './infra/billing-store';
 import { createDatabase, type Database } from './infra/database';
 import { resolvers } from './resolvers';
 
-const typeDefs = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+const typeDefs = loadSchema(__dirname);
 
-export interface BillingServiceOptions {
-  databaseUrl: string;
-  port: number;
-  host?: string;
-  logger: Logger;
-  internalContextKey: KeyLike | JWK | string;
-  kafka: { brokers: readonly string[]; topicPrefix: string };
+export interface BillingServiceOptions extends ServiceStartOptions {
   /** Off in tests that start the consumer themselves. Default true. */
   consumers?: boolean;
 }
@@ -39,24 +29,17 @@ export async function startBillingService(options: BillingServiceOptions): Promi
   const billing = createBillingStore(database);
   const runtime = await startServiceRuntime<BillingContext>({
     service: 'billing',
-    logger: options.logger,
-    databaseUrl: options.databaseUrl,
-    kafka: options.kafka,
-    subgraph: {
-      port: options.port,
-      host: options.host,
-      typeDefs,
-      resolvers,
-      internalContextKey: options.internalContextKey,
-      context: (base) => ({
-        ...base,
-        billing,
-        planById: new DataLoader<string, Plan | null>(async (ids) => {
-          const plans = await billing.plans();
-          return ids.map((id) => plans.find((plan) => plan.id === id) ?? null);
-        }),
+    start: options,
+    typeDefs,
+    resolvers,
+    context: (base) => ({
+      ...base,
+      billing,
+      planById: new DataLoader<string, Plan | null>(async (ids) => {
+        const plans = await billing.plans();
+        return ids.map((id) => plans.find((plan) => plan.id === id) ?? null);
       }),
-    },
+    }),
     consumers: async (messaging) =>
       options.consumers === false
         ? []

@@ -52,20 +52,12 @@ describe('billing _entities', () => {
     );
   }
 
-  async function entities(
+  const entities = (
     selection: string,
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
-  ): Promise<Entity[]> {
-    const result = await env.graphql<{ _entities: Entity[] }>(
-      billing.graphqlUrl,
-      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
-      { representations },
-      await env.headersFor(auth),
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?._entities ?? [];
-  }
+  ): Promise<Entity[]> =>
+    env.entities<Record<string, unknown>>(billing.graphqlUrl, selection, auth, representations);
 
   describe('Plan', () => {
     it('resolves a representation of a plan to its fields and feature matrix', async () => {

@@ -64,20 +64,12 @@ describe('conversations _entities', () => {
     );
   }
 
-  async function entities(
+  const entities = (
     selection: string,
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
-  ): Promise<Entity[]> {
-    const result = await env.graphql<{ _entities: Entity[] }>(
-      conversations.graphqlUrl,
-      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
-      { representations },
-      await env.headersFor(auth),
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?._entities ?? [];
-  }
+  ): Promise<Entity[]> =>
+    env.entities<Record<string, unknown>>(conversations.graphqlUrl, selection, auth, representations);
 
   describe('Conversation', () => {
     it('resolves a representation of a conversation of the caller’s organization to its fields', async () => {

@@ -69,20 +69,12 @@ describe('crm _entities', () => {
     );
   }
 
-  async function entities(
+  const entities = (
     selection: string,
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
-  ): Promise<Entity[]> {
-    const result = await env.graphql<{ _entities: Entity[] }>(
-      crm.graphqlUrl,
-      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
-      { representations },
-      await env.headersFor(auth),
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?._entities ?? [];
-  }
+  ): Promise<Entity[]> =>
+    env.entities<Record<string, unknown>>(crm.graphqlUrl, selection, auth, representations);
 
   describe('Contact', () => {
     it('resolves a representation of a contact of the caller’s organization to its fields', async () => {

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'graphql';
 import type { JWK } from 'jose';
 import {
   DataLoader,
+  loadSchema,
   startServiceRuntime,
-  type JWK as KitJwk,
-  type KeyLike,
-  type Logger,
   type ServiceRuntime,
+  type ServiceStartOptions,
 } from '@platform/service-kit';
 import type { IdentityContext } from './context';
 import { createAuthentication } from './domain/authentication';
@@ -22,21 +18,14 @@ import { resolvers } from './resolvers';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
-const typeDefs = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+const typeDefs = loadSchema(__dirname);
 
-export interface IdentityServiceOptions {
-  databaseUrl: string;
-  port: number;
-  host?: string;
-  logger: Logger;
-  /** The gateway's public key for the internal context. */
-  internalContextKey: KeyLike | KitJwk | string;
+export interface IdentityServiceOptions extends ServiceStartOptions {
   signingKey: SigningKey;
   /** Public keys of earlier signing keys that tokens in circulation may still carry. */
   previousPublicJwks?: readonly JWK[];
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
-  kafka: { brokers: readonly string[]; topicPrefix: string };
   passwords?: PasswordHasher;
   /** Sees every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
@@ -59,31 +48,24 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   const keySet = JSON.stringify(jwks([options.signingKey.publicJwk, ...(options.previousPublicJwks ?? [])]));
   const runtime = await startServiceRuntime<IdentityContext>({
     service: 'identity',
-    logger: options.logger,
-    databaseUrl: options.databaseUrl,
-    kafka: options.kafka,
-    subgraph: {
-      port: options.port,
-      host: options.host,
-      typeDefs,
-      resolvers,
-      internalContextKey: options.internalContextKey,
-      context: (base) => ({
-        ...base,
-        authentication,
-        users: new DataLoader((ids: readonly string[]) => readers.usersByIds(base.auth.organizationId, ids)),
-        organizations: new DataLoader((ids: readonly string[]) =>
-          readers.organizationsByIds(base.auth.organizationId, ids),
-        ),
-      }),
-      routes: {
-        [JWKS_PATH]: (_request, response) => {
-          response.writeHead(200, {
-            'content-type': 'application/jwk-set+json',
-            'cache-control': 'public, max-age=300',
-          });
-          response.end(keySet);
-        },
+    start: options,
+    typeDefs,
+    resolvers,
+    context: (base) => ({
+      ...base,
+      authentication,
+      users: new DataLoader((ids: readonly string[]) => readers.usersByIds(base.auth.organizationId, ids)),
+      organizations: new DataLoader((ids: readonly string[]) =>
+        readers.organizationsByIds(base.auth.organizationId, ids),
+      ),
+    }),
+    routes: {
+      [JWKS_PATH]: (_request, response) => {
+        response.writeHead(200, {
+          'content-type': 'application/jwk-set+json',
+          'cache-control': 'public, max-age=300',
+        });
+        response.end(keySet);
       },
     },
     onClose: () => database.$disconnect(),

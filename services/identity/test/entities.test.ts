@@ -69,20 +69,12 @@ describe('identity _entities', () => {
     return { organizationId: user.organization.id, userId: user.id, slug };
   }
 
-  async function entities(
+  const entities = (
     selection: string,
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
-  ): Promise<Entity[]> {
-    const result = await env.graphql<{ _entities: Entity[] }>(
-      identity.graphqlUrl,
-      `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
-      { representations },
-      await env.headersFor(auth),
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?._entities ?? [];
-  }
+  ): Promise<Entity[]> =>
+    env.entities<Record<string, unknown>>(identity.graphqlUrl, selection, auth, representations);
 
   describe('Organization', () => {
     it('resolves a representation of the caller’s organization to its fields', async () => {

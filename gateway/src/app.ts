@@ -72,7 +72,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
-    // Otherwise on outside production: any client could ask for query plans (internal topology).
+    // Left on, every client could ask for query plans (internal topology).
     __exposeQueryPlanExperimental: false,
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name];

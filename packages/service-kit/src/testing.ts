@@ -1,7 +1,7 @@
 /**
  * Test support for services (import from '@platform/service-kit/testing', never from production code):
  * a migrated database of the service's own, the event topics under a prefix of the test file's own,
- * and internal-context keys to call a subgraph directly as any caller.
+ * and internal-context keys to call a subgraph directly on behalf of whichever caller a test needs.
  */
 import { ensureEventTopics } from '@platform/events';
 import { createKafkaMessaging } from '@platform/messaging';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseBrokerList } from '@platform/messaging';
 import { readInfraEnvironment } from './environment';
 import { REPO_ROOT } from './postgres';
 import { dockerEngineAvailable } from './docker';
@@ -15,13 +16,6 @@ export interface KafkaBroker {
 
 const KAFKA_SCRIPT = path.join(REPO_ROOT, 'infra', 'kafka', 'kafka.sh');
 
-export function parseBrokers(value: string): string[] {
-  return value
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker.length > 0);
-}
-
 /**
  * Makes sure an Apache Kafka broker answers and returns its bootstrap servers: KAFKA_BROKERS as
  * given, else the broker on 127.0.0.1:9092: reused when running, otherwise started from the jars
@@ -31,7 +25,7 @@ export function parseBrokers(value: string): string[] {
 export async function ensureKafka(log: (message: string) => void = () => undefined): Promise<KafkaBroker> {
   const env = readInfraEnvironment();
   if (env.KAFKA_BROKERS) {
-    return { brokers: parseBrokers(env.KAFKA_BROKERS), source: 'explicit', startedHere: false };
+    return { brokers: parseBrokerList(env.KAFKA_BROKERS), source: 'explicit', startedHere: false };
   }
   const status = await runCommand('bash', [KAFKA_SCRIPT, 'status']);
   if (status.code === 0) return { brokers: ['127.0.0.1:9092'], source: 'running', startedHere: false };

@@ -5,8 +5,11 @@ import {
   type MessageConsumer,
   type Messaging,
   type MessagingLogger,
+  recordingLogger,
 } from '@platform/messaging';
 import { readTestState } from '@platform/testing';
+
+export { recordingLogger };
 import { Client, Pool, type PoolClient } from 'pg';
 import { createEvent, OUTBOX_TABLES_SQL, type CatalogEvent, type SqlExecutor } from '../src';
 
@@ -74,29 +77,6 @@ export async function inTransaction<T>(
   } finally {
     client.release();
   }
-}
-
-export interface LogEntry {
-  level: keyof MessagingLogger;
-  message: string;
-  fields?: Readonly<Record<string, unknown>>;
-}
-
-/** Keeps logs in memory: quiet test output, and tests can look at them. */
-export function recordingLogger(): MessagingLogger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const record =
-    (level: LogEntry['level']) =>
-    (message: string, fields?: Readonly<Record<string, unknown>>): void => {
-      entries.push({ level, message, fields });
-    };
-  return {
-    entries,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  };
 }
 
 export function testMessaging(logger: MessagingLogger = recordingLogger()): Messaging {

@@ -6,10 +6,15 @@ export interface MessagingEnvironment {
 
 export const DEFAULT_BROKERS = ['127.0.0.1:9092'];
 
-export function readMessagingEnvironment(env: NodeJS.ProcessEnv = process.env): MessagingEnvironment {
-  const brokers = (env.KAFKA_BROKERS ?? '')
+/** Bootstrap servers from a comma-separated list ("host:port, host:port"); blanks are dropped. */
+export function parseBrokerList(value: string): string[] {
+  return value
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
+}
+
+export function readMessagingEnvironment(env: NodeJS.ProcessEnv = process.env): MessagingEnvironment {
+  const brokers = parseBrokerList(env.KAFKA_BROKERS ?? '');
   return { brokers: brokers.length > 0 ? brokers : DEFAULT_BROKERS };
 }

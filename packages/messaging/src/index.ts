@@ -12,6 +12,18 @@ export type {
   TopicSpec,
 } from './types';
 export { TopicNotFoundError } from './errors';
-export { silentLogger, stderrLogger, type LogLevel, type MessagingLogger } from './logger';
-export { DEFAULT_BROKERS, readMessagingEnvironment, type MessagingEnvironment } from './environment';
+export {
+  recordingLogger,
+  silentLogger,
+  stderrLogger,
+  type LogEntry,
+  type LogLevel,
+  type MessagingLogger,
+} from './logger';
+export {
+  DEFAULT_BROKERS,
+  parseBrokerList,
+  readMessagingEnvironment,
+  type MessagingEnvironment,
+} from './environment';
 export { createKafkaMessaging, type KafkaMessagingOptions } from './kafkajs/messaging';

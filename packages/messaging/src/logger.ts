@@ -28,3 +28,26 @@ export function stderrLogger(minimum: LogLevel = 'warn'): MessagingLogger {
     };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  fields?: Readonly<Record<string, unknown>>;
+}
+
+/** Keeps entries in memory: quiet test output, and tests can look at what was logged. */
+export function recordingLogger(): MessagingLogger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const record =
+    (level: LogLevel) =>
+    (message: string, fields?: Readonly<Record<string, unknown>>): void => {
+      entries.push({ level, message, fields });
+    };
+  return {
+    entries,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
+}

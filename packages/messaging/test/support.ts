@@ -6,11 +6,14 @@ import {
   createKafkaMessaging,
   DEFAULT_BROKERS,
   readMessagingEnvironment,
+  recordingLogger,
   type ConsumedMessage,
   type MessageConsumer,
   type Messaging,
   type MessagingLogger,
 } from '../src';
+
+export { recordingLogger };
 
 /** KAFKA_BROKERS, default the local broker 127.0.0.1:9092. */
 export const { brokers } = readMessagingEnvironment();
@@ -49,29 +52,6 @@ export async function ensureBroker(): Promise<void> {
 /** A name no other test (or earlier run) uses, so test files run in parallel against one broker. */
 export function uniqueName(kind: string): string {
   return `test.messaging.${kind}.${randomUUID().slice(0, 8)}`;
-}
-
-export interface LogEntry {
-  level: keyof MessagingLogger;
-  message: string;
-  fields?: Readonly<Record<string, unknown>>;
-}
-
-/** Keeps client logs in memory: no console noise, and tests can assert on them. */
-export function recordingLogger(): MessagingLogger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const record =
-    (level: LogEntry['level']) =>
-    (message: string, fields?: Readonly<Record<string, unknown>>): void => {
-      entries.push({ level, message, fields });
-    };
-  return {
-    entries,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  };
 }
 
 export function testMessaging(logger: MessagingLogger = recordingLogger()): Messaging {

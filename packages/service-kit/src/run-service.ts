@@ -1,5 +1,5 @@
+import { parseBrokerList } from '@platform/messaging';
 import { createLogger, type Logger } from './logger';
-import { brokerList } from './service-environment';
 import { onShutdown } from './shutdown';
 
 /** The settings every service's start function takes, from its parsed environment. */
@@ -24,7 +24,7 @@ export function baseServiceSettings(environment: {
     port: environment.PORT,
     host: environment.HOST,
     internalContextKey: JSON.stringify(environment.INTERNAL_CONTEXT_PUBLIC_JWK),
-    kafka: { brokers: brokerList(environment.KAFKA_BROKERS), topicPrefix: environment.TOPIC_PREFIX },
+    kafka: { brokers: parseBrokerList(environment.KAFKA_BROKERS), topicPrefix: environment.TOPIC_PREFIX },
   };
 }
 

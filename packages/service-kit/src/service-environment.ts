@@ -35,10 +35,3 @@ export function serviceEnvironmentSchema(service: string, defaultPort: number) {
     TOPIC_PREFIX: z.string().default(''),
   });
 }
-
-export function brokerList(value: string): string[] {
-  return value
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter(Boolean);
-}

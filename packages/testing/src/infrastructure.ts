@@ -9,6 +9,7 @@ import {
   type KafkaBroker,
   type PostgresServer,
 } from '@platform/infra';
+import { parseBrokerList } from '@platform/messaging';
 
 /** Versions the containers use; the same images docker-compose.yml runs. */
 export const POSTGRES_IMAGE = 'postgres:17-alpine';
@@ -80,7 +81,7 @@ async function resolveWithTestcontainers(
       stops.push(() => postgres.stop());
       adminUrl = postgres.getConnectionUri();
     }
-    let brokers = givenBrokers?.split(',');
+    let brokers = givenBrokers ? parseBrokerList(givenBrokers) : undefined;
     if (!brokers) {
       // The apache/kafka image advertises the address it is told at start, so the host port is
       // chosen first and mapped explicitly. (@testcontainers/kafka drives Confluent's images only.)

@@ -1,19 +1,22 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
-export type Database = PrismaClient;
+/** Query events are always emitted (cheap without a listener) so `onQuery` can observe them. */
+function newClient(url: string) {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+}
+
+export type Database = ReturnType<typeof newClient>;
 export type Transaction = Prisma.TransactionClient;
 
 /** The service's Prisma client over node-postgres (Prisma 7's driver adapter). */
 export function createDatabase(url: string, options: { onQuery?: (sql: string) => void } = {}): Database {
-  const client = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url }),
-    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
-  });
-  if (options.onQuery) {
-    const onQuery = options.onQuery;
-    client.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
-  }
+  const client = newClient(url);
+  const { onQuery } = options;
+  if (onQuery) client.$on('query', (event) => onQuery(event.query));
   return client;
 }
 

@@ -44,6 +44,83 @@ export default tseslint.config(
     rules: { 'no-process-env': 'off' },
   },
   {
+    // The domain boundary: rules, state machines and the events they imply load no framework and no
+    // storage. A service's domain may use @platform/domain and the event contract, nothing heavier.
+    files: ['services/*/src/modules/*/domain/**/*.ts', 'packages/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@prisma/*', 'prisma', '**/generated/**'],
+              message: 'Domain code does not use Prisma: the repository port is the seam.',
+            },
+            {
+              group: ['@apollo/*', 'graphql', 'graphql-*', '@graphql-*/*', 'dataloader'],
+              message: 'Domain code does not know GraphQL: resolvers map to and from it.',
+            },
+            {
+              group: [
+                'kafkajs',
+                'pg',
+                'pg-*',
+                '@platform/messaging',
+                '@platform/service-kit',
+                '@platform/service-kit/*',
+                '@platform/testing',
+              ],
+              message: 'Domain code does no I/O: use @platform/domain, and a port for storage.',
+            },
+            {
+              regex: '^@platform/events$',
+              message: 'Domain code decides events with @platform/events/catalog (no Kafka, no pg).',
+            },
+            {
+              group: [
+                '**/infra/**',
+                '**/resolvers/**',
+                '../infra',
+                '../resolvers',
+                '**/module',
+                '**/service',
+              ],
+              message: 'Domain code does not depend on its infra, resolvers or wiring.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Resolvers take their types from the SDL (src/generated/graphql.ts): every exported resolver is a
+    // constant annotated with a generated type, and no parameter is typed by hand.
+    files: ['services/*/src/modules/*/resolvers/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ExportNamedDeclaration > FunctionDeclaration',
+          message: 'Write resolvers as constants typed with the generated resolver types.',
+        },
+        {
+          selector:
+            'ExportNamedDeclaration > VariableDeclaration > VariableDeclarator[id.typeAnnotation=undefined]',
+          message:
+            "Annotate exported resolvers with the generated types (e.g. MutationResolvers['createContact']).",
+        },
+        {
+          selector: ':function > Identifier.params[typeAnnotation]',
+          message: 'Resolver parameters are typed by the generated types, not by hand.',
+        },
+        {
+          selector: ':function > ObjectPattern.params[typeAnnotation]',
+          message: 'Resolver parameters are typed by the generated types, not by hand.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

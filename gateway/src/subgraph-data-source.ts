@@ -8,12 +8,33 @@ import {
 } from '@platform/service-kit';
 import { GraphQLError } from 'graphql';
 import { fetch, type Agent } from 'undici';
+import { z } from 'zod';
 
 /** Error codes the gateway itself gives to subgraph call failures (clients may see them). */
 export const SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT';
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/** What Apollo Server answers, with HTTP 400, when a variable fails the subgraph's own coercion. */
+const inputRefusalBody = z.object({
+  errors: z
+    .array(z.object({ message: z.string(), extensions: z.object({ code: z.literal('BAD_USER_INPUT') }) }))
+    .min(1),
+});
+
+/**
+ * The client's input error inside a failed subgraph call, if that is what it is: a subgraph refuses
+ * a variable its own custom scalar rejects (a JSONObject that is an array, a malformed DateTime) with
+ * HTTP 400 before any resolver runs. The gateway treats its custom scalars as opaque and cannot
+ * check them itself, so the refusal is the client's answer, not an unavailable service.
+ */
+function inputRefusal(error: Error, status: number | undefined): GraphQLError | undefined {
+  if (status !== 400 || !(error instanceof GraphQLError)) return undefined;
+  const response = z.object({ body: inputRefusalBody }).safeParse(error.extensions['response']);
+  const first = response.success ? response.data.body.errors[0] : undefined;
+  return first ? new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } }) : undefined;
+}
 
 /**
  * A fetcher over one bounded keep-alive connection pool, with a deadline per subgraph request that
@@ -41,7 +62,8 @@ export interface SubgraphDataSourceOptions {
 /**
  * Calls one subgraph. Sends exactly the headers chosen here — content type, request id and a freshly
  * signed internal context — and nothing the client sent. Failures of the call itself become errors
- * with the gateway's codes; what they were is logged, not shown.
+ * with the gateway's codes; what they were is logged, not shown. A subgraph's refusal of the
+ * client's variables stays BAD_USER_INPUT.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   private readonly subgraph: string;
@@ -81,6 +103,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     fetchResponse?: { status: number },
     context?: RequestContext,
   ): void {
+    const refusal = inputRefusal(error, fetchResponse?.status);
+    if (refusal) throw refusal;
     const logger = context?.logger;
     const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
     logger?.error(

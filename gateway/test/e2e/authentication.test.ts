@@ -1,4 +1,5 @@
-import { startTestPlatform, uniqueSignUp, type TestPlatform } from './platform';
+import { uniqueSignUp } from './seed';
+import { startTestPlatform, type TestPlatform } from './platform';
 
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { email } } }`;
 const REFRESH = `mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken } }`;

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { startTestPlatform, uniqueSignUp, type TestPlatform } from './platform';
+import { uniqueSignUp } from './seed';
+import { startTestPlatform, type TestPlatform } from './platform';
 
 describe('federated reference resolution is batched', () => {
   let platform: TestPlatform;
   const statements: string[] = [];
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ onIdentityQuery: (sql) => statements.push(sql) });
+    platform = await startTestPlatform({
+      onQuery: (service, sql) => {
+        if (service === 'identity') statements.push(sql);
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -3,6 +3,7 @@
  * service on a database of its own and all on topics under this test file's prefix. Real PostgreSQL,
  * real Kafka, real HTTP between gateway and subgraphs.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
@@ -17,7 +18,13 @@ import {
   startIdentityService,
   type IdentityService,
 } from '@platform/identity';
-import { generateInternalContextKeys } from '@platform/service-kit';
+import {
+  generateInternalContextKeys,
+  importInternalContextPrivateKey,
+  INTERNAL_CONTEXT_HEADER,
+  signInternalContext,
+  type InternalContext,
+} from '@platform/service-kit';
 import { createEventTopics, postGraphQL, type GraphQLTestError } from '@platform/service-kit/testing';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { createGateway, type RunningGateway } from '../../src/app';
@@ -38,15 +45,37 @@ export interface TestPlatform {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<{ status: number; data?: T | null; errors?: GraphQLTestError[] }>;
+  /**
+   * Runs `work` and counts the SQL statements the five services sent meanwhile (all of them: run
+   * nothing else at the same time), by service and in all.
+   */
+  countStatements<T>(
+    work: () => Promise<T>,
+  ): Promise<{ result: T; total: number; byService: Record<ServiceName, number> }>;
+  /** Headers of a direct subgraph call on behalf of `auth`, signed as the gateway signs them. */
+  internalHeaders(auth: Partial<InternalContext>): Promise<Record<string, string>>;
   /** Stops automation (its consumer drains) and starts it again on the same database and topics. */
   restartAutomation(): Promise<void>;
   close(): Promise<void>;
 }
 
+export type ServiceName = 'identity' | 'crm' | 'conversations' | 'billing' | 'automation';
+
 export async function startTestPlatform(
-  options: { onIdentityQuery?: (sql: string) => void } = {},
+  options: { onQuery?: (service: ServiceName, sql: string) => void } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
+  const counts: Record<ServiceName, number> = {
+    identity: 0,
+    crm: 0,
+    conversations: 0,
+    billing: 0,
+    automation: 0,
+  };
+  const onQuery = (service: ServiceName) => (sql: string) => {
+    counts[service] += 1;
+    options.onQuery?.(service, sql);
+  };
   const [topics, keys, signing, identityDb, crmDb, conversationsDb, billingDb, automationDb] =
     await Promise.all([
       createEventTopics(),
@@ -70,11 +99,13 @@ export async function startTestPlatform(
     internalContextKey: keys.publicJwk,
     kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
   };
-  const startAutomation = () =>
+  const startAutomation = (port = 0) =>
     startAutomationService({
       ...common,
+      port,
       databaseUrl: automationDb.appUrl,
       logger: logger.child({ service: 'automation' }),
+      onQuery: onQuery('automation'),
     });
   const identity = await startIdentityService({
     ...common,
@@ -83,19 +114,26 @@ export async function startTestPlatform(
     signingKey: signing.key,
     // Real argon2id with small parameters: sign-ups stay fast on a 2-core machine.
     passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-    onQuery: options.onIdentityQuery,
+    onQuery: onQuery('identity'),
   });
   const [crm, conversations, billing] = await Promise.all([
-    startCrmService({ ...common, databaseUrl: crmDb.appUrl, logger: logger.child({ service: 'crm' }) }),
+    startCrmService({
+      ...common,
+      databaseUrl: crmDb.appUrl,
+      logger: logger.child({ service: 'crm' }),
+      onQuery: onQuery('crm'),
+    }),
     startConversationsService({
       ...common,
       databaseUrl: conversationsDb.appUrl,
       logger: logger.child({ service: 'conversations' }),
+      onQuery: onQuery('conversations'),
     }),
     startBillingService({
       ...common,
       databaseUrl: billingDb.appUrl,
       logger: logger.child({ service: 'billing' }),
+      onQuery: onQuery('billing'),
     }),
   ]);
   let automation = await startAutomation();
@@ -125,15 +163,25 @@ export async function startTestPlatform(
     databases,
     graphql: (query, variables = {}, token) =>
       postGraphQL(gateway.graphqlUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    async internalHeaders(auth) {
+      const token = await signInternalContext(
+        await importInternalContextPrivateKey(keys.privateJwk),
+        { organizationId: null, userId: null, roles: [], scopes: [], ...auth },
+        { requestId: randomUUID() },
+      );
+      return { [INTERNAL_CONTEXT_HEADER]: token };
+    },
+    async countStatements(work) {
+      const before = { ...counts };
+      const result = await work();
+      const byService = { ...counts };
+      for (const service of Object.keys(byService) as ServiceName[]) byService[service] -= before[service];
+      return { result, total: Object.values(byService).reduce((sum, n) => sum + n, 0), byService };
+    },
     async restartAutomation() {
       const port = Number(new URL(automation.url).port);
       await automation.close();
-      automation = await startAutomationService({
-        ...common,
-        port,
-        databaseUrl: automationDb.appUrl,
-        logger: logger.child({ service: 'automation' }),
-      });
+      automation = await startAutomation(port);
     },
     async close() {
       await gateway.close();
@@ -144,43 +192,4 @@ export async function startTestPlatform(
     },
   };
   return platform;
-}
-
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-let counter = 0;
-/** A unique organization for one test: tests never share tenant data. */
-export function uniqueSignUp(label: string) {
-  counter += 1;
-  const suffix = `${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`;
-  return {
-    organizationName: `${label} ${suffix}`,
-    organizationSlug: `${label}-${suffix}`.toLowerCase(),
-    email: `founder-${suffix}@example.com`,
-    password: 'correct horse battery staple',
-    givenName: 'Founder',
-    familyName: label,
-  };
 }

@@ -1,6 +1,7 @@
 import { INTERNAL_CONTEXT_HEADER } from '@platform/service-kit';
 import { postGraphQL } from '@platform/service-kit/testing';
-import { startTestPlatform, uniqueSignUp, type TestPlatform } from './platform';
+import { uniqueSignUp } from './seed';
+import { startTestPlatform, type TestPlatform } from './platform';
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { organization { id } } } }`;
 

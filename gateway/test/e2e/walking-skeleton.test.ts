@@ -1,5 +1,7 @@
 import { withTenant } from '@platform/service-kit';
-import { eventually, startTestPlatform, uniqueSignUp, type TestPlatform } from './platform';
+import { eventually } from '@platform/testing';
+import { uniqueSignUp } from './seed';
+import { startTestPlatform, type TestPlatform } from './platform';
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {

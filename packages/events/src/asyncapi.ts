@@ -29,6 +29,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'identity.user': 'Lifecycle of users. Key: user id.',
   'crm.contact': 'Lifecycle of contacts, without PII. Key: contact id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
+  'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
+  'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
 };
 
 /** JSON Schema (draft-07, the base of AsyncAPI's schema format) of a zod schema. */

@@ -18,7 +18,8 @@ import {
 } from './catalog';
 import { EventValidationError, type CloudEvent } from './envelope';
 import { backoffDelay, errorMessage, truncate } from './internal';
-import type { SqlExecutor } from './outbox';
+import { takeOutboxAppended, type SqlExecutor } from './outbox';
+import type { OutboxWakeups } from './outbox-wakeups';
 
 /**
  * The consumer runner: turns the messaging seam's at-least-once delivery into effectively-once handling.
@@ -84,6 +85,12 @@ export interface EventConsumerOptions<TTx extends SqlExecutor> {
   retry?: RetryOptions;
   /** Partitions handled at the same time (default 1); order within a partition always holds. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * The service's outbox wake-ups (`createOutboxWakeups()`, the object its relay listens to): when a
+   * handler appended outbox rows on its `tx` (`appendToOutbox`), the runner calls `notify()` once that
+   * transaction committed, so events a handler causes go out at once too.
+   */
+  wakeups?: OutboxWakeups;
 }
 
 export interface EventConsumer {
@@ -165,14 +172,23 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
   /** One attempt: the idempotency mark and the handler's effects commit together or not at all. */
   async function handleOnce(event: CatalogEvent, handler: (event: CatalogEvent, tx: TTx) => Promise<void>) {
     let duplicate = false;
-    await transaction(event, async (tx) => {
-      const inserted = await tx.$executeRawUnsafe(MARK_PROCESSED, groupId, event.id);
-      if (inserted === 0) {
-        duplicate = true;
-        return;
-      }
-      await handler(event, tx);
-    });
+    let used: TTx | null = null;
+    try {
+      await transaction(event, async (tx) => {
+        used = tx;
+        const inserted = await tx.$executeRawUnsafe(MARK_PROCESSED, groupId, event.id);
+        if (inserted === 0) {
+          duplicate = true;
+          return;
+        }
+        await handler(event, tx);
+      });
+    } catch (error) {
+      if (used !== null) takeOutboxAppended(used);
+      throw error;
+    }
+    // Committed: if the handler wrote events, the relay publishes them now rather than at its next poll.
+    if (used !== null && takeOutboxAppended(used)) options.wakeups?.notify();
     return duplicate;
   }
 

@@ -41,6 +41,7 @@ export {
   type PublishedBatch,
   type SqlExecutor,
 } from './outbox';
+export { createOutboxWakeups, type OutboxWakeups } from './outbox-wakeups';
 export {
   DLQ_HEADERS,
   startEventConsumer,

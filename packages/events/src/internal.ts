@@ -23,8 +23,8 @@ export function backoffDelay(failures: number, { initialDelayMs, maxDelayMs }: B
 }
 
 /**
- * A sleep that can be cut short: `wake()` ends the current nap early (the relay's flush), `close()`
- * ends it and every later one at once (shutdown).
+ * A sleep that can be cut short: `wake()` ends the current nap early (the relay's flush and wake-ups),
+ * `close()` ends it and every later one at once (shutdown).
  */
 export class Napper {
   private wakeCurrent: (() => void) | null = null;

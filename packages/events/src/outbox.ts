@@ -9,6 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import { assertCatalogEvent, eventCatalog, topicName, type CatalogEvent } from './catalog';
 import { eventHeaders } from './envelope';
 import { backoffDelay, errorMessage, Napper, truncate, type Backoff } from './internal';
+import type { OutboxWakeups } from './outbox-wakeups';
 
 /**
  * The transactional outbox. A service writes its events as rows in the same database transaction as the
@@ -52,6 +53,17 @@ export interface SqlExecutor {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+/**
+ * Transactions that appended outbox rows, so the consumer runner can wake the relay after a handler's
+ * transaction committed only when it wrote events (a wake-up for nothing costs the relay a batch).
+ */
+const appendedIn = new WeakSet<SqlExecutor>();
+
+/** Whether `tx` appended outbox rows since the last call; forgets it (internal to the package). */
+export function takeOutboxAppended(tx: SqlExecutor): boolean {
+  return appendedIn.delete(tx);
+}
+
 /** Rows per INSERT statement; keeps the bind parameters far below PostgreSQL's 65535. */
 const INSERT_CHUNK = 500;
 
@@ -79,6 +91,7 @@ export async function appendToOutbox(tx: SqlExecutor, events: readonly CatalogEv
       throw new Error(`outbox: inserted ${inserted} of ${chunk.length} rows`);
     }
   }
+  if (events.length > 0) appendedIn.add(tx);
 }
 
 export interface PublishedBatch {
@@ -99,8 +112,18 @@ export interface OutboxRelayOptions {
   logger?: MessagingLogger;
   /** Rows per batch (default 100). */
   batchSize?: number;
-  /** Wait after a batch that found fewer rows than batchSize (default 100 ms). */
+  /**
+   * Wakes the relay when the service commits outbox rows (`createOutboxWakeups()`, the same object the
+   * write path calls `notify()` on). Without it the relay only polls.
+   */
+  wakeups?: OutboxWakeups;
+  /**
+   * The fallback poll: wait after a batch that found fewer rows than batchSize (default 100 ms). While
+   * polls find nothing the wait doubles up to maxIdlePollMs; rows found or a wake-up reset it.
+   */
   pollIntervalMs?: number;
+  /** The longest wait between polls while idle (default 2000 ms). */
+  maxIdlePollMs?: number;
   /**
    * Names the relay in logs, and selects its advisory lock: relays with the same source on one database
    * take turns. Default 'outbox'.
@@ -108,7 +131,10 @@ export interface OutboxRelayOptions {
   source?: string;
   /** Backoff after a failed batch or a database error (default 250 ms doubling up to 30 s). */
   retry?: Partial<Backoff>;
-  /** How often a standby relay tries to take over the lock (default 1000 ms). */
+  /**
+   * How often a standby relay tries to take over the lock (default 5000 ms): the longest a failover
+   * waits, at one statement per attempt.
+   */
   standbyIntervalMs?: number;
   /** Called after each batch that published rows (metrics, benchmarks). */
   onPublished?: (batch: PublishedBatch) => void;
@@ -161,6 +187,12 @@ LIMIT $1
 FOR UPDATE SKIP LOCKED`;
 
 /**
+ * A poll that is not expected to find rows starts with this single statement, instead of the batch's
+ * three (BEGIN, SELECT … FOR UPDATE, COMMIT): an idle poll costs one index lookup and one round trip.
+ */
+const ANY_UNPUBLISHED = 'SELECT 1 FROM "outbox_events" WHERE "published_at" IS NULL LIMIT 1';
+
+/**
  * Starts publishing outbox rows. Only the relay holding a session-level advisory lock on its own
  * connection publishes; others stand by and take over when it stops or its connection dies, so rows go
  * out in `seq` order even with several replicas. A row is marked published only after Kafka acknowledged
@@ -175,9 +207,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     topicPrefix = '',
     logger = stderrLogger('warn'),
     batchSize = 100,
+    wakeups,
     pollIntervalMs = 100,
+    maxIdlePollMs = 2000,
     source = 'outbox',
-    standbyIntervalMs = 1000,
+    standbyIntervalMs = 5000,
     onPublished,
     retainPublishedMs = 7 * 24 * 60 * 60 * 1000,
     pruneIntervalMs = 60_000,
@@ -186,6 +220,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError('batchSize must be a positive integer');
   }
+  // setTimeout fires at once for delays beyond 2^31 - 1 ms.
+  if (!(pollIntervalMs > 0) || !(maxIdlePollMs >= pollIntervalMs) || maxIdlePollMs > 2 ** 31 - 1) {
+    throw new RangeError('pollIntervalMs must be positive, maxIdlePollMs at least that and below 2^31 ms');
+  }
+  const idleBackoff: Backoff = { initialDelayMs: pollIntervalMs, maxDelayMs: maxIdlePollMs };
   const lockKey = advisoryLockKey(source);
   const napper = new Napper();
   // The relay's own connection: it holds the lock and runs the batches, so losing it loses both at once.
@@ -195,6 +234,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let publishedCount = 0;
   let prunedCount = 0;
   let nextPruneAt = 0;
+  // Set by a wake-up and cleared when a batch starts: a wake-up that arrives while a batch runs (its rows
+  // may have committed after that batch's SELECT) makes the loop run one more batch instead of napping.
+  let wakePending = false;
+  // Only the idle nap is cut short by a wake-up, never the standby wait or a failure backoff (a wake-up
+  // per commit must not turn a Kafka outage into a busy loop).
+  let idleNapping = false;
+  const unsubscribe =
+    wakeups?.subscribe(() => {
+      wakePending = true;
+      if (idleNapping) napper.wake();
+    }) ?? (() => undefined);
 
   async function connect(): Promise<PoolClient> {
     const client = await pool.connect();
@@ -237,8 +287,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     client.release(true);
   }
 
-  /** One batch; returns the number of rows it found, or 'failed' when a send failed. */
-  async function publishBatch(client: PoolClient): Promise<number | 'failed'> {
+  /**
+   * One batch; returns the number of rows it found, or 'failed' when a send failed. With `probe`, it first
+   * checks in one statement whether there is anything to publish and returns 0 when not.
+   */
+  async function publishBatch(client: PoolClient, probe: boolean): Promise<number | 'failed'> {
+    if (probe && (await client.query(ANY_UNPUBLISHED)).rowCount === 0) return 0;
     const started = Date.now();
     await client.query('BEGIN');
     try {
@@ -317,8 +371,22 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /** Waits for the next poll; a wake-up that arrived since the last batch started skips the wait. */
+  async function idleNap(ms: number): Promise<void> {
+    if (wakePending) return;
+    idleNapping = true;
+    try {
+      await napper.nap(ms);
+    } finally {
+      idleNapping = false;
+    }
+  }
+
   async function run(): Promise<void> {
     let failures = 0;
+    // Consecutive polls that found nothing; the fallback poll interval doubles with each.
+    let emptyPolls = 0;
+    let previousFull = false;
     while (!napper.isClosed) {
       try {
         connection ??= await connect();
@@ -327,27 +395,34 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           await napper.nap(standbyIntervalMs);
           continue;
         }
-        const found = await publishBatch(connection);
+        const woken = wakePending;
+        wakePending = false;
+        // A wake-up or a full previous batch means rows are likely waiting: go straight to the batch.
+        const found = await publishBatch(connection, !woken && !previousFull);
         if (found === 'failed') {
           failures += 1;
+          previousFull = false;
           await napper.nap(backoffDelay(failures, retry));
           continue;
         }
         failures = 0;
-        if (found < batchSize) {
-          await prune(connection);
-          await napper.nap(pollIntervalMs);
-        }
+        previousFull = found >= batchSize;
+        if (previousFull) continue;
+        emptyPolls = found > 0 || woken ? 0 : emptyPolls + 1;
+        await prune(connection);
+        await idleNap(backoffDelay(emptyPolls + 1, idleBackoff));
       } catch (error) {
         // The database failed (connection lost, server restarting): drop the connection, which also
         // drops the lock, and start over after a backoff.
         failures += 1;
+        previousFull = false;
         logger.error('outbox relay database error', { source, error: errorMessage(error) });
         connectionBroken = true;
         await releaseConnection();
         await napper.nap(backoffDelay(failures, retry));
       }
     }
+    unsubscribe();
     await releaseConnection();
   }
 

@@ -180,7 +180,7 @@ describe('transactional outbox and relay', () => {
     await messaging.admin.ensureTopics([{ name: topic, partitions: 1 }]);
     const late = await collect(messaging, [topic]);
     stopAtEnd.unshift(() => late.consumer.stop());
-    await eventually('the event on the new topic', () => late.received.length > 0, 60_000);
+    await eventually('the event on the new topic', () => late.received.length > 0, { timeoutMs: 60_000 });
     await eventually('the row marked published', async () => (await rows())[0]?.published_at !== null);
 
     expect(late.received.map((message) => headerText(message, 'ce_id'))).toEqual([event.id]);

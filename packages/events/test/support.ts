@@ -39,6 +39,9 @@ export async function createScratchDatabase(extraSql = ''): Promise<ScratchDatab
     url: url.toString(),
     pool,
     async drop() {
+      // pool.end() resolves before its connections have closed, so the DROP … WITH (FORCE) below can still
+      // terminate one; the pool re-emits that idle client's error, which unhandled would fail the file.
+      pool.on('error', () => undefined);
       await pool.end();
       const cleanup = new Client({ connectionString: adminUrl });
       await cleanup.connect();
@@ -85,19 +88,6 @@ export function testMessaging(logger: MessagingLogger = recordingLogger()): Mess
     clientId: `events-test-${randomBytes(3).toString('hex')}`,
     logger,
   });
-}
-
-/** Polls until check passes; fails naming `what` once the deadline passes. */
-export async function eventually(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A consumer that keeps everything it receives (reads its topics from the beginning). */
@@ -160,3 +150,5 @@ export function userCreated(organizationId: string = randomUUID()): CatalogEvent
     },
   });
 }
+
+export { eventually } from '@platform/testing';

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError } from './errors';
+import { DomainError } from '@platform/domain';
 
 /**
  * What a client may see of an error. Domain errors show their code, message and details; request

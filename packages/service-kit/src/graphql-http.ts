@@ -53,6 +53,26 @@ export class AuthenticationError extends RequestRefusedError {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * How deep arrays and objects may nest in a request body (the body itself is level 1, its `variables`
+ * level 2). Generous for any real input, and far below where recursive code gives up: Node's
+ * JSON.stringify throws a little over 4,000 levels deep, which the gateway hits when it forwards
+ * variables to a subgraph (an internal error instead of an answer about the input).
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` nests arrays and objects more than `limit` levels deep. Iterative, so it cannot overflow. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > limit) return true;
+    const children: unknown[] = Array.isArray(next.value) ? next.value : Object.values(next.value);
+    for (const child of children) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export function graphqlErrorBody(
   code: string,
   message: string,
@@ -85,11 +105,16 @@ async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise
     if (size > maxBytes) return { ok: false, status: 413, message: `request body exceeds ${maxBytes} bytes` };
     chunks.push(buffer);
   }
+  let body: unknown;
   try {
-    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     return { ok: false, status: 400, message: 'request body is not valid JSON' };
   }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return { ok: false, status: 400, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  return { ok: true, body };
 }
 
 /**

@@ -1,4 +1,4 @@
-export * from './errors';
+export * from '@platform/domain';
 export * from './graphql-errors';
 export * from './graphql-http';
 export * from './http-server';
@@ -11,6 +11,9 @@ export * from './subgraph-server';
 export * from './tenant';
 export * from './validation';
 export * from './pagination';
-export * from './run-service';
-export * from './service-environment';
+export * from './environment';
 export * from './service-runtime';
+export * from './database';
+export * from './schema';
+export * from './service-definition';
+export * from './tenant-database';

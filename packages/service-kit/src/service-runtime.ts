@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
-import { parse, type DocumentNode } from 'graphql';
-import { ensureEventTopics, startOutboxRelay, type EventConsumer, type OutboxRelay } from '@platform/events';
+import type { DocumentNode } from 'graphql';
+import {
+  ensureEventTopics,
+  startOutboxRelay,
+  type EventConsumer,
+  type OutboxRelay,
+  type OutboxWakeups,
+} from '@platform/events';
 import { createKafkaMessaging, type Messaging, type MessagingLogger } from '@platform/messaging';
 import { Pool } from 'pg';
 import type { InternalContextKeyInput } from './internal-context';
@@ -19,11 +23,8 @@ export interface ServiceStartOptions {
   /** The gateway's public key for verifying internal contexts. */
   internalContextKey: InternalContextKeyInput;
   kafka: { brokers: readonly string[]; topicPrefix: string };
-}
-
-/** A service's SDL, read from the `schema.graphql` beside its app module. */
-export function loadSchema(directory: string): DocumentNode {
-  return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
+  /** Sees every SQL statement of the service's Prisma client (tests and benchmarks count them). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface ServiceRuntimeOptions<TContext extends BaseContext> {
@@ -37,6 +38,8 @@ export interface ServiceRuntimeOptions<TContext extends BaseContext> {
   routes?: SubgraphServerOptions<TContext>['routes'];
   /** Starts the service's event consumers once messaging is up. */
   consumers?: (messaging: Messaging) => Promise<EventConsumer[]>;
+  /** What the service's write path notifies after commits that wrote events; wakes the relay at once. */
+  outboxWakeups?: OutboxWakeups;
   /** Runs last on close (e.g. disconnecting the Prisma client). */
   onClose?: () => Promise<void>;
 }
@@ -49,7 +52,8 @@ export interface ServiceRuntime {
   close(): Promise<void>;
 }
 
-function messagingLogger(logger: Logger): MessagingLogger {
+/** The service's pino logger as the messaging and events packages take it (consumers, relay). */
+export function messagingLogger(logger: Logger): MessagingLogger {
   return {
     debug: (message, fields) => logger.debug(fields ?? {}, message),
     info: (message, fields) => logger.info(fields ?? {}, message),
@@ -93,6 +97,7 @@ export async function startServiceRuntime<TContext extends BaseContext>(
       topicPrefix: kafka.topicPrefix,
       logger: messagingLogger(logger.child({ component: 'outbox' })),
       source: options.service,
+      wakeups: options.outboxWakeups,
     });
     consumers = (await options.consumers?.(messaging)) ?? [];
     server = await createSubgraphServer({

@@ -10,6 +10,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { formatSubgraphError, isExpectedSubgraphError, originalErrorOf } from './graphql-errors';
 import { AuthenticationError, graphqlRoute, requestTracePlugin, type RequestContext } from './graphql-http';
+import { inputGuardPlugin } from './input-guard';
 import {
   importInternalContextPublicKey,
   INTERNAL_CONTEXT_HEADER,
@@ -73,6 +74,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      inputGuardPlugin<TContext>(),
       requestTracePlugin<TContext>({
         logger,
         isExpected: isExpectedSubgraphError,

@@ -1,3 +1,5 @@
+import { isUuid } from '@platform/domain';
+
 /**
  * Tenant isolation, enforced twice: repositories filter by organization id, and PostgreSQL row-level
  * security refuses every row of another organization even when a query forgets to.
@@ -29,21 +31,6 @@ export interface TenantClient<Tx extends TenantTransaction> {
   $transaction<T>(work: (tx: Tx) => Promise<T>, options?: TenantTransactionOptions): PromiseLike<T>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a caller-supplied id can name a row (every id in the platform is a UUID). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-/**
- * The ids worth querying: one that is not a UUID names no row, and left in a batched `IN (…)` it would
- * fail the uuid cast for the whole batch. Callers map the missing ones to null as usual.
- */
-export function uuidsOnly(ids: readonly string[]): string[] {
-  return ids.filter(isUuid);
-}
-
 /**
  * Runs `work` in one transaction in which row-level security sees `organizationId` as the current
  * tenant. Everything `work` does must go through `tx`.
@@ -55,7 +42,7 @@ export async function withTenant<Tx extends TenantTransaction, T>(
   options?: TenantTransactionOptions,
 ): Promise<T> {
   // The policies cast the setting to uuid; a malformed id would surface as a confusing SQL error.
-  if (!UUID.test(organizationId)) throw new TypeError('withTenant: organizationId must be a UUID');
+  if (!isUuid(organizationId)) throw new TypeError('withTenant: organizationId must be a UUID');
   return client.$transaction(async (tx) => {
     await tx.$executeRaw`select set_config('app.organization_id', ${organizationId}, true)`;
     return work(tx);

@@ -7,6 +7,9 @@ import { ensureEventTopics } from '@platform/events';
 import { createKafkaMessaging } from '@platform/messaging';
 import { createTestDatabase, createTestTopics, type TestDatabase } from '@platform/testing';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import pino from 'pino';
+import type { ServiceStartOptions } from './service-runtime';
 import type { ServiceName } from '@platform/infra';
 import {
   generateInternalContextKeys,
@@ -41,7 +44,26 @@ export interface ServiceTestEnvironment {
     auth: Partial<InternalContext>,
     representations: ReadonlyArray<{ __typename: string; id: string }>,
   ): Promise<Array<T | null>>;
+  /**
+   * Start options for the service under test: its database (application role), topics and keys, a
+   * silent logger, a free port, and every SQL statement counted for `countStatements`.
+   */
+  startOptions(): ServiceStartOptions;
+  /** The outbox rows of the service's database, oldest first (event type and Kafka key = subject). */
+  outboxEvents(): Promise<Array<{ type: string; subject: string }>>;
+  /** Runs `work` and counts the SQL statements the service sent meanwhile (run nothing else then). */
+  countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
   cleanup(): Promise<void>;
+}
+
+/** A caller of a fresh organization of its own: every test makes its own tenant. */
+export interface TestTenant {
+  organizationId: string;
+  userId: string;
+}
+
+export function newTenant(): TestTenant {
+  return { organizationId: randomUUID(), userId: randomUUID() };
 }
 
 export interface GraphQLTestError {
@@ -101,6 +123,8 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
     generateInternalContextKeys(),
   ]);
   const privateKey = await importInternalContextPrivateKey(internalContextKeys.privateJwk);
+  let statements = 0;
+  const kafka = { brokers: topics.brokers, topicPrefix: topics.prefix };
   const headersFor = async (auth: Partial<InternalContext>): Promise<Record<string, string>> => {
     const token = await signInternalContext(
       privateKey,
@@ -111,8 +135,35 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
   };
   return {
     database,
-    kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
+    kafka,
     internalContextKeys,
+    startOptions: () => ({
+      databaseUrl: database.appUrl,
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      internalContextKey: internalContextKeys.publicJwk,
+      kafka,
+      onQuery: () => {
+        statements += 1;
+      },
+    }),
+    async outboxEvents() {
+      const client = new Client({ connectionString: database.ownerUrl });
+      await client.connect();
+      try {
+        const result = await client.query<{ type: string; subject: string }>(
+          'SELECT event_type AS type, partition_key AS subject FROM outbox_events ORDER BY seq',
+        );
+        return result.rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async countStatements(work) {
+      const before = statements;
+      const result = await work();
+      return { result, statements: statements - before };
+    },
     headersFor,
     graphql: postGraphQL,
     async entities<T>(

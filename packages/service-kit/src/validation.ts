@@ -1,12 +1,5 @@
 import type { z } from 'zod';
-import { badUserInput } from './errors';
-
-/** One failed check of an input, addressed by its dotted field path (`address.city`, `tags.2`). */
-export interface InputIssue {
-  path: string;
-  message: string;
-  code: string;
-}
+import { badUserInput, type InputIssue } from '@platform/domain';
 
 /**
  * Parses `input` with a zod schema; on failure throws a BAD_USER_INPUT DomainError whose details list

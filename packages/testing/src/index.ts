@@ -3,6 +3,7 @@ import { createServiceDatabase, dropDatabase, type ServiceName } from '@platform
 import { createKafkaMessaging } from '@platform/messaging';
 import { databasePrefix, readTestState, topicPrefix } from './state';
 
+export { eventually } from './eventually';
 export { readTestState, type TestState } from './state';
 
 export interface TestDatabase {
@@ -86,3 +87,4 @@ export async function createTestTopics(
 export function testKafkaBrokers(): string[] {
   return readTestState().kafkaBrokers;
 }
+export { withTestInfrastructure } from './harness';

@@ -1,8 +1,4 @@
-import { baseServiceSettings, runService } from '@platform/service-kit';
-import { startAutomationService } from './app';
-import { readEnvironment } from './environment';
+import { runServiceMain } from '@platform/service-kit';
+import { automationService } from './service';
 
-const environment = readEnvironment();
-runService('automation', environment.LOG_LEVEL, (logger) =>
-  startAutomationService({ ...baseServiceSettings(environment), logger }),
-);
+runServiceMain(automationService);

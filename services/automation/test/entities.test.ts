@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import { startAutomationService, type AutomationService } from '../src/app';
+import {
+  createServiceTestEnvironment,
+  newTenant,
+  type ServiceTestEnvironment,
+} from '@platform/service-kit/testing';
+import { startAutomationService, type AutomationService } from '../src/service';
 
 // The federation contract of automation's entities: Workflow (owned here) resolves to its row or
 // null; WorkflowRun never resolves from a bare reference (runs are reached through their contact);
@@ -36,9 +40,6 @@ describe('automation _entities', () => {
     await automation.close();
     await env.cleanup();
   });
-
-  /** A fresh organization with a signed-in user. */
-  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
 
   async function seedWorkflow(organizationId: string, name: string, version = 1): Promise<string> {
     const id = randomUUID();
@@ -81,7 +82,7 @@ describe('automation _entities', () => {
 
   describe('Workflow', () => {
     it('resolves a representation of a workflow of the caller’s organization to its fields', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const id = randomUUID();
       const createdAt = new Date('2026-06-01T07:45:00.000Z');
       await withTenant(automation.database, caller.organizationId, (tx) =>
@@ -112,7 +113,7 @@ describe('automation _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const first = await seedWorkflow(caller.organizationId, 'First');
       const second = await seedWorkflow(caller.organizationId, 'Second');
       const third = await seedWorkflow(caller.organizationId, 'Third');
@@ -125,7 +126,7 @@ describe('automation _entities', () => {
     });
 
     it('resolves a workflow of another organization, or an unknown or malformed id, to null', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const foreign = await seedWorkflow(other.organizationId, 'Foreign');
       const own = await seedWorkflow(caller.organizationId, 'Own');
       const result = await entities(
@@ -141,7 +142,7 @@ describe('automation _entities', () => {
 
   describe('WorkflowRun', () => {
     it('resolves every representation to null by design, even the caller’s own runs: runs are reachable only through Contact.workflowRuns', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Runs');
       const contactId = randomUUID();
       const runs = await seedRuns(caller.organizationId, workflowId, contactId, 2);
@@ -159,7 +160,7 @@ describe('automation _entities', () => {
 
   describe('Contact', () => {
     it('resolves a contact to the runs about it, newest first, with their workflow', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Welcome');
       const contactId = randomUUID();
       const [older, newer] = await seedRuns(caller.organizationId, workflowId, contactId, 2);
@@ -184,7 +185,7 @@ describe('automation _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Order');
       const [ada, grace, nobody] = [randomUUID(), randomUUID(), randomUUID()];
       const adaRuns = await seedRuns(caller.organizationId, workflowId, ada, 1);
@@ -202,7 +203,7 @@ describe('automation _entities', () => {
     });
 
     it('resolves a contact of another organization with no runs: theirs stay hidden', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const contactId = randomUUID();
       const workflowId = await seedWorkflow(other.organizationId, 'Foreign');
       await seedRuns(other.organizationId, workflowId, contactId, 2);

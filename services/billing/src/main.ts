@@ -1,8 +1,4 @@
-import { baseServiceSettings, runService } from '@platform/service-kit';
-import { startBillingService } from './app';
-import { readEnvironment } from './environment';
+import { runServiceMain } from '@platform/service-kit';
+import { billingService } from './service';
 
-const environment = readEnvironment();
-runService('billing', environment.LOG_LEVEL, (logger) =>
-  startBillingService({ ...baseServiceSettings(environment), logger }),
-);
+runServiceMain(billingService);

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import { startBillingService, type BillingService } from '../src/app';
-import { createBillingStore } from '../src/infra/billing-store';
+import {
+  createServiceTestEnvironment,
+  newTenant,
+  type ServiceTestEnvironment,
+} from '@platform/service-kit/testing';
+import { provisionOrganization } from '../src/consumers/provisioning';
+import { startBillingService, type BillingService } from '../src/service';
 
 // The federation contract of billing's entities: Plan (owned here, global data) resolves to the
 // plan or null; Organization (owned by identity) resolves to its subscription, which only the
@@ -31,7 +35,7 @@ describe('billing _entities', () => {
       logger: pino({ level: 'silent' }),
       internalContextKey: env.internalContextKeys.publicJwk,
       kafka: env.kafka,
-      // Subscriptions are provisioned by the tests themselves, through the same store call.
+      // Subscriptions are provisioned by the tests themselves, through the consumer's own call.
       consumers: false,
     });
   });
@@ -41,15 +45,9 @@ describe('billing _entities', () => {
     await env.cleanup();
   });
 
-  /** A fresh organization with a signed-in user. */
-  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
-
   /** The sign-up provisioning path: the Free plan, starting at `at`. */
   async function provision(organizationId: string, at = new Date()): Promise<void> {
-    const store = createBillingStore(billing.database);
-    await withTenant(billing.database, organizationId, (tx) =>
-      store.provision(tx, organizationId, 'free', at),
-    );
+    await withTenant(billing.database, organizationId, (tx) => provisionOrganization(tx, organizationId, at));
   }
 
   const entities = (
@@ -61,7 +59,7 @@ describe('billing _entities', () => {
 
   describe('Plan', () => {
     it('resolves a representation of a plan to its fields and feature matrix', async () => {
-      const [plan] = await entities(PLAN, tenant(), [{ __typename: 'Plan', id: 'pro' }]);
+      const [plan] = await entities(PLAN, newTenant(), [{ __typename: 'Plan', id: 'pro' }]);
       expect(plan).toEqual({
         id: 'pro',
         name: 'Professional',
@@ -82,7 +80,7 @@ describe('billing _entities', () => {
     it('answers several representations in request order', async () => {
       const result = await entities(
         PLAN,
-        tenant(),
+        newTenant(),
         ['enterprise', 'free', 'basic', 'free'].map((id) => ({ __typename: 'Plan', id })),
       );
       expect(result.map((plan) => plan?.name)).toEqual(['Enterprise', 'Free', 'Basic', 'Free']);
@@ -96,7 +94,7 @@ describe('billing _entities', () => {
     it('resolves an unknown plan id to null (plans are global: no organization to isolate)', async () => {
       const result = await entities(
         PLAN,
-        tenant(),
+        newTenant(),
         ['platinum', 'free'].map((id) => ({ __typename: 'Plan', id })),
       );
       expect(result.map((plan) => plan?.id ?? null)).toEqual([null, 'free']);
@@ -105,7 +103,7 @@ describe('billing _entities', () => {
 
   describe('Organization', () => {
     it('resolves the caller’s organization to the subscription provisioned at sign-up', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const at = new Date('2026-05-01T12:00:00.000Z');
       await provision(caller.organizationId, at);
       const [organization] = await entities(ORGANIZATION, caller, [
@@ -125,7 +123,7 @@ describe('billing _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       await Promise.all([provision(caller.organizationId), provision(other.organizationId)]);
       const result = await entities(
         ORGANIZATION,
@@ -144,7 +142,7 @@ describe('billing _entities', () => {
     });
 
     it('resolves another organization with a null subscription, and so an unknown or unprovisioned one', async () => {
-      const [caller, other, unprovisioned] = [tenant(), tenant(), tenant()];
+      const [caller, other, unprovisioned] = [newTenant(), newTenant(), newTenant()];
       await Promise.all([provision(caller.organizationId), provision(other.organizationId)]);
       const result = await entities(ORGANIZATION, caller, [
         { __typename: 'Organization', id: other.organizationId },

@@ -1,8 +1,4 @@
-import { baseServiceSettings, runService } from '@platform/service-kit';
-import { startConversationsService } from './app';
-import { readEnvironment } from './environment';
+import { runServiceMain } from '@platform/service-kit';
+import { conversationsService } from './service';
 
-const environment = readEnvironment();
-runService('conversations', environment.LOG_LEVEL, (logger) =>
-  startConversationsService({ ...baseServiceSettings(environment), logger }),
-);
+runServiceMain(conversationsService);

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import { startConversationsService, type ConversationsService } from '../src/app';
+import {
+  createServiceTestEnvironment,
+  newTenant,
+  type ServiceTestEnvironment,
+} from '@platform/service-kit/testing';
+import { startConversationsService, type ConversationsService } from '../src/service';
 
 // The federation contract of conversations' entities: Conversation (owned here) resolves to its row
 // or null; Contact (owned by crm) resolves to the conversations with that contact, scoped to the
@@ -23,22 +26,13 @@ describe('conversations _entities', () => {
 
   beforeAll(async () => {
     env = await createServiceTestEnvironment('conversations');
-    conversations = await startConversationsService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-    });
+    conversations = await startConversationsService(env.startOptions());
   });
 
   afterAll(async () => {
     await conversations.close();
     await env.cleanup();
   });
-
-  /** A fresh organization with a signed-in user. */
-  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
 
   const conversation = (contactId: string | null = null, subject: string | null = null) => ({
     id: randomUUID(),
@@ -73,7 +67,7 @@ describe('conversations _entities', () => {
 
   describe('Conversation', () => {
     it('resolves a representation of a conversation of the caller’s organization to its fields', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [id, contactId] = [randomUUID(), randomUUID()];
       const createdAt = new Date('2026-04-02T08:00:00.000Z');
       const lastMessageAt = new Date('2026-04-02T09:15:00.000Z');
@@ -108,7 +102,7 @@ describe('conversations _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [first, second, third] = [
         conversation(null, 'First'),
         conversation(null, 'Second'),
@@ -125,7 +119,7 @@ describe('conversations _entities', () => {
     });
 
     it('resolves a conversation of another organization, or an unknown or malformed id, to null', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const [foreign, own] = [conversation(null, 'Foreign'), conversation(null, 'Own')];
       await seed(other.organizationId, [foreign]);
       await seed(caller.organizationId, [own]);
@@ -142,7 +136,7 @@ describe('conversations _entities', () => {
 
   describe('Contact', () => {
     it('resolves a contact to its conversations, newest first, with the total count', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const contactId = randomUUID();
       const [oldest, middle, newest] = [
         conversation(contactId),
@@ -162,7 +156,7 @@ describe('conversations _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [ada, grace, nobody] = [randomUUID(), randomUUID(), randomUUID()];
       const [withAda, withGrace, alsoWithGrace] = [
         conversation(ada),
@@ -197,7 +191,7 @@ describe('conversations _entities', () => {
     });
 
     it('resolves a contact of another organization with no conversations: theirs stay hidden', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const contactId = randomUUID();
       await seed(other.organizationId, [conversation(contactId), conversation(contactId)]);
       const [contact] = await entities(CONTACT, caller, [{ __typename: 'Contact', id: contactId }]);

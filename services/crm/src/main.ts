@@ -1,8 +1,4 @@
-import { baseServiceSettings, runService } from '@platform/service-kit';
-import { startCrmService } from './app';
-import { readEnvironment } from './environment';
+import { runServiceMain } from '@platform/service-kit';
+import { crmService } from './service';
 
-const environment = readEnvironment();
-runService('crm', environment.LOG_LEVEL, (logger) =>
-  startCrmService({ ...baseServiceSettings(environment), logger }),
-);
+runServiceMain(crmService);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { withTenant } from '@platform/service-kit';
+import { prismaClientOptions, withTenant } from '@platform/service-kit';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
-import { createDatabase, type Database } from '../src/infra/database';
+import { PrismaClient } from '../src/generated/prisma/client';
+
+type Database = PrismaClient;
 
 // Proof that the Prisma pieces fit: the committed migrations were applied by `prisma migrate deploy`
 // (through the offline schema-engine bridge on machines without the native engine), and the generated
@@ -16,7 +18,7 @@ describe('crm database (Prisma migrations + generated client + row-level securit
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('crm');
-    database = createDatabase(testDatabase.appUrl);
+    database = new PrismaClient(prismaClientOptions(testDatabase.appUrl));
   });
 
   afterAll(async () => {

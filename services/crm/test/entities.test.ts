@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import { startCrmService, type CrmService } from '../src/app';
+import {
+  createServiceTestEnvironment,
+  newTenant,
+  type ServiceTestEnvironment,
+} from '@platform/service-kit/testing';
+import { startCrmService, type CrmService } from '../src/service';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
@@ -29,22 +32,13 @@ describe('crm _entities', () => {
 
   beforeAll(async () => {
     env = await createServiceTestEnvironment('crm');
-    crm = await startCrmService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-    });
+    crm = await startCrmService(env.startOptions());
   });
 
   afterAll(async () => {
     await crm.close();
     await env.cleanup();
   });
-
-  /** A fresh organization with a signed-in user. */
-  const tenant = () => ({ organizationId: randomUUID(), userId: randomUUID() });
 
   const contact = (givenName: string, ownerId: string | null = null) => ({
     id: randomUUID(),
@@ -78,7 +72,7 @@ describe('crm _entities', () => {
 
   describe('Contact', () => {
     it('resolves a representation of a contact of the caller’s organization to its fields', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const id = randomUUID();
       const createdAt = new Date('2026-03-01T09:30:00.000Z');
       await withTenant(crm.database, caller.organizationId, (tx) =>
@@ -115,7 +109,7 @@ describe('crm _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [ada, grace, edsger] = [contact('Ada'), contact('Grace'), contact('Edsger')];
       await seedContacts(caller.organizationId, [ada, grace, edsger]);
       const order = [edsger.id, ada.id, grace.id, ada.id];
@@ -129,7 +123,7 @@ describe('crm _entities', () => {
     });
 
     it('resolves a contact of another organization, an unknown or malformed id, or a deleted contact to null', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const [foreign, own, deleted] = [contact('Mallory'), contact('Own'), contact('Gone')];
       await seedContacts(other.organizationId, [foreign]);
       await seedContacts(caller.organizationId, [own, deleted]);
@@ -153,7 +147,7 @@ describe('crm _entities', () => {
 
   describe('Organization', () => {
     it('resolves the caller’s organization to its contacts, newest first, one page at a time', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [oldest, middle, newest] = [contact('Oldest'), contact('Middle'), contact('Newest')];
       await seedContacts(caller.organizationId, [oldest, middle, newest]);
       const [organization] = await entities(ORGANIZATION, caller, [
@@ -170,7 +164,7 @@ describe('crm _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       const own = contact('Own');
       await seedContacts(caller.organizationId, [own]);
       await seedContacts(other.organizationId, [contact('Foreign')]);
@@ -186,7 +180,7 @@ describe('crm _entities', () => {
     });
 
     it('resolves another organization (or an unknown one) with an empty contacts connection: its contacts stay hidden', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       await seedContacts(other.organizationId, [contact('Secret'), contact('Client')]);
       const unknown = randomUUID();
       const result = await entities(ORGANIZATION, caller, [
@@ -208,7 +202,7 @@ describe('crm _entities', () => {
 
   describe('User', () => {
     it('resolves a user to the contacts they own', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const colleague = randomUUID();
       const [first, second] = [contact('Mine 1', caller.userId), contact('Mine 2', caller.userId)];
       await seedContacts(caller.organizationId, [
@@ -225,7 +219,7 @@ describe('crm _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
-      const caller = tenant();
+      const caller = newTenant();
       const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
       const [ofAlice, ofBob] = [contact('A', alice), contact('B', bob)];
       await seedContacts(caller.organizationId, [ofAlice, ofBob]);
@@ -242,7 +236,7 @@ describe('crm _entities', () => {
     });
 
     it('resolves a user of another organization with no owned contacts: their contacts stay hidden', async () => {
-      const [caller, other] = [tenant(), tenant()];
+      const [caller, other] = [newTenant(), newTenant()];
       await seedContacts(other.organizationId, [contact('Secret', other.userId)]);
       const [user] = await entities(USER, caller, [{ __typename: 'User', id: other.userId }]);
       expect(user).toEqual({ id: other.userId, ownedContacts: { totalCount: 0, edges: [] } });

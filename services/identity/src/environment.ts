@@ -1,12 +1,28 @@
+import type { JWK } from 'jose';
 import { z } from 'zod';
 import { jsonObjectVariable, serviceEnvironmentSchema } from '@platform/service-kit';
+import { signingKeyFromJwk } from './modules/authentication/infra/tokens';
+import type { IdentityOptions } from './service';
 
-/** The identity service's settings: the only place that reads process.env. */
+/** A JSON array of public JWKs (each at least names its key type). */
+const publicJwks = z
+  .string()
+  .transform((value, context): unknown => {
+    try {
+      return JSON.parse(value);
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of JWKs' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(z.looseObject({ kty: z.string() })));
+
+/** identity's settings beyond the kit's: the only place that reads process.env (through the kit). */
 const schema = serviceEnvironmentSchema('identity', 4001).extend({
   /** identity's private signing key for access tokens (Ed25519 JWK with kid, JSON). */
   IDENTITY_SIGNING_JWK: jsonObjectVariable,
   /** Public keys still trusted after a key rotation (JSON array of JWKs), published in the JWKS. */
-  IDENTITY_PREVIOUS_PUBLIC_JWKS: z.string().default('[]'),
+  IDENTITY_PREVIOUS_PUBLIC_JWKS: publicJwks.default([]),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
@@ -15,8 +31,18 @@ const schema = serviceEnvironmentSchema('identity', 4001).extend({
     .default(30 * 24 * 3600),
 });
 
-export type Environment = z.infer<typeof schema>;
+export type IdentityEnvironment = z.infer<typeof schema>;
 
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  return schema.parse(env);
-}
+/** The settings, and the start options they become (the signing key is imported from its JWK). */
+export const identityEnvironment = {
+  schema,
+  async options(environment: IdentityEnvironment): Promise<IdentityOptions> {
+    const previousPublicJwks: JWK[] = environment.IDENTITY_PREVIOUS_PUBLIC_JWKS;
+    return {
+      signingKey: await signingKeyFromJwk(environment.IDENTITY_SIGNING_JWK),
+      previousPublicJwks,
+      accessTokenTtlSeconds: environment.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: environment.REFRESH_TOKEN_TTL_SECONDS,
+    };
+  },
+};

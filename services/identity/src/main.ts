@@ -1,17 +1,4 @@
-import { baseServiceSettings, runService } from '@platform/service-kit';
-import type { JWK } from 'jose';
-import { startIdentityService } from './app';
-import { readEnvironment } from './environment';
-import { signingKeyFromJwk } from './infra/tokens';
+import { runServiceMain } from '@platform/service-kit';
+import { identityService } from './service';
 
-const environment = readEnvironment();
-runService('identity', environment.LOG_LEVEL, async (logger) =>
-  startIdentityService({
-    ...baseServiceSettings(environment),
-    logger,
-    signingKey: await signingKeyFromJwk(environment.IDENTITY_SIGNING_JWK),
-    previousPublicJwks: JSON.parse(environment.IDENTITY_PREVIOUS_PUBLIC_JWKS) as JWK[],
-    accessTokenTtlSeconds: environment.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTokenTtlSeconds: environment.REFRESH_TOKEN_TTL_SECONDS,
-  }),
-);
+runServiceMain(identityService);

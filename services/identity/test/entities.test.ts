@@ -7,7 +7,7 @@ import {
   generateSigningKey,
   startIdentityService,
   type IdentityService,
-} from '../src/app';
+} from '../src/service';
 
 // The federation contract of identity's entities: the gateway sends `_entities` with representations
 // of Organization and User and gets each back in request order, or null where the caller's

@@ -20,6 +20,10 @@ export function createKafkajsConsumer(
     // so the kafkajs default of 5 s would make every stop take up to 5 s; idle fetches once a second cost
     // next to nothing.
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    // The broker answers a waiting fetch as soon as one byte arrived (the kafkajs default, set here because
+    // delivery latency depends on it): maxWaitTimeInMs then only bounds idle fetches and never delays a
+    // message. A larger minBytes would batch more per fetch at the price of waiting for it.
+    minBytes: 1,
   });
   const connection = lazyConnection(
     () => consumer.connect(),

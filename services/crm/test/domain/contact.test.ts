@@ -1,28 +1,27 @@
-import { DomainError } from '@platform/service-kit';
-import { displayName, MAX_TAGS, newContact, type NewContactInput } from '../../src/domain/contact';
+import { DomainError } from '@platform/domain';
+import { domainErrorOf } from '@platform/domain/testing';
+import {
+  createContact,
+  displayName,
+  MAX_TAGS,
+  type NewContactInput,
+} from '../../src/modules/contact/domain/contact';
 
 const ORGANIZATION = '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10';
 const SIGNED_IN_USER = '5d1e8c3a-7b24-4f6e-9c0d-1a2b3c4d5e6f';
+const CONTACT = '7f3c2b1a-0e9d-4c8b-a7f6-e5d4c3b2a190';
+const NOW = new Date('2026-11-29T09:30:00.000Z');
 
-const create = (input: NewContactInput) => newContact('contact-1', ORGANIZATION, input, SIGNED_IN_USER);
+const created = (input: NewContactInput, defaultOwnerId: string | null = SIGNED_IN_USER) =>
+  createContact({ id: CONTACT, organizationId: ORGANIZATION, defaultOwnerId }, input, NOW);
+const create = (input: NewContactInput) => created(input).contact;
 
-/** The DomainError `work` throws (fails the test if it throws nothing or something else). */
-function thrown(work: () => unknown): DomainError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
-
-describe('newContact', () => {
+describe('createContact', () => {
   it('trims names, lower-cases the email and fills the defaults', () => {
     expect(
       create({ givenName: '  Ada ', familyName: ' Lovelace ', email: '  Ada.Lovelace@Example.COM ' }),
     ).toEqual({
-      id: 'contact-1',
+      id: CONTACT,
       organizationId: ORGANIZATION,
       ownerId: SIGNED_IN_USER,
       givenName: 'Ada',
@@ -32,7 +31,46 @@ describe('newContact', () => {
       relationshipState: 'Lead',
       tags: [],
       customFields: {},
+      createdAt: NOW,
+      updatedAt: NOW,
+      deletedAt: null,
     });
+  });
+
+  it('implies crm.contact.created.v1 for the contact, carrying no PII', () => {
+    const { contact, events } = created({
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      email: 'ada@example.com',
+      phone: '+15551234567',
+      relationshipState: 'Prospect',
+      tags: ['vip'],
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'crm.contact.created.v1',
+        source: '/services/crm',
+        subject: contact.id,
+        tenantid: ORGANIZATION,
+        time: NOW.toISOString(),
+        data: {
+          contactId: CONTACT,
+          organizationId: ORGANIZATION,
+          ownerId: SIGNED_IN_USER,
+          relationshipState: 'Prospect',
+          tags: ['vip'],
+          createdAt: NOW.toISOString(),
+        },
+      }),
+    ]);
+    const serialized = JSON.stringify(events);
+    for (const pii of ['Ada', 'Lovelace', 'ada@example.com', '+15551234567']) {
+      expect(serialized).not.toContain(pii);
+    }
+  });
+
+  it('implies no event when the input is refused', () => {
+    expect(() => created({ givenName: ' ' })).toThrow(DomainError);
   });
 
   it('keeps what was given over the defaults', () => {
@@ -70,7 +108,7 @@ describe('newContact', () => {
   it.each(['5551234567', '+0 555 123 4567', '+1 555 CALL NOW', '+1234567890123456'])(
     'refuses the phone %p',
     (phone) => {
-      expect(thrown(() => create({ givenName: 'Ada', phone })).details).toEqual({
+      expect(domainErrorOf(() => create({ givenName: 'Ada', phone })).details).toEqual({
         issues: [{ path: 'phone', message: 'must be in E.164 format, e.g. +15551234567', code: 'invalid' }],
       });
     },
@@ -88,13 +126,13 @@ describe('newContact', () => {
     const repeated = Array.from({ length: 2 * MAX_TAGS }, (_, index) => `tag-${index % MAX_TAGS}`);
     expect(create({ givenName: 'Ada', tags: repeated }).tags).toHaveLength(MAX_TAGS);
     const tooMany = Array.from({ length: MAX_TAGS + 1 }, (_, index) => `tag-${index}`);
-    expect(thrown(() => create({ givenName: 'Ada', tags: tooMany })).details).toEqual({
+    expect(domainErrorOf(() => create({ givenName: 'Ada', tags: tooMany })).details).toEqual({
       issues: [{ path: 'tags', message: `at most ${MAX_TAGS} tags`, code: 'invalid' }],
     });
   });
 
   it('reports every problem at once, by field, as BAD_USER_INPUT', () => {
-    const error = thrown(() =>
+    const error = domainErrorOf(() =>
       create({
         givenName: '   ',
         familyName: 'x'.repeat(256),
@@ -122,7 +160,7 @@ describe('newContact', () => {
   });
 
   it('leaves the owner empty when nobody is signed in and none is given', () => {
-    expect(newContact('contact-2', ORGANIZATION, { givenName: 'Ada' }, null).ownerId).toBeNull();
+    expect(created({ givenName: 'Ada' }, null).contact.ownerId).toBeNull();
   });
 });
 

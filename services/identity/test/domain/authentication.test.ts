@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@platform/service-kit';
-import { createAuthentication, type SignUpCommand } from '../../src/domain/authentication';
-import type { Organization } from '../../src/domain/organization';
+import { DomainError } from '@platform/domain';
+import { domainErrorOf } from '@platform/domain/testing';
+import type { CatalogEvent } from '@platform/events/catalog';
+import {
+  checkSignUp,
+  foundOrganization,
+  type SignUpCommand,
+} from '../../src/modules/authentication/domain/authentication';
+import { authenticationOperations } from '../../src/modules/authentication/domain/authentication-operations';
+import type {
+  AuthenticationRepository,
+  LoginCandidate,
+  StoredRefreshToken,
+} from '../../src/modules/authentication/domain/authentication-repository';
 import type {
   AccessTokenIssuer,
-  IdentityRepository,
-  LoginCandidate,
   NewRefreshToken,
   PasswordHasher,
   RefreshTokenFactory,
-  StoredRefreshToken,
-} from '../../src/domain/ports';
-import type { User } from '../../src/domain/user';
+} from '../../src/modules/authentication/domain/credentials';
+import type { Organization } from '../../src/modules/organization/domain/organization';
+import type { User } from '../../src/modules/user/domain/user';
 
-// The sign-up, sign-in and refresh rules, driven through in-memory fakes of the identity ports.
+// The sign-up, sign-in and refresh rules, driven through in-memory fakes of the authentication ports.
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -28,12 +37,14 @@ function createClock(start = new Date('2026-01-10T10:00:00.000Z')) {
   };
 }
 
-/** Keeps what the Prisma repository would keep, in maps. */
-function createInMemoryRepository(): IdentityRepository & {
+/** Keeps what the Prisma repository would keep, in maps; `outbox` holds the events it was given. */
+function createInMemoryRepository(): AuthenticationRepository & {
   organizations: Map<string, Organization>;
   users: Map<string, { user: User; passwordHash: string | null }>;
   refreshTokens: Map<string, StoredRefreshToken & { tokenHash: string }>;
+  outbox: CatalogEvent[];
 } {
+  const outbox: CatalogEvent[] = [];
   const organizations = new Map<string, Organization>();
   const users = new Map<string, { user: User; passwordHash: string | null }>();
   const refreshTokens = new Map<string, StoredRefreshToken & { tokenHash: string }>();
@@ -60,27 +71,13 @@ function createInMemoryRepository(): IdentityRepository & {
     organizations,
     users,
     refreshTokens,
-    async createOrganizationWithFounder(newOrganization, founder, refreshToken) {
-      const at = new Date();
-      const organization: Organization = {
-        ...newOrganization,
-        status: 'active',
-        createdAt: at,
-        updatedAt: at,
-      };
-      const { passwordHash, ...rest } = founder;
-      const user: User = {
-        ...rest,
-        type: 'human',
-        status: 'active',
-        lastLoginAt: at,
-        createdAt: at,
-        updatedAt: at,
-      };
+    outbox,
+    async createOrganizationWithFounder({ organization, founder, passwordHash, refreshToken }, events) {
       organizations.set(organization.id, organization);
-      users.set(user.id, { user, passwordHash });
-      store(refreshToken, user);
-      return Promise.resolve({ organization, user });
+      users.set(founder.id, { user: founder, passwordHash });
+      store(refreshToken, founder);
+      outbox.push(...events);
+      return Promise.resolve({ organization, user: founder });
     },
     async findLoginCandidates(email, organizationSlug) {
       return Promise.resolve(
@@ -170,7 +167,7 @@ function setup() {
   const clock = createClock();
   const repository = createInMemoryRepository();
   const passwords = createFakePasswords();
-  const authentication = createAuthentication({
+  const authentication = authenticationOperations({
     repository,
     passwords,
     accessTokens: createFakeAccessTokens(),
@@ -201,27 +198,73 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   return error;
 }
 
-describe('createAuthentication', () => {
+describe('authenticationOperations', () => {
   describe('signUp', () => {
     it('creates the organization with a slug from its name and the founder as owner and admin', async () => {
-      const { authentication, repository } = setup();
+      const { authentication, repository, clock } = setup();
       const session = await authentication.signUp(signUpCommand());
       expect(session.organization).toMatchObject({
         name: 'Acme Realty, Inc.',
         slug: 'acme-realty-inc',
         vertical: 'general',
+        status: 'active',
+        parentOrganizationId: null,
+        createdAt: clock.now(),
       });
       expect(session.user).toMatchObject({
         organizationId: session.organization.id,
         email: 'founder@acme.example',
+        type: 'human',
+        status: 'active',
         roles: ['owner', 'admin'],
         givenName: 'Ada',
         familyName: null,
+        lastLoginAt: clock.now(),
       });
       expect(repository.users.get(session.user.id)?.passwordHash).toBe(`hashed:${PASSWORD}`);
       expect(session.accessToken).toMatch(new RegExp(`^access:${session.user.id}:`));
       expect(session.expiresIn).toBe(900);
       expect(repository.refreshTokens.get(`sha:${session.refreshToken}`)?.userId).toBe(session.user.id);
+    });
+
+    it('stores identity.organization.created.v1 and identity.user.created.v1 with the new organization', async () => {
+      const { authentication, repository, clock } = setup();
+      const { organization, user } = await authentication.signUp(
+        signUpCommand({ vertical: 'mortgage', familyName: 'Lovelace' }),
+      );
+      expect(repository.outbox).toEqual([
+        expect.objectContaining({
+          type: 'identity.organization.created.v1',
+          subject: organization.id,
+          tenantid: organization.id,
+          data: {
+            organizationId: organization.id,
+            name: 'Acme Realty, Inc.',
+            slug: 'acme-realty-inc',
+            vertical: 'mortgage',
+            status: 'active',
+            parentOrganizationId: null,
+            createdAt: clock.now().toISOString(),
+          },
+        }),
+        expect.objectContaining({
+          type: 'identity.user.created.v1',
+          subject: user.id,
+          tenantid: organization.id,
+          data: {
+            userId: user.id,
+            organizationId: organization.id,
+            email: 'founder@acme.example',
+            type: 'human',
+            status: 'active',
+            roles: ['owner', 'admin'],
+            givenName: 'Ada',
+            familyName: 'Lovelace',
+            createdAt: clock.now().toISOString(),
+          },
+        }),
+      ]);
+      expect(JSON.stringify(repository.outbox)).not.toContain(PASSWORD);
     });
 
     it('reports every invalid field at once as BAD_USER_INPUT with the issue paths, and stores nothing', async () => {
@@ -248,6 +291,7 @@ describe('createAuthentication', () => {
         ],
       });
       expect(repository.organizations.size).toBe(0);
+      expect(repository.outbox).toEqual([]);
       expect(passwords.hashes).toBe(0);
     });
 
@@ -270,6 +314,11 @@ describe('createAuthentication', () => {
       expect(session.user.id).toBe(user.id);
       expect(repository.users.get(user.id)?.user.lastLoginAt).toEqual(clock.now());
       expect(repository.refreshTokens.get(`sha:${session.refreshToken}`)).toMatchObject({ revokedAt: null });
+      // Signing in changes no aggregate anyone listens to: the sign-up's two events stay the only ones.
+      expect(repository.outbox.map((event) => event.type)).toEqual([
+        'identity.organization.created.v1',
+        'identity.user.created.v1',
+      ]);
     });
 
     it('answers a wrong password and an unknown email with the same UNAUTHENTICATED message', async () => {
@@ -338,6 +387,7 @@ describe('createAuthentication', () => {
       // The new token buys the next session in turn.
       const again = await authentication.refresh(refreshed.refreshToken);
       expect(again.user.id).toBe(signedUp.user.id);
+      expect(repository.outbox).toHaveLength(2);
     });
 
     it('treats reuse of a rotated token as theft: it fails and the whole family is revoked', async () => {
@@ -391,5 +441,93 @@ describe('createAuthentication', () => {
       const error = await rejection(authentication.refresh('rt_made-up'));
       expect(error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid refresh token' });
     });
+  });
+});
+
+describe('checkSignUp', () => {
+  it('trims the name and keeps a given slug over the one made from the name', () => {
+    expect(
+      checkSignUp(
+        signUpCommand({ organizationName: '  Acme  ', organizationSlug: ' acme-2 ', vertical: null }),
+      ),
+    ).toMatchObject({ organizationName: 'Acme', organizationSlug: 'acme-2', vertical: 'general' });
+  });
+
+  it('reports every problem at once, by field, in a message too', () => {
+    let error: unknown;
+    try {
+      checkSignUp({ organizationName: 'A', email: 'x', password: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message:
+        'organizationName must be 2–255 characters; organizationSlug must be 2–100 characters; ' +
+        'email must be a valid email address; password must be at least 12 characters',
+    });
+  });
+
+  it('refuses names over 255 characters instead of cutting them', () => {
+    const error = domainErrorOf(() =>
+      checkSignUp(signUpCommand({ givenName: 'a'.repeat(256), familyName: ` ${'b'.repeat(255)} ` })),
+    );
+    expect(error.details).toEqual({
+      issues: [{ path: 'givenName', message: 'must be at most 255 characters', code: 'invalid' }],
+    });
+  });
+});
+
+describe('foundOrganization', () => {
+  const ids = {
+    organizationId: '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10',
+    userId: '5d1e8c3a-7b24-4f6e-9c0d-1a2b3c4d5e6f',
+  };
+  const NOW = new Date('2026-11-29T09:30:00.000Z');
+
+  it('makes the founder an active human owner and admin of the new organization, signed in now', () => {
+    const { organization, founder } = foundOrganization(checkSignUp(signUpCommand()), ids, NOW);
+    expect(organization).toEqual({
+      id: ids.organizationId,
+      name: 'Acme Realty, Inc.',
+      slug: 'acme-realty-inc',
+      vertical: 'general',
+      status: 'active',
+      parentOrganizationId: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+    expect(founder).toEqual({
+      id: ids.userId,
+      organizationId: ids.organizationId,
+      email: 'founder@acme.example',
+      type: 'human',
+      status: 'active',
+      roles: ['owner', 'admin'],
+      givenName: 'Ada',
+      familyName: null,
+      lastLoginAt: NOW,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+  });
+
+  it('implies the organization’s event, then the founder’s, both in the new organization', () => {
+    const { events } = foundOrganization(checkSignUp(signUpCommand()), ids, NOW);
+    expect(events.map(({ type, subject, tenantid, time }) => ({ type, subject, tenantid, time }))).toEqual([
+      {
+        type: 'identity.organization.created.v1',
+        subject: ids.organizationId,
+        tenantid: ids.organizationId,
+        time: NOW.toISOString(),
+      },
+      {
+        type: 'identity.user.created.v1',
+        subject: ids.userId,
+        tenantid: ids.organizationId,
+        time: NOW.toISOString(),
+      },
+    ]);
   });
 });

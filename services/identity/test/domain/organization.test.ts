@@ -1,4 +1,13 @@
-import { slugFromName, slugProblem } from '../../src/domain/organization';
+import {
+  createOrganization,
+  organizationCanAct,
+  slugFromName,
+  slugProblem,
+} from '../../src/modules/organization/domain/organization';
+
+const ORGANIZATION = '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10';
+const AGENCY = '4a3b2c1d-0e9f-4a8b-9c7d-6e5f4a3b2c1d';
+const NOW = new Date('2026-11-29T09:30:00.000Z');
 
 describe('slugFromName', () => {
   it.each([
@@ -39,5 +48,56 @@ describe('slugProblem', () => {
     ['acme-', 'must not start or end with a hyphen'],
   ])('refuses %p: %s', (slug, problem) => {
     expect(slugProblem(slug)).toBe(problem);
+  });
+});
+
+describe('createOrganization', () => {
+  const input = {
+    id: ORGANIZATION,
+    name: 'Acme Realty',
+    slug: 'acme-realty',
+    vertical: 'real_estate' as const,
+    parentOrganizationId: AGENCY,
+  };
+
+  it('creates an active organization, created and updated now', () => {
+    expect(createOrganization(input, NOW).organization).toEqual({
+      ...input,
+      status: 'active',
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+  });
+
+  it('implies identity.organization.created.v1, with the organization as its own tenant', () => {
+    const { events } = createOrganization(input, NOW);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'identity.organization.created.v1',
+        source: '/services/identity',
+        subject: ORGANIZATION,
+        tenantid: ORGANIZATION,
+        time: NOW.toISOString(),
+        data: {
+          organizationId: ORGANIZATION,
+          name: 'Acme Realty',
+          slug: 'acme-realty',
+          vertical: 'real_estate',
+          status: 'active',
+          parentOrganizationId: AGENCY,
+          createdAt: NOW.toISOString(),
+        },
+      }),
+    ]);
+  });
+});
+
+describe('organizationCanAct', () => {
+  it.each([
+    ['active', true],
+    ['suspended', false],
+    ['cancelled', false],
+  ] as const)('answers %p with %p', (status, canAct) => {
+    expect(organizationCanAct({ status })).toBe(canAct);
   });
 });

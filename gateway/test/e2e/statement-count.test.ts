@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { eventually } from '@platform/testing';
+import {
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  isRequiredArgument,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { startTestPlatform, type TestPlatform } from './platform';
+import { seeds, type Member } from './seed';
+
+// The performance floor: every type the composed supergraph can return as a list of parents is
+// fetched with every field selected (entity references into other subgraphs and nested lists
+// included), once as an organization that has 1 of everything and once as one that has K of
+// everything, and the SQL statements all five services send for the request must be the same. The
+// walk reads the supergraph, so a field or list added later is measured without anyone listing it; a
+// new N+1 fails here.
+
+const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
+const K = 4;
+/** Object levels selected below each measured type (deep enough to reach a connection's nodes). */
+const SELECTION_DEPTH = 4;
+
+interface Step {
+  field: GraphQLField<unknown, unknown>;
+}
+
+interface ListPath {
+  type: GraphQLObjectType;
+  steps: Step[];
+}
+
+function isAccessible(field: GraphQLField<unknown, unknown>): boolean {
+  return !(field.astNode?.directives ?? []).some((directive) => directive.name.value === 'inaccessible');
+}
+
+/** Fields the walk can ask for: no required argument, or only `first`, which it fills in. */
+function askable(field: GraphQLField<unknown, unknown>): boolean {
+  return isAccessible(field) && field.args.every((arg) => !isRequiredArgument(arg) || arg.name === 'first');
+}
+
+function argumentsOf(field: GraphQLField<unknown, unknown>): string {
+  return field.args.some((arg) => arg.name === 'first') ? '(first: $n)' : '';
+}
+
+/** For every object type reachable below a list, the shortest path from Query that gets there. */
+export function listPaths(schema: GraphQLSchema): ListPath[] {
+  const query = schema.getQueryType();
+  if (!query) return [];
+  const seen = new Set<string>();
+  const found = new Map<string, ListPath>();
+  let frontier: Array<{ type: GraphQLObjectType; inList: boolean; steps: Step[] }> = [
+    { type: query, inList: false, steps: [] },
+  ];
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const state of frontier) {
+      for (const field of Object.values(state.type.getFields())) {
+        const target = getNamedType(field.type);
+        if (!askable(field) || !isObjectType(target) || field.name.startsWith('_')) continue;
+        const inList = state.inList || isListType(getNullableType(field.type));
+        const key = `${target.name}|${inList}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const steps = [...state.steps, { field }];
+        if (inList && !found.has(target.name)) found.set(target.name, { type: target, steps });
+        next.push({ type: target, inList, steps });
+      }
+    }
+    frontier = next;
+  }
+  return [...found.values()];
+}
+
+/** Every askable field of `type`, objects below it to `depth` levels. */
+function selectionOf(type: GraphQLObjectType, depth: number): string {
+  const parts = ['__typename'];
+  for (const field of Object.values(type.getFields())) {
+    if (!askable(field)) continue;
+    const named = getNamedType(field.type);
+    if (isLeafType(named)) parts.push(field.name);
+    else if (isObjectType(named) && depth > 1) {
+      parts.push(`${field.name}${argumentsOf(field)} ${selectionOf(named, depth - 1)}`);
+    }
+  }
+  return `{ ${parts.join(' ')} }`;
+}
+
+function queryFor(listPath: ListPath): string {
+  let selection = selectionOf(listPath.type, SELECTION_DEPTH);
+  for (const { field } of [...listPath.steps].reverse()) {
+    selection = `{ ${field.name}${argumentsOf(field)} ${selection} }`;
+  }
+  return `query StatementCount${selection.includes('$n') ? '($n: Int)' : ''} ${selection}`;
+}
+
+/** How many objects the response holds at the end of the path (lists flattened). */
+function countAtPath(data: unknown, steps: readonly Step[]): number {
+  let level: unknown[] = [data];
+  for (const { field } of steps) {
+    level = level.flatMap((value) => {
+      if (typeof value !== 'object' || value === null) return [];
+      const child = (value as Record<string, unknown>)[field.name];
+      return Array.isArray(child) ? child : child === null || child === undefined ? [] : [child];
+    });
+  }
+  return level.length;
+}
+
+/**
+ * An organization with `count` of everything: active workflows, contacts owned by the admin, and
+ * conversations per contact; returns once automation has written the runs (its consumer's statements
+ * would otherwise be counted with a request's).
+ */
+async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
+  const { admin } = await seeds(platform).organization(`Statements${count}`);
+  for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
+  for (let index = 0; index < count; index += 1) {
+    const contact = await admin.contact({ ownerId: admin.userId });
+    for (let n = 0; n < count; n += 1) await admin.conversation({ contactId: contact.id });
+  }
+  await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
+    const data = await admin.run<{
+      me: { organization: { contacts: { edges: Array<{ node: { workflowRuns: unknown[] } }> } } };
+    }>(`{ me { organization { contacts(first: 100) { edges { node { workflowRuns { id } } } } } } }`);
+    const runs = data.me.organization.contacts.edges.map((edge) => edge.node.workflowRuns.length);
+    return runs.length === count && runs.every((found) => found === count);
+  });
+  return admin;
+}
+
+describe('SQL statements per request do not grow with the number of parents', () => {
+  let platform: TestPlatform;
+  let one: Member;
+  let many: Member;
+  const schema = buildSchema(SUPERGRAPH, { assumeValidSDL: true });
+  const paths = listPaths(schema);
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    one = await seedOrganization(platform, 1);
+    many = await seedOrganization(platform, K);
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('finds the list-reachable types of the supergraph', () => {
+    // The walk itself must see the lists that exist today; the per-type tests below then cover every
+    // type it finds, including ones added later.
+    expect(paths.map((found) => found.type.name)).toEqual(
+      expect.arrayContaining(['Contact', 'Conversation', 'User', 'Workflow', 'WorkflowRun']),
+    );
+  });
+
+  it.each(paths.map((found) => [found.type.name, found] as const))(
+    'a list of %s costs the same statements for 1 parent as for K',
+    async (_name, listPath) => {
+      const query = queryFor(listPath);
+      const measure = async (member: Member) => {
+        const { result, byService } = await platform.countStatements(() =>
+          platform.graphql(query, { n: K }, member.accessToken),
+        );
+        expect(result.errors).toBeUndefined();
+        return { byService, parents: countAtPath(result.data, listPath.steps) };
+      };
+      const few = await measure(one);
+      const lots = await measure(many);
+      expect(few.parents).toBeGreaterThanOrEqual(1);
+      // The seeds must give the list K parents, or the comparison proves nothing.
+      expect(lots.parents).toBeGreaterThanOrEqual(K);
+      expect({ type: listPath.type.name, statements: lots.byService }).toEqual({
+        type: listPath.type.name,
+        statements: few.byService,
+      });
+    },
+  );
+});

@@ -1,0 +1,46 @@
+import { appendToOutbox, startEventConsumer, type EventConsumer } from '@platform/events';
+import type { Messaging } from '@platform/messaging';
+import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import type { Prisma } from '../generated/prisma/client';
+import type { Subscription } from '../modules/subscription/domain/subscription';
+import { provisionSignUpPlan } from '../modules/subscription/domain/subscription-operations';
+import { subscriptionTransaction } from '../modules/subscription/infra/subscription-repository';
+import type { BillingDependencies } from '../service';
+
+/** Consumer group of billing's provisioning; also its key in processed_events. */
+export const PROVISIONING_GROUP = 'billing.provisioning';
+
+/**
+ * Gives a new organization the sign-up plan inside `tx`: the domain decides the subscription and its
+ * event, the subscription row and the outbox row are written in that same transaction.
+ */
+export async function provisionOrganization(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  at: Date,
+): Promise<Subscription> {
+  const { subscription, events } = await provisionSignUpPlan(subscriptionTransaction(tx), organizationId, at);
+  await appendToOutbox(tx, events);
+  return subscription;
+}
+
+/** A new organization gets the Free plan (and its entitlements travel on as an event). */
+export function startProvisioningConsumer(
+  { tenants, logger, outbox }: BillingDependencies,
+  messaging: Messaging,
+  options: ServiceStartOptions,
+): Promise<EventConsumer> {
+  return startEventConsumer<Prisma.TransactionClient>({
+    messaging,
+    groupId: PROVISIONING_GROUP,
+    topicPrefix: options.kafka.topicPrefix,
+    logger: messagingLogger(logger.child({ component: 'consumer', group: PROVISIONING_GROUP })),
+    transaction: (event, work) => tenants.transaction(event.tenantid, work),
+    wakeups: outbox,
+    handlers: {
+      'identity.organization.created.v1': async (event, tx) => {
+        await provisionOrganization(tx, event.data.organizationId, new Date(event.time));
+      },
+    },
+  });
+}

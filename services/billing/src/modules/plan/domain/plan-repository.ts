@@ -1,0 +1,9 @@
+import type { Plan } from './plan';
+
+/** What the plan operations need of storage (infra/plan-repository.ts implements it). */
+export interface PlanRepository {
+  /** Every plan, cheapest first. */
+  all(): Promise<Plan[]>;
+  /** The plans with these ids, in id order (null where none). */
+  byIds(ids: readonly string[]): Promise<Array<Plan | null>>;
+}

@@ -1,0 +1,8 @@
+import type { OrganizationResolvers } from '../../../generated/graphql';
+
+export const Organization: OrganizationResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  /** Only the caller's own organization shows its subscription. */
+  subscription: (organization, _args, { subscriptionByOrganizationId }) =>
+    subscriptionByOrganizationId.load(organization.id),
+};

@@ -1,0 +1,88 @@
+/** Conversation rules and the events they imply. No Prisma or GraphQL here. */
+import { enumObject, InputIssues } from '@platform/domain';
+import {
+  CONVERSATION_PLATFORMS,
+  CONVERSATION_STATUSES,
+  createEvent,
+  type CloudEvent,
+  type EventData,
+} from '@platform/events/catalog';
+
+export const ConversationPlatform = enumObject(CONVERSATION_PLATFORMS);
+export type ConversationPlatform = (typeof CONVERSATION_PLATFORMS)[number];
+export const ConversationStatus = enumObject(CONVERSATION_STATUSES);
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export interface Conversation {
+  id: string;
+  organizationId: string;
+  contactId: string | null;
+  platform: ConversationPlatform;
+  status: ConversationStatus;
+  subject: string | null;
+  needsReply: boolean;
+  messageCount: number;
+  lastMessageAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StartConversationInput {
+  contactId?: string | null;
+  platform: ConversationPlatform;
+  subject?: string | null;
+}
+
+export const EVENT_SOURCE = '/services/conversations';
+export const MAX_SUBJECT_LENGTH = 500;
+
+export type ConversationStarted = CloudEvent<
+  'conversations.conversation.started.v1',
+  EventData<'conversations.conversation.started.v1'>
+>;
+
+/** A new, active conversation with nothing in it yet, and the event it implies. */
+export function startConversation(
+  ids: { id: string; organizationId: string },
+  input: StartConversationInput,
+  now: Date,
+): { conversation: Conversation; events: [ConversationStarted] } {
+  const issues = new InputIssues();
+  const subject = input.subject?.trim() || null;
+  if (subject && subject.length > MAX_SUBJECT_LENGTH) {
+    issues.add('subject', `must be at most ${MAX_SUBJECT_LENGTH} characters`);
+  }
+  issues.throwIfAny();
+  const conversation: Conversation = {
+    id: ids.id,
+    organizationId: ids.organizationId,
+    contactId: input.contactId ?? null,
+    platform: input.platform,
+    status: ConversationStatus.active,
+    subject,
+    needsReply: false,
+    messageCount: 0,
+    lastMessageAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { conversation, events: [conversationStarted(conversation)] };
+}
+
+/** conversations.conversation.started.v1: no subject and no content (they may hold PII). */
+function conversationStarted(conversation: Conversation): ConversationStarted {
+  return createEvent('conversations.conversation.started.v1', {
+    source: EVENT_SOURCE,
+    subject: conversation.id,
+    tenantId: conversation.organizationId,
+    time: conversation.createdAt,
+    data: {
+      conversationId: conversation.id,
+      organizationId: conversation.organizationId,
+      contactId: conversation.contactId,
+      platform: conversation.platform,
+      status: conversation.status,
+      createdAt: conversation.createdAt.toISOString(),
+    },
+  });
+}

@@ -1,3 +1,0 @@
-import { startConversation } from './startConversation';
-
-export const Mutation = { startConversation };

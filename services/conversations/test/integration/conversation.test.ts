@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createServiceTestEnvironment,
+  newTenant,
+  type ServiceTestEnvironment,
+  type TestTenant,
+} from '@platform/service-kit/testing';
+import { startConversationsService, type ConversationsService } from '../../src/service';
+
+// The conversation module against real PostgreSQL through its subgraph: starting a conversation
+// stores it with its event in one transaction, and Contact.conversations for many contacts costs a
+// constant number of statements.
+
+const START = `mutation ($input: StartConversationInput!) {
+  startConversation(input: $input) { id platform status subject contact { id } }
+}`;
+const CONTACTS = `... on Contact {
+  id conversations(first: 2) { totalCount edges { node { id subject } } pageInfo { hasNextPage endCursor } }
+}`;
+
+describe('conversation module', () => {
+  let env: ServiceTestEnvironment;
+  let service: ConversationsService;
+
+  beforeAll(async () => {
+    env = await createServiceTestEnvironment('conversations');
+    service = await startConversationsService(env.startOptions());
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await env.cleanup();
+  });
+
+  async function start(auth: TestTenant, input: Record<string, unknown>) {
+    return env.graphql<{ startConversation: { id: string } }>(
+      service.graphqlUrl,
+      START,
+      { input },
+      await env.headersFor(auth),
+    );
+  }
+
+  it('stores a started conversation with exactly one started event', async () => {
+    const caller = newTenant();
+    const contactId = randomUUID();
+    const { data, errors } = await start(caller, { platform: 'email', contactId, subject: 'Hello' });
+    expect(errors).toBeUndefined();
+    const id = data?.startConversation.id ?? '';
+    const events = (await env.outboxEvents()).filter((event) => event.subject === id);
+    expect(events).toEqual([{ type: 'conversations.conversation.started.v1', subject: id }]);
+  });
+
+  it('writes nothing when the input is refused', async () => {
+    const caller = newTenant();
+    const before = (await env.outboxEvents()).length;
+    const { errors } = await start(caller, { platform: 'email', subject: 'x'.repeat(501) });
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await env.outboxEvents()).toHaveLength(before);
+  });
+
+  it('pages every contact’s conversations, newest first, in statements that do not grow with contacts', async () => {
+    const caller = newTenant();
+    const contacts = Array.from({ length: 12 }, () => randomUUID());
+    for (const [index, contactId] of contacts.entries()) {
+      for (let n = 0; n < (index % 4) + 1; n += 1) {
+        const { errors } = await start(caller, { platform: 'chat', contactId, subject: `c${index}-${n}` });
+        expect(errors).toBeUndefined();
+      }
+    }
+    const measure = async (ids: string[]) => {
+      const { result: found, statements } = await env.countStatements(() =>
+        env.entities<{
+          id: string;
+          conversations: {
+            totalCount: number;
+            edges: Array<{ node: { subject: string } }>;
+            pageInfo: { hasNextPage: boolean };
+          };
+        }>(
+          service.graphqlUrl,
+          CONTACTS,
+          caller,
+          ids.map((id) => ({ __typename: 'Contact', id })),
+        ),
+      );
+      return { found, statements };
+    };
+    const one = await measure(contacts.slice(0, 1));
+    const all = await measure(contacts);
+    expect(all.statements).toBe(one.statements);
+    all.found.forEach((entity, index) => {
+      const count = (index % 4) + 1;
+      expect(entity?.conversations.totalCount).toBe(count);
+      expect(entity?.conversations.pageInfo.hasNextPage).toBe(count > 2);
+      expect(entity?.conversations.edges.map((edge) => edge.node.subject)).toEqual(
+        Array.from({ length: Math.min(count, 2) }, (_, n) => `c${index}-${count - 1 - n}`),
+      );
+    });
+  });
+});

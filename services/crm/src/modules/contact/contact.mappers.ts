@@ -1,0 +1,8 @@
+// What the generated resolver types use as parents (see @platform/codegen).
+import type { Contact } from './domain/contact';
+
+export type ContactMapper = Contact;
+/** Organizations and users are identity's; crm resolves its fields on them from the id alone. */
+export type OrganizationMapper = { id: string };
+export type UserMapper = { id: string };
+export { RelationshipState } from './domain/contact';

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import {
+  emptyPage,
+  notFound,
+  organizationOf,
+  pageOf,
+  pagesOf,
+  type Actor,
+  type Page,
+  type PageRequest,
+} from '@platform/domain';
+import { createContact, type Contact, type NewContactInput } from './contact';
+import type { ContactRepository } from './contact-repository';
+
+const SIGN_IN = 'Sign in to work with contacts';
+
+/** The contact use cases: who may do what, and what it changes. */
+export function contactOperations(repository: ContactRepository, clock: () => Date = () => new Date()) {
+  return {
+    async create(actor: Actor, input: NewContactInput): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const { contact, events } = createContact(
+        { id: randomUUID(), organizationId, defaultOwnerId: actor.userId },
+        input,
+        clock(),
+      );
+      return repository.create(contact, events);
+    },
+
+    /** Missing, deleted and other organizations' contacts are all simply "not found". */
+    async get(actor: Actor, id: string, load: (id: string) => Promise<Contact | null>): Promise<Contact> {
+      organizationOf(actor, SIGN_IN);
+      const contact = await load(id);
+      if (!contact) throw notFound('Contact', id);
+      return contact;
+    },
+
+    /**
+     * Organizations' contacts (what a list of organizations asks for), in the order asked: only the
+     * caller's own organization has any; another organization's list reads as empty.
+     */
+    async ofOrganizations(
+      actor: Actor,
+      organizationIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Array<Page<Contact>>> {
+      const own = organizationOf(actor, SIGN_IN);
+      const page = organizationIds.includes(own)
+        ? await repository
+            .ofOrganization(own, request)
+            .then(({ rows, totalCount }) => pageOf(rows, request, totalCount))
+        : emptyPage<Contact>();
+      return organizationIds.map((id) => (id === own ? page : emptyPage()));
+    },
+
+    /** Pages of the contacts each user owns, for many users at once, in the order asked. */
+    async ownedBy(
+      actor: Actor,
+      ownerIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Array<Page<Contact>>> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      return pagesOf(ownerIds, request, (ids) => repository.ownedBy(organizationId, ids, request));
+    },
+  };
+}
+
+export type ContactOperations = ReturnType<typeof contactOperations>;

@@ -1,0 +1,24 @@
+import type { PageRequest } from '@platform/domain';
+import type { Contact, ContactCreated } from './contact';
+
+/** What the contact operations need of storage (infra/contact-repository.ts implements it). */
+export interface ContactRepository {
+  /** Stores a new contact and its events in one transaction. */
+  create(contact: Contact, events: readonly ContactCreated[]): Promise<Contact>;
+  /** The organization's live contacts with these ids, in id order (null where none). */
+  byIds(organizationId: string, ids: readonly string[]): Promise<Array<Contact | null>>;
+  /** Up to `request.first + 1` of the organization's contacts after the cursor, newest first, and how many in all. */
+  ofOrganization(
+    organizationId: string,
+    request: PageRequest,
+  ): Promise<{ rows: Contact[]; totalCount: number }>;
+  /**
+   * For each owner, up to `request.first + 1` of their contacts after the cursor (newest first) and how
+   * many they own in all, in owner order: one query for any number of owners.
+   */
+  ownedBy(
+    organizationId: string,
+    ownerIds: readonly string[],
+    request: PageRequest,
+  ): Promise<Array<{ rows: Contact[]; totalCount: number }>>;
+}

@@ -1,0 +1,41 @@
+import type { Page } from '@platform/domain';
+import { DataLoader, defineModule, pageLoader, type PageKey } from '@platform/service-kit';
+import type { CrmDependencies } from '../../service';
+import type { Contact as ContactModel } from './domain/contact';
+import { contactOperations, type ContactOperations } from './domain/contact-operations';
+import { contactRepository } from './infra/contact-repository';
+import { Contact } from './resolvers/Contact';
+import { createContact } from './resolvers/Mutation/createContact';
+import { Organization } from './resolvers/Organization';
+import { contact } from './resolvers/Query/contact';
+import { User } from './resolvers/User';
+
+export interface ContactModuleContext {
+  contacts: ContactOperations;
+  /** The caller's organization's contacts by id (one query per batch). */
+  contactById: DataLoader<string, ContactModel | null>;
+  /** Pages of contacts by organization (only the caller's has any). */
+  contactsByOrganization: DataLoader<PageKey, Page<ContactModel>, string>;
+  /** Pages of contacts by owner: one query per batch (per distinct first/after). */
+  contactsByOwner: DataLoader<PageKey, Page<ContactModel>, string>;
+}
+
+export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
+  resolvers: { Query: { contact }, Mutation: { createContact }, Contact, Organization, User },
+  context: ({ tenants }) => {
+    const repository = contactRepository(tenants);
+    const contacts = contactOperations(repository);
+    return ({ auth }) => ({
+      contacts,
+      contactsByOrganization: pageLoader((organizationIds, request) =>
+        contacts.ofOrganizations(auth, organizationIds, request),
+      ),
+      contactsByOwner: pageLoader((ownerIds, request) => contacts.ownedBy(auth, ownerIds, request)),
+      contactById: new DataLoader((ids: readonly string[]) =>
+        auth.organizationId
+          ? repository.byIds(auth.organizationId, ids)
+          : Promise.resolve(ids.map(() => null)),
+      ),
+    });
+  },
+});

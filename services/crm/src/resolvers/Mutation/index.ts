@@ -1,3 +1,0 @@
-import { createContact } from './createContact';
-
-export const Mutation = { createContact };

@@ -1,5 +1,0 @@
-import { login } from './login';
-import { refreshToken } from './refreshToken';
-import { signUp } from './signUp';
-
-export const Mutation = { signUp, login, refreshToken };

@@ -1,0 +1,91 @@
+import type { JWK } from 'jose';
+import {
+  defineService,
+  observeQueries,
+  prismaClientOptions,
+  withTenants,
+  type ServiceStartOptions,
+  type TenantFoundation,
+} from '@platform/service-kit';
+import { identityEnvironment } from './environment';
+import { modules } from './generated/modules';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
+import type {
+  AccessTokenIssuer,
+  PasswordHasher,
+  RefreshTokenFactory,
+} from './modules/authentication/domain/credentials';
+import { createArgon2idHasher } from './modules/authentication/infra/passwords';
+import {
+  createAccessTokenIssuer,
+  createRefreshTokenFactory,
+  jwksRoute,
+  type SigningKey,
+} from './modules/authentication/infra/tokens';
+
+/** Where the gateway fetches the keys that verify identity's access tokens. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Prisma's client type with query events on (the kit counts statements through them). */
+export type Database = PrismaClient<'query'>;
+
+/** What identity takes beyond every service's start options. */
+export interface IdentityOptions {
+  /** Signs access tokens; its public half is published at JWKS_PATH. */
+  signingKey: SigningKey;
+  /** Public keys of earlier signing keys that tokens in circulation may still carry. */
+  previousPublicJwks?: readonly JWK[];
+  /** Default 900 (15 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Default 30 days. */
+  refreshTokenTtlSeconds?: number;
+  /** Default: argon2id with OWASP's parameters (tests pass cheaper ones). */
+  passwords?: PasswordHasher;
+}
+
+export type IdentityServiceOptions = ServiceStartOptions & IdentityOptions;
+
+/** What identity's modules are built from. */
+export interface IdentityDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
+  /** How passwords are checked and tokens issued, as the start options configure them. */
+  credentials: {
+    passwords: PasswordHasher;
+    accessTokens: AccessTokenIssuer;
+    refreshTokens: RefreshTokenFactory;
+  };
+}
+
+/**
+ * identity: organizations (the tenant root), users and their sessions; signing up, in and on, and
+ * the JWKS the gateway verifies access tokens with.
+ */
+export const identityService = defineService({
+  name: 'identity',
+  defaultPort: 4001,
+  sourceDirectory: __dirname,
+  database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
+  modules,
+  dependencies: (foundation, options: IdentityServiceOptions): IdentityDependencies => ({
+    ...withTenants(foundation),
+    credentials: {
+      passwords: options.passwords ?? createArgon2idHasher(),
+      accessTokens: createAccessTokenIssuer(options.signingKey, options.accessTokenTtlSeconds),
+      refreshTokens: createRefreshTokenFactory(options.refreshTokenTtlSeconds),
+    },
+  }),
+  routes: (_dependencies, options) => ({
+    [JWKS_PATH]: jwksRoute([options.signingKey.publicJwk, ...(options.previousPublicJwks ?? [])]),
+  }),
+  environment: identityEnvironment,
+});
+
+export type IdentityService = Awaited<ReturnType<typeof identityService.start>>;
+/** Starts identity in-process: its subgraph, the JWKS route and its outbox relay. */
+export const startIdentityService = identityService.start;
+
+export { createArgon2idHasher } from './modules/authentication/infra/passwords';
+export {
+  generateSigningKey,
+  signingKeyFromJwk,
+  type SigningKey,
+} from './modules/authentication/infra/tokens';

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { withTenant } from '@platform/service-kit';
+import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import {
+  createArgon2idHasher,
+  generateSigningKey,
+  startIdentityService,
+  type IdentityService,
+} from '../../src/service';
+
+// Who the caller is (`me`) and users resolved for other subgraphs, against real PostgreSQL: always
+// inside the caller's organization, and batched.
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user { id organization { id } } } }`;
+const ME = `{ me { id email type status roles organization { id name } } }`;
+
+describe('identity users (real PostgreSQL)', () => {
+  let env: ServiceTestEnvironment;
+  let identity: IdentityService;
+
+  beforeAll(async () => {
+    env = await createServiceTestEnvironment('identity');
+    const signing = await generateSigningKey();
+    identity = await startIdentityService({
+      ...env.startOptions(),
+      signingKey: signing.key,
+      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+    });
+  });
+
+  afterAll(async () => {
+    await identity.close();
+    await env.cleanup();
+  });
+
+  async function signUp(label: string) {
+    const slug = `${label}-${randomUUID().slice(0, 8)}`;
+    const result = await env.graphql<{ signUp: { user: { id: string; organization: { id: string } } } }>(
+      identity.graphqlUrl,
+      SIGN_UP,
+      {
+        input: {
+          organizationName: `${label} Agency`,
+          organizationSlug: slug,
+          email: `founder@${slug}.example.com`,
+          password: 'correct horse battery staple',
+        },
+      },
+      await env.headersFor({}),
+    );
+    const user = result.data?.signUp.user;
+    if (!user) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
+    return { organizationId: user.organization.id, userId: user.id, slug };
+  }
+
+  describe('me', () => {
+    it('answers the signed-in user with their organization', async () => {
+      const founder = await signUp('me');
+      const result = await env.graphql(identity.graphqlUrl, ME, {}, await env.headersFor(founder));
+      expect(result.data).toEqual({
+        me: {
+          id: founder.userId,
+          email: `founder@${founder.slug}.example.com`,
+          type: 'human',
+          status: 'active',
+          roles: ['owner', 'admin'],
+          organization: { id: founder.organizationId, name: 'me Agency' },
+        },
+      });
+    });
+
+    it('refuses an anonymous caller, and a user unknown to their organization, with UNAUTHENTICATED', async () => {
+      const founder = await signUp('gone');
+      const anonymous = await env.graphql(identity.graphqlUrl, ME, {}, await env.headersFor({}));
+      expect(anonymous.errors?.[0]).toMatchObject({
+        message: 'Sign in to see who you are',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+      const stranger = await env.graphql(
+        identity.graphqlUrl,
+        ME,
+        {},
+        await env.headersFor({ organizationId: founder.organizationId, userId: randomUUID() }),
+      );
+      expect(stranger.errors?.[0]).toMatchObject({
+        message: 'The signed-in user no longer exists',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+    });
+  });
+
+  describe('User references', () => {
+    it('resolve 1 or 30 users with the same number of SQL statements', async () => {
+      const founder = await signUp('batch');
+      const colleagues = Array.from({ length: 29 }, () => randomUUID());
+      await withTenant(identity.database, founder.organizationId, (tx) =>
+        tx.user.createMany({
+          data: colleagues.map((id, index) => ({
+            id,
+            organizationId: founder.organizationId,
+            email: `agent-${index}@example.com`,
+            roles: ['agent'],
+          })),
+        }),
+      );
+      const resolve = (ids: string[]) =>
+        env.countStatements(() =>
+          env.entities(
+            identity.graphqlUrl,
+            '... on User { id organization { id } }',
+            founder,
+            ids.map((id) => ({ __typename: 'User', id })),
+          ),
+        );
+      const one = await resolve([founder.userId]);
+      const thirty = await resolve([founder.userId, ...colleagues]);
+      expect(thirty.result.map((user) => user?.id)).toEqual([founder.userId, ...colleagues]);
+      expect(thirty.statements).toBe(one.statements);
+      expect(one.statements).toBeGreaterThan(0);
+    });
+  });
+});

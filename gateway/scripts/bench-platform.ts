@@ -4,12 +4,13 @@
  * Kafka in a scratch run that is dropped afterwards), an organization seeded with contacts and
  * conversations, then for each query requests/s, p50/p99 latency and SQL statements per request.
  *
- *   pnpm --filter @platform/gateway bench:platform [-- --requests 400 --concurrency 20 --contacts 50]
+ *   pnpm --filter @platform/gateway bench:platform [-- --requests 400 --concurrency 20 --contacts 50 --idle-seconds 30]
  *
  * Prints numbers; asserts nothing. Request loops are bounded by count and by a 60 s cap per phase.
  */
 import { performance } from 'node:perf_hooks';
 import { withTestInfrastructure } from '@platform/testing';
+import { Client } from 'pg';
 import { startTestPlatform, type TestPlatform } from '../test/e2e/platform';
 import { seeds } from '../test/e2e/seed';
 
@@ -93,6 +94,36 @@ async function post(url: string, query: string, headers: Record<string, string>)
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What the platform costs PostgreSQL while nothing happens (relays polling, consumers waiting), from
+ * the server's own counters: committed and rolled-back transactions in the five service databases.
+ * The relays' and consumers' statements do not go through Prisma, so counting Prisma's query events
+ * would miss them; the server sees everything.
+ */
+async function idleTransactionsPerSecond(platform: TestPlatform, seconds: number): Promise<number> {
+  const names = Object.values(platform.databases).map((database) => database.database);
+  const adminUrl = platform.databases.identity.adminUrl;
+  const read = async (): Promise<number> => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      const result = await client.query<{ total: string }>(
+        'SELECT sum(xact_commit + xact_rollback)::text AS total FROM pg_stat_database WHERE datname = ANY($1)',
+        [names],
+      );
+      return Number(result.rows[0]?.total ?? 0);
+    } finally {
+      await client.end();
+    }
+  };
+  await sleep(5_000); // let the relays back off to their idle interval first
+  const before = await read();
+  await sleep(seconds * 1000);
+  return ((await read()) - before) / seconds;
+}
+
 async function main(): Promise<void> {
   const requests = option('requests', 400);
   const concurrency = option('concurrency', 20);
@@ -144,6 +175,11 @@ async function main(): Promise<void> {
       requests * 2,
       concurrency,
       identityDirect,
+    );
+    const idle = await idleTransactionsPerSecond(platform, option('idle-seconds', 30));
+    process.stdout.write(
+      `\nidle platform: ${idle.toFixed(2)} transactions/s across the five databases (every idle ` +
+        `statement runs in a transaction of its own: target < 10 statements/s)\n`,
     );
     process.stdout.write(
       `\nwith ÷ without conversations (req/s): ${(full.rate / lean.rate).toFixed(2)}   (target ≥ 0.85)\n` +

@@ -105,10 +105,11 @@ function queryFor(listPath: ListPath): string {
 function countAtPath(data: unknown, steps: readonly Step[]): number {
   let level: unknown[] = [data];
   for (const { field } of steps) {
-    level = level.flatMap((value) => {
+    level = level.flatMap((value): unknown[] => {
       if (typeof value !== 'object' || value === null) return [];
-      const child = (value as Record<string, unknown>)[field.name];
-      return Array.isArray(child) ? child : child === null || child === undefined ? [] : [child];
+      const child: unknown = (value as Record<string, unknown>)[field.name];
+      if (Array.isArray(child)) return child as unknown[];
+      return child === null || child === undefined ? [] : [child];
     });
   }
   return level.length;

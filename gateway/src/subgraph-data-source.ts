@@ -59,6 +59,9 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
 }
 
+/** The internal context signed for each client request in flight (gone with the request). */
+const signedContexts = new WeakMap<RequestContext, Promise<string>>();
+
 /**
  * Calls one subgraph. Sends exactly the headers chosen here — content type, request id and a freshly
  * signed internal context — and nothing the client sent. Failures of the call itself become errors
@@ -91,10 +94,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     }
     const { context } = options;
     http.headers.set(REQUEST_ID_HEADER, context.requestId);
-    http.headers.set(
-      INTERNAL_CONTEXT_HEADER,
-      await signInternalContext(this.signingKey, context.auth, { requestId: context.requestId }),
-    );
+    http.headers.set(INTERNAL_CONTEXT_HEADER, await this.internalContextOf(context));
+  }
+
+  /**
+   * One signed internal context per client request, whichever subgraphs and however many fetches its
+   * plan makes (a list query touches four or five): signing is the gateway's costliest step per fetch.
+   */
+  private internalContextOf(context: RequestContext): Promise<string> {
+    let token = signedContexts.get(context);
+    if (!token) {
+      token = signInternalContext(this.signingKey, context.auth, { requestId: context.requestId });
+      signedContexts.set(context, token);
+    }
+    return token;
   }
 
   override didEncounterError(

@@ -88,6 +88,7 @@ describe('gateway', () => {
   /** What the notes subgraph was told about the caller, and the raw headers it received. */
   const notesCalls: Array<{ auth: InternalContext; requestId: string }> = [];
   const notesHeaders: IncomingHttpHeaders[] = [];
+  const accountsHeaders: IncomingHttpHeaders[] = [];
   /** Releases the `slow` resolver (it waits for the test, not for a clock). */
   let releaseSlow: () => void = () => undefined;
 
@@ -144,6 +145,9 @@ describe('gateway', () => {
     });
     notes.server.prependListener('request', (request: { headers: IncomingHttpHeaders }) => {
       notesHeaders.push(request.headers);
+    });
+    accounts.server.prependListener('request', (request: { headers: IncomingHttpHeaders }) => {
+      accountsHeaders.push(request.headers);
     });
     const composed = composeSupergraph([
       { name: 'accounts', url: 'http://127.0.0.1:1/graphql', sdl: accountsSdl },
@@ -207,6 +211,24 @@ describe('gateway', () => {
     expect(result.body.data?.['caller']).toEqual(principal);
     expect(result.headers.get('x-request-id')).toBe('edge-req-1');
     expect(notesCalls).toEqual([{ auth: principal, requestId: 'edge-req-1' }]);
+  });
+
+  it('signs one internal context per client request, shared by every subgraph fetch of its plan', async () => {
+    const token = await issuer.sign({ sub: 'user-9', org: 'org-9' });
+    const contexts = async () => {
+      accountsHeaders.length = 0;
+      notesHeaders.length = 0;
+      const result = await postGraphQL(gateway.graphqlUrl, spanningQuery, {
+        authorization: `Bearer ${token}`,
+      });
+      expect(result.body.errors).toBeUndefined();
+      return [...accountsHeaders, ...notesHeaders].map((headers) => headers['x-internal-context']);
+    };
+    const first = await contexts();
+    expect(first).toHaveLength(2);
+    expect(new Set(first).size).toBe(1);
+    const second = await contexts();
+    expect(second[0]).not.toBe(first[0]);
   });
 
   it('never forwards client headers: a forged internal context is replaced by the gateway’s own', async () => {

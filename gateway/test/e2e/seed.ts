@@ -12,7 +12,16 @@
  *
  * Every call makes its own tenant or data: tests never share any.
  */
-import type { TestPlatform } from './platform';
+import type { GraphQLTestError } from '@platform/service-kit/testing';
+
+/** Whatever runs operations through the gateway: the in-process test platform, or a client of a running one. */
+export interface GraphQLCaller {
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ status: number; data?: T | null; errors?: GraphQLTestError[] }>;
+}
 
 let counter = 0;
 
@@ -82,7 +91,7 @@ export interface SeededOrganization {
   admin: Member;
 }
 
-export function seeds(platform: TestPlatform) {
+export function seeds(platform: GraphQLCaller) {
   function member(payload: SignUpPayload['signUp'], password: string): Member {
     const run = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
       const result = await platform.graphql<T>(query, variables, payload.accessToken);

@@ -58,11 +58,19 @@ export interface PagesByParentSpec {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** What `pagesByParent` adds to each row it reads. */
+interface PageColumns {
+  page_total: number;
+  page_newest: bigint;
+  page_position: bigint;
+  page_after: boolean;
+}
+
 /**
- * One page per parent, for any number of parents, in two statements: each parent's rows numbered
- * newest first (createdAt desc, id desc) with the first `first + 1` kept, and the counts grouped by
- * parent. What a list field asks for when it is resolved for a whole list of parents. Rows come back
- * as PostgreSQL names their columns (snake_case); results are in parent order.
+ * One page per parent, for any number of parents, in one statement: each parent's rows numbered
+ * newest first (createdAt desc, id desc) with the first `first + 1` kept, next to how many rows the
+ * parent has in all. What a list field asks for when it is resolved for a whole list of parents. Rows
+ * come back as PostgreSQL names their columns (snake_case); results are in parent order.
  */
 export async function pagesByParent<Row extends Record<string, unknown>>(
   tx: RawQueryTransaction,
@@ -72,26 +80,34 @@ export async function pagesByParent<Row extends Record<string, unknown>>(
     if (!IDENTIFIER.test(name)) throw new TypeError(`pagesByParent: "${name}" is not a plain identifier`);
   }
   const parent = `"${spec.parentColumn}"`;
-  const scope = `organization_id = $1::uuid AND ${parent} = ANY($2::uuid[])${spec.where ? ` AND (${spec.where})` : ''}`;
-  const after = spec.request.after ? ' AND (created_at, id) < ($4::timestamptz, $5::uuid)' : '';
+  const where = spec.where ? ` AND (${spec.where})` : '';
+  // Whether a row comes after the cursor (every row does without one).
+  const after = spec.request.after ? '((created_at, id) < ($4::timestamptz, $5::uuid))' : 'true';
   const values: unknown[] = [spec.organizationId, [...spec.parentIds], spec.request.first + 1];
   if (spec.request.after) values.push(spec.request.after.createdAt, spec.request.after.id);
-  const [rows, counts] = await Promise.all([
-    tx.$queryRawUnsafe<Array<Row & { page_position: bigint }>>(
-      `SELECT * FROM (
-         SELECT t.*, row_number() OVER (PARTITION BY ${parent} ORDER BY created_at DESC, id DESC) AS page_position
-         FROM "${spec.table}" t WHERE ${scope}${after}
-       ) ranked WHERE page_position <= $3 ORDER BY ${parent}, created_at DESC, id DESC`,
-      ...values,
-    ),
-    tx.$queryRawUnsafe<Array<{ parent: string; total: number }>>(
-      `SELECT ${parent} AS parent, count(*)::int AS total FROM "${spec.table}" WHERE ${scope} GROUP BY ${parent}`,
-      spec.organizationId,
-      [...spec.parentIds],
-    ),
-  ]);
-  const pages = new Map<string, Row[]>(spec.parentIds.map((id) => [id, []]));
-  for (const row of rows) pages.get(String(row[spec.parentColumn]))?.push(row);
-  const totals = new Map(counts.map((count) => [count.parent, count.total]));
-  return spec.parentIds.map((id) => ({ rows: pages.get(id) ?? [], totalCount: totals.get(id) ?? 0 }));
+  // Window functions over the parents' rows, read once: the parent's total, each row's place among
+  // the rows after the cursor, and the parent's newest row, kept so that a parent whose page is empty
+  // (the cursor past its last row) still reports its total.
+  const rows = await tx.$queryRawUnsafe<Array<Row & PageColumns>>(
+    `SELECT * FROM (
+       SELECT t.*,
+         count(*) OVER (PARTITION BY ${parent})::int AS page_total,
+         row_number() OVER (PARTITION BY ${parent} ORDER BY created_at DESC, id DESC) AS page_newest,
+         row_number() OVER (PARTITION BY ${parent}, ${after} ORDER BY created_at DESC, id DESC) AS page_position,
+         ${after} AS page_after
+       FROM "${spec.table}" t
+       WHERE organization_id = $1::uuid AND ${parent} = ANY($2::uuid[])${where}
+     ) ranked
+     WHERE (page_after AND page_position <= $3) OR page_newest = 1
+     ORDER BY ${parent}, created_at DESC, id DESC`,
+    ...values,
+  );
+  const pages = new Map<string, { rows: Row[]; totalCount: number }>();
+  for (const row of rows) {
+    const parentId = String(row[spec.parentColumn]);
+    const page = pages.get(parentId) ?? { rows: [], totalCount: row.page_total };
+    pages.set(parentId, page);
+    if (row.page_after && row.page_position <= spec.request.first + 1) page.rows.push(row);
+  }
+  return spec.parentIds.map((id) => pages.get(id) ?? { rows: [], totalCount: 0 });
 }

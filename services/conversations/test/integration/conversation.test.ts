@@ -98,4 +98,38 @@ describe('conversation module', () => {
       );
     });
   });
+
+  it('pages one contact’s conversations to the end with cursors, the total the same on every page', async () => {
+    const caller = newTenant();
+    const contactId = randomUUID();
+    for (let n = 0; n < 5; n += 1) {
+      const { errors } = await start(caller, { platform: 'email', contactId, subject: `s${n}` });
+      expect(errors).toBeUndefined();
+    }
+    interface Paged {
+      conversations: {
+        totalCount: number;
+        edges: Array<{ node: { subject: string } }>;
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+      };
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 3; page += 1) {
+      const [entity]: Array<Paged | null> = await env.entities<Paged>(
+        service.graphqlUrl,
+        `... on Contact { conversations(first: 2, after: ${JSON.stringify(after)}) {
+          totalCount edges { node { subject } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+        caller,
+        [{ __typename: 'Contact', id: contactId }],
+      );
+      const connection: Paged['conversations'] | undefined = entity?.conversations;
+      expect(connection?.totalCount).toBe(5);
+      expect(connection?.pageInfo.hasPreviousPage).toBe(page > 0);
+      expect(connection?.pageInfo.hasNextPage).toBe(page < 2);
+      seen.push(...(connection?.edges.map((edge) => edge.node.subject) ?? []));
+      after = connection?.pageInfo.endCursor ?? null;
+    }
+    expect(seen).toEqual(['s4', 's3', 's2', 's1', 's0']);
+  });
 });

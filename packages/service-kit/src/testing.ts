@@ -187,3 +187,80 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
     },
   };
 }
+
+/** What `serviceUnderTest` returns: the environment and the running service of a describe block. */
+export interface ServiceUnderTest<TService> {
+  /** The service's test environment; throws outside the describe block's tests and later hooks. */
+  readonly env: ServiceTestEnvironment;
+  /** The running service; throws outside the describe block's tests and later hooks. */
+  readonly service: TService;
+}
+
+/**
+ * Starts the service under test once for the enclosing describe block (jest's beforeAll/afterAll):
+ * `beforeAll` creates its environment (`createServiceTestEnvironment`) and calls `start` with it,
+ * `afterAll` closes the service, then cleans the environment up — whatever was created, even when
+ * starting failed halfway. Call it in the describe block's body and read `env` and `service` inside
+ * its tests (and hooks declared after it); anywhere else they throw, so never destructure the result
+ * while the block is being defined. jest runs afterAll hooks in declaration order: clean-up of a test
+ * file's own that needs the service belongs in an afterAll declared before this call.
+ *
+ * @example
+ * const subject = serviceUnderTest('crm', (env) => startCrmService(env.startOptions()));
+ * it('...', async () => {
+ *   const { env, service: crm } = subject;
+ * });
+ */
+export function serviceUnderTest<TService extends { close(): Promise<void> }>(
+  service: ServiceName,
+  start: (env: ServiceTestEnvironment) => Promise<TService>,
+): ServiceUnderTest<TService> {
+  let phase: 'defined' | 'starting' | 'stopped' = 'defined';
+  let env: ServiceTestEnvironment | undefined;
+  let running: TService | undefined;
+
+  const unavailable = (property: 'env' | 'service'): Error => {
+    const name = `serviceUnderTest('${service}').${property}`;
+    switch (phase) {
+      case 'defined':
+        return new Error(
+          `${name} is not there yet: read it inside the tests of the describe block that called serviceUnderTest (or its hooks declared after the call), not while the block is being defined`,
+        );
+      case 'starting':
+        return new Error(
+          `${name} is not there: ${property === 'env' ? 'the test environment could not be created' : `${service} did not start`} (see the error of the describe block's beforeAll)`,
+        );
+      case 'stopped':
+        return new Error(`${name} is gone: the describe block's afterAll has stopped ${service} already`);
+    }
+  };
+
+  beforeAll(async () => {
+    phase = 'starting';
+    env = await createServiceTestEnvironment(service);
+    running = await start(env);
+  });
+
+  afterAll(async () => {
+    phase = 'stopped';
+    const [stopping, environment] = [running, env];
+    running = undefined;
+    env = undefined;
+    try {
+      await stopping?.close();
+    } finally {
+      await environment?.cleanup();
+    }
+  });
+
+  return {
+    get env() {
+      if (env) return env;
+      throw unavailable('env');
+    },
+    get service() {
+      if (running) return running;
+      throw unavailable('service');
+    },
+  };
+}

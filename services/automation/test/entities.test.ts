@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
-import { startAutomationService, type AutomationService } from '../src/service';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
+import { startAutomationService } from '../src/service';
 
 // The federation contract of automation's entities: Workflow (owned here) resolves to its row or
 // null; WorkflowRun never resolves from a bare reference (runs are reached through their contact);
@@ -22,28 +17,11 @@ const TRIGGER = 'crm.contact.created.v1';
 type Entity = Record<string, unknown> | null;
 
 describe('automation _entities', () => {
-  let env: ServiceTestEnvironment;
-  let automation: AutomationService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('automation');
-    automation = await startAutomationService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-    });
-  });
-
-  afterAll(async () => {
-    await automation.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('automation', (env) => startAutomationService(env.startOptions()));
 
   async function seedWorkflow(organizationId: string, name: string, version = 1): Promise<string> {
     const id = randomUUID();
-    await withTenant(automation.database, organizationId, (tx) =>
+    await withTenant(subject.service.database, organizationId, (tx) =>
       tx.workflow.create({
         data: { id, organizationId, name, triggerEventType: TRIGGER, status: 'active', version },
       }),
@@ -69,7 +47,9 @@ describe('automation _entities', () => {
       subjectId,
       startedAt: new Date(start + index * 60_000),
     }));
-    await withTenant(automation.database, organizationId, (tx) => tx.workflowRun.createMany({ data: rows }));
+    await withTenant(subject.service.database, organizationId, (tx) =>
+      tx.workflowRun.createMany({ data: rows }),
+    );
     return rows.map((row) => row.id);
   }
 
@@ -78,10 +58,16 @@ describe('automation _entities', () => {
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
   ): Promise<Entity[]> =>
-    env.entities<Record<string, unknown>>(automation.graphqlUrl, selection, auth, representations);
+    subject.env.entities<Record<string, unknown>>(
+      subject.service.graphqlUrl,
+      selection,
+      auth,
+      representations,
+    );
 
   describe('Workflow', () => {
     it('resolves a representation of a workflow of the caller’s organization to its fields', async () => {
+      const automation = subject.service;
       const caller = newTenant();
       const id = randomUUID();
       const createdAt = new Date('2026-06-01T07:45:00.000Z');
@@ -160,6 +146,7 @@ describe('automation _entities', () => {
 
   describe('Contact', () => {
     it('resolves a contact to the runs about it, newest first, with their workflow', async () => {
+      const automation = subject.service;
       const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Welcome');
       const contactId = randomUUID();

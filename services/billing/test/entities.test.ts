@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { provisionOrganization } from '../src/consumers/provisioning';
-import { startBillingService, type BillingService } from '../src/service';
+import { startBillingService } from '../src/service';
 
 // The federation contract of billing's entities: Plan (owned here, global data) resolves to the
 // plan or null; Organization (owned by identity) resolves to its subscription, which only the
@@ -24,30 +19,19 @@ const ORGANIZATION = `... on Organization {
 type Entity = Record<string, unknown> | null;
 
 describe('billing _entities', () => {
-  let env: ServiceTestEnvironment;
-  let billing: BillingService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('billing');
-    billing = await startBillingService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
+  const subject = serviceUnderTest('billing', (env) =>
+    startBillingService({
+      ...env.startOptions(),
       // Subscriptions are provisioned by the tests themselves, through the consumer's own call.
       consumers: false,
-    });
-  });
-
-  afterAll(async () => {
-    await billing.close();
-    await env.cleanup();
-  });
+    }),
+  );
 
   /** The sign-up provisioning path: the Free plan, starting at `at`. */
   async function provision(organizationId: string, at = new Date()): Promise<void> {
-    await withTenant(billing.database, organizationId, (tx) => provisionOrganization(tx, organizationId, at));
+    await withTenant(subject.service.database, organizationId, (tx) =>
+      provisionOrganization(tx, organizationId, at),
+    );
   }
 
   const entities = (
@@ -55,7 +39,12 @@ describe('billing _entities', () => {
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
   ): Promise<Entity[]> =>
-    env.entities<Record<string, unknown>>(billing.graphqlUrl, selection, auth, representations);
+    subject.env.entities<Record<string, unknown>>(
+      subject.service.graphqlUrl,
+      selection,
+      auth,
+      representations,
+    );
 
   describe('Plan', () => {
     it('resolves a representation of a plan to its fields and feature matrix', async () => {

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
-import { startConversationsService, type ConversationsService } from '../src/service';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
+import { startConversationsService } from '../src/service';
 
 // The federation contract of conversations' entities: Conversation (owned here) resolves to its row
 // or null; Contact (owned by crm) resolves to the conversations with that contact, scoped to the
@@ -21,18 +17,7 @@ const CONTACT = `... on Contact {
 type Entity = Record<string, unknown> | null;
 
 describe('conversations _entities', () => {
-  let env: ServiceTestEnvironment;
-  let conversations: ConversationsService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('conversations');
-    conversations = await startConversationsService(env.startOptions());
-  });
-
-  afterAll(async () => {
-    await conversations.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('conversations', (env) => startConversationsService(env.startOptions()));
 
   const conversation = (contactId: string | null = null, subject: string | null = null) => ({
     id: randomUUID(),
@@ -47,7 +32,7 @@ describe('conversations _entities', () => {
     rows: Array<{ id: string; contactId: string | null; subject: string | null; platform: 'email' }>,
   ): Promise<void> {
     const start = Date.now() - 60_000;
-    await withTenant(conversations.database, organizationId, (tx) =>
+    await withTenant(subject.service.database, organizationId, (tx) =>
       tx.conversation.createMany({
         data: rows.map((row, index) => ({
           ...row,
@@ -63,10 +48,16 @@ describe('conversations _entities', () => {
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
   ): Promise<Entity[]> =>
-    env.entities<Record<string, unknown>>(conversations.graphqlUrl, selection, auth, representations);
+    subject.env.entities<Record<string, unknown>>(
+      subject.service.graphqlUrl,
+      selection,
+      auth,
+      representations,
+    );
 
   describe('Conversation', () => {
     it('resolves a representation of a conversation of the caller’s organization to its fields', async () => {
+      const conversations = subject.service;
       const caller = newTenant();
       const [id, contactId] = [randomUUID(), randomUUID()];
       const createdAt = new Date('2026-04-02T08:00:00.000Z');

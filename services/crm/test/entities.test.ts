@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
-import { startCrmService, type CrmService } from '../src/service';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
+import { startCrmService } from '../src/service';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
@@ -27,18 +23,7 @@ interface Connection {
 }
 
 describe('crm _entities', () => {
-  let env: ServiceTestEnvironment;
-  let crm: CrmService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('crm');
-    crm = await startCrmService(env.startOptions());
-  });
-
-  afterAll(async () => {
-    await crm.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('crm', (env) => startCrmService(env.startOptions()));
 
   const contact = (givenName: string, ownerId: string | null = null) => ({
     id: randomUUID(),
@@ -52,7 +37,7 @@ describe('crm _entities', () => {
     contacts: Array<{ id: string; givenName: string; ownerId: string | null }>,
   ): Promise<void> {
     const start = Date.now() - 60_000;
-    await withTenant(crm.database, organizationId, (tx) =>
+    await withTenant(subject.service.database, organizationId, (tx) =>
       tx.contact.createMany({
         data: contacts.map((row, index) => ({
           ...row,
@@ -68,10 +53,16 @@ describe('crm _entities', () => {
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
   ): Promise<Entity[]> =>
-    env.entities<Record<string, unknown>>(crm.graphqlUrl, selection, auth, representations);
+    subject.env.entities<Record<string, unknown>>(
+      subject.service.graphqlUrl,
+      selection,
+      auth,
+      representations,
+    );
 
   describe('Contact', () => {
     it('resolves a representation of a contact of the caller’s organization to its fields', async () => {
+      const crm = subject.service;
       const caller = newTenant();
       const id = randomUUID();
       const createdAt = new Date('2026-03-01T09:30:00.000Z');
@@ -123,6 +114,7 @@ describe('crm _entities', () => {
     });
 
     it('resolves a contact of another organization, an unknown or malformed id, or a deleted contact to null', async () => {
+      const crm = subject.service;
       const [caller, other] = [newTenant(), newTenant()];
       const [foreign, own, deleted] = [contact('Mallory'), contact('Own'), contact('Gone')];
       await seedContacts(other.organizationId, [foreign]);

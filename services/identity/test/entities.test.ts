@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import {
-  createArgon2idHasher,
-  generateSigningKey,
-  startIdentityService,
-  type IdentityService,
-} from '../src/service';
+import { serviceUnderTest } from '@platform/service-kit/testing';
+import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../src/service';
 
 // The federation contract of identity's entities: the gateway sends `_entities` with representations
 // of Organization and User and gets each back in request order, or null where the caller's
@@ -23,30 +17,18 @@ const SIGN_UP = `mutation($input: SignUpInput!) {
 type Entity = Record<string, unknown> | null;
 
 describe('identity _entities', () => {
-  let env: ServiceTestEnvironment;
-  let identity: IdentityService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('identity');
+  const subject = serviceUnderTest('identity', async (env) => {
     const signing = await generateSigningKey();
-    identity = await startIdentityService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
+    return startIdentityService({
+      ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
     });
   });
 
-  afterAll(async () => {
-    await identity.close();
-    await env.cleanup();
-  });
-
   /** Signs a new organization up through the subgraph, as an anonymous caller. */
   async function signUp(name: string) {
+    const { env, service: identity } = subject;
     const slug = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}`;
     const result = await env.graphql<{ signUp: { user: { id: string; organization: { id: string } } } }>(
       identity.graphqlUrl,
@@ -74,10 +56,16 @@ describe('identity _entities', () => {
     auth: { organizationId: string; userId: string },
     representations: Array<{ __typename: string; id: string }>,
   ): Promise<Entity[]> =>
-    env.entities<Record<string, unknown>>(identity.graphqlUrl, selection, auth, representations);
+    subject.env.entities<Record<string, unknown>>(
+      subject.service.graphqlUrl,
+      selection,
+      auth,
+      representations,
+    );
 
   describe('Organization', () => {
     it('resolves a representation of the caller’s organization to its fields', async () => {
+      const identity = subject.service;
       const founder = await signUp('Acme');
       const [organization] = await entities(ORGANIZATION, founder, [
         { __typename: 'Organization', id: founder.organizationId },
@@ -144,6 +132,7 @@ describe('identity _entities', () => {
     });
 
     it('answers several representations in request order', async () => {
+      const identity = subject.service;
       const founder = await signUp('Team');
       const [first, second] = [randomUUID(), randomUUID()];
       await withTenant(identity.database, founder.organizationId, (tx) =>

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
 import { withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { TRIGGER_GROUP } from '../../src/consumers/triggers';
 import type { WorkflowStatus } from '../../src/modules/workflow/domain/workflow';
-import { startAutomationService, type AutomationService } from '../../src/service';
+import { startAutomationService } from '../../src/service';
 
 // The workflow-run module against real PostgreSQL and Kafka: crm.contact.created.v1 starts one run per
 // active workflow through the trigger consumer (once, however often it is delivered), and
@@ -29,26 +24,10 @@ interface ContactRuns {
 }
 
 describe('workflow-run module', () => {
-  let env: ServiceTestEnvironment;
-  let automation: AutomationService;
   const statements: string[] = [];
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('automation');
-    automation = await startAutomationService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-      onQuery: (sql) => statements.push(sql),
-    });
-  });
-
-  afterAll(async () => {
-    await automation.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('automation', (env) =>
+    startAutomationService({ ...env.startOptions(), onQuery: (sql) => statements.push(sql) }),
+  );
 
   async function seedWorkflow(
     organizationId: string,
@@ -57,7 +36,7 @@ describe('workflow-run module', () => {
     version = 1,
   ): Promise<string> {
     const id = randomUUID();
-    await withTenant(automation.database, organizationId, (tx) =>
+    await withTenant(subject.service.database, organizationId, (tx) =>
       tx.workflow.create({
         data: {
           id,
@@ -89,6 +68,7 @@ describe('workflow-run module', () => {
   }
 
   async function publish(...events: CatalogEvent[]): Promise<void> {
+    const { env, service: automation } = subject;
     await automation.messaging.producer.send(
       topicName('crm.contact', env.kafka.topicPrefix),
       events.map(toKafkaMessage),
@@ -99,7 +79,7 @@ describe('workflow-run module', () => {
   async function handled(eventId: string): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const row = await automation.database.processedEvent.findUnique({
+      const row = await subject.service.database.processedEvent.findUnique({
         where: { consumerGroup_eventId: { consumerGroup: TRIGGER_GROUP, eventId } },
       });
       if (row) return;
@@ -109,12 +89,13 @@ describe('workflow-run module', () => {
   }
 
   const runsOf = (organizationId: string, subjectId: string) =>
-    withTenant(automation.database, organizationId, (tx) =>
+    withTenant(subject.service.database, organizationId, (tx) =>
       tx.workflowRun.findMany({ where: { subjectId } }),
     );
 
   describe('trigger consumer', () => {
     it('starts one run per active workflow triggered by crm.contact.created.v1, once however often it comes', async () => {
+      const automation = subject.service;
       const caller = newTenant();
       const active = await seedWorkflow(caller.organizationId, 'Welcome', 'active', 4);
       const alsoActive = await seedWorkflow(caller.organizationId, 'Notify owner', 'active');
@@ -172,13 +153,14 @@ describe('workflow-run module', () => {
         subjectId,
         startedAt: new Date(start + index * 60_000),
       }));
-      await withTenant(automation.database, organizationId, (tx) =>
+      await withTenant(subject.service.database, organizationId, (tx) =>
         tx.workflowRun.createMany({ data: rows }),
       );
       return rows.map((row) => row.id);
     }
 
     it('reads the runs of N contacts with one statement, and their workflows with one more', async () => {
+      const { env, service: automation } = subject;
       const caller = newTenant();
       const [welcome, notify] = [
         await seedWorkflow(caller.organizationId, 'Welcome', 'active'),
@@ -209,6 +191,7 @@ describe('workflow-run module', () => {
     });
 
     it('answers at most the newest 100 runs of a contact', async () => {
+      const { env, service: automation } = subject;
       const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Busy', 'active');
       const contactId = randomUUID();
@@ -220,6 +203,7 @@ describe('workflow-run module', () => {
     });
 
     it('shows anonymous callers no runs', async () => {
+      const { env, service: automation } = subject;
       const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Hidden', 'active');
       const contactId = randomUUID();

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { tenantDatabase, withTenant } from '@platform/service-kit';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-  type TestTenant,
-} from '@platform/service-kit/testing';
+import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { changeStatus, createWorkflow } from '../../src/modules/workflow/domain/workflow';
 import { workflowRepository } from '../../src/modules/workflow/infra/workflow-repository';
-import { startAutomationService, type AutomationService } from '../../src/service';
+import { startAutomationService } from '../../src/service';
 
 // The workflow module against real PostgreSQL: its resolvers through the subgraph and its repository,
 // which writes each change and the events the domain decided in one tenant transaction.
@@ -27,30 +21,15 @@ interface WorkflowView {
 }
 
 describe('workflow module', () => {
-  let env: ServiceTestEnvironment;
-  let automation: AutomationService;
   const statements: string[] = [];
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('automation');
-    automation = await startAutomationService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-      onQuery: (sql) => statements.push(sql),
-    });
-  });
-
-  afterAll(async () => {
-    await automation.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('automation', (env) =>
+    startAutomationService({ ...env.startOptions(), onQuery: (sql) => statements.push(sql) }),
+  );
 
   type Caller = TestTenant | Record<string, never>;
 
   async function call<T>(caller: Caller, query: string, variables: Record<string, unknown> = {}) {
+    const { env, service: automation } = subject;
     return env.graphql<T>(automation.graphqlUrl, query, variables, await env.headersFor(caller));
   }
 
@@ -75,16 +54,16 @@ describe('workflow module', () => {
 
   /** The outbox rows about one workflow, oldest first. */
   const outboxOf = (workflowId: string) =>
-    automation.database.outboxEvent.findMany({
+    subject.service.database.outboxEvent.findMany({
       where: { partitionKey: workflowId },
       orderBy: { seq: 'asc' },
     });
 
   const storedWorkflow = (organizationId: string, id: string) =>
-    withTenant(automation.database, organizationId, (tx) => tx.workflow.findUnique({ where: { id } }));
+    withTenant(subject.service.database, organizationId, (tx) => tx.workflow.findUnique({ where: { id } }));
 
   const repository = () =>
-    workflowRepository(tenantDatabase(automation.database, { notify: () => undefined }));
+    workflowRepository(tenantDatabase(subject.service.database, { notify: () => undefined }));
 
   describe('createWorkflow', () => {
     it('stores the workflow and exactly one automation.workflow.created.v1 outbox row', async () => {
@@ -123,6 +102,7 @@ describe('workflow module', () => {
     });
 
     it('writes nothing for refused input, reporting every field at once', async () => {
+      const automation = subject.service;
       const caller = newTenant();
       const before = await automation.database.outboxEvent.count();
       const result = await call(
@@ -248,6 +228,7 @@ describe('workflow module', () => {
     });
 
     it('resolves N workflow references with one SELECT', async () => {
+      const { env, service: automation } = subject;
       const caller = newTenant();
       const ids = [];
       for (const name of ['A', 'B', 'C']) ids.push((await create(caller, { name })).id);

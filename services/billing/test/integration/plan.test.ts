@@ -1,11 +1,6 @@
-import pino from 'pino';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-} from '@platform/service-kit/testing';
+import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { planRepository } from '../../src/modules/plan/infra/plan-repository';
-import { startBillingService, type BillingService } from '../../src/service';
+import { startBillingService } from '../../src/service';
 
 // The plan module against real PostgreSQL: the repository over the migrated rows, and its resolvers
 // through the subgraph (plans are public; references batch into one statement).
@@ -13,30 +8,18 @@ import { startBillingService, type BillingService } from '../../src/service';
 const PLANS = `{ plans { id name seatPriceMonthlyCents features { contactLimit storageGb aiInsights support } } }`;
 
 describe('plan module', () => {
-  let env: ServiceTestEnvironment;
-  let billing: BillingService;
   const statements: string[] = [];
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('billing');
-    billing = await startBillingService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
+  const subject = serviceUnderTest('billing', (env) =>
+    startBillingService({
+      ...env.startOptions(),
       consumers: false,
       onQuery: (sql) => statements.push(sql),
-    });
-  });
-
-  afterAll(async () => {
-    await billing.close();
-    await env.cleanup();
-  });
+    }),
+  );
 
   describe('repository', () => {
     it('lists the four plans the migrations wrote, cheapest first', async () => {
+      const billing = subject.service;
       const plans = await planRepository(billing.database).all();
       expect(plans.map((plan) => [plan.id, plan.seatPriceMonthlyCents, plan.defaultSeats])).toEqual([
         ['free', 0, 3],
@@ -47,6 +30,7 @@ describe('plan module', () => {
     });
 
     it('reads plans by id in key order, null for an unknown id, with one statement', async () => {
+      const billing = subject.service;
       statements.length = 0;
       const plans = await planRepository(billing.database).byIds(['pro', 'platinum', 'free', 'pro']);
       expect(plans.map((plan) => plan?.id ?? null)).toEqual(['pro', null, 'free', 'pro']);
@@ -56,6 +40,7 @@ describe('plan module', () => {
 
   describe('resolvers', () => {
     it('answers Query.plans to anonymous and signed-in callers alike', async () => {
+      const { env, service: billing } = subject;
       const anonymous = await env.graphql(billing.graphqlUrl, PLANS, {}, await env.headersFor({}));
       const signedIn = await env.graphql(billing.graphqlUrl, PLANS, {}, await env.headersFor(newTenant()));
       expect(anonymous.errors).toBeUndefined();
@@ -91,6 +76,7 @@ describe('plan module', () => {
     });
 
     it('resolves N plan references with one SQL statement', async () => {
+      const { env, service: billing } = subject;
       statements.length = 0;
       const result = await env.entities<{ id: string }>(
         billing.graphqlUrl,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
 import { tenantDatabase, withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import { serviceUnderTest } from '@platform/service-kit/testing';
 import { PROVISIONING_GROUP, provisionOrganization } from '../../src/consumers/provisioning';
 import { subscriptionRepository } from '../../src/modules/subscription/infra/subscription-repository';
-import { startBillingService, type BillingService } from '../../src/service';
+import { startBillingService } from '../../src/service';
 
 // The subscription module against real PostgreSQL and Kafka: identity.organization.created.v1 comes in
 // through the provisioning consumer, the subscription and its billing.subscription.activated.v1 outbox
@@ -14,24 +13,7 @@ import { startBillingService, type BillingService } from '../../src/service';
 const ACTIVATED = 'billing.subscription.activated.v1';
 
 describe('subscription module', () => {
-  let env: ServiceTestEnvironment;
-  let billing: BillingService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('billing');
-    billing = await startBillingService({
-      databaseUrl: env.database.appUrl,
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      internalContextKey: env.internalContextKeys.publicJwk,
-      kafka: env.kafka,
-    });
-  });
-
-  afterAll(async () => {
-    await billing.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('billing', (env) => startBillingService(env.startOptions()));
 
   function organizationCreated(organizationId: string): CatalogEvent<'identity.organization.created.v1'> {
     return createEvent('identity.organization.created.v1', {
@@ -52,6 +34,7 @@ describe('subscription module', () => {
   }
 
   async function publish(...events: CatalogEvent[]): Promise<void> {
+    const { env, service: billing } = subject;
     await billing.messaging.producer.send(
       topicName('identity.organization', env.kafka.topicPrefix),
       events.map(toKafkaMessage),
@@ -62,7 +45,7 @@ describe('subscription module', () => {
   async function handled(eventId: string): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const row = await billing.database.processedEvent.findUnique({
+      const row = await subject.service.database.processedEvent.findUnique({
         where: { consumerGroup_eventId: { consumerGroup: PROVISIONING_GROUP, eventId } },
       });
       if (row) return;
@@ -72,16 +55,17 @@ describe('subscription module', () => {
   }
 
   const subscriptionsOf = (organizationId: string) =>
-    withTenant(billing.database, organizationId, (tx) =>
+    withTenant(subject.service.database, organizationId, (tx) =>
       tx.organizationSubscription.findMany({ where: { organizationId } }),
     );
 
   const outboxOf = (organizationId: string) =>
-    billing.database.outboxEvent.findMany({
+    subject.service.database.outboxEvent.findMany({
       where: { payload: { path: ['tenantid'], equals: organizationId } },
     });
 
   it('provisions the Free plan from identity.organization.created.v1, its event in the same transaction', async () => {
+    const billing = subject.service;
     const organizationId = randomUUID();
     const event = organizationCreated(organizationId);
     await publish(event);
@@ -152,6 +136,7 @@ describe('subscription module', () => {
   });
 
   it('writes neither subscription nor event for an organization that is not the transaction’s tenant', async () => {
+    const billing = subject.service;
     const [tenant, organizationId] = [randomUUID(), randomUUID()];
     await expect(
       withTenant(billing.database, tenant, (tx) => provisionOrganization(tx, organizationId, new Date())),
@@ -161,6 +146,7 @@ describe('subscription module', () => {
   });
 
   it('reads the current subscription through the repository, and through the subgraph only for its organization', async () => {
+    const { env, service: billing } = subject;
     const [organizationId, stranger] = [randomUUID(), randomUUID()];
     const provisioned = await withTenant(billing.database, organizationId, (tx) =>
       provisionOrganization(tx, organizationId, new Date('2026-06-01T00:00:00.000Z')),

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-  type TestTenant,
-} from '@platform/service-kit/testing';
-import { startConversationsService, type ConversationsService } from '../../src/service';
+import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
+import { startConversationsService } from '../../src/service';
 
 // The conversation module against real PostgreSQL through its subgraph: starting a conversation
 // stores it with its event in one transaction, and Contact.conversations for many contacts costs a
@@ -19,20 +14,10 @@ const CONTACTS = `... on Contact {
 }`;
 
 describe('conversation module', () => {
-  let env: ServiceTestEnvironment;
-  let service: ConversationsService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('conversations');
-    service = await startConversationsService(env.startOptions());
-  });
-
-  afterAll(async () => {
-    await service.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('conversations', (env) => startConversationsService(env.startOptions()));
 
   async function start(auth: TestTenant, input: Record<string, unknown>) {
+    const { env, service } = subject;
     return env.graphql<{ startConversation: { id: string } }>(
       service.graphqlUrl,
       START,
@@ -42,6 +27,7 @@ describe('conversation module', () => {
   }
 
   it('stores a started conversation with exactly one started event', async () => {
+    const { env } = subject;
     const caller = newTenant();
     const contactId = randomUUID();
     const { data, errors } = await start(caller, { platform: 'email', contactId, subject: 'Hello' });
@@ -52,6 +38,7 @@ describe('conversation module', () => {
   });
 
   it('writes nothing when the input is refused', async () => {
+    const { env } = subject;
     const caller = newTenant();
     const before = (await env.outboxEvents()).length;
     const { errors } = await start(caller, { platform: 'email', subject: 'x'.repeat(501) });
@@ -60,6 +47,7 @@ describe('conversation module', () => {
   });
 
   it('pages every contact’s conversations, newest first, in statements that do not grow with contacts', async () => {
+    const { env, service } = subject;
     const caller = newTenant();
     const contacts = Array.from({ length: 12 }, () => randomUUID());
     for (const [index, contactId] of contacts.entries()) {
@@ -100,6 +88,7 @@ describe('conversation module', () => {
   });
 
   it('pages one contact’s conversations to the end with cursors, the total the same on every page', async () => {
+    const { env, service } = subject;
     const caller = newTenant();
     const contactId = randomUUID();
     for (let n = 0; n < 5; n += 1) {

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createServiceTestEnvironment,
-  newTenant,
-  type ServiceTestEnvironment,
-  type TestTenant,
-} from '@platform/service-kit/testing';
-import { startCrmService, type CrmService } from '../../src/service';
+import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
+import { startCrmService } from '../../src/service';
 
 // The contact module against real PostgreSQL through its subgraph: a created contact is stored with
 // its event in one transaction, a refused one writes nothing, and the contact lists of many
@@ -16,20 +11,10 @@ const CREATE = `mutation ($input: CreateContactInput!) {
 }`;
 
 describe('contact module', () => {
-  let env: ServiceTestEnvironment;
-  let crm: CrmService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('crm');
-    crm = await startCrmService(env.startOptions());
-  });
-
-  afterAll(async () => {
-    await crm.close();
-    await env.cleanup();
-  });
+  const subject = serviceUnderTest('crm', (env) => startCrmService(env.startOptions()));
 
   async function create(auth: TestTenant, input: Record<string, unknown>) {
+    const { env, service: crm } = subject;
     return env.graphql<{ createContact: { id: string; owner: { id: string } | null } }>(
       crm.graphqlUrl,
       CREATE,
@@ -39,6 +24,7 @@ describe('contact module', () => {
   }
 
   it('stores a created contact with exactly one crm.contact.created.v1 in the outbox', async () => {
+    const { env } = subject;
     const caller = newTenant();
     const { data, errors } = await create(caller, { givenName: 'Ada', email: 'ada@example.com' });
     expect(errors).toBeUndefined();
@@ -49,6 +35,7 @@ describe('contact module', () => {
   });
 
   it('writes neither contact nor event when the input is refused', async () => {
+    const { env, service: crm } = subject;
     const caller = newTenant();
     const before = (await env.outboxEvents()).length;
     const { errors } = await create(caller, { givenName: ' ', email: 'not-an-email' });
@@ -64,6 +51,7 @@ describe('contact module', () => {
   });
 
   it('pages users’ contacts in statements that do not grow with the number of users', async () => {
+    const { env, service: crm } = subject;
     const caller = newTenant();
     const owners = Array.from({ length: 8 }, () => randomUUID());
     for (const [index, ownerId] of owners.entries()) {

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { tenantDatabase, withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import { serviceUnderTest } from '@platform/service-kit/testing';
 import { eventually } from '@platform/testing';
 import { authenticationRepository } from '../../src/modules/authentication/infra/authentication-repository';
 import { createRefreshTokenFactory } from '../../src/modules/authentication/infra/tokens';
-import {
-  createArgon2idHasher,
-  generateSigningKey,
-  JWKS_PATH,
-  startIdentityService,
-  type IdentityService,
-} from '../../src/service';
+import { createArgon2idHasher, generateSigningKey, JWKS_PATH, startIdentityService } from '../../src/service';
 
 // Signing up, in and on against real PostgreSQL (row-level security, the auth-lookup policies, the
 // outbox) and Kafka (the relay publishes what sign-up wrote), through identity's subgraph.
@@ -43,15 +37,11 @@ interface Payload {
 }
 
 describe('identity authentication (real PostgreSQL and Kafka)', () => {
-  let env: ServiceTestEnvironment;
-  let identity: IdentityService;
   let previousKeyId: string;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('identity');
+  const subject = serviceUnderTest('identity', async (env) => {
     const [signing, previous] = await Promise.all([generateSigningKey(), generateSigningKey()]);
     previousKeyId = previous.key.kid;
-    identity = await startIdentityService({
+    return startIdentityService({
       ...env.startOptions(),
       signingKey: signing.key,
       previousPublicJwks: [previous.key.publicJwk],
@@ -59,12 +49,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
   });
 
-  afterAll(async () => {
-    await identity.close();
-    await env.cleanup();
-  });
-
-  const anonymous = () => env.headersFor({});
+  const anonymous = () => subject.env.headersFor({});
 
   const signUpInput = (label: string) => {
     const slug = `${label}-${randomUUID().slice(0, 8)}`;
@@ -79,6 +64,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
   };
 
   async function signUp(label: string) {
+    const { env, service: identity } = subject;
     const input = signUpInput(label);
     const result = await env.graphql<{ signUp: Payload }>(
       identity.graphqlUrl,
@@ -92,7 +78,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
   }
 
   const outboxOf = (subjects: string[]) =>
-    identity.database.outboxEvent.findMany({
+    subject.service.database.outboxEvent.findMany({
       where: { partitionKey: { in: subjects } },
       orderBy: { seq: 'asc' },
     });
@@ -115,6 +101,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('stores the organization, its founder, the first refresh token and both events together', async () => {
+      const identity = subject.service;
       const { user, refreshToken } = await signUp('stored');
       const organizationId = user.organization.id;
       const stored = await withTenant(identity.database, organizationId, async (tx) => ({
@@ -148,6 +135,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('refuses a taken slug with CONFLICT and stores nothing of the second sign-up, events included', async () => {
+      const { env, service: identity } = subject;
       const first = await signUp('taken');
       const outboxBefore = await identity.database.outboxEvent.count();
       const again = { ...signUpInput('taken'), organizationSlug: first.input.organizationSlug };
@@ -168,6 +156,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
 
   describe('login', () => {
     it('finds the founder by email in any case, records the sign-in and starts a new session family', async () => {
+      const { env, service: identity } = subject;
       const { input, user } = await signUp('login');
       const result = await env.graphql<{ login: { refreshToken: string; user: { id: string } } }>(
         identity.graphqlUrl,
@@ -188,6 +177,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('answers a wrong password with UNAUTHENTICATED', async () => {
+      const { env, service: identity } = subject;
       const { input } = await signUp('wrong');
       const result = await env.graphql(
         identity.graphqlUrl,
@@ -204,6 +194,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
 
   describe('refreshToken', () => {
     it('rotates in the database: the presented token revoked and replaced, in the same family', async () => {
+      const { env, service: identity } = subject;
       const { user, refreshToken } = await signUp('rotate');
       const result = await env.graphql<{
         refreshToken: { refreshToken: string; user: { id: string; organization: { id: string } } };
@@ -223,6 +214,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('revokes the whole family when a rotated token comes back', async () => {
+      const { env, service: identity } = subject;
       const { user, refreshToken } = await signUp('reuse');
       await env.graphql(identity.graphqlUrl, REFRESH, { input: { refreshToken } }, await anonymous());
       const reuse = await env.graphql(
@@ -242,6 +234,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('refuses an empty token by field, before looking anything up', async () => {
+      const { env, service: identity } = subject;
       const result = await env.graphql(
         identity.graphqlUrl,
         REFRESH,
@@ -255,6 +248,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
     });
 
     it('lets only one of two concurrent rotations of the same token win', async () => {
+      const identity = subject.service;
       const { user, refreshToken } = await signUp('race');
       const repository = authenticationRepository(
         identity.database,
@@ -278,6 +272,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
 
   describe(JWKS_PATH, () => {
     it('publishes the current public key and the still-trusted previous ones, without private parts', async () => {
+      const identity = subject.service;
       const response = await fetch(`${identity.url}${JWKS_PATH}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/jwk-set+json');

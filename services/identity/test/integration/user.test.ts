@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
-import { createServiceTestEnvironment, type ServiceTestEnvironment } from '@platform/service-kit/testing';
-import {
-  createArgon2idHasher,
-  generateSigningKey,
-  startIdentityService,
-  type IdentityService,
-} from '../../src/service';
+import { serviceUnderTest } from '@platform/service-kit/testing';
+import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../../src/service';
 
 // Who the caller is (`me`) and users resolved for other subgraphs, against real PostgreSQL: always
 // inside the caller's organization, and batched.
@@ -15,25 +10,17 @@ const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user {
 const ME = `{ me { id email type status roles organization { id name } } }`;
 
 describe('identity users (real PostgreSQL)', () => {
-  let env: ServiceTestEnvironment;
-  let identity: IdentityService;
-
-  beforeAll(async () => {
-    env = await createServiceTestEnvironment('identity');
+  const subject = serviceUnderTest('identity', async (env) => {
     const signing = await generateSigningKey();
-    identity = await startIdentityService({
+    return startIdentityService({
       ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
     });
   });
 
-  afterAll(async () => {
-    await identity.close();
-    await env.cleanup();
-  });
-
   async function signUp(label: string) {
+    const { env, service: identity } = subject;
     const slug = `${label}-${randomUUID().slice(0, 8)}`;
     const result = await env.graphql<{ signUp: { user: { id: string; organization: { id: string } } } }>(
       identity.graphqlUrl,
@@ -55,6 +42,7 @@ describe('identity users (real PostgreSQL)', () => {
 
   describe('me', () => {
     it('answers the signed-in user with their organization', async () => {
+      const { env, service: identity } = subject;
       const founder = await signUp('me');
       const result = await env.graphql(identity.graphqlUrl, ME, {}, await env.headersFor(founder));
       expect(result.data).toEqual({
@@ -70,6 +58,7 @@ describe('identity users (real PostgreSQL)', () => {
     });
 
     it('refuses an anonymous caller, and a user unknown to their organization, with UNAUTHENTICATED', async () => {
+      const { env, service: identity } = subject;
       const founder = await signUp('gone');
       const anonymous = await env.graphql(identity.graphqlUrl, ME, {}, await env.headersFor({}));
       expect(anonymous.errors?.[0]).toMatchObject({
@@ -91,6 +80,7 @@ describe('identity users (real PostgreSQL)', () => {
 
   describe('User references', () => {
     it('resolve 1 or 30 users with the same number of SQL statements', async () => {
+      const { env, service: identity } = subject;
       const founder = await signUp('batch');
       const colleagues = Array.from({ length: 29 }, () => randomUUID());
       await withTenant(identity.database, founder.organizationId, (tx) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
+import { storedRows, TRIGGER } from './support';
 import { startAutomationService } from '../src/service';
 
 // The federation contract of automation's entities: Workflow (owned here) resolves to its row or
@@ -12,46 +13,12 @@ const WORKFLOW_RUN = `... on WorkflowRun { id status }`;
 const CONTACT = `... on Contact {
   id workflowRuns { id workflow { id name } workflowVersion triggerEventType status startedAt completedAt }
 }`;
-const TRIGGER = 'crm.contact.created.v1';
 
 type Entity = Record<string, unknown> | null;
 
 describe('automation _entities', () => {
   const subject = serviceUnderTest('automation', (env) => startAutomationService(env.startOptions()));
-
-  async function seedWorkflow(organizationId: string, name: string, version = 1): Promise<string> {
-    const id = randomUUID();
-    await withTenant(subject.service.database, organizationId, (tx) =>
-      tx.workflow.create({
-        data: { id, organizationId, name, triggerEventType: TRIGGER, status: 'active', version },
-      }),
-    );
-    return id;
-  }
-
-  /** Stores runs of `workflowId` about `subjectId`, one minute apart, the first one oldest. */
-  async function seedRuns(
-    organizationId: string,
-    workflowId: string,
-    subjectId: string,
-    count: number,
-  ): Promise<string[]> {
-    const start = Date.now() - 3_600_000;
-    const rows = Array.from({ length: count }, (_, index) => ({
-      id: randomUUID(),
-      organizationId,
-      workflowId,
-      workflowVersion: 1,
-      triggerEventId: randomUUID(),
-      triggerEventType: TRIGGER,
-      subjectId,
-      startedAt: new Date(start + index * 60_000),
-    }));
-    await withTenant(subject.service.database, organizationId, (tx) =>
-      tx.workflowRun.createMany({ data: rows }),
-    );
-    return rows.map((row) => row.id);
-  }
+  const { seedWorkflow, seedRuns } = storedRows(() => subject.service.database);
 
   const entities = (
     selection: string,

@@ -3,14 +3,13 @@ import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@plat
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { TRIGGER_GROUP } from '../../src/consumers/triggers';
-import type { WorkflowStatus } from '../../src/modules/workflow/domain/workflow';
+import { storedRows } from '../support';
 import { startAutomationService } from '../../src/service';
 
 // The workflow-run module against real PostgreSQL and Kafka: crm.contact.created.v1 starts one run per
 // active workflow through the trigger consumer (once, however often it is delivered), and
 // Contact.workflowRuns reads the runs of N contacts with one statement.
 
-const TRIGGER = 'crm.contact.created.v1';
 const RUNS = `... on Contact { id workflowRuns { id workflow { id name } workflowVersion triggerEventType status } }`;
 
 interface ContactRuns {
@@ -28,28 +27,7 @@ describe('workflow-run module', () => {
   const subject = serviceUnderTest('automation', (env) =>
     startAutomationService({ ...env.startOptions(), onQuery: (sql) => statements.push(sql) }),
   );
-
-  async function seedWorkflow(
-    organizationId: string,
-    name: string,
-    status: WorkflowStatus,
-    version = 1,
-  ): Promise<string> {
-    const id = randomUUID();
-    await withTenant(subject.service.database, organizationId, (tx) =>
-      tx.workflow.create({
-        data: {
-          id,
-          organizationId,
-          name,
-          triggerEventType: TRIGGER,
-          status,
-          version,
-        },
-      }),
-    );
-    return id;
-  }
+  const { seedWorkflow, seedRuns } = storedRows(() => subject.service.database);
 
   function contactCreated(organizationId: string, contactId: string): CatalogEvent<'crm.contact.created.v1'> {
     return createEvent('crm.contact.created.v1', {
@@ -140,25 +118,6 @@ describe('workflow-run module', () => {
   });
 
   describe('Contact.workflowRuns', () => {
-    /** Stores runs of `workflowId` about `subjectId`, one minute apart, the first one oldest. */
-    async function seedRuns(organizationId: string, workflowId: string, subjectId: string, count: number) {
-      const start = Date.now() - 24 * 3_600_000;
-      const rows = Array.from({ length: count }, (_, index) => ({
-        id: randomUUID(),
-        organizationId,
-        workflowId,
-        workflowVersion: 1,
-        triggerEventId: randomUUID(),
-        triggerEventType: TRIGGER,
-        subjectId,
-        startedAt: new Date(start + index * 60_000),
-      }));
-      await withTenant(subject.service.database, organizationId, (tx) =>
-        tx.workflowRun.createMany({ data: rows }),
-      );
-      return rows.map((row) => row.id);
-    }
-
     it('reads the runs of N contacts with one statement, and their workflows with one more', async () => {
       const { env, service: automation } = subject;
       const caller = newTenant();

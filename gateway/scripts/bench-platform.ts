@@ -24,7 +24,7 @@ import {
   INTERNAL_CONTEXT_HEADER,
   signInternalContext,
 } from '@platform/service-kit';
-import { createEventTopics, postGraphQL } from '@platform/service-kit/testing';
+import { callerContext, createEventTopics, postGraphQL } from '@platform/service-kit/testing';
 import { createTestDatabase, withTestInfrastructure, type TestDatabase } from '@platform/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import { Client } from 'pg';
@@ -279,6 +279,9 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
       BILLING_URL: subgraph('billing'),
       AUTOMATION_URL: subgraph('automation'),
       IDENTITY_JWKS_URL: `${urls.get('identity') ?? ''}/.well-known/jwks.json`,
+      IDENTITY_PRINCIPAL_URL: `${urls.get('identity') ?? ''}/internal/principal`,
+      KAFKA_BROKERS: topics.brokers.join(','),
+      TOPIC_PREFIX: topics.prefix,
       INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.privateJwk),
     });
     started.push(gateway);
@@ -298,7 +301,7 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
     const internalToken = async () => ({
       [INTERNAL_CONTEXT_HEADER]: await signInternalContext(
         await importInternalContextPrivateKey(keys.privateJwk),
-        { organizationId: admin.organizationId, userId: admin.userId, roles: ['admin'], scopes: [] },
+        callerContext({ organizationId: admin.organizationId, userId: admin.userId }),
         { requestId: 'bench' },
       ),
     });

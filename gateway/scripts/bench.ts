@@ -5,6 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  ACCESS_DIRECTIVES_SDL,
+  anonymousContext,
   createSubgraphServer,
   generateInternalContextKeys,
   importInternalContextPrivateKey,
@@ -26,13 +28,14 @@ function option(name: string, fallback: number): number {
 }
 
 const sdl = /* GraphQL */ `
+  ${ACCESS_DIRECTIVES_SDL}
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Item @key(fields: "id") {
     id: ID!
     name: String!
   }
   type Query {
-    items: [Item!]!
+    items: [Item!]! @public
   }
 `;
 const items = Array.from({ length: 10 }, (_, index) => ({ id: `i${index}`, name: `Item ${index}` }));
@@ -83,6 +86,21 @@ async function main(): Promise<void> {
     supergraphSdl: composed.supergraphSdl,
     subgraphUrls: { tiny: subgraph.graphqlUrl },
     jwks: { keySet: { keys: [jwk] } },
+    // The edge alone: every token's user acts with one fixed principal (no identity behind it).
+    principals: {
+      resolve: (credential) =>
+        Promise.resolve({
+          organizationId: credential.organizationId,
+          userId: credential.userId,
+          apiKeyId: null,
+          actingFromOrganizationId: null,
+          roles: ['member'],
+          permissions: [],
+          organizationStatus: 'active',
+        }),
+      evictOrganization: () => undefined,
+      clear: () => undefined,
+    },
     internalContextKey: internalKeys.privateJwk,
     port: 0,
     logger,
@@ -96,7 +114,7 @@ async function main(): Promise<void> {
     .sign(identityKeys.privateKey);
   const internalContext = await signInternalContext(
     await importInternalContextPrivateKey(internalKeys.privateJwk),
-    { organizationId: 'org-bench', userId: 'user-bench', roles: ['member'], scopes: [] },
+    { ...anonymousContext(), organizationId: 'org-bench', userId: 'user-bench', roles: ['member'] },
     { requestId: 'bench' },
   );
   const body = JSON.stringify({ query: '{ items { id name } }' });

@@ -6,8 +6,11 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { createKafkaMessaging } from '@platform/messaging';
 import {
   graphqlRoute,
+  messagingLogger,
+  redactionsPlugin,
   importInternalContextPrivateKey,
   requestTracePlugin,
   startServiceServer,
@@ -21,10 +24,12 @@ import { Agent } from 'undici';
 import { createAuthenticator, type JwksSource } from './authentication';
 import { applyVendorTelemetryDefaults } from './environment';
 import { formatGatewayError, isExpectedGatewayError } from './errors';
+import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
 export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
+export { identityPrincipals, type Principal, type PrincipalSource } from './principals';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -36,6 +41,16 @@ export interface GatewayOptions {
   subgraphUrls: Readonly<Record<string, string>>;
   /** Verifies access tokens: identity's JWKS URL, or a local key set. */
   jwks: JwksSource;
+  /**
+   * Who credentials act as: identity's principal URL (`/internal/principal`), or a source of one's own
+   * (tests of the edge alone).
+   */
+  principals: { url: string; ttlMs?: number } | PrincipalSource;
+  /**
+   * The broker identity publishes to: the gateway follows its events to drop cached principals at
+   * once. Without it, cached principals live `ttlMs` (30 s).
+   */
+  kafka?: { brokers: readonly string[]; topicPrefix: string };
   /** Signs internal contexts: the Ed25519 private key (KeyLike, JWK or JWK JSON). */
   internalContextKey: InternalContextKeyInput;
   port: number;
@@ -99,6 +114,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      redactionsPlugin<RequestContext>(),
       requestTracePlugin<RequestContext>({
         logger,
         isExpected: isExpectedGatewayError,
@@ -108,7 +124,43 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   await apollo.start();
 
-  const authenticate = createAuthenticator(options.jwks);
+  const principals =
+    'resolve' in options.principals
+      ? options.principals
+      : identityPrincipals({
+          url: options.principals.url,
+          signingKey,
+          dispatcher: agent,
+          ...(options.principals.ttlMs !== undefined ? { ttlMs: options.principals.ttlMs } : {}),
+        });
+  const messaging = options.kafka
+    ? createKafkaMessaging({
+        brokers: [...options.kafka.brokers],
+        clientId: 'gateway',
+        logger: messagingLogger(logger),
+      })
+    : undefined;
+  let invalidation: { stop(): Promise<void> } | undefined;
+  const stopEverything = async () => {
+    await invalidation?.stop();
+    await messaging?.close();
+    await apollo.stop();
+    await agent.close();
+  };
+  try {
+    if (messaging && options.kafka) {
+      invalidation = await startPrincipalInvalidation({
+        messaging,
+        topicPrefix: options.kafka.topicPrefix,
+        principals,
+        logger,
+      });
+    }
+  } catch (error) {
+    await stopEverything();
+    throw error;
+  }
+  const authenticate = createAuthenticator(options.jwks, principals);
   let running: RunningServer;
   try {
     running = await startServiceServer({
@@ -128,8 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       },
     });
   } catch (error) {
-    await apollo.stop();
-    await agent.close();
+    await stopEverything();
     throw error;
   }
   return {
@@ -138,8 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     graphqlUrl: `${running.url}${GRAPHQL_PATH}`,
     async close() {
       await running.close();
-      await apollo.stop();
-      await agent.close();
+      await stopEverything();
     },
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@platform/service-kit';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
+import type { Credential, PrincipalSource } from './principals';
 
 /** Access tokens are issued by identity for the platform. */
 export const ACCESS_TOKEN_ISSUER = 'identity';
@@ -17,10 +18,7 @@ export type JwksSource = { url: string; timeoutMs?: number } | { keySet: JSONWeb
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
-  org: z.string().min(1).nullable().optional(),
-  roles: z.array(z.string()).default([]),
-  /** OAuth style: space-separated. */
-  scope: z.string().default(''),
+  org: z.string().min(1),
   /** Seconds since the epoch; required by the verification above. */
   exp: z.number(),
 });
@@ -29,45 +27,58 @@ export type Authenticator = (request: IncomingMessage) => Promise<InternalContex
 
 /** How many verified access tokens the gateway remembers (a client keeps one for its 15 minutes). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** The longest user agent the gateway forwards (for the audit trail). */
+export const MAX_USER_AGENT_LENGTH = 512;
 
 /**
  * Access tokens already verified, until they expire: a client sends the same token with every request
  * for its lifetime, and verifying an Ed25519 signature again each time is most of the edge's work for
- * a small query. Nothing about a token changes before it expires (access tokens are not revocable;
- * refresh tokens are), so the answer is the same. Oldest entries go first when it is full.
+ * a small query. What a token says (user, organization) does not change before it expires; what the
+ * user may do is the principal's business, asked of identity and kept current by its events.
  */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, { context: InternalContext; expiresAt: number }>();
+  private readonly entries = new Map<string, { credential: Credential; expiresAt: number }>();
 
   constructor(private readonly capacity: number) {}
 
-  get(token: string, now: number): InternalContext | undefined {
+  get(token: string, now: number): Credential | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
       this.entries.delete(token);
       return undefined;
     }
-    return { ...entry.context, roles: [...entry.context.roles], scopes: [...entry.context.scopes] };
+    return entry.credential;
   }
 
-  set(token: string, context: InternalContext, expiresAt: number): void {
+  set(token: string, credential: Credential, expiresAt: number): void {
     if (this.capacity <= 0) return;
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(token, { context, expiresAt });
+    this.entries.set(token, { credential, expiresAt });
   }
+}
+
+/** The client's address and user agent, as the audit trail records them. */
+export function clientOf(request: IncomingMessage): Pick<InternalContext, 'clientAddress' | 'userAgent'> {
+  const agent = request.headers['user-agent'];
+  return {
+    clientAddress: request.socket.remoteAddress ?? null,
+    userAgent: typeof agent === 'string' && agent.length > 0 ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+  };
 }
 
 /**
  * Edge authentication. No Authorization header: the anonymous principal (signUp and login work
  * anonymously; subgraphs decide what needs a user). A Bearer token: verified against identity's keys
- * (EdDSA, issuer, audience, expiry) and turned into the internal context. Anything else: 401.
+ * (EdDSA, issuer, audience, expiry), then its principal (roles, effective permissions, organization
+ * status) comes from `principals`. Anything else: 401.
  */
 export function createAuthenticator(
   source: JwksSource,
+  principals: PrincipalSource,
   options: { cacheSize?: number; now?: () => number } = {},
 ): Authenticator {
   const verified = new VerifiedTokens(options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE);
@@ -76,13 +87,8 @@ export function createAuthenticator(
     'url' in source
       ? createRemoteJWKSet(new URL(source.url), { timeoutDuration: source.timeoutMs ?? 5_000 })
       : createLocalJWKSet(source.keySet);
-  return async (request) => {
-    const header = request.headers.authorization;
-    if (header === undefined) return anonymousContext();
-    const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
-    const token = match?.[1];
-    if (token === undefined)
-      throw new AuthenticationError('the Authorization header must be "Bearer <access token>"');
+
+  async function credentialOf(token: string): Promise<Credential> {
     const known = verified.get(token, now());
     if (known) return known;
     let payload: unknown;
@@ -110,14 +116,29 @@ export function createAuthenticator(
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AuthenticationError('invalid access token: malformed claims');
-    const { sub, org, roles, scope, exp } = claims.data;
-    const context: InternalContext = {
-      organizationId: org ?? null,
-      userId: sub,
-      roles,
-      scopes: scope.split(' ').filter((entry) => entry.length > 0),
+    const credential: Credential = { type: 'user', organizationId: claims.data.org, userId: claims.data.sub };
+    verified.set(token, credential, claims.data.exp * 1000);
+    return credential;
+  }
+
+  return async (request) => {
+    const client = clientOf(request);
+    const header = request.headers.authorization;
+    if (header === undefined) return anonymousContext(client);
+    const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+    const token = match?.[1];
+    if (token === undefined)
+      throw new AuthenticationError('the Authorization header must be "Bearer <access token>"');
+    const principal = await principals.resolve(await credentialOf(token));
+    return {
+      ...anonymousContext(client),
+      organizationId: principal.organizationId,
+      userId: principal.userId,
+      apiKeyId: principal.apiKeyId,
+      actingFromOrganizationId: principal.actingFromOrganizationId,
+      roles: [...principal.roles],
+      permissions: [...principal.permissions],
+      organizationStatus: principal.organizationStatus,
     };
-    verified.set(token, context, exp * 1000);
-    return { ...context, roles: [...roles], scopes: [...context.scopes] };
   };
 }

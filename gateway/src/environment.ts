@@ -13,6 +13,14 @@ const schema = z.object({
   AUTOMATION_URL: subgraphUrl(4005),
   /** Where identity publishes the public keys of its access tokens. */
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  /** Where identity says who a credential acts as (roles, permissions, organization status). */
+  IDENTITY_PRINCIPAL_URL: z.url().default('http://127.0.0.1:4001/internal/principal'),
+  /** How long a principal is cached when no identity event evicts it first. */
+  PRINCIPAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** The broker identity publishes to (comma-separated); the gateway follows identity's events. */
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  /** Prepended to every topic name (the services use the same). */
+  TOPIC_PREFIX: z.string().default(''),
   /** The Ed25519 private JWK (JSON) that signs internal contexts; subgraphs hold its public half. */
   INTERNAL_CONTEXT_PRIVATE_JWK: z
     .string({

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseBrokerList } from '@platform/messaging';
 import { createLogger, onShutdown } from '@platform/service-kit';
 import { readEnvironment } from './environment';
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
       automation: environment.AUTOMATION_URL,
     },
     jwks: { url: environment.IDENTITY_JWKS_URL },
+    principals: { url: environment.IDENTITY_PRINCIPAL_URL, ttlMs: environment.PRINCIPAL_CACHE_TTL_MS },
+    kafka: { brokers: parseBrokerList(environment.KAFKA_BROKERS), topicPrefix: environment.TOPIC_PREFIX },
     internalContextKey: environment.INTERNAL_CONTEXT_PRIVATE_JWK,
     port: environment.PORT,
     host: environment.HOST,

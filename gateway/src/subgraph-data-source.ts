@@ -59,6 +59,12 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
 }
 
+type ReceivedResponse = Parameters<
+  NonNullable<RemoteGraphQLDataSource<RequestContext>['didReceiveResponse']>
+>[0];
+
+const redactedFieldsSchema = z.array(z.object({ field: z.string(), permission: z.string() }));
+
 /** The internal context signed for each client request in flight (gone with the request). */
 const signedContexts = new WeakMap<RequestContext, Promise<string>>();
 
@@ -108,6 +114,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
       signedContexts.set(context, token);
     }
     return token;
+  }
+
+  /** Gathers the fields a subgraph read as null for want of a permission (`extensions.redactedFields`). */
+  override didReceiveResponse({ response, context }: ReceivedResponse): ReceivedResponse['response'] {
+    const redacted = redactedFieldsSchema.safeParse(response.extensions?.['redactedFields']);
+    if (redacted.success) {
+      for (const { field, permission } of redacted.data) context.redactedFields.set(field, permission);
+    }
+    return response;
   }
 
   override didEncounterError(

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import pino from 'pino';
 import { parse } from 'graphql';
 import {
+  ACCESS_DIRECTIVES_SDL,
+  anonymousContext,
   createSubgraphServer,
   DataLoader,
   generateInternalContextKeys,
@@ -19,6 +21,7 @@ import {
   LOOPBACK,
   postGraphQL,
   guardOutboundConnections,
+  tablePrincipals,
   type AccessTokenIssuer,
 } from './support';
 
@@ -27,8 +30,13 @@ const outbound = guardOutboundConnections();
 afterAll(() => outbound.restore());
 
 const logger = pino({ level: 'silent' });
+const principals = tablePrincipals({
+  roles: ['admin', 'member'],
+  permissions: ['contacts:read', 'contacts:write'],
+});
 
 const accountsSdl = /* GraphQL */ `
+  ${ACCESS_DIRECTIVES_SDL}
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   type User @key(fields: "id") {
@@ -40,19 +48,20 @@ const accountsSdl = /* GraphQL */ `
     organizationId: ID
     userId: ID
     roles: [String!]!
-    scopes: [String!]!
+    permissions: [String!]!
   }
 
   type Query {
-    users: [User!]!
-    caller: Caller!
-    missingUser: User
-    explode: String
-    slow: String
+    users: [User!]! @public
+    caller: Caller! @public
+    missingUser: User @public
+    explode: String @public
+    slow: String @public
   }
 `;
 
 const notesSdl = /* GraphQL */ `
+  ${ACCESS_DIRECTIVES_SDL}
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   type User @key(fields: "id") {
@@ -65,7 +74,7 @@ const notesSdl = /* GraphQL */ `
   }
 
   type Query {
-    noteCount: Int!
+    noteCount: Int! @public
   }
 `;
 
@@ -159,6 +168,7 @@ describe('gateway', () => {
       supergraphSdl,
       subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
       jwks: { keySet: issuer.jwks },
+      principals,
       internalContextKey: JSON.stringify(internalKeys.privateJwk),
       port: 0,
       logger,
@@ -187,16 +197,11 @@ describe('gateway', () => {
   });
 
   it("forwards the token's principal to the subgraphs as a verified internal context", async () => {
-    const token = await issuer.sign({
-      sub: 'user-7',
-      org: 'org-3',
-      roles: ['admin', 'member'],
-      scope: 'contacts:read contacts:write',
-    });
+    const token = await issuer.sign({ sub: 'user-7', org: 'org-3' });
     notesCalls.length = 0;
     const result = await postGraphQL(
       gateway.graphqlUrl,
-      `{ caller { organizationId userId roles scopes } ${spanningQuery.slice(1)}`,
+      `{ caller { organizationId userId roles permissions } ${spanningQuery.slice(1)}`,
       {
         authorization: `Bearer ${token}`,
         'x-request-id': 'edge-req-1',
@@ -206,11 +211,17 @@ describe('gateway', () => {
       organizationId: 'org-3',
       userId: 'user-7',
       roles: ['admin', 'member'],
-      scopes: ['contacts:read', 'contacts:write'],
+      permissions: ['contacts:read', 'contacts:write'],
     };
     expect(result.body.data?.['caller']).toEqual(principal);
     expect(result.headers.get('x-request-id')).toBe('edge-req-1');
-    expect(notesCalls).toEqual([{ auth: principal, requestId: 'edge-req-1' }]);
+    expect(notesCalls).toEqual([
+      { auth: expect.objectContaining(principal) as unknown, requestId: 'edge-req-1' },
+    ]);
+    expect(notesCalls[0]?.auth).toMatchObject({
+      organizationStatus: 'active',
+      clientAddress: expect.any(String) as unknown,
+    });
   });
 
   it('signs one internal context per client request, shared by every subgraph fetch of its plan', async () => {
@@ -235,7 +246,13 @@ describe('gateway', () => {
     // A well-formed context signed with the real key, as if it had leaked: still not forwarded.
     const forged = await signInternalContext(
       await importInternalContextPrivateKey(internalPrivateJwk),
-      { organizationId: 'victim-org', userId: 'victim', roles: ['owner'], scopes: ['*'] },
+      {
+        ...anonymousContext(),
+        organizationId: 'victim-org',
+        userId: 'victim',
+        roles: ['owner'],
+        permissions: ['contacts:read'],
+      },
       { requestId: 'forged' },
     );
     notesCalls.length = 0;
@@ -251,7 +268,7 @@ describe('gateway', () => {
     );
     expect(result.body.data?.['caller']).toEqual({ organizationId: null, userId: null, roles: [] });
     expect(notesCalls.map((call) => call.auth)).toEqual([
-      { organizationId: null, userId: null, roles: [], scopes: [] },
+      expect.objectContaining({ organizationId: null, userId: null, roles: [], permissions: [] }),
     ]);
     expect(notesHeaders).toHaveLength(1);
     const received = notesHeaders[0] ?? {};
@@ -266,7 +283,7 @@ describe('gateway', () => {
     const attempts = {
       garbage: 'Bearer not.a.token',
       'signed by another key': `Bearer ${await stranger.sign({ sub: 'u1' })}`,
-      expired: `Bearer ${await issuer.sign({ sub: 'u1' }, '-1m')}`,
+      expired: `Bearer ${await issuer.sign({ sub: 'u1', org: 'o1' }, '-1m')}`,
       'not a bearer': 'Basic dXNlcjpwYXNz',
     };
     for (const [name, authorization] of Object.entries(attempts)) {
@@ -306,6 +323,7 @@ describe('gateway', () => {
       supergraphSdl,
       subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
       jwks: { keySet: issuer.jwks },
+      principals,
       internalContextKey: internalPrivateJwk,
       port: 0,
       logger,

@@ -1,4 +1,5 @@
 import dns from 'node:dns';
+import type { Credential, Principal, PrincipalSource } from '../src/principals';
 import net from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike } from 'jose';
 
@@ -136,6 +137,42 @@ export function guardOutboundConnections(): { attempts: string[]; restore(): voi
     restore() {
       restoreConnect();
       restoreLookup();
+    },
+  };
+}
+
+/**
+ * Stands in for identity's principal endpoint in tests of the edge alone: every credential acts as its
+ * own user and organization with the roles and permissions given (or those of `byUser`), and each
+ * question is counted.
+ */
+export function tablePrincipals(
+  defaults: { roles: string[]; permissions: string[] },
+  byUser: Readonly<Record<string, Partial<Principal>>> = {},
+): PrincipalSource & { asked: Credential[]; evicted: string[] } {
+  const asked: Credential[] = [];
+  const evicted: string[] = [];
+  return {
+    asked,
+    evicted,
+    resolve(credential) {
+      asked.push(credential);
+      return Promise.resolve({
+        organizationId: credential.organizationId,
+        userId: credential.userId,
+        apiKeyId: null,
+        actingFromOrganizationId: null,
+        roles: [...defaults.roles],
+        permissions: [...defaults.permissions],
+        organizationStatus: 'active',
+        ...byUser[credential.userId],
+      });
+    },
+    evictOrganization(organizationId) {
+      evicted.push(organizationId);
+    },
+    clear() {
+      evicted.push('*');
     },
   };
 }

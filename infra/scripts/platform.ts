@@ -198,7 +198,10 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
         'gateway',
         path.join(REPO_ROOT, 'gateway'),
         GATEWAY_PORT,
-        { INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.internalContext.privateJwk) },
+        {
+          INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.internalContext.privateJwk),
+          KAFKA_BROKERS: kafka.brokers.join(','),
+        },
         detach,
       ),
     );

@@ -15,6 +15,7 @@ import {
   createArgon2idHasher,
   generateSigningKey,
   JWKS_PATH,
+  PRINCIPAL_PATH,
   startIdentityService,
   type IdentityService,
 } from '@platform/identity';
@@ -25,7 +26,12 @@ import {
   signInternalContext,
   type InternalContext,
 } from '@platform/service-kit';
-import { createEventTopics, postGraphQL, type GraphQLTestError } from '@platform/service-kit/testing';
+import {
+  callerContext,
+  createEventTopics,
+  postGraphQL,
+  type GraphQLTestError,
+} from '@platform/service-kit/testing';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { createGateway, type RunningGateway } from '../../src/app';
 
@@ -147,6 +153,8 @@ export async function startTestPlatform(
       automation: automation.graphqlUrl,
     },
     jwks: { url: `${identity.url}${JWKS_PATH}` },
+    principals: { url: `${identity.url}${PRINCIPAL_PATH}` },
+    kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
     internalContextKey: keys.privateJwk,
     port: 0,
     logger: logger.child({ service: 'gateway' }),
@@ -166,7 +174,7 @@ export async function startTestPlatform(
     async internalHeaders(auth) {
       const token = await signInternalContext(
         await importInternalContextPrivateKey(keys.privateJwk),
-        { organizationId: null, userId: null, roles: [], scopes: [], ...auth },
+        callerContext(auth),
         { requestId: randomUUID() },
       );
       return { [INTERNAL_CONTEXT_HEADER]: token };

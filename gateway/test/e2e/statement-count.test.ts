@@ -122,6 +122,16 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
+  // Role assignments made by someone (the founder's own two were made by the platform).
+  for (const role of ['manager', 'agent', 'analyst', 'support'].slice(0, count)) {
+    await admin.run(
+      `mutation($userId: ID!, $role: String!) { assignRole(userId: $userId, role: $role) { id } }`,
+      {
+        userId: admin.userId,
+        role,
+      },
+    );
+  }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
   for (let index = 0; index < count; index += 1) {
     const contact = await admin.contact({ ownerId: admin.userId });

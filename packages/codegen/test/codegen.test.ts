@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CodegenError, generateService, renderModules, typeBindings } from '../src';
-import { serviceSchemaFiles } from '../src/schema-files';
+import { ACCESS_DIRECTIVES_FILE, serviceSchemaFiles } from '../src/schema-files';
 
 // The generator against a service folder made up on the spot: two modules, a mapper, an enum bound
 // to a domain constant; then what it refuses.
@@ -43,9 +43,11 @@ describe('platform-codegen', () => {
     for (const root of made) rmSync(root, { recursive: true, force: true });
   });
 
-  it('lists schema.graphql first, then each module’s SDL in folder order', () => {
+  it('lists the access directives, schema.graphql, then each module’s SDL in folder order', () => {
     const root = folder({ ...TAG_MODULE, ...NOTE_MODULE });
-    expect(serviceSchemaFiles(root).map((file) => path.relative(root, file))).toEqual([
+    const [access, ...files] = serviceSchemaFiles(root);
+    expect(access).toBe(ACCESS_DIRECTIVES_FILE);
+    expect(files.map((file) => path.relative(root, file))).toEqual([
       'schema.graphql',
       'modules/note/note.graphql',
       'modules/tag-list/tag-list.graphql',

@@ -1,14 +1,19 @@
-import { unauthenticated } from './errors';
+import { forbidden, unauthenticated } from './errors';
 
 /**
- * Who acts: the organization, user, roles and scopes from the gateway's signed internal context.
- * Anonymous callers (signing up, signing in) have neither organization nor user.
+ * Who acts: the organization, user, roles and effective permissions from the gateway's signed internal
+ * context. Anonymous callers (signing up, signing in) have neither organization nor user. An API key
+ * acts for the user who created it (`userId`), with `apiKeyId` set and its scopes as permissions. An
+ * agency user acting inside a managed client organization has `organizationId` = the client and
+ * `actingFromOrganizationId` = the agency.
  */
 export interface Actor {
   organizationId: string | null;
   userId: string | null;
+  apiKeyId?: string | null;
+  actingFromOrganizationId?: string | null;
   roles?: readonly string[];
-  scopes?: readonly string[];
+  permissions?: readonly string[];
 }
 
 /** The actor's organization; UNAUTHENTICATED for an anonymous caller. */
@@ -24,4 +29,14 @@ export function signedInUser(
 ): { organizationId: string; userId: string } {
   if (!actor.organizationId || !actor.userId) throw unauthenticated(message);
   return { organizationId: actor.organizationId, userId: actor.userId };
+}
+
+/** Whether the actor holds `permission`. */
+export function holds(actor: Actor, permission: string): boolean {
+  return actor.permissions?.includes(permission) ?? false;
+}
+
+/** FORBIDDEN unless the actor holds `permission` (for rules inside an operation the SDL cannot express). */
+export function requirePermission(actor: Actor, permission: string): void {
+  if (!holds(actor, permission)) throw forbidden(`Requires the permission ${permission}`);
 }

@@ -8,6 +8,8 @@ export const DOMAIN_ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'CONFLICT',
+  'ORGANIZATION_SUSPENDED',
+  'TOO_MANY_REQUESTS',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -50,4 +52,16 @@ export function forbidden(message = 'Not allowed'): DomainError {
 
 export function conflict(message: string, details?: DomainErrorDetails): DomainError {
   return new DomainError('CONFLICT', message, details);
+}
+
+/** A write in a suspended organization: it may read, but nothing changes until it is reactivated. */
+export function organizationSuspended(
+  message = 'The organization is suspended: it can read, but every change is refused until it is reactivated',
+): DomainError {
+  return new DomainError('ORGANIZATION_SUSPENDED', message);
+}
+
+/** Too many attempts (sign-in throttling): `retryAfterSeconds` says when to try again. */
+export function tooManyRequests(message: string, retryAfterSeconds: number): DomainError {
+  return new DomainError('TOO_MANY_REQUESTS', message, { retryAfterSeconds });
 }

@@ -9,3 +9,4 @@ export * from './ids';
 export * from './issues';
 export * from './page';
 export * from './enums';
+export * from './permissions';

@@ -26,7 +26,8 @@ type JsonObject = Record<string, unknown>;
 
 const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'identity.organization': 'Lifecycle of organizations (tenants). Key: organization id.',
-  'identity.user': 'Lifecycle of users. Key: user id.',
+  'identity.user': 'Lifecycle of users and changes to their access. Key: user id.',
+  'identity.role': 'Custom roles of organizations. Key: role id.',
   'crm.contact': 'Lifecycle of contacts, without PII. Key: contact id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',

@@ -26,6 +26,11 @@ export interface RequestContext {
   logger: Logger;
   /** Who the request acts for. */
   auth: InternalContext;
+  /**
+   * Fields read as null because the caller lacks their permission (coordinate → permission); the
+   * response names them in `extensions.redactedFields`.
+   */
+  redactedFields: Map<string, string>;
 }
 
 /** A request refused before execution; answered with `status` and a GraphQL-shaped error body. */
@@ -90,9 +95,10 @@ function sendGraphQLError(response: ServerResponse, status: number, code: string
   response.end(payload);
 }
 
-type BodyResult = { ok: true; body: unknown } | { ok: false; status: number; message: string };
+export type BodyResult = { ok: true; body: unknown } | { ok: false; status: number; message: string };
 
-async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+/** Reads a JSON request body within `maxBytes` and MAX_JSON_DEPTH. */
+export async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(contentType)) {
     return { ok: false, status: 415, message: 'POST a JSON body with content-type application/json' };
@@ -241,7 +247,7 @@ export function graphqlRoute<TContext extends BaseContext>(
     traces.set(httpGraphQLRequest, trace);
     const result = await options.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => options.context({ requestId, logger, auth }),
+      context: async () => options.context({ requestId, logger, auth, redactedFields: new Map() }),
     });
     const status = result.status ?? 200;
     for (const [name, value] of result.headers) response.setHeader(name, value);

@@ -17,3 +17,5 @@ export * from './database';
 export * from './schema';
 export * from './service-definition';
 export * from './tenant-database';
+export * from './access';
+export * from './internal-route';

@@ -18,7 +18,9 @@ import { z } from 'zod';
  *
  * Wire format: header `x-internal-context: <JWT>`, EdDSA (Ed25519), claims
  * `iss: 'gateway'`, `aud: 'subgraph'`, `iat`, `exp` (iat + 60 s), `jti`, `org` (organization id or
- * null), `sub` (user id, absent when anonymous), `roles`, `scopes`, `rid` (request id).
+ * null), `sub` (user id, absent when anonymous), `key` (API key id), `act` (the agency organization of
+ * a user acting in a managed client), `sid` (session id), `roles`, `perms` (effective permissions),
+ * `ost` (organization status), `cip` (client address), `ua` (client user agent), `rid` (request id).
  */
 export const INTERNAL_CONTEXT_HEADER = 'x-internal-context';
 export const INTERNAL_CONTEXT_ISSUER = 'gateway';
@@ -28,12 +30,27 @@ export const INTERNAL_CONTEXT_LIFETIME_SECONDS = 60;
 /** Allowed clock skew between the gateway and a subgraph. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
+/** The status of the caller's organization as identity last said (a suspended one may only read). */
+export type OrganizationStanding = 'active' | 'suspended';
+
 /** Who the request acts for. Anonymous: `organizationId` and `userId` are both null. */
 export interface InternalContext {
   organizationId: string | null;
+  /** The signed-in user; for an API key, the user who created it (the key acts for them). */
   userId: string | null;
+  /** The API key the request was made with, if any. */
+  apiKeyId: string | null;
+  /** The agency organization of a user acting inside a managed client organization. */
+  actingFromOrganizationId: string | null;
+  /** The sign-in session the access token belongs to. */
+  sessionId: string | null;
   roles: string[];
-  scopes: string[];
+  /** Effective permissions (`resource:action`): roles' and direct grants, an API key's scopes. */
+  permissions: string[];
+  organizationStatus: OrganizationStanding | null;
+  /** The client's address and user agent as the gateway saw them (for the audit trail). */
+  clientAddress: string | null;
+  userAgent: string | null;
 }
 
 export interface VerifiedInternalContext {
@@ -55,8 +72,20 @@ function isKeyLike(key: InternalContextKeyInput): key is KeyLike {
   return key instanceof KeyObject;
 }
 
-export function anonymousContext(): InternalContext {
-  return { organizationId: null, userId: null, roles: [], scopes: [] };
+export function anonymousContext(
+  client: Pick<InternalContext, 'clientAddress' | 'userAgent'> = { clientAddress: null, userAgent: null },
+): InternalContext {
+  return {
+    organizationId: null,
+    userId: null,
+    apiKeyId: null,
+    actingFromOrganizationId: null,
+    sessionId: null,
+    roles: [],
+    permissions: [],
+    organizationStatus: null,
+    ...client,
+  };
 }
 
 /** Why a token was refused; the message is safe to return to the caller (it names no key material). */
@@ -67,8 +96,14 @@ export class InvalidInternalContextError extends Error {
 const claimsSchema = z.object({
   org: z.string().min(1).nullable(),
   sub: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  act: z.string().min(1).optional(),
+  sid: z.string().min(1).optional(),
   roles: z.array(z.string()),
-  scopes: z.array(z.string()),
+  perms: z.array(z.string()),
+  ost: z.enum(['active', 'suspended']).optional(),
+  cip: z.string().optional(),
+  ua: z.string().optional(),
   rid: z.string().min(1),
   jti: z.string().min(1),
   exp: z.number(),
@@ -81,11 +116,20 @@ export async function signInternalContext(
   options: { requestId: string; now?: Date },
 ): Promise<string> {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const optional = {
+    ...(context.apiKeyId !== null ? { key: context.apiKeyId } : {}),
+    ...(context.actingFromOrganizationId !== null ? { act: context.actingFromOrganizationId } : {}),
+    ...(context.sessionId !== null ? { sid: context.sessionId } : {}),
+    ...(context.organizationStatus !== null ? { ost: context.organizationStatus } : {}),
+    ...(context.clientAddress !== null ? { cip: context.clientAddress } : {}),
+    ...(context.userAgent !== null ? { ua: context.userAgent } : {}),
+  };
   const jwt = new SignJWT({
     org: context.organizationId,
     roles: context.roles,
-    scopes: context.scopes,
+    perms: context.permissions,
     rid: options.requestId,
+    ...optional,
   })
     .setProtectedHeader({ alg: INTERNAL_CONTEXT_ALGORITHM, typ: 'JWT' })
     .setIssuer(INTERNAL_CONTEXT_ISSUER)
@@ -127,9 +171,20 @@ export async function verifyInternalContext(
   if (!claims.success) {
     throw new InvalidInternalContextError('invalid internal context: malformed claims');
   }
-  const { org, sub, roles, scopes, rid, jti, exp } = claims.data;
+  const { org, sub, key, act, sid, roles, perms, ost, cip, ua, rid, jti, exp } = claims.data;
   return {
-    context: { organizationId: org, userId: sub ?? null, roles, scopes },
+    context: {
+      organizationId: org,
+      userId: sub ?? null,
+      apiKeyId: key ?? null,
+      actingFromOrganizationId: act ?? null,
+      sessionId: sid ?? null,
+      roles,
+      permissions: perms,
+      organizationStatus: ost ?? null,
+      clientAddress: cip ?? null,
+      userAgent: ua ?? null,
+    },
     requestId: rid,
     tokenId: jti,
     expiresAt: new Date(exp * 1000),

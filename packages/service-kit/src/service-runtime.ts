@@ -10,6 +10,7 @@ import {
 import { createKafkaMessaging, type Messaging, type MessagingLogger } from '@platform/messaging';
 import { Pool } from 'pg';
 import type { InternalContextKeyInput } from './internal-context';
+import type { RequestContext } from './graphql-http';
 import type { Logger } from './logger';
 import { createSubgraphServer, type RunningSubgraph, type SubgraphServerOptions } from './subgraph-server';
 
@@ -27,7 +28,7 @@ export interface ServiceStartOptions {
   onQuery?: (sql: string) => void;
 }
 
-export interface ServiceRuntimeOptions<TContext extends BaseContext> {
+export interface ServiceRuntimeOptions<TContext extends BaseContext & RequestContext> {
   service: string;
   /** Where and how the service runs (what its start function was given). */
   start: ServiceStartOptions;
@@ -66,7 +67,7 @@ export function messagingLogger(logger: Logger): MessagingLogger {
  * Everything a domain service runs besides its domain: the subgraph server, the transactional-outbox
  * relay that publishes what the service's transactions wrote, and its event consumers.
  */
-export async function startServiceRuntime<TContext extends BaseContext>(
+export async function startServiceRuntime<TContext extends BaseContext & RequestContext>(
   options: ServiceRuntimeOptions<TContext>,
 ): Promise<ServiceRuntime> {
   const { logger, databaseUrl, kafka } = options.start;

@@ -8,6 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
+import { enforceAccess, redactionsPlugin } from './access';
 import { formatSubgraphError, isExpectedSubgraphError, originalErrorOf } from './graphql-errors';
 import { AuthenticationError, graphqlRoute, requestTracePlugin, type RequestContext } from './graphql-http';
 import { inputGuardPlugin } from './input-guard';
@@ -29,7 +30,7 @@ import type { Logger } from './logger';
 
 export const GRAPHQL_PATH = '/graphql';
 
-export interface SubgraphServerOptions<TContext extends BaseContext> {
+export interface SubgraphServerOptions<TContext extends BaseContext & RequestContext> {
   service: string;
   port: number;
   host?: string;
@@ -56,14 +57,17 @@ export interface RunningSubgraph extends RunningServer {
  * `POST /graphql` next to the unauthenticated health routes. Every GraphQL request must carry a valid
  * internal context from the gateway or is refused with 401 before Apollo sees it.
  */
-export async function createSubgraphServer<TContext extends BaseContext>(
+export async function createSubgraphServer<TContext extends BaseContext & RequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningSubgraph> {
   const { logger } = options;
   const publicKey = await importInternalContextPublicKey(options.internalContextKey);
 
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    // Every field that declares access (@permission, @signedIn, @public) is authorized by the kit.
+    schema: enforceAccess(
+      buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    ),
     // The gateway is the public edge; introspection helps tooling that talks to a subgraph directly.
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -75,6 +79,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       inputGuardPlugin<TContext>(),
+      redactionsPlugin<TContext>(),
       requestTracePlugin<TContext>({
         logger,
         isExpected: isExpectedSubgraphError,

@@ -11,7 +11,9 @@ import { Client } from 'pg';
 import pino from 'pino';
 import type { ServiceStartOptions } from './service-runtime';
 import type { ServiceName } from '@platform/infra';
+import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
 import {
+  anonymousContext,
   generateInternalContextKeys,
   importInternalContextPrivateKey,
   INTERNAL_CONTEXT_HEADER,
@@ -54,6 +56,26 @@ export interface ServiceTestEnvironment {
   /** Runs `work` and counts the SQL statements the service sent meanwhile (run nothing else then). */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
   cleanup(): Promise<void>;
+}
+
+/**
+ * The internal context of a test caller: anonymous unless `auth` names an organization; a caller of an
+ * organization defaults to the owner's roles and permissions (every permission), in an active
+ * organization. Tests of authorization pass `roles`/`permissions` of their own.
+ */
+export function callerContext(auth: Partial<InternalContext>): InternalContext {
+  const member = auth.organizationId !== undefined && auth.organizationId !== null;
+  return {
+    ...anonymousContext(),
+    ...(member
+      ? {
+          roles: ['owner'],
+          permissions: [...SYSTEM_ROLE_PERMISSIONS.owner],
+          organizationStatus: 'active' as const,
+        }
+      : {}),
+    ...auth,
+  };
 }
 
 /** A caller of a fresh organization of its own: every test makes its own tenant. */
@@ -126,11 +148,7 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
   let statements = 0;
   const kafka = { brokers: topics.brokers, topicPrefix: topics.prefix };
   const headersFor = async (auth: Partial<InternalContext>): Promise<Record<string, string>> => {
-    const token = await signInternalContext(
-      privateKey,
-      { organizationId: null, userId: null, roles: [], scopes: [], ...auth },
-      { requestId: randomUUID() },
-    );
+    const token = await signInternalContext(privateKey, callerContext(auth), { requestId: randomUUID() });
     return { [INTERNAL_CONTEXT_HEADER]: token };
   };
   return {

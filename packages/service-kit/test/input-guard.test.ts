@@ -1,5 +1,7 @@
 import { parse } from 'graphql';
 import {
+  ACCESS_DIRECTIVES_SDL,
+  anonymousContext,
   createSubgraphServer,
   generateInternalContextKeys,
   importInternalContextPrivateKey,
@@ -143,6 +145,7 @@ describe('nestsDeeperThan', () => {
 
 describe('input guard on a subgraph', () => {
   const typeDefs = parse(/* GraphQL */ `
+    ${ACCESS_DIRECTIVES_SDL}
     scalar JSONObject
 
     input NoteInput {
@@ -157,11 +160,11 @@ describe('input guard on a subgraph', () => {
     }
 
     type Query {
-      note(id: ID!): Note
+      note(id: ID!): Note @public
     }
 
     type Mutation {
-      addNote(input: NoteInput!): Note!
+      addNote(input: NoteInput!): Note! @public
     }
   `);
 
@@ -205,11 +208,9 @@ describe('input guard on a subgraph', () => {
       subgraph.graphqlUrl,
       { query, variables },
       {
-        'x-internal-context': await signInternalContext(
-          privateKey,
-          { organizationId: null, userId: null, roles: [], scopes: [] },
-          { requestId: 'guard' },
-        ),
+        'x-internal-context': await signInternalContext(privateKey, anonymousContext(), {
+          requestId: 'guard',
+        }),
       },
     );
 
@@ -284,11 +285,7 @@ describe('input guard on a subgraph', () => {
   it('refuses a request body nested deeper than MAX_JSON_DEPTH with 400 BAD_REQUEST, before parsing the operation', async () => {
     const headers = {
       'content-type': 'application/json',
-      'x-internal-context': await signInternalContext(
-        privateKey,
-        { organizationId: null, userId: null, roles: [], scopes: [] },
-        { requestId: 'deep' },
-      ),
+      'x-internal-context': await signInternalContext(privateKey, anonymousContext(), { requestId: 'deep' }),
     };
     // Written by hand: JSON.stringify itself gives up a little over 4,000 levels deep.
     const nested = (levels: number) => `${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}`;

@@ -1,4 +1,5 @@
 import {
+  anonymousContext,
   generateInternalContextKeys,
   importInternalContextPrivateKey,
   importInternalContextPublicKey,
@@ -15,15 +16,31 @@ describe('internal context tokens', () => {
     const now = new Date();
     const token = await signInternalContext(
       privateKey,
-      { organizationId: 'org-1', userId: null, roles: ['member'], scopes: [] },
+      {
+        ...anonymousContext({ clientAddress: '203.0.113.7', userAgent: 'test-agent/1.0' }),
+        organizationId: 'org-1',
+        userId: 'user-1',
+        apiKeyId: 'key-1',
+        actingFromOrganizationId: 'agency-1',
+        sessionId: 'session-1',
+        roles: ['member'],
+        permissions: ['contacts:read'],
+        organizationStatus: 'suspended',
+      },
       { requestId: 'r-1', now },
     );
     const verified = await verifyInternalContext(publicKey, token);
     expect(verified.context).toEqual({
       organizationId: 'org-1',
-      userId: null,
+      userId: 'user-1',
+      apiKeyId: 'key-1',
+      actingFromOrganizationId: 'agency-1',
+      sessionId: 'session-1',
       roles: ['member'],
-      scopes: [],
+      permissions: ['contacts:read'],
+      organizationStatus: 'suspended',
+      clientAddress: '203.0.113.7',
+      userAgent: 'test-agent/1.0',
     });
     expect(verified.requestId).toBe('r-1');
     expect(verified.expiresAt.getTime()).toBe(Math.floor(now.getTime() / 1000) * 1000 + 60_000);

@@ -2,6 +2,8 @@ import { SignJWT } from 'jose';
 import { parse } from 'graphql';
 import { z } from 'zod';
 import {
+  ACCESS_DIRECTIVES_SDL,
+  anonymousContext,
   createSubgraphServer,
   DataLoader,
   generateInternalContextKeys,
@@ -18,6 +20,7 @@ import {
 import { capturingLogger, postGraphQL, type LogLine } from './support';
 
 const typeDefs = parse(/* GraphQL */ `
+  ${ACCESS_DIRECTIVES_SDL}
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   type Product @key(fields: "id") {
@@ -29,18 +32,18 @@ const typeDefs = parse(/* GraphQL */ `
     organizationId: ID
     userId: ID
     roles: [String!]!
-    scopes: [String!]!
+    permissions: [String!]!
     requestId: String!
   }
 
   type Query {
-    caller: Caller!
-    product(id: ID!): Product
-    explode: String
+    caller: Caller! @public
+    product(id: ID!): Product @public
+    explode: String @public
   }
 
   type Mutation {
-    createProduct(name: String!, price: Int!): Product!
+    createProduct(name: String!, price: Int!): Product! @public
   }
 `);
 
@@ -59,10 +62,11 @@ const catalog = new Map<string, Product>(
 const productInput = z.object({ name: z.string().min(2), price: z.number().int().positive() });
 
 const member: InternalContext = {
+  ...anonymousContext(),
   organizationId: '5b0c8a2e-6f53-4f0e-9a55-2f6f1c1d9a01',
   userId: '0f8e5d7c-1b2a-4c3d-8e9f-001122334455',
   roles: ['admin'],
-  scopes: ['contacts:read', 'contacts:write'],
+  permissions: ['contacts:read', 'contacts:write'],
 };
 
 describe('subgraph server', () => {
@@ -137,16 +141,19 @@ describe('subgraph server', () => {
   it('runs an operation for a valid internal context and hands the context to resolvers', async () => {
     const result = await postGraphQL(
       subgraph.graphqlUrl,
-      { query: '{ caller { organizationId userId roles scopes requestId } }' },
+      { query: '{ caller { organizationId userId roles permissions requestId } }' },
       { ...(await contextHeader()), 'x-request-id': 'req-from-gateway-42' },
     );
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ data: { caller: { ...member, requestId: 'req-from-gateway-42' } } });
+    const { organizationId, userId, roles, permissions } = member;
+    expect(result.body).toEqual({
+      data: { caller: { organizationId, userId, roles, permissions, requestId: 'req-from-gateway-42' } },
+    });
     expect(result.headers.get('x-request-id')).toBe('req-from-gateway-42');
   });
 
   it('generates a request id when none is given and echoes it', async () => {
-    const anonymous = { organizationId: null, userId: null, roles: [], scopes: [] };
+    const anonymous = anonymousContext();
     const result = await postGraphQL(
       subgraph.graphqlUrl,
       { query: '{ caller { organizationId userId requestId } }' },
@@ -184,7 +191,7 @@ describe('subgraph server', () => {
       expectRefused(await contextHeader(member, strangerKey)));
     it('wrong audience', async () =>
       expectRefused({
-        'x-internal-context': await new SignJWT({ org: null, roles: [], scopes: [], rid: 'r' })
+        'x-internal-context': await new SignJWT({ org: null, roles: [], perms: [], rid: 'r' })
           .setProtectedHeader({ alg: 'EdDSA' })
           .setIssuer('gateway')
           .setAudience('someone-else')
@@ -195,7 +202,7 @@ describe('subgraph server', () => {
       }));
     it('wrong issuer', async () =>
       expectRefused({
-        'x-internal-context': await new SignJWT({ org: null, roles: [], scopes: [], rid: 'r' })
+        'x-internal-context': await new SignJWT({ org: null, roles: [], perms: [], rid: 'r' })
           .setProtectedHeader({ alg: 'EdDSA' })
           .setIssuer('identity')
           .setAudience('subgraph')

@@ -15,7 +15,9 @@ import type {
   PasswordHasher,
   RefreshTokenFactory,
 } from './modules/authentication/domain/credentials';
+import { authenticationOperationsOf } from './modules/authentication/module';
 import { createArgon2idHasher } from './modules/authentication/infra/passwords';
+import { PRINCIPAL_PATH, principalRoute } from './modules/authentication/infra/principal-route';
 import {
   createAccessTokenIssuer,
   createRefreshTokenFactory,
@@ -73,9 +75,17 @@ export const identityService = defineService({
       refreshTokens: createRefreshTokenFactory(options.refreshTokenTtlSeconds),
     },
   }),
-  routes: (_dependencies, options) => ({
-    [JWKS_PATH]: jwksRoute([options.signingKey.publicJwk, ...(options.previousPublicJwks ?? [])]),
-  }),
+  routes: (dependencies, options) => {
+    const authentication = authenticationOperationsOf(dependencies);
+    return {
+      [JWKS_PATH]: jwksRoute([options.signingKey.publicJwk, ...(options.previousPublicJwks ?? [])]),
+      [PRINCIPAL_PATH]: principalRoute({
+        internalContextKey: options.internalContextKey,
+        logger: options.logger,
+        resolve: (credential) => authentication.principal(credential),
+      }),
+    };
+  },
   environment: identityEnvironment,
 });
 
@@ -84,6 +94,7 @@ export type IdentityService = Awaited<ReturnType<typeof identityService.start>>;
 export const startIdentityService = identityService.start;
 
 export { createArgon2idHasher } from './modules/authentication/infra/passwords';
+export { PRINCIPAL_PATH } from './modules/authentication/infra/principal-route';
 export {
   generateSigningKey,
   signingKeyFromJwk,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
+import { storeUsers } from './support';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../src/service';
 
@@ -135,16 +136,15 @@ describe('identity _entities', () => {
       const identity = subject.service;
       const founder = await signUp('Team');
       const [first, second] = [randomUUID(), randomUUID()];
-      await withTenant(identity.database, founder.organizationId, (tx) =>
-        tx.user.createMany({
-          data: [first, second].map((id, index) => ({
-            id,
-            organizationId: founder.organizationId,
-            email: `colleague-${index}@example.com`,
-            roles: ['agent'],
-            type: 'ai' as const,
-          })),
-        }),
+      await storeUsers(
+        identity,
+        founder.organizationId,
+        [first, second].map((id, index) => ({
+          id,
+          email: `colleague-${index}@example.com`,
+          roles: ['agent'],
+          type: 'ai' as const,
+        })),
       );
       const order = [second, founder.userId, first];
       const result = await entities(

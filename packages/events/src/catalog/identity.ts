@@ -46,6 +46,37 @@ const userCreatedData = z
   })
   .describe('A user was created in an organization (invited or directly).');
 
+const roleData = z.object({
+  roleId: uuid(),
+  organizationId: uuid().describe('The organization the custom role belongs to.'),
+  name: z.string().min(1).describe('Role name, unique in the organization.'),
+  description: z.string().nullable(),
+  permissions: z.array(z.string().min(1)).describe('Permissions (`resource:action`) the role grants.'),
+  occurredAt: timestamp(),
+});
+
+const roleDeletedData = z
+  .object({
+    roleId: uuid(),
+    organizationId: uuid(),
+    name: z.string().min(1),
+    occurredAt: timestamp(),
+  })
+  .describe('A custom role was deleted; its assignments ended with it.');
+
+const userAccessChangedData = z
+  .object({
+    userId: uuid(),
+    organizationId: uuid(),
+    roles: z.array(z.string().min(1)).describe('Every role the user holds now.'),
+    directPermissions: z
+      .array(z.string().min(1))
+      .describe('Permissions granted to the user directly, beside their roles.'),
+    changedById: uuid().nullable().describe('The user who made the change; null when the platform did.'),
+    occurredAt: timestamp(),
+  })
+  .describe('A user’s roles or direct permissions changed; their access changes with the next request.');
+
 export const identityEvents = {
   'identity.organization.created.v1': entry(
     'identity.organization.created.v1',
@@ -58,5 +89,29 @@ export const identityEvents = {
     'identity.user',
     'A user was created in an organization. Published by identity.',
     userCreatedData,
+  ),
+  'identity.role.created.v1': entry(
+    'identity.role.created.v1',
+    'identity.role',
+    'A custom role was created. Published by identity.',
+    roleData.describe('A custom role was created in an organization.'),
+  ),
+  'identity.role.updated.v1': entry(
+    'identity.role.updated.v1',
+    'identity.role',
+    'A custom role changed (name, description or permissions). Published by identity.',
+    roleData.describe('A custom role changed; the users holding it have its new permissions.'),
+  ),
+  'identity.role.deleted.v1': entry(
+    'identity.role.deleted.v1',
+    'identity.role',
+    'A custom role was deleted. Published by identity.',
+    roleDeletedData,
+  ),
+  'identity.user.access_changed.v1': entry(
+    'identity.user.access_changed.v1',
+    'identity.user',
+    'A user’s roles or direct permissions changed. Published by identity.',
+    userAccessChangedData,
   ),
 } as const;

@@ -19,7 +19,7 @@ interface ContactRuns {
     workflow: { id: string; name: string };
     workflowVersion: number;
     status: string;
-  }>;
+  }> | null;
 }
 
 describe('workflow-run module', () => {
@@ -139,11 +139,11 @@ describe('workflow-run module', () => {
         caller,
         [ada, grace, nobody, edsger, 'not-a-uuid'].map((id) => ({ __typename: 'Contact', id })),
       );
-      expect(result.map((contact) => contact?.workflowRuns.map((run) => run.id))).toEqual([
+      expect(result.map((contact) => contact?.workflowRuns?.map((run) => run.id))).toEqual([
         ...seeded.map((ids) => [...ids].reverse()),
         [],
       ]);
-      expect(result[1]?.workflowRuns[0]?.workflow).toEqual({ id: notify, name: 'Notify' });
+      expect(result[1]?.workflowRuns?.[0]?.workflow).toEqual({ id: notify, name: 'Notify' });
       const selects = statements.filter((sql) => /^\s*select/i.test(sql));
       expect(selects.filter((sql) => sql.includes('workflow_runs'))).toHaveLength(1);
       expect(selects.filter((sql) => sql.includes('"workflows"'))).toHaveLength(1);
@@ -158,19 +158,21 @@ describe('workflow-run module', () => {
       const [contact] = await env.entities<ContactRuns>(automation.graphqlUrl, RUNS, caller, [
         { __typename: 'Contact', id: contactId },
       ]);
-      expect(contact?.workflowRuns.map((run) => run.id)).toEqual([...ids].reverse().slice(0, 100));
+      expect(contact?.workflowRuns?.map((run) => run.id)).toEqual([...ids].reverse().slice(0, 100));
     });
 
-    it('shows anonymous callers no runs', async () => {
+    it('shows anonymous callers and callers without workflows:read no runs: the field reads null', async () => {
       const { env, service: automation } = subject;
       const caller = newTenant();
       const workflowId = await seedWorkflow(caller.organizationId, 'Hidden', 'active');
       const contactId = randomUUID();
       await seedRuns(caller.organizationId, workflowId, contactId, 1);
-      const [contact] = await env.entities<ContactRuns>(automation.graphqlUrl, RUNS, {}, [
-        { __typename: 'Contact', id: contactId },
-      ]);
-      expect(contact).toEqual({ id: contactId, workflowRuns: [] });
+      for (const auth of [{}, { ...caller, permissions: ['contacts:read'] }]) {
+        const [contact] = await env.entities<ContactRuns>(automation.graphqlUrl, RUNS, auth, [
+          { __typename: 'Contact', id: contactId },
+        ]);
+        expect(contact).toEqual({ id: contactId, workflowRuns: null });
+      }
     });
   });
 });

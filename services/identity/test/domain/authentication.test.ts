@@ -1,3 +1,4 @@
+import { isSystemRole, SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@platform/domain';
 import { domainErrorOf } from '@platform/domain/testing';
@@ -169,6 +170,21 @@ function setup() {
   const passwords = createFakePasswords();
   const authentication = authenticationOperations({
     repository,
+    access: (organizationId, userId) => {
+      const stored = repository.users.get(userId);
+      if (!stored) return Promise.resolve(null);
+      const roles = stored.user.roles.filter(isSystemRole).map((name) => ({
+        id: name,
+        organizationId: null,
+        name,
+        description: null,
+        permissions: [...SYSTEM_ROLE_PERMISSIONS[name]],
+        isSystem: true,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      }));
+      return Promise.resolve({ userId, organizationId, roles, directPermissions: [] });
+    },
     passwords,
     accessTokens: createFakeAccessTokens(),
     refreshTokens: createFakeRefreshTokens(clock),
@@ -441,6 +457,62 @@ describe('authenticationOperations', () => {
       const error = await rejection(authentication.refresh('rt_made-up'));
       expect(error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid refresh token' });
     });
+  });
+});
+
+describe('principal: who a verified access token acts as, now', () => {
+  it('answers the user’s roles and effective permissions, in an active organization', async () => {
+    const { authentication } = setup();
+    const { user, organization } = await authentication.signUp(signUpCommand());
+    const principal = await authentication.principal({
+      type: 'user',
+      organizationId: organization.id,
+      userId: user.id,
+    });
+    expect(principal).toEqual({
+      organizationId: organization.id,
+      userId: user.id,
+      apiKeyId: null,
+      actingFromOrganizationId: null,
+      roles: ['owner', 'admin'],
+      permissions: [...SYSTEM_ROLE_PERMISSIONS.owner].sort(),
+      organizationStatus: 'active',
+    });
+  });
+
+  it('keeps a suspended organization signed in as suspended (it reads, writes are refused elsewhere)', async () => {
+    const { authentication, repository } = setup();
+    const { user, organization } = await authentication.signUp(signUpCommand());
+    const stored = repository.organizations.get(organization.id);
+    if (!stored) throw new Error('the organization was not stored');
+    repository.organizations.set(organization.id, { ...stored, status: 'suspended' });
+    const principal = await authentication.principal({
+      type: 'user',
+      organizationId: organization.id,
+      userId: user.id,
+    });
+    expect(principal.organizationStatus).toBe('suspended');
+  });
+
+  it.each([
+    ['the user is suspended', 'user'],
+    ['the organization is cancelled', 'organization'],
+  ] as const)('refuses with UNAUTHENTICATED when %s', async (_case, what) => {
+    const { authentication, repository } = setup();
+    const { user, organization } = await authentication.signUp(signUpCommand());
+    if (what === 'user') {
+      const entry = repository.users.get(user.id);
+      if (!entry) throw new Error('the founder was not stored');
+      entry.user = { ...entry.user, status: 'suspended' };
+    } else {
+      const stored = repository.organizations.get(organization.id);
+      if (!stored) throw new Error('the organization was not stored');
+      repository.organizations.set(organization.id, { ...stored, status: 'cancelled' });
+    }
+    const error = await rejection(
+      authentication.principal({ type: 'user', organizationId: organization.id, userId: user.id }),
+    );
+    expect(error).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
 

@@ -1,6 +1,6 @@
 import {
   createOrganization,
-  organizationCanAct,
+  organizationCanSignIn,
   slugFromName,
   slugProblem,
 } from '../../src/modules/organization/domain/organization';
@@ -92,12 +92,12 @@ describe('createOrganization', () => {
   });
 });
 
-describe('organizationCanAct', () => {
+describe('organizationCanSignIn', () => {
   it.each([
     ['active', true],
-    ['suspended', false],
+    ['suspended', true],
     ['cancelled', false],
-  ] as const)('answers %p with %p', (status, canAct) => {
-    expect(organizationCanAct({ status })).toBe(canAct);
+  ] as const)('answers %p with %p', (status, canSignIn) => {
+    expect(organizationCanSignIn({ status })).toBe(canSignIn);
   });
 });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { withTenant } from '@platform/service-kit';
+import { signUpDirectly, storeUsers } from '../support';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../../src/service';
 
 // Who the caller is (`me`) and users resolved for other subgraphs, against real PostgreSQL: always
 // inside the caller's organization, and batched.
 
-const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user { id organization { id } } } }`;
 const ME = `{ me { id email type status roles organization { id name } } }`;
 
 describe('identity users (real PostgreSQL)', () => {
@@ -19,26 +18,7 @@ describe('identity users (real PostgreSQL)', () => {
     });
   });
 
-  async function signUp(label: string) {
-    const { env, service: identity } = subject;
-    const slug = `${label}-${randomUUID().slice(0, 8)}`;
-    const result = await env.graphql<{ signUp: { user: { id: string; organization: { id: string } } } }>(
-      identity.graphqlUrl,
-      SIGN_UP,
-      {
-        input: {
-          organizationName: `${label} Agency`,
-          organizationSlug: slug,
-          email: `founder@${slug}.example.com`,
-          password: 'correct horse battery staple',
-        },
-      },
-      await env.headersFor({}),
-    );
-    const user = result.data?.signUp.user;
-    if (!user) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
-    return { organizationId: user.organization.id, userId: user.id, slug };
-  }
+  const signUp = (label: string) => signUpDirectly(subject.env, subject.service, label);
 
   describe('me', () => {
     it('answers the signed-in user with their organization', async () => {
@@ -62,7 +42,7 @@ describe('identity users (real PostgreSQL)', () => {
       const founder = await signUp('gone');
       const anonymous = await env.graphql(identity.graphqlUrl, ME, {}, await env.headersFor({}));
       expect(anonymous.errors?.[0]).toMatchObject({
-        message: 'Sign in to see who you are',
+        message: 'Authentication required',
         extensions: { code: 'UNAUTHENTICATED' },
       });
       const stranger = await env.graphql(
@@ -83,15 +63,10 @@ describe('identity users (real PostgreSQL)', () => {
       const { env, service: identity } = subject;
       const founder = await signUp('batch');
       const colleagues = Array.from({ length: 29 }, () => randomUUID());
-      await withTenant(identity.database, founder.organizationId, (tx) =>
-        tx.user.createMany({
-          data: colleagues.map((id, index) => ({
-            id,
-            organizationId: founder.organizationId,
-            email: `agent-${index}@example.com`,
-            roles: ['agent'],
-          })),
-        }),
+      await storeUsers(
+        identity,
+        founder.organizationId,
+        colleagues.map((id, index) => ({ id, email: `agent-${index}@example.com`, roles: ['agent'] })),
       );
       const resolve = (ids: string[]) =>
         env.countStatements(() =>

@@ -2,6 +2,7 @@ import { defineModule } from '@platform/service-kit';
 import type { IdentityDependencies } from '../../service';
 import { authenticationOperations, type AuthenticationOperations } from './domain/authentication-operations';
 import { authenticationRepository } from './infra/authentication-repository';
+import { roleRepository } from '../role/infra/role-repository';
 import { AuthPayload } from './resolvers/AuthPayload';
 import { login } from './resolvers/Mutation/login';
 import { refreshToken } from './resolvers/Mutation/refreshToken';
@@ -11,13 +12,24 @@ export interface AuthenticationModuleContext {
   authentication: AuthenticationOperations;
 }
 
+/** The sign-up, sign-in and principal use cases over identity's storage. */
+export function authenticationOperationsOf({
+  database,
+  tenants,
+  credentials,
+}: Pick<IdentityDependencies, 'database' | 'tenants' | 'credentials'>): AuthenticationOperations {
+  const roles = roleRepository(tenants);
+  return authenticationOperations({
+    repository: authenticationRepository(database, tenants),
+    access: async (organizationId, userId) => (await roles.accessOf(organizationId, [userId]))[0] ?? null,
+    ...credentials,
+  });
+}
+
 export const authenticationModule = defineModule<IdentityDependencies, AuthenticationModuleContext>({
   resolvers: { Mutation: { signUp, login, refreshToken }, AuthPayload },
   context: ({ database, tenants, credentials }) => {
-    const authentication = authenticationOperations({
-      repository: authenticationRepository(database, tenants),
-      ...credentials,
-    });
+    const authentication = authenticationOperationsOf({ database, tenants, credentials });
     return () => ({ authentication });
   },
 });

@@ -10,10 +10,14 @@ import {
   type SignUpCommand,
 } from './authentication';
 import type { AuthenticationRepository, LoginCandidate } from './authentication-repository';
+import { userPrincipal, type Credential, type Principal } from './principal';
+import type { UserAccess } from '../../role/domain/role';
 import type { AccessTokenIssuer, NewRefreshToken, PasswordHasher, RefreshTokenFactory } from './credentials';
 
 export interface AuthenticationDependencies {
   repository: AuthenticationRepository;
+  /** What users of an organization hold (roles, direct grants). */
+  access: (organizationId: string, userId: string) => Promise<UserAccess | null>;
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenFactory;
@@ -115,6 +119,15 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
         throw unauthenticated(TOKEN_REUSED);
       }
       return session(candidate, next);
+    },
+
+    /** Who a verified credential acts as now (the gateway's question); UNAUTHENTICATED when nobody. */
+    async principal(credential: Credential): Promise<Principal> {
+      const [candidate, access] = await Promise.all([
+        deps.repository.findUserForToken(credential.organizationId, credential.userId),
+        deps.access(credential.organizationId, credential.userId),
+      ]);
+      return userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
     },
   };
 }

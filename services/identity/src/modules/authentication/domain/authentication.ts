@@ -2,7 +2,7 @@
 import { InputIssues } from '@platform/domain';
 import {
   createOrganization,
-  organizationCanAct,
+  organizationCanSignIn,
   organizationNameProblem,
   slugFromName,
   slugProblem,
@@ -141,5 +141,5 @@ export function canSignIn(candidate: {
   user: Pick<User, 'status'>;
   organization: Pick<Organization, 'status'>;
 }) {
-  return userCanSignIn(candidate.user) && organizationCanAct(candidate.organization);
+  return userCanSignIn(candidate.user) && organizationCanSignIn(candidate.organization);
 }

@@ -3,12 +3,14 @@ import { Prisma } from '../../../generated/prisma/client';
 import type { Database } from '../../../service';
 import { toOrganization } from '../../organization/infra/organization-repository';
 import type { User } from '../../user/domain/user';
-import { toUser } from '../../user/infra/user-repository';
+import { toUser, USER_INCLUDE } from '../../user/infra/user-repository';
+import { assignRoles } from '../../role/infra/role-repository';
 import type { AuthenticationRepository, LoginCandidate } from '../domain/authentication-repository';
 import type { NewRefreshToken } from '../domain/credentials';
 
 type Transaction = Prisma.TransactionClient;
-type CandidateRow = Prisma.UserGetPayload<{ include: { organization: true } }>;
+const CANDIDATE_INCLUDE = { ...USER_INCLUDE, organization: true } as const satisfies Prisma.UserInclude;
+type CandidateRow = Prisma.UserGetPayload<{ include: typeof CANDIDATE_INCLUDE }>;
 
 function candidate(row: CandidateRow): LoginCandidate {
   return {
@@ -62,7 +64,12 @@ export function authenticationRepository(
       try {
         return await tenants.write(organization.id, events, async (tx) => {
           const storedOrganization = toOrganization(await tx.organization.create({ data: organization }));
-          const user = toUser(await tx.user.create({ data: { ...founder, passwordHash } }));
+          const { roles, ...founderRow } = founder;
+          await tx.user.create({ data: { ...founderRow, passwordHash } });
+          await assignRoles(tx, founder, roles, null);
+          const user = toUser(
+            await tx.user.findUniqueOrThrow({ where: { id: founder.id }, include: USER_INCLUDE }),
+          );
           await storeRefreshToken(tx, user, refreshToken);
           return { organization: storedOrganization, user };
         });
@@ -80,7 +87,7 @@ export function authenticationRepository(
       return asAuthLookup(database, async (tx) => {
         const rows = await tx.user.findMany({
           where: { email, ...(organizationSlug ? { organization: { slug: organizationSlug } } : {}) },
-          include: { organization: true },
+          include: CANDIDATE_INCLUDE,
           take: 10,
         });
         return rows.map(candidate);
@@ -140,7 +147,7 @@ export function authenticationRepository(
 
     findUserForToken(organizationId, userId) {
       return tenants.read(organizationId, async (tx) => {
-        const row = await tx.user.findUnique({ where: { id: userId }, include: { organization: true } });
+        const row = await tx.user.findUnique({ where: { id: userId }, include: CANDIDATE_INCLUDE });
         return row ? candidate(row) : null;
       });
     },

@@ -6,7 +6,7 @@ import { createEvent, ORGANIZATION_STATUSES, VERTICALS, type CatalogEvent } from
 export const Vertical = enumObject(VERTICALS);
 export type Vertical = (typeof VERTICALS)[number];
 
-/** Lifecycle of an organization. Only active organizations can sign in. */
+/** Lifecycle of an organization: active → suspended (reads only) → cancelled (no sign-in). */
 export const OrganizationStatus = enumObject(ORGANIZATION_STATUSES);
 export type OrganizationStatus = (typeof ORGANIZATION_STATUSES)[number];
 
@@ -66,9 +66,12 @@ export function organizationNameProblem(name: string): string | null {
   return null;
 }
 
-/** Only active organizations can sign in or act. */
-export function organizationCanAct(organization: Pick<Organization, 'status'>): boolean {
-  return organization.status === OrganizationStatus.active;
+/**
+ * Active and suspended organizations sign in (a suspended one may read, every write is refused); a
+ * cancelled one cannot.
+ */
+export function organizationCanSignIn(organization: Pick<Organization, 'status'>): boolean {
+  return organization.status !== OrganizationStatus.cancelled;
 }
 
 export interface NewOrganization {

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { decodeEnvelope, ensureEventTopics, topicName } from '@platform/events';
+import type { MessageConsumer, Messaging } from '@platform/messaging';
+import {
+  anonymousContext,
+  AuthenticationError,
+  INTERNAL_CONTEXT_HEADER,
+  RequestRefusedError,
+  signInternalContext,
+  type KeyLike,
+  type Logger,
+} from '@platform/service-kit';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+
+/**
+ * Principals at the edge: who a verified credential acts as now. The gateway asks identity
+ * (`POST /internal/principal`) and keeps the answer for a short time; identity's events about an
+ * organization (its status, its users, their roles, custom roles) drop that organization's entries at
+ * once, so a role change, a suspension or a deactivation applies to the next request, not when a token
+ * expires. Without the broker the entries still expire after `ttlMs`.
+ */
+
+/** A credential the gateway verified: an access token's user in its organization. */
+export interface UserCredential {
+  type: 'user';
+  organizationId: string;
+  userId: string;
+}
+
+export type Credential = UserCredential;
+
+const principalSchema = z.object({
+  organizationId: z.string(),
+  userId: z.string(),
+  apiKeyId: z.string().nullable(),
+  actingFromOrganizationId: z.string().nullable(),
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  organizationStatus: z.enum(['active', 'suspended']),
+});
+
+export type Principal = z.infer<typeof principalSchema>;
+
+export interface PrincipalSource {
+  /** The principal of a credential; AuthenticationError when it stands for nobody who may act. */
+  resolve(credential: Credential): Promise<Principal>;
+  /** Forgets what is cached about an organization (identity published a change to it). */
+  evictOrganization(organizationId: string): void;
+  /** Forgets everything (the event stream was interrupted). */
+  clear(): void;
+}
+
+/** How long a principal is kept when no event evicts it first. */
+export const DEFAULT_PRINCIPAL_TTL_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+function keyOf(credential: Credential): string {
+  return `user:${credential.organizationId}:${credential.userId}`;
+}
+
+/** Asks identity over HTTP, signing the call as the gateway. */
+export function identityPrincipals(options: {
+  url: string;
+  signingKey: KeyLike;
+  dispatcher?: Dispatcher;
+  timeoutMs?: number;
+  ttlMs?: number;
+  now?: () => number;
+}): PrincipalSource {
+  const ttlMs = options.ttlMs ?? DEFAULT_PRINCIPAL_TTL_MS;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { principal: Principal; expiresAt: number; organizations: string[] }>();
+  const inFlight = new Map<string, Promise<Principal>>();
+  // Bumped by every eviction of the organization: an answer fetched across an eviction is not kept.
+  const generations = new Map<string, number>();
+  let epoch = 0;
+
+  async function fetchPrincipal(credential: Credential): Promise<Principal> {
+    const token = await signInternalContext(options.signingKey, anonymousContext(), {
+      requestId: randomUUID(),
+    });
+    let response: Response;
+    try {
+      response = await fetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_CONTEXT_HEADER]: token },
+        body: JSON.stringify({ credential }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      } as RequestInit);
+    } catch (error) {
+      throw new RequestRefusedError(503, 'SERVICE_UNAVAILABLE', 'authentication is temporarily unavailable', {
+        cause: error,
+      });
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (response.status === 401) {
+      const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
+      throw new AuthenticationError(message.success ? message.data.error.message : 'invalid credentials');
+    }
+    const parsed = z.object({ principal: principalSchema }).safeParse(body);
+    if (response.status !== 200 || !parsed.success) {
+      throw new RequestRefusedError(503, 'SERVICE_UNAVAILABLE', 'authentication is temporarily unavailable');
+    }
+    return parsed.data.principal;
+  }
+
+  function remember(key: string, principal: Principal): void {
+    if (entries.size >= MAX_ENTRIES) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
+    }
+    const organizations = [principal.organizationId];
+    if (principal.actingFromOrganizationId) organizations.push(principal.actingFromOrganizationId);
+    entries.set(key, { principal, expiresAt: now() + ttlMs, organizations });
+  }
+
+  return {
+    resolve(credential) {
+      const key = keyOf(credential);
+      const cached = entries.get(key);
+      if (cached && cached.expiresAt > now()) return Promise.resolve(cached.principal);
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const generation = generations.get(credential.organizationId) ?? 0;
+      const startedEpoch = epoch;
+      const request = fetchPrincipal(credential)
+        .then((principal) => {
+          const unchanged =
+            epoch === startedEpoch && (generations.get(credential.organizationId) ?? 0) === generation;
+          if (unchanged) remember(key, principal);
+          return principal;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, request);
+      return request;
+    },
+    evictOrganization(organizationId) {
+      generations.set(organizationId, (generations.get(organizationId) ?? 0) + 1);
+      for (const [key, entry] of entries) {
+        if (entry.organizations.includes(organizationId)) entries.delete(key);
+      }
+      // In-flight answers of other keys may concern it too (an agency user acting in a client).
+      inFlight.clear();
+    },
+    clear() {
+      epoch += 1;
+      entries.clear();
+      inFlight.clear();
+    },
+  };
+}
+
+/** identity's topics whose events change what a principal is. */
+export const PRINCIPAL_TOPICS = ['identity.organization', 'identity.user', 'identity.role'] as const;
+
+/**
+ * Listens to identity's events and evicts the principals of the organization each one concerns. Each
+ * gateway process has a consumer group of its own (every replica must see every event) that starts at
+ * the end of the topics, and deletes it when it stops.
+ */
+export async function startPrincipalInvalidation(options: {
+  messaging: Messaging;
+  topicPrefix: string;
+  principals: PrincipalSource;
+  logger: Logger;
+}): Promise<{ stop(): Promise<void> }> {
+  const groupId = `gateway.principals.${randomUUID()}`;
+  // Idempotent; the gateway may start before identity has created them.
+  await ensureEventTopics(options.messaging.admin, { prefix: options.topicPrefix });
+  const consumer: MessageConsumer = options.messaging.consumer({ groupId, fromBeginning: false });
+  await consumer.subscribe(PRINCIPAL_TOPICS.map((topic) => topicName(topic, options.topicPrefix)));
+  // Whatever was cached before the stream started may have missed an event.
+  options.principals.clear();
+  await consumer.run(async (message) => {
+    try {
+      const event = decodeEnvelope(message.value);
+      if (event.tenantid) options.principals.evictOrganization(event.tenantid);
+    } catch (error) {
+      // An event we cannot read: forget everything rather than keep something stale.
+      options.logger.warn(
+        { err: error, topic: message.topic },
+        'unreadable identity event; principal cache cleared',
+      );
+      options.principals.clear();
+    }
+    return Promise.resolve();
+  });
+  return {
+    async stop() {
+      await consumer.stop();
+      await options.messaging.admin.deleteConsumerGroups([groupId]).catch((error: unknown) => {
+        options.logger.warn({ err: error, groupId }, 'could not delete the principal consumer group');
+      });
+    },
+  };
+}

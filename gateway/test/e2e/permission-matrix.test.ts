@@ -1,0 +1,196 @@
+/**
+ * Authorization, end to end: every system role × every Query and Mutation field of the composed
+ * supergraph, through the gateway, against the permission data (packages/domain/src/permissions.ts).
+ * A role without the permission a field declares is refused with FORBIDDEN naming it; a role with it
+ * is never refused for want of a permission (it may still get NOT_FOUND or BAD_USER_INPUT for the
+ * made-up arguments). The fields are read from gateway/supergraph.graphql, so a field added later is
+ * covered without anyone listing it.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SYSTEM_ROLE_PERMISSIONS, SYSTEM_ROLES, type SystemRole } from '@platform/domain';
+import { createArgon2idHasher } from '@platform/identity';
+import { withTenant } from '@platform/service-kit';
+import { eventually } from '@platform/testing';
+import { Kind } from 'graphql';
+import { baselineCase, IdPool, supergraphRootFields, type RootField } from './hostile-inputs';
+import { startTestPlatform, type TestPlatform } from './platform';
+import { seeds, type Member } from './seed';
+
+const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
+const { schema, fields: ROOT_FIELDS } = supergraphRootFields(SUPERGRAPH);
+const PASSWORD = 'correct horse battery staple';
+
+type Requirement = { kind: 'public' } | { kind: 'signedIn' } | { kind: 'permission'; permission: string };
+
+function requirementOf(root: RootField): Requirement {
+  for (const directive of root.field.astNode?.directives ?? []) {
+    if (directive.name.value === 'public') return { kind: 'public' };
+    if (directive.name.value === 'signedIn') return { kind: 'signedIn' };
+    if (directive.name.value === 'permission') {
+      const argument = directive.arguments?.find((candidate) => candidate.name.value === 'name');
+      if (argument?.value.kind === Kind.STRING)
+        return { kind: 'permission', permission: argument.value.value };
+    }
+  }
+  throw new Error(`${root.operation} ${root.field.name} declares no access`);
+}
+
+interface Colleague {
+  role: SystemRole;
+  userId: string;
+  accessToken: string;
+}
+
+/**
+ * A user of the organization holding exactly one system role, signed in through the gateway. Stored
+ * straight in identity's database with a password (an invitation is the API's way in).
+ */
+async function colleague(platform: TestPlatform, owner: Member, role: SystemRole): Promise<Colleague> {
+  const userId = randomUUID();
+  const email = `${role}-${userId.slice(0, 8)}@example.com`;
+  const passwordHash = await createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }).hash(PASSWORD);
+  await withTenant(platform.identity.database, owner.organizationId, async (tx) => {
+    await tx.user.create({ data: { id: userId, organizationId: owner.organizationId, email, passwordHash } });
+    const stored = await tx.role.findFirstOrThrow({ where: { name: role, organizationId: null } });
+    await tx.userRole.create({ data: { userId, roleId: stored.id, organizationId: owner.organizationId } });
+  });
+  const login = await platform.graphql<{ login: { accessToken: string } }>(
+    `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+    { input: { email, password: PASSWORD } },
+  );
+  const accessToken = login.data?.login.accessToken;
+  if (!accessToken) throw new Error(`${role} could not sign in: ${JSON.stringify(login.errors)}`);
+  return { role, userId, accessToken };
+}
+
+describe('the permission matrix: every system role × every Query and Mutation field', () => {
+  let platform: TestPlatform;
+  let owner: Member;
+  const members = new Map<SystemRole, Colleague>();
+  const own = new IdPool();
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    ({ admin: owner } = await seeds(platform).organization('Matrix'));
+    const contact = await owner.contact({ email: 'ada@example.com', phone: '+15551234567' });
+    own.add('Contact', contact.id);
+    own.add('Conversation', (await owner.conversation({ contactId: contact.id })).id);
+    own.add('Workflow', (await owner.workflow()).id);
+    own.add('User', owner.userId);
+    for (const role of SYSTEM_ROLES) members.set(role, await colleague(platform, owner, role));
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('covers every root field', () => {
+    expect(ROOT_FIELDS.length).toBeGreaterThan(20);
+    for (const root of ROOT_FIELDS) expect(requirementOf(root)).toBeDefined();
+  });
+
+  it.each(SYSTEM_ROLES.map((role) => [role]))(
+    '%s: refused exactly the fields whose permission the role lacks',
+    async (role) => {
+      const member = members.get(role);
+      if (!member) throw new Error(`no ${role}`);
+      const granted = new Set<string>(SYSTEM_ROLE_PERMISSIONS[role]);
+      const mismatches: string[] = [];
+      let refused = 0;
+      for (const root of ROOT_FIELDS) {
+        const requirement = requirementOf(root);
+        const operation = baselineCase(root, { schema, own, foreign: new IdPool() });
+        const result = await platform.graphql(operation.query, operation.variables, member.accessToken);
+        const errors = (result.errors ?? []).filter((error) => error.path?.[0] === root.field.name);
+        const permissionRefusal = errors.find((error) => /^Requires the permission /.test(error.message));
+        const unauthenticated = errors.find((error) => error.extensions?.code === 'UNAUTHENTICATED');
+        const label = `${root.operation} ${root.field.name}`;
+        if (requirement.kind === 'permission' && !granted.has(requirement.permission)) {
+          refused += 1;
+          if (
+            permissionRefusal?.extensions?.code !== 'FORBIDDEN' ||
+            permissionRefusal.message !== `Requires the permission ${requirement.permission}`
+          ) {
+            mismatches.push(
+              `${label}: expected FORBIDDEN for ${requirement.permission}, got ${JSON.stringify(errors)}`,
+            );
+          }
+        } else {
+          if (permissionRefusal)
+            mismatches.push(`${label}: refused although allowed: ${permissionRefusal.message}`);
+          // Signing in with made-up credentials answers UNAUTHENTICATED by design; nothing else may.
+          if (unauthenticated && requirement.kind !== 'public') {
+            mismatches.push(`${label}: UNAUTHENTICATED for a signed-in ${role}`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+      if (role === 'owner') expect(refused).toBe(0);
+      if (role === 'viewer') {
+        // A viewer changes nothing: every mutation that is not public is refused.
+        const writes = ROOT_FIELDS.filter(
+          (root) => root.operation === 'mutation' && requirementOf(root).kind === 'permission',
+        );
+        expect(refused).toBeGreaterThanOrEqual(writes.length);
+      }
+    },
+    120_000,
+  );
+
+  it('an analyst reads contacts with their personal data null, and the response says which fields and why', async () => {
+    const analyst = members.get('analyst');
+    const agent = members.get('agent');
+    if (!analyst || !agent) throw new Error('members missing');
+    const query = `query($id: ID!) { contact(id: $id) { id givenName email phone } }`;
+    const contactId = own.get('Contact');
+    const redacted = await platform.graphql(query, { id: contactId }, analyst.accessToken);
+    expect(redacted.errors).toBeUndefined();
+    expect(redacted.data).toEqual({
+      contact: { id: contactId, givenName: expect.any(String) as unknown, email: null, phone: null },
+    });
+    const body = redacted as { extensions?: { redactedFields?: unknown } };
+    expect(body.extensions?.redactedFields).toEqual(
+      expect.arrayContaining([
+        { field: 'Contact.email', permission: 'contacts:read_pii' },
+        { field: 'Contact.phone', permission: 'contacts:read_pii' },
+      ]),
+    );
+    const full = await platform.graphql(query, { id: contactId }, agent.accessToken);
+    expect(full.data).toEqual({
+      contact: {
+        id: contactId,
+        givenName: expect.any(String) as unknown,
+        email: 'ada@example.com',
+        phone: '+15551234567',
+      },
+    });
+  });
+
+  it('a role change applies to the next requests, not when the access token expires', async () => {
+    const viewer = members.get('viewer');
+    if (!viewer) throw new Error('no viewer');
+    const create = () =>
+      platform.graphql<{ createContact: { id: string } }>(
+        `mutation { createContact(input: { givenName: "Promoted" }) { id } }`,
+        {},
+        viewer.accessToken,
+      );
+    expect((await create()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await owner.run(`mutation($id: ID!) { assignRole(userId: $id, role: "agent") { id } }`, {
+      id: viewer.userId,
+    });
+    await eventually('the viewer, now also an agent, creates a contact with the same token', async () => {
+      const result = await create();
+      return result.errors === undefined && typeof result.data?.createContact.id === 'string';
+    });
+    await owner.run(`mutation($id: ID!) { unassignRole(userId: $id, role: "agent") { id } }`, {
+      id: viewer.userId,
+    });
+    await eventually(
+      'the viewer is refused again',
+      async () => (await create()).errors?.[0]?.extensions?.code === 'FORBIDDEN',
+    );
+  });
+});

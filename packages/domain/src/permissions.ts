@@ -1,0 +1,169 @@
+/**
+ * Permissions and the system roles, as data. A permission is `resource:action` (EMMA's style, spec
+ * 000); a role is a named set of permissions. Every Query and Mutation field of the supergraph names
+ * the permission it needs (`@permission(name:)` in its SDL), and the one authorization function in the
+ * service kit checks the caller's effective permissions against it.
+ *
+ * The system roles of UNIFICATION.md are platform data: the same in every organization, stored by
+ * identity's migrations (a test proves the stored sets equal `SYSTEM_ROLE_PERMISSIONS`), never edited
+ * by an organization. Organizations add custom roles built from the same permissions.
+ */
+
+/** Every permission the platform knows, with what it allows. */
+export const PERMISSIONS = {
+  'organizations:read': 'Read the organization, its settings and configuration.',
+  'organizations:update': 'Change the organization: name, profile, settings and configuration.',
+  'organizations:manage_status': 'Suspend, reactivate or cancel the organization.',
+  'organizations:manage_clients':
+    'Agencies: create and list managed client organizations, and act inside them.',
+  'users:read': 'List and read the users of the organization.',
+  'users:invite': 'Invite people to the organization, resend and revoke invitations.',
+  'users:update': 'Change other users: profile, type and metadata.',
+  'users:manage_status': 'Deactivate, suspend and reactivate users.',
+  'roles:read': 'List roles and the permissions they grant.',
+  'roles:manage': 'Create, change and delete custom roles; assign roles and grant permissions to users.',
+  'api_keys:read': 'List the organization’s API keys (never their secrets).',
+  'api_keys:manage': 'Create and revoke API keys.',
+  'audit:read': 'Read the audit trail and verify its chain.',
+  'audit:export': 'Export the audit trail.',
+  'contacts:read': 'Read contacts (their personal data only with contacts:read_pii too).',
+  'contacts:read_pii': 'Read contacts’ personal data (emails, phones and the other fields marked personal).',
+  'contacts:write': 'Create and change contacts.',
+  'contacts:delete': 'Delete and restore contacts.',
+  'contacts:export': 'Export contacts.',
+  'conversations:read': 'Read conversations and their messages.',
+  'conversations:write': 'Start conversations, reply and change their state.',
+  'workflows:read': 'Read workflows and their runs.',
+  'workflows:write': 'Create, change, activate and archive workflows.',
+  'billing:read': 'Read the subscription, plan, usage and invoices.',
+  'billing:manage': 'Change the subscription, seats and payment details.',
+} as const satisfies Record<string, string>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+const PERMISSION_PATTERN = /^[a-z][a-z_]*:[a-z][a-z_]*$/;
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}
+
+/** Whether `value` is shaped like a permission (`resource:action`, lower-case and underscores). */
+export function isPermissionShaped(value: string): boolean {
+  return PERMISSION_PATTERN.test(value);
+}
+
+/** The platform's system roles (UNIFICATION.md); 002/004 "user" and 001 "member" are `agent`. */
+export const SYSTEM_ROLES = [
+  'owner',
+  'admin',
+  'manager',
+  'agent',
+  'analyst',
+  'support',
+  'viewer',
+  'integration',
+] as const;
+export type SystemRole = (typeof SYSTEM_ROLES)[number];
+
+export function isSystemRole(name: string): name is SystemRole {
+  return (SYSTEM_ROLES as readonly string[]).includes(name);
+}
+
+const except = (...excluded: Permission[]): Permission[] =>
+  ALL_PERMISSIONS.filter((permission) => !excluded.includes(permission));
+
+const READ_ALL: Permission[] = [
+  'organizations:read',
+  'users:read',
+  'roles:read',
+  'contacts:read',
+  'conversations:read',
+  'workflows:read',
+  'billing:read',
+];
+
+/** What each system role grants, and what it is for. */
+export const SYSTEM_ROLE_DEFINITIONS: Readonly<
+  Record<SystemRole, { description: string; permissions: readonly Permission[] }>
+> = {
+  owner: {
+    description: 'Owns the organization: every permission, including suspending or cancelling it.',
+    permissions: ALL_PERMISSIONS,
+  },
+  admin: {
+    description: 'Full administrative access, except the organization’s status.',
+    permissions: except('organizations:manage_status'),
+  },
+  manager: {
+    description: 'Manages a team: invites and manages users, works every record, reads the audit trail.',
+    permissions: [
+      ...READ_ALL,
+      'users:invite',
+      'users:update',
+      'users:manage_status',
+      'audit:read',
+      'contacts:read_pii',
+      'contacts:write',
+      'contacts:delete',
+      'contacts:export',
+      'conversations:write',
+      'workflows:write',
+    ],
+  },
+  agent: {
+    description: 'Standard user: works contacts and conversations.',
+    permissions: [...READ_ALL, 'contacts:read_pii', 'contacts:write', 'conversations:write'],
+  },
+  analyst: {
+    description: 'Read-only access for analytics: no personal data of contacts.',
+    permissions: [...READ_ALL],
+  },
+  support: {
+    description: 'Support staff: reads contacts with their personal data and answers conversations.',
+    permissions: [
+      'organizations:read',
+      'users:read',
+      'contacts:read',
+      'contacts:read_pii',
+      'conversations:read',
+      'conversations:write',
+    ],
+  },
+  viewer: {
+    description: 'Read-only: sees records without contacts’ personal data and changes nothing.',
+    permissions: [
+      'organizations:read',
+      'users:read',
+      'contacts:read',
+      'conversations:read',
+      'workflows:read',
+    ],
+  },
+  integration: {
+    description: 'An external system: reads and writes contacts and conversations, reads workflows.',
+    permissions: [
+      'organizations:read',
+      'users:read',
+      'contacts:read',
+      'contacts:read_pii',
+      'contacts:write',
+      'conversations:read',
+      'conversations:write',
+      'workflows:read',
+    ],
+  },
+};
+
+/** The permission sets of the system roles, by role name. */
+export const SYSTEM_ROLE_PERMISSIONS: Readonly<Record<SystemRole, readonly Permission[]>> =
+  Object.fromEntries(SYSTEM_ROLES.map((role) => [role, SYSTEM_ROLE_DEFINITIONS[role].permissions])) as Record<
+    SystemRole,
+    readonly Permission[]
+  >;
+
+/** The effective permissions of a set of roles' grants plus direct grants: their union, sorted. */
+export function unionOfPermissions(...sets: ReadonlyArray<readonly string[]>): string[] {
+  return [...new Set(sets.flat())].sort();
+}

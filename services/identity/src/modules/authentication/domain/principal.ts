@@ -1,0 +1,55 @@
+/**
+ * Principals: who a verified credential acts as, at this moment. The gateway asks identity for the
+ * principal of each credential it sees (and caches the answer briefly, dropping it when identity
+ * publishes a change), so a role change, a suspension or a deactivation applies to the next request
+ * instead of when a token expires.
+ */
+import { unauthenticated } from '@platform/domain';
+import { organizationCanSignIn, type Organization } from '../../organization/domain/organization';
+import { effectivePermissions, type UserAccess } from '../../role/domain/role';
+import { userCanSignIn, type User } from '../../user/domain/user';
+
+/** A signed-in user's credential, as the gateway verified it from an access token. */
+export interface UserCredential {
+  type: 'user';
+  organizationId: string;
+  userId: string;
+}
+
+export type Credential = UserCredential;
+
+export interface Principal {
+  organizationId: string;
+  userId: string;
+  apiKeyId: string | null;
+  actingFromOrganizationId: string | null;
+  roles: string[];
+  permissions: string[];
+  /** A suspended organization reads; its writes are refused. */
+  organizationStatus: 'active' | 'suspended';
+}
+
+const NO_LONGER_VALID = 'The session is no longer valid; sign in again';
+
+/**
+ * The principal of a user: refused (UNAUTHENTICATED) when the user is gone or not active, or their
+ * organization is cancelled.
+ */
+export function userPrincipal(
+  user: User | null,
+  organization: Organization | null,
+  access: UserAccess | null,
+): Principal {
+  if (!user || !organization || !access || !userCanSignIn(user) || !organizationCanSignIn(organization)) {
+    throw unauthenticated(NO_LONGER_VALID);
+  }
+  return {
+    organizationId: organization.id,
+    userId: user.id,
+    apiKeyId: null,
+    actingFromOrganizationId: null,
+    roles: user.roles,
+    permissions: effectivePermissions(access),
+    organizationStatus: organization.status === 'suspended' ? 'suspended' : 'active',
+  };
+}

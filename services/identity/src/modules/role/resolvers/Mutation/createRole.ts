@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const createRole: NonNullable<MutationResolvers['createRole']> = (
+  _parent,
+  { input },
+  { auth, roles },
+) => roles.create(auth, input);

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { withTenant } from '@platform/service-kit';
+import type { ServiceTestEnvironment } from '@platform/service-kit/testing';
+import type { IdentityService } from '../src/service';
+
+/**
+ * Stores users of an organization straight in identity's database, each holding the named roles: for
+ * tests that need many colleagues quickly (the API's way in is an invitation).
+ */
+export async function storeUsers(
+  identity: IdentityService,
+  organizationId: string,
+  users: ReadonlyArray<{
+    id: string;
+    email: string;
+    roles: string[];
+    type?: 'human' | 'ai' | 'system' | 'integration';
+  }>,
+): Promise<void> {
+  await withTenant(identity.database, organizationId, async (tx) => {
+    await tx.user.createMany({
+      data: users.map(({ roles: _roles, ...user }) => ({ ...user, organizationId })),
+    });
+    const names = [...new Set(users.flatMap((user) => user.roles))];
+    const roles = await tx.role.findMany({
+      where: { name: { in: names } },
+      select: { id: true, name: true },
+    });
+    await tx.userRole.createMany({
+      data: users.flatMap((user) =>
+        user.roles.map((name) => {
+          const role = roles.find((candidate) => candidate.name === name);
+          if (!role) throw new Error(`no role named ${name}`);
+          return { userId: user.id, roleId: role.id, organizationId };
+        }),
+      ),
+    });
+  });
+}
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user { id organization { id } } } }`;
+
+/** Signs a new organization up straight on identity's subgraph; answers its founder (owner and admin). */
+export async function signUpDirectly(
+  env: ServiceTestEnvironment,
+  identity: IdentityService,
+  label: string,
+): Promise<{ organizationId: string; userId: string; slug: string }> {
+  const slug = `${label}-${randomUUID().slice(0, 8)}`.toLowerCase();
+  const result = await env.graphql<{ signUp: { user: { id: string; organization: { id: string } } } }>(
+    identity.graphqlUrl,
+    SIGN_UP,
+    {
+      input: {
+        organizationName: `${label} Agency`,
+        organizationSlug: slug,
+        email: `founder@${slug}.example.com`,
+        password: 'correct horse battery staple',
+      },
+    },
+    await env.headersFor({}),
+  );
+  const user = result.data?.signUp.user;
+  if (!user) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
+  return { organizationId: user.organization.id, userId: user.id, slug };
+}

@@ -19,6 +19,8 @@ export type JwksSource = { url: string; timeoutMs?: number } | { keySet: JSONWeb
 const claimsSchema = z.object({
   sub: z.string().min(1),
   org: z.string().min(1),
+  /** Agencies: the user's own organization when the token acts in a client organization. */
+  act: z.string().min(1).optional(),
   /** Seconds since the epoch; required by the verification above. */
   exp: z.number(),
 });
@@ -116,7 +118,12 @@ export function createAuthenticator(
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AuthenticationError('invalid access token: malformed claims');
-    const credential: Credential = { type: 'user', organizationId: claims.data.org, userId: claims.data.sub };
+    const credential: Credential = {
+      type: 'user',
+      organizationId: claims.data.org,
+      userId: claims.data.sub,
+      ...(claims.data.act ? { actingFromOrganizationId: claims.data.act } : {}),
+    };
     verified.set(token, credential, claims.data.exp * 1000);
     return credential;
   }

@@ -24,8 +24,11 @@ import { z } from 'zod';
 /** A credential the gateway verified: an access token's user in its organization. */
 export interface UserCredential {
   type: 'user';
+  /** The organization the token acts in. */
   organizationId: string;
   userId: string;
+  /** Agencies: the user's own organization when the token acts in a client organization. */
+  actingFromOrganizationId?: string;
 }
 
 export type Credential = UserCredential;
@@ -56,7 +59,7 @@ export const DEFAULT_PRINCIPAL_TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
 
 function keyOf(credential: Credential): string {
-  return `user:${credential.organizationId}:${credential.userId}`;
+  return `user:${credential.organizationId}:${credential.userId}:${credential.actingFromOrganizationId ?? ''}`;
 }
 
 /** Asks identity over HTTP, signing the call as the gateway. */
@@ -123,12 +126,13 @@ export function identityPrincipals(options: {
       if (cached && cached.expiresAt > now()) return Promise.resolve(cached.principal);
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const generation = generations.get(credential.organizationId) ?? 0;
+      const concerned = [credential.organizationId, credential.actingFromOrganizationId ?? ''];
+      const generationOf = () => concerned.map((id) => generations.get(id) ?? 0).join(':');
+      const generation = generationOf();
       const startedEpoch = epoch;
       const request = fetchPrincipal(credential)
         .then((principal) => {
-          const unchanged =
-            epoch === startedEpoch && (generations.get(credential.organizationId) ?? 0) === generation;
+          const unchanged = epoch === startedEpoch && generationOf() === generation;
           if (unchanged) remember(key, principal);
           return principal;
         })

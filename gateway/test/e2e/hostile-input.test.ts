@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import type { TestDatabase } from '@platform/testing';
+import { eventually, type TestDatabase } from '@platform/testing';
 import {
   baselineCase,
   hostileCases,
@@ -37,6 +37,8 @@ const ACCEPTABLE_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'CONFLICT',
+  'ORGANIZATION_SUSPENDED',
+  'TOO_MANY_REQUESTS',
 ]);
 /** How input no service may accept must be answered. */
 const REFUSAL_CODES: ReadonlySet<string> = new Set([
@@ -278,6 +280,25 @@ describe('hostile input through the gateway', () => {
     return answer;
   };
 
+  /** Lifts a suspension of the signed-in tenant, and waits until the gateway knows (writes work). */
+  const reactivate = async (): Promise<void> => {
+    await send(
+      platform.gateway.graphqlUrl,
+      'mutation { reactivateOrganization { status } }',
+      {},
+      signedIn.token,
+    );
+    await eventually('the reactivation reached the gateway', async () => {
+      const probe = await send(
+        platform.gateway.graphqlUrl,
+        'mutation { removeConfiguration(key: "probe") }',
+        {},
+        signedIn.token,
+      );
+      return probe.errors.length === 0;
+    });
+  };
+
   const allCounts = async (): Promise<Record<string, Counts>> => {
     const entries = await Promise.all(
       [...counters].map(async ([service, counter]) => [service, await counter.counts()] as const),
@@ -445,6 +466,8 @@ describe('hostile input through the gateway', () => {
             const after = await counter.counts();
             const found = problemsOf(kase, caller, answer);
             problems.push(...found);
+            // A suspension accepted as valid input would refuse every later write: lift it again.
+            if (root.name === 'suspendOrganization' && answer.errors.length === 0) await reactivate();
             const changed = changedTables(before, after);
             if (!refused(kase, answer)) {
               if (changed.length > 0) acceptedWrites += 1;

@@ -126,6 +126,16 @@ describe('the permission matrix: every system role × every Query and Mutation f
           }
         }
       }
+      // The owner may have suspended the organization (suspendOrganization is one of the fields): lift it.
+      await platform.graphql(`mutation { reactivateOrganization { status } }`, {}, owner.accessToken);
+      await eventually('the organization is active at the edge', async () => {
+        const probe = await platform.graphql(
+          `mutation { removeConfiguration(key: "probe") }`,
+          {},
+          owner.accessToken,
+        );
+        return probe.errors === undefined;
+      });
       expect(mismatches).toEqual([]);
       if (role === 'owner') expect(refused).toBe(0);
       if (role === 'viewer') {

@@ -132,6 +132,21 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       },
     );
   }
+  const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday'].slice(0, count);
+  await admin.run(`mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { id } }`, {
+    input: { businessHours: weekdays.map((day) => ({ day, opensAt: '09:00', closesAt: '17:00' })) },
+  });
+  for (let index = 0; index < count; index += 1) {
+    await admin.run(
+      `mutation($key: String!) { setConfiguration(key: $key, value: 1, valueType: number) { key } }`,
+      {
+        key: `setting.${index}`,
+      },
+    );
+    await admin.run(`mutation($name: String!) { createClientOrganization(input: { name: $name }) { id } }`, {
+      name: `Client ${index} of ${admin.organizationId.slice(0, 8)}`,
+    });
+  }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
   for (let index = 0; index < count; index += 1) {
     const contact = await admin.contact({ ownerId: admin.userId });

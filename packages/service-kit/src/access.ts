@@ -24,7 +24,9 @@ import type { InternalContext } from './internal-context';
  */
 
 export type AccessRequirement =
-  { kind: 'public' } | { kind: 'signedIn' } | { kind: 'permission'; permission: string };
+  | { kind: 'public' }
+  | { kind: 'signedIn'; allowedWhenSuspended?: boolean }
+  | { kind: 'permission'; permission: string; allowedWhenSuspended?: boolean };
 
 export const ACCESS_DIRECTIVE_NAMES = ['permission', 'signedIn', 'public'] as const;
 
@@ -47,7 +49,10 @@ export function accessRequirementOf(
   if (declared.length > 1) throw new Error(`${coordinate} declares access more than once`);
   const [directive] = declared as [DirectiveNode];
   if (directive.name.value === 'public') return { kind: 'public' };
-  if (directive.name.value === 'signedIn') return { kind: 'signedIn' };
+  const suspended = directive.arguments?.find((candidate) => candidate.name.value === 'allowedWhenSuspended');
+  const whenSuspended =
+    suspended?.value.kind === Kind.BOOLEAN && suspended.value.value ? { allowedWhenSuspended: true } : {};
+  if (directive.name.value === 'signedIn') return { kind: 'signedIn', ...whenSuspended };
   const argument = directive.arguments?.find((candidate) => candidate.name.value === 'name');
   if (argument?.value.kind !== Kind.STRING) {
     throw new Error(`${coordinate}: @permission needs a literal name`);
@@ -56,7 +61,7 @@ export function accessRequirementOf(
   if (!isPermission(permission)) {
     throw new Error(`${coordinate}: @permission names "${permission}", which is not a platform permission`);
   }
-  return { kind: 'permission', permission };
+  return { kind: 'permission', permission, ...whenSuspended };
 }
 
 /** Who is calling, as far as authorization cares. */
@@ -78,8 +83,8 @@ export function isAllowed(caller: AccessCaller, requirement: AccessRequirement):
 
 /**
  * The platform's one authorization function. Throws UNAUTHENTICATED when nobody is signed in and the
- * field is not public, ORGANIZATION_SUSPENDED for a write (a Mutation field that is not public) in a
- * suspended organization, and FORBIDDEN when the caller lacks the permission.
+ * field is not public, FORBIDDEN when the caller lacks the permission, and ORGANIZATION_SUSPENDED for
+ * a write (a Mutation field that is not public nor `allowedWhenSuspended`) in a suspended organization.
  */
 export function authorize(
   caller: AccessCaller,
@@ -88,9 +93,15 @@ export function authorize(
 ): void {
   if (requirement.kind === 'public') return;
   if (!signedIn(caller)) throw unauthenticated();
-  if (operation === 'write' && caller.organizationStatus === 'suspended') throw organizationSuspended();
   if (requirement.kind === 'permission' && !caller.permissions.includes(requirement.permission)) {
     throw forbidden(`Requires the permission ${requirement.permission}`);
+  }
+  if (
+    operation === 'write' &&
+    caller.organizationStatus === 'suspended' &&
+    !requirement.allowedWhenSuspended
+  ) {
+    throw organizationSuspended();
   }
 }
 

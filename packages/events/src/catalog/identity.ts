@@ -14,6 +14,38 @@ export const VERTICALS = [
 export const ORGANIZATION_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export const USER_TYPES = ['human', 'ai', 'system', 'integration'] as const;
 export const USER_STATUSES = ['invited', 'pending', 'active', 'inactive', 'suspended'] as const;
+/** Who suspended an organization (it decides who may reactivate it). */
+export const SUSPENDERS = ['owner', 'agency', 'platform'] as const;
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+
+const settingsData = z
+  .object({
+    timezone: z.string().min(1).describe('IANA time zone of the organization.'),
+    businessHours: z
+      .array(
+        z.object({
+          day: z.enum(WEEKDAYS),
+          opensAt: z.string().regex(/^\d{2}:\d{2}$/),
+          closesAt: z.string().regex(/^\d{2}:\d{2}$/),
+        }),
+      )
+      .describe('Opening hours per weekday (HH:MM, in `timezone`); a missing day is closed.'),
+    pipelineStages: z
+      .array(z.string().min(1))
+      .describe('The stages client accounts (crm companies) move through, in order.'),
+    healthThresholds: z
+      .object({ yellowAfterDays: z.number().int().positive(), redAfterDays: z.number().int().positive() })
+      .describe('Days in a stage after which a client account turns yellow, then red.'),
+  })
+  .describe('The organization’s agency settings (spec 004).');
 
 const organizationCreatedData = z
   .object({
@@ -28,9 +60,51 @@ const organizationCreatedData = z
     parentOrganizationId: uuid()
       .nullable()
       .describe('The managing agency organization, or null for a top-level organization.'),
+    settings: settingsData.optional().describe('Its settings (spec 004 defaults unless given).'),
     createdAt: timestamp(),
   })
   .describe('An organization (tenant) was created.');
+
+const organizationUpdatedData = z
+  .object({
+    organizationId: uuid(),
+    name: z.string().min(1),
+    slug: z.string().min(1),
+    vertical: z.enum(VERTICALS),
+    logoUrl: z.string().nullable(),
+    domain: z.string().nullable().describe('Custom domain, if any.'),
+    settings: settingsData,
+    updatedAt: timestamp(),
+  })
+  .describe('An organization’s profile or settings changed; the data is the organization as it is now.');
+
+const organizationStatusChangedData = z
+  .object({
+    organizationId: uuid(),
+    from: z.enum(ORGANIZATION_STATUSES),
+    to: z.enum(ORGANIZATION_STATUSES),
+    reason: z.string().nullable().describe('Why it was suspended or cancelled; null when reactivated.'),
+    suspendedBy: z.enum(SUSPENDERS).nullable().describe('Who suspended it (decides who may reactivate).'),
+    changedById: uuid().nullable().describe('The user who changed it; null when the platform did.'),
+    changedFromOrganizationId: uuid()
+      .nullable()
+      .describe('The managing agency, when one of its users changed a client organization.'),
+    occurredAt: timestamp(),
+  })
+  .describe('An organization was suspended, reactivated or cancelled.');
+
+const configurationChangedData = z
+  .object({
+    organizationId: uuid(),
+    key: z.string().min(1).describe('The configuration key.'),
+    valueType: z
+      .enum(['string', 'number', 'boolean', 'json'])
+      .nullable()
+      .describe('The type it is stored as now; null when the entry was removed. The value is not carried.'),
+    changedById: uuid().nullable(),
+    occurredAt: timestamp(),
+  })
+  .describe('An organization configuration entry was set or removed.');
 
 const userCreatedData = z
   .object({
@@ -83,6 +157,24 @@ export const identityEvents = {
     'identity.organization',
     'An organization (tenant) was created. Published by identity.',
     organizationCreatedData,
+  ),
+  'identity.organization.updated.v1': entry(
+    'identity.organization.updated.v1',
+    'identity.organization',
+    'An organization’s profile or settings changed. Published by identity.',
+    organizationUpdatedData,
+  ),
+  'identity.organization.status_changed.v1': entry(
+    'identity.organization.status_changed.v1',
+    'identity.organization',
+    'An organization was suspended, reactivated or cancelled. Published by identity.',
+    organizationStatusChangedData,
+  ),
+  'identity.organization.configuration_changed.v1': entry(
+    'identity.organization.configuration_changed.v1',
+    'identity.organization',
+    'An organization configuration entry was set or removed. Published by identity.',
+    configurationChangedData,
   ),
   'identity.user.created.v1': entry(
     'identity.user.created.v1',

@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../src/modules/organization/domain/organization';
 import { isSystemRole, SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@platform/domain';
@@ -185,6 +186,10 @@ function setup() {
       }));
       return Promise.resolve({ userId, organizationId, roles, directPermissions: [] });
     },
+    clientOf: (agencyId, clientId) => {
+      const client = repository.organizations.get(clientId);
+      return Promise.resolve(client?.parentOrganizationId === agencyId ? client : null);
+    },
     passwords,
     accessTokens: createFakeAccessTokens(),
     refreshTokens: createFakeRefreshTokens(clock),
@@ -260,6 +265,7 @@ describe('authenticationOperations', () => {
             vertical: 'mortgage',
             status: 'active',
             parentOrganizationId: null,
+            settings: defaultSettings(),
             createdAt: clock.now().toISOString(),
           },
         }),
@@ -567,6 +573,12 @@ describe('foundOrganization', () => {
       vertical: 'general',
       status: 'active',
       parentOrganizationId: null,
+      statusReason: null,
+      statusChangedAt: null,
+      suspendedBy: null,
+      logoUrl: null,
+      domain: null,
+      settings: defaultSettings(),
       createdAt: NOW,
       updatedAt: NOW,
     });

@@ -1,5 +1,12 @@
+import { domainErrorOf } from '@platform/domain/testing';
 import {
+  cancel,
+  changedSettings,
+  changeOrganization,
   createOrganization,
+  defaultSettings,
+  reactivate,
+  suspend,
   organizationCanSignIn,
   slugFromName,
   slugProblem,
@@ -64,6 +71,12 @@ describe('createOrganization', () => {
     expect(createOrganization(input, NOW).organization).toEqual({
       ...input,
       status: 'active',
+      statusReason: null,
+      statusChangedAt: null,
+      suspendedBy: null,
+      logoUrl: null,
+      domain: null,
+      settings: defaultSettings(),
       createdAt: NOW,
       updatedAt: NOW,
     });
@@ -85,6 +98,7 @@ describe('createOrganization', () => {
           vertical: 'real_estate',
           status: 'active',
           parentOrganizationId: AGENCY,
+          settings: defaultSettings(),
           createdAt: NOW.toISOString(),
         },
       }),
@@ -99,5 +113,159 @@ describe('organizationCanSignIn', () => {
     ['cancelled', false],
   ] as const)('answers %p with %p', (status, canSignIn) => {
     expect(organizationCanSignIn({ status })).toBe(canSignIn);
+  });
+});
+
+describe('settings', () => {
+  const organization = createOrganization(
+    { id: ORGANIZATION, name: 'Acme', slug: 'acme', vertical: 'general', parentOrganizationId: null },
+    NOW,
+  ).organization;
+
+  it('starts with spec 004’s defaults: UTC, no business hours, six pipeline stages, 7 and 14 days', () => {
+    expect(organization.settings).toEqual({
+      timezone: 'UTC',
+      businessHours: [],
+      pipelineStages: ['Onboarding', 'Installation', 'Audit', 'Live', 'Needs Support', 'Off-Boarding'],
+      healthThresholds: { yellowAfterDays: 7, redAfterDays: 14 },
+    });
+  });
+
+  it('changes what is given, keeps the rest, sorts business hours by weekday, and implies the updated event', () => {
+    const later = new Date(NOW.getTime() + 60_000);
+    const { organization: changed, events } = changeOrganization(
+      organization,
+      { domain: 'CRM.Acme.Example', logoUrl: 'https://acme.example/logo.png' },
+      {
+        timezone: 'America/New_York',
+        businessHours: [
+          { day: 'friday', opensAt: '09:00', closesAt: '15:00' },
+          { day: 'monday', opensAt: '08:30', closesAt: '17:00' },
+        ],
+      },
+      later,
+    );
+    expect(changed).toMatchObject({
+      domain: 'crm.acme.example',
+      logoUrl: 'https://acme.example/logo.png',
+      updatedAt: later,
+      settings: {
+        timezone: 'America/New_York',
+        businessHours: [
+          { day: 'monday', opensAt: '08:30', closesAt: '17:00' },
+          { day: 'friday', opensAt: '09:00', closesAt: '15:00' },
+        ],
+        pipelineStages: organization.settings.pipelineStages,
+      },
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'identity.organization.updated.v1',
+        data: expect.objectContaining({ domain: 'crm.acme.example', settings: changed.settings }) as unknown,
+      }),
+    ]);
+  });
+
+  it('reports every invalid setting at once, by field', () => {
+    const error = domainErrorOf(() =>
+      changeOrganization(
+        organization,
+        { logoUrl: 'http://insecure.example/logo.png', domain: 'not a host' },
+        {
+          timezone: 'Mars/Olympus_Mons',
+          businessHours: [
+            { day: 'monday', opensAt: '9:00', closesAt: '17:00' },
+            { day: 'monday', opensAt: '10:00', closesAt: '09:00' },
+          ],
+          pipelineStages: ['Live', ' live ', ''],
+          healthThresholds: { yellowAfterDays: 10, redAfterDays: 10 },
+        },
+        NOW,
+      ),
+    );
+    expect(error.code).toBe('BAD_USER_INPUT');
+    const paths = (error.details?.['issues'] as Array<{ path: string }>).map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['logoUrl', 'domain']));
+    const settingsError = domainErrorOf(() =>
+      changedSettings(organization.settings, {
+        timezone: 'Mars/Olympus_Mons',
+        businessHours: [
+          { day: 'monday', opensAt: '9:00', closesAt: '17:00' },
+          { day: 'monday', opensAt: '10:00', closesAt: '09:00' },
+        ],
+        pipelineStages: ['Live', ' live ', ''],
+        healthThresholds: { yellowAfterDays: 10, redAfterDays: 10 },
+      }),
+    );
+    expect((settingsError.details?.['issues'] as Array<{ path: string }>).map((issue) => issue.path)).toEqual(
+      [
+        'timezone',
+        'businessHours.0.opensAt',
+        'businessHours.1.day',
+        'businessHours.1.closesAt',
+        'pipelineStages.1',
+        'pipelineStages.2',
+        'healthThresholds.redAfterDays',
+      ],
+    );
+  });
+});
+
+describe('the status lifecycle', () => {
+  const active = createOrganization(
+    { id: ORGANIZATION, name: 'Acme', slug: 'acme', vertical: 'general', parentOrganizationId: AGENCY },
+    NOW,
+  ).organization;
+  const by = { userId: null, actingFromOrganizationId: null };
+  const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
+
+  it('suspends an active organization with a reason, and says who suspended it', () => {
+    const { organization, events } = suspend(active, 'owner', ' Paused for the season ', by, later(1));
+    expect(organization).toMatchObject({
+      status: 'suspended',
+      statusReason: 'Paused for the season',
+      suspendedBy: 'owner',
+      statusChangedAt: later(1),
+    });
+    expect(events[0]).toMatchObject({
+      type: 'identity.organization.status_changed.v1',
+      data: { from: 'active', to: 'suspended', suspendedBy: 'owner', reason: 'Paused for the season' },
+    });
+  });
+
+  it.each([
+    ['owner', 'owner', true],
+    ['owner', 'agency', true],
+    ['agency', 'owner', false],
+    ['agency', 'agency', true],
+    ['platform', 'agency', false],
+    ['platform', 'platform', true],
+  ] as const)('a suspension by the %s can be lifted by the %s: %p', (suspender, lifter, allowed) => {
+    const suspended = suspend(active, suspender, 'reason', by, later(1)).organization;
+    const attempt = () => reactivate(suspended, lifter, by, later(2));
+    if (allowed)
+      expect(attempt().organization).toMatchObject({
+        status: 'active',
+        statusReason: null,
+        suspendedBy: null,
+      });
+    else expect(domainErrorOf(attempt).code).toBe('FORBIDDEN');
+  });
+
+  it('cancels with the slug as confirmation; only the agency brings it back, within 30 days', () => {
+    expect(domainErrorOf(() => cancel(active, 'closing', 'wrong', by, later(1))).code).toBe('BAD_USER_INPUT');
+    const cancelled = cancel(active, 'closing', 'acme', by, later(1)).organization;
+    expect(cancelled).toMatchObject({ status: 'cancelled', statusReason: 'closing' });
+    expect(domainErrorOf(() => reactivate(cancelled, 'owner', by, later(2))).code).toBe('FORBIDDEN');
+    expect(reactivate(cancelled, 'agency', by, later(30)).organization.status).toBe('active');
+    expect(domainErrorOf(() => reactivate(cancelled, 'agency', by, later(32))).code).toBe('CONFLICT');
+  });
+
+  it('refuses transitions that do not exist (CONFLICT)', () => {
+    expect(domainErrorOf(() => reactivate(active, 'owner', by, later(1))).code).toBe('CONFLICT');
+    const suspended = suspend(active, 'owner', 'r', by, later(1)).organization;
+    expect(domainErrorOf(() => suspend(suspended, 'owner', 'again', by, later(2))).code).toBe('CONFLICT');
+    const cancelled = cancel(active, 'r', 'acme', by, later(1)).organization;
+    expect(domainErrorOf(() => cancel(cancelled, 'r', 'acme', by, later(2))).code).toBe('CONFLICT');
   });
 });

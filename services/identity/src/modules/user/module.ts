@@ -19,11 +19,16 @@ export const userModule = defineModule<IdentityDependencies, UserModuleContext>(
     const users = userOperations();
     return ({ auth }) => ({
       users,
-      userById: new DataLoader((ids: readonly string[]) =>
-        auth.organizationId
-          ? repository.byIds(auth.organizationId, ids)
-          : Promise.resolve(ids.map(() => null)),
-      ),
+      // The caller's organization's users, and (an agency user switched into a client) the agency's.
+      userById: new DataLoader(async (ids: readonly string[]) => {
+        const visible = [auth.organizationId, auth.actingFromOrganizationId].flatMap((id) =>
+          id ? [id] : [],
+        );
+        const found = await Promise.all(visible.map((id) => repository.byIds(id, ids)));
+        return ids.map(
+          (_id, index) => found.map((users) => users[index] ?? null).find((user) => user) ?? null,
+        );
+      }),
     });
   },
 });

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, unauthenticated } from '@platform/domain';
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  notFound,
+  signedInUser,
+  unauthenticated,
+  type Actor,
+} from '@platform/domain';
 import { normalizeEmail } from '../../user/domain/user';
 import {
   canSignIn,
@@ -10,7 +18,8 @@ import {
   type SignUpCommand,
 } from './authentication';
 import type { AuthenticationRepository, LoginCandidate } from './authentication-repository';
-import { userPrincipal, type Credential, type Principal } from './principal';
+import { agencyPrincipal, userPrincipal, type Credential, type Principal } from './principal';
+import { organizationCanSignIn, type Organization } from '../../organization/domain/organization';
 import type { UserAccess } from '../../role/domain/role';
 import type { AccessTokenIssuer, NewRefreshToken, PasswordHasher, RefreshTokenFactory } from './credentials';
 
@@ -18,10 +27,19 @@ export interface AuthenticationDependencies {
   repository: AuthenticationRepository;
   /** What users of an organization hold (roles, direct grants). */
   access: (organizationId: string, userId: string) => Promise<UserAccess | null>;
+  /** A client organization of an agency (null when it is not one of the agency's). */
+  clientOf: (agencyId: string, clientId: string) => Promise<Organization | null>;
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenFactory;
   now?: () => Date;
+}
+
+/** A token to act inside a client organization. */
+export interface OrganizationSwitch {
+  accessToken: string;
+  expiresIn: number;
+  organization: Organization;
 }
 
 // One message for every failed sign-in, so answers do not tell which emails exist.
@@ -123,11 +141,37 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
 
     /** Who a verified credential acts as now (the gateway's question); UNAUTHENTICATED when nobody. */
     async principal(credential: Credential): Promise<Principal> {
+      const home = credential.actingFromOrganizationId ?? credential.organizationId;
       const [candidate, access] = await Promise.all([
-        deps.repository.findUserForToken(credential.organizationId, credential.userId),
-        deps.access(credential.organizationId, credential.userId),
+        deps.repository.findUserForToken(home, credential.userId),
+        deps.access(home, credential.userId),
       ]);
-      return userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+      if (!credential.actingFromOrganizationId) {
+        return userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+      }
+      const client = await deps.clientOf(home, credential.organizationId);
+      return agencyPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access, client);
+    },
+
+    /**
+     * Agencies: an access token for the signed-in agency user to act inside a client organization the
+     * agency manages. NOT_FOUND for any other organization; CONFLICT for a cancelled client; an agency
+     * user already acting in a client switches from their agency, not from there.
+     */
+    async switchOrganization(actor: Actor, clientId: string): Promise<OrganizationSwitch> {
+      const { organizationId: agencyId, userId } = signedInUser(actor);
+      if (actor.actingFromOrganizationId) {
+        throw forbidden('Switch from your own organization, not from a client organization');
+      }
+      const [client, candidate] = await Promise.all([
+        deps.clientOf(agencyId, clientId),
+        deps.repository.findUserForToken(agencyId, userId),
+      ]);
+      if (!client) throw notFound('Organization', clientId);
+      if (!organizationCanSignIn(client)) throw conflict('The client organization is cancelled');
+      if (!candidate) throw unauthenticated();
+      const access = await deps.accessTokens.issue(candidate.user, { organizationId: client.id });
+      return { accessToken: access.token, expiresIn: access.expiresIn, organization: client };
     },
   };
 }

@@ -14,7 +14,11 @@ export interface IssuedAccessToken {
 }
 
 export interface AccessTokenIssuer {
-  issue(user: User): Promise<IssuedAccessToken>;
+  /**
+   * An access token for `user` in their organization, or (agencies) in a client organization they act
+   * in from their own (`actingIn`).
+   */
+  issue(user: User, actingIn?: { organizationId: string }): Promise<IssuedAccessToken>;
 }
 
 export interface NewRefreshToken {

@@ -12,8 +12,11 @@ import { userCanSignIn, type User } from '../../user/domain/user';
 /** A signed-in user's credential, as the gateway verified it from an access token. */
 export interface UserCredential {
   type: 'user';
+  /** The organization the token acts in. */
   organizationId: string;
   userId: string;
+  /** Agencies: the user's own organization, when the token acts in a client organization. */
+  actingFromOrganizationId?: string | null;
 }
 
 export type Credential = UserCredential;
@@ -51,5 +54,36 @@ export function userPrincipal(
     roles: user.roles,
     permissions: effectivePermissions(access),
     organizationStatus: organization.status === 'suspended' ? 'suspended' : 'active',
+  };
+}
+
+/** What an agency user may not do inside a client organization: manage clients of it, or its status. */
+export const AGENCY_ONLY_PERMISSIONS: readonly string[] = [
+  'organizations:manage_clients',
+  'organizations:manage_status',
+];
+
+/**
+ * The principal of an agency user acting inside a client organization: the user must be active in the
+ * agency, hold organizations:manage_clients there, and the client must be one of the agency's and not
+ * cancelled. They act with their agency permissions minus AGENCY_ONLY_PERMISSIONS.
+ */
+export function agencyPrincipal(
+  user: User | null,
+  agency: Organization | null,
+  access: UserAccess | null,
+  client: Organization | null,
+): Principal {
+  const home = userPrincipal(user, agency, access);
+  if (!home.permissions.includes('organizations:manage_clients')) throw unauthenticated(NO_LONGER_VALID);
+  if (!client || client.parentOrganizationId !== home.organizationId || !organizationCanSignIn(client)) {
+    throw unauthenticated(NO_LONGER_VALID);
+  }
+  return {
+    ...home,
+    organizationId: client.id,
+    actingFromOrganizationId: home.organizationId,
+    permissions: home.permissions.filter((permission) => !AGENCY_ONLY_PERMISSIONS.includes(permission)),
+    organizationStatus: client.status === 'suspended' ? 'suspended' : 'active',
   };
 }

@@ -1,7 +1,11 @@
-import { conflict, type TenantDatabase } from '@platform/service-kit';
-import { Prisma } from '../../../generated/prisma/client';
+import type { TenantDatabase } from '@platform/service-kit';
+import type { Prisma } from '../../../generated/prisma/client';
 import type { Database } from '../../../service';
-import { toOrganization } from '../../organization/infra/organization-repository';
+import {
+  organizationColumns,
+  organizationConflict,
+  toOrganization,
+} from '../../organization/infra/organization-repository';
 import type { User } from '../../user/domain/user';
 import { toUser, USER_INCLUDE } from '../../user/infra/user-repository';
 import { assignRoles } from '../../role/infra/role-repository';
@@ -45,11 +49,6 @@ async function storeRefreshToken(tx: Transaction, user: User, token: NewRefreshT
   });
 }
 
-function isUniqueViolation(error: unknown, field: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  return JSON.stringify(error.meta ?? {}).includes(field);
-}
-
 /**
  * Signing up and in over Prisma. Writes run in the organization's tenant transaction (with their
  * events, when they have any); only the lookups before the organization is known read across
@@ -63,7 +62,9 @@ export function authenticationRepository(
     async createOrganizationWithFounder({ organization, founder, passwordHash, refreshToken }, events) {
       try {
         return await tenants.write(organization.id, events, async (tx) => {
-          const storedOrganization = toOrganization(await tx.organization.create({ data: organization }));
+          const storedOrganization = toOrganization(
+            await tx.organization.create({ data: organizationColumns(organization) }),
+          );
           const { roles, ...founderRow } = founder;
           await tx.user.create({ data: { ...founderRow, passwordHash } });
           await assignRoles(tx, founder, roles, null);
@@ -74,12 +75,7 @@ export function authenticationRepository(
           return { organization: storedOrganization, user };
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'slug')) {
-          throw conflict(`The organization slug "${organization.slug}" is taken`, {
-            issues: [{ path: 'organizationSlug', message: 'is taken', code: 'taken' }],
-          });
-        }
-        throw error;
+        throw organizationConflict(error, organization, 'organizationSlug');
       }
     },
 

@@ -12,7 +12,12 @@ import type { Principal, Credential } from '../domain/principal';
 export const PRINCIPAL_PATH = '/internal/principal';
 
 const credentialSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('user'), organizationId: z.uuid(), userId: z.uuid() }),
+  z.object({
+    type: z.literal('user'),
+    organizationId: z.uuid(),
+    userId: z.uuid(),
+    actingFromOrganizationId: z.uuid().nullable().optional(),
+  }),
 ]);
 
 /**

@@ -1,0 +1,5 @@
+import type { OrganizationSwitchResolvers } from '../../../generated/graphql';
+
+export const OrganizationSwitch: OrganizationSwitchResolvers = {
+  tokenType: () => 'Bearer',
+};

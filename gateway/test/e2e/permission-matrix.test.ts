@@ -6,12 +6,9 @@
  * made-up arguments). The fields are read from gateway/supergraph.graphql, so a field added later is
  * covered without anyone listing it.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SYSTEM_ROLE_PERMISSIONS, SYSTEM_ROLES, type SystemRole } from '@platform/domain';
-import { createArgon2idHasher } from '@platform/identity';
-import { withTenant } from '@platform/service-kit';
 import { eventually } from '@platform/testing';
 import { Kind } from 'graphql';
 import { baselineCase, IdPool, supergraphRootFields, type RootField } from './hostile-inputs';
@@ -20,7 +17,6 @@ import { seeds, type Member } from './seed';
 
 const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const { schema, fields: ROOT_FIELDS } = supergraphRootFields(SUPERGRAPH);
-const PASSWORD = 'correct horse battery staple';
 
 type Requirement = { kind: 'public' } | { kind: 'signedIn' } | { kind: 'permission'; permission: string };
 
@@ -37,38 +33,10 @@ function requirementOf(root: RootField): Requirement {
   throw new Error(`${root.operation} ${root.field.name} declares no access`);
 }
 
-interface Colleague {
-  role: SystemRole;
-  userId: string;
-  accessToken: string;
-}
-
-/**
- * A user of the organization holding exactly one system role, signed in through the gateway. Stored
- * straight in identity's database with a password (an invitation is the API's way in).
- */
-async function colleague(platform: TestPlatform, owner: Member, role: SystemRole): Promise<Colleague> {
-  const userId = randomUUID();
-  const email = `${role}-${userId.slice(0, 8)}@example.com`;
-  const passwordHash = await createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }).hash(PASSWORD);
-  await withTenant(platform.identity.database, owner.organizationId, async (tx) => {
-    await tx.user.create({ data: { id: userId, organizationId: owner.organizationId, email, passwordHash } });
-    const stored = await tx.role.findFirstOrThrow({ where: { name: role, organizationId: null } });
-    await tx.userRole.create({ data: { userId, roleId: stored.id, organizationId: owner.organizationId } });
-  });
-  const login = await platform.graphql<{ login: { accessToken: string } }>(
-    `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
-    { input: { email, password: PASSWORD } },
-  );
-  const accessToken = login.data?.login.accessToken;
-  if (!accessToken) throw new Error(`${role} could not sign in: ${JSON.stringify(login.errors)}`);
-  return { role, userId, accessToken };
-}
-
 describe('the permission matrix: every system role × every Query and Mutation field', () => {
   let platform: TestPlatform;
   let owner: Member;
-  const members = new Map<SystemRole, Colleague>();
+  const members = new Map<SystemRole, Member>();
   const own = new IdPool();
 
   beforeAll(async () => {
@@ -78,8 +46,10 @@ describe('the permission matrix: every system role × every Query and Mutation f
     own.add('Contact', contact.id);
     own.add('Conversation', (await owner.conversation({ contactId: contact.id })).id);
     own.add('Workflow', (await owner.workflow()).id);
-    own.add('User', owner.userId);
-    for (const role of SYSTEM_ROLES) members.set(role, await colleague(platform, owner, role));
+    // The user the matrix's user mutations act on (they may deactivate or delete it): nobody else.
+    own.add('User', (await owner.invite(['viewer'], 'target')).userId);
+    // Each role's member is invited by the owner and accepts from the email in the local mailbox.
+    for (const role of SYSTEM_ROLES) members.set(role, await owner.invite([role]));
   }, 120_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { startAutomationService, type AutomationService } from '@platform/automation';
+import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
 import { startBillingService, type BillingService } from '@platform/billing';
 import { startConversationsService, type ConversationsService } from '@platform/conversations';
 import { startCrmService, type CrmService } from '@platform/crm';
@@ -62,7 +62,17 @@ export interface TestPlatform {
   internalHeaders(auth: Partial<InternalContext>): Promise<Record<string, string>>;
   /** Stops automation (its consumer drains) and starts it again on the same database and topics. */
   restartAutomation(): Promise<void>;
+  /** What the local mailbox (automation's default email provider) holds for an address, newest first. */
+  mailbox(to: string): Promise<MailboxMessage[]>;
   close(): Promise<void>;
+}
+
+export interface MailboxMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: string;
 }
 
 export type ServiceName = 'identity' | 'crm' | 'conversations' | 'billing' | 'automation';
@@ -185,6 +195,11 @@ export async function startTestPlatform(
       const byService = { ...counts };
       for (const service of Object.keys(byService) as ServiceName[]) byService[service] -= before[service];
       return { result, total: Object.values(byService).reduce((sum, n) => sum + n, 0), byService };
+    },
+    async mailbox(to) {
+      const response = await fetch(`${automation.url}${LOCAL_MAILBOX_PATH}?to=${encodeURIComponent(to)}`);
+      const body = (await response.json()) as { messages?: MailboxMessage[] };
+      return body.messages ?? [];
     },
     async restartAutomation() {
       const port = Number(new URL(automation.url).port);

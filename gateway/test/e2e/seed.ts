@@ -21,6 +21,15 @@ export interface GraphQLCaller {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<{ status: number; data?: T | null; errors?: GraphQLTestError[] }>;
+  /** The local mailbox's messages for an address, newest first (invitations arrive there). */
+  mailbox?(to: string): Promise<Array<{ subject: string; text: string }>>;
+}
+
+/** The single-use token in an emailed link (`…?token=<token>`). */
+export function tokenFromEmail(text: string): string {
+  const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(text);
+  if (!match?.[1]) throw new Error(`no token link in the email: ${text}`);
+  return match[1];
 }
 
 let counter = 0;
@@ -38,6 +47,26 @@ export function uniqueSignUp(label: string) {
     familyName: label,
   };
 }
+
+const PASSWORD = 'correct horse battery staple';
+
+const ACCEPT = /* GraphQL */ `
+  mutation SeedAcceptInvitation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) {
+      accessToken
+      refreshToken
+      user {
+        id
+        email
+        organization {
+          id
+          name
+          slug
+        }
+      }
+    }
+  }
+`;
 
 const SIGN_UP = /* GraphQL */ `
   mutation SeedSignUp($input: SignUpInput!) {
@@ -79,6 +108,11 @@ export interface Member {
   contact(input?: Record<string, unknown>): Promise<{ id: string; givenName: string }>;
   /** A conversation opened by this user (on chat unless a platform is given). */
   conversation(input?: Record<string, unknown>): Promise<{ id: string }>;
+  /**
+   * A colleague invited by this user with `roles`, who accepted the invitation from the email in the
+   * local mailbox and is signed in.
+   */
+  invite(roles: string[], label?: string): Promise<Member>;
   /** A workflow (draft unless `status` is given), triggered by new contacts unless told otherwise. */
   workflow(
     input?: Record<string, unknown>,
@@ -123,6 +157,27 @@ export function seeds(platform: GraphQLCaller) {
           { input: { platform: 'chat', ...input } },
         );
         return data.startConversation;
+      },
+      async invite(roles, label = roles.join('-') || 'member') {
+        made += 1;
+        const email = `${label}-${made}-${payload.user.id.slice(0, 8)}@example.com`;
+        await run(`mutation($input: InviteUserInput!) { inviteUser(input: $input) { id } }`, {
+          input: { email, roles },
+        });
+        const mailbox = platform.mailbox?.bind(platform);
+        if (!mailbox) throw new Error('inviting needs a platform with a mailbox');
+        let text: string | undefined;
+        for (let attempt = 0; attempt < 600 && !text; attempt += 1) {
+          text = (await mailbox(email))[0]?.text;
+          if (!text) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        if (!text) throw new Error(`no invitation reached ${email}`);
+        const accepted = await platform.graphql<{ acceptInvitation: SignUpPayload['signUp'] }>(ACCEPT, {
+          input: { token: tokenFromEmail(text), password: PASSWORD },
+        });
+        const session = accepted.data?.acceptInvitation;
+        if (!session) throw new Error(`accepting the invitation failed: ${JSON.stringify(accepted.errors)}`);
+        return member(session, PASSWORD);
       },
       async workflow(input = {}, status) {
         made += 1;

@@ -28,6 +28,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'identity.organization': 'Lifecycle of organizations (tenants). Key: organization id.',
   'identity.user': 'Lifecycle of users and changes to their access. Key: user id.',
   'identity.role': 'Custom roles of organizations. Key: role id.',
+  'identity.email':
+    'Emails identity asks the notification service to deliver (single-use links inside). Key: user id.',
   'crm.contact': 'Lifecycle of contacts, without PII. Key: contact id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',

@@ -29,6 +29,11 @@ const schema = serviceEnvironmentSchema('identity', 4001).extend({
     .int()
     .min(3600)
     .default(30 * 24 * 3600),
+  /**
+   * The web app's address: emailed links point at its pages (`/accept-invitation?token=…`,
+   * `/reset-password?token=…`).
+   */
+  PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
 });
 
 export type IdentityEnvironment = z.infer<typeof schema>;
@@ -43,6 +48,7 @@ export const identityEnvironment = {
       previousPublicJwks,
       accessTokenTtlSeconds: environment.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: environment.REFRESH_TOKEN_TTL_SECONDS,
+      appUrl: environment.PUBLIC_APP_URL,
     };
   },
 };

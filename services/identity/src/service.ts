@@ -21,9 +21,14 @@ import { PRINCIPAL_PATH, principalRoute } from './modules/authentication/infra/p
 import {
   createAccessTokenIssuer,
   createRefreshTokenFactory,
+  createSecretTokens,
   jwksRoute,
+  type SecretTokens,
   type SigningKey,
 } from './modules/authentication/infra/tokens';
+
+/** Where emailed links point when no app address is configured (the local web app). */
+export const DEFAULT_APP_URL = 'http://localhost:3000';
 
 /** Where the gateway fetches the keys that verify identity's access tokens. */
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -43,6 +48,8 @@ export interface IdentityOptions {
   refreshTokenTtlSeconds?: number;
   /** Default: argon2id with OWASP's parameters (tests pass cheaper ones). */
   passwords?: PasswordHasher;
+  /** The web app emailed links point at (default http://localhost:3000). */
+  appUrl?: string;
 }
 
 export type IdentityServiceOptions = ServiceStartOptions & IdentityOptions;
@@ -55,6 +62,10 @@ export interface IdentityDependencies extends TenantFoundation<Database, Prisma.
     accessTokens: AccessTokenIssuer;
     refreshTokens: RefreshTokenFactory;
   };
+  /** Single-use secrets sent by email: only their hashes are stored. */
+  secrets: { invitations: SecretTokens; passwordResets: SecretTokens };
+  /** Pages of the web app that emailed links open. */
+  links: { acceptInvitation: string; resetPassword: string };
 }
 
 /**
@@ -73,6 +84,11 @@ export const identityService = defineService({
       passwords: options.passwords ?? createArgon2idHasher(),
       accessTokens: createAccessTokenIssuer(options.signingKey, options.accessTokenTtlSeconds),
       refreshTokens: createRefreshTokenFactory(options.refreshTokenTtlSeconds),
+    },
+    secrets: { invitations: createSecretTokens('inv'), passwordResets: createSecretTokens('prt') },
+    links: {
+      acceptInvitation: new URL('/accept-invitation', options.appUrl ?? DEFAULT_APP_URL).toString(),
+      resetPassword: new URL('/reset-password', options.appUrl ?? DEFAULT_APP_URL).toString(),
     },
   }),
   routes: (dependencies, options) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { withTenant } from '@platform/service-kit';
 import type { ServiceTestEnvironment } from '@platform/service-kit/testing';
 import type { IdentityService } from '../src/service';
@@ -19,7 +20,11 @@ export async function storeUsers(
 ): Promise<void> {
   await withTenant(identity.database, organizationId, async (tx) => {
     await tx.user.createMany({
-      data: users.map(({ roles: _roles, ...user }) => ({ ...user, organizationId })),
+      data: users.map(({ roles: _roles, ...user }) => ({
+        ...user,
+        username: user.email.split('@')[0] ?? user.id,
+        organizationId,
+      })),
     });
     const names = [...new Set(users.flatMap((user) => user.roles))];
     const roles = await tx.role.findMany({
@@ -63,4 +68,23 @@ export async function signUpDirectly(
   const user = result.data?.signUp.user;
   if (!user) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
   return { organizationId: user.organization.id, userId: user.id, slug };
+}
+
+/** The emails identity asked the notification service to deliver to `to`, oldest first (from its outbox). */
+export async function emailsTo(
+  env: ServiceTestEnvironment,
+  to: string,
+): Promise<Array<{ template: string; variables: Record<string, string> }>> {
+  const client = new Client({ connectionString: env.database.ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data: { template: string; variables: Record<string, string> } }>(
+      `SELECT payload->'data' AS data FROM outbox_events
+        WHERE event_type = 'identity.email.requested.v1' AND payload->'data'->>'to' = $1 ORDER BY seq`,
+      [to],
+    );
+    return rows.map((row) => row.data);
+  } finally {
+    await client.end();
+  }
 }

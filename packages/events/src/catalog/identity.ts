@@ -113,12 +113,74 @@ const userCreatedData = z
     email: z.email().describe('Login email of the platform user (not a CRM contact).'),
     type: z.enum(USER_TYPES).describe('Who acts: a person, an AI agent, the system or an integration.'),
     status: z.enum(USER_STATUSES),
+    username: z.string().min(1).optional().describe('Unique within the organization.'),
     roles: z.array(z.string().min(1)).describe('Role names granted in the organization.'),
     givenName: z.string().nullable(),
     familyName: z.string().nullable(),
     createdAt: timestamp(),
   })
   .describe('A user was created in an organization (invited or directly).');
+
+const userUpdatedData = z
+  .object({
+    userId: uuid(),
+    organizationId: uuid(),
+    email: z.email(),
+    username: z.string().min(1),
+    type: z.enum(USER_TYPES),
+    givenName: z.string().nullable(),
+    familyName: z.string().nullable(),
+    displayName: z.string().nullable(),
+    title: z.string().nullable(),
+    department: z.string().nullable(),
+    timezone: z.string().nullable().describe('IANA time zone; null = the organization’s.'),
+    locale: z.string().nullable().describe('BCP 47 language tag.'),
+    updatedAt: timestamp(),
+  })
+  .describe('A user’s profile changed; the data is the profile as it is now (no phone number).');
+
+export const USER_ACTIONS = [
+  'accept',
+  'activate',
+  'deactivate',
+  'suspend',
+  'reactivate',
+  'delete',
+  'reinvite',
+] as const;
+
+const userStatusChangedData = z
+  .object({
+    userId: uuid(),
+    organizationId: uuid(),
+    action: z.enum(USER_ACTIONS).describe('What happened to the account.'),
+    from: z.enum(USER_STATUSES),
+    to: z.enum(USER_STATUSES),
+    deleted: z.boolean().describe('Whether the user is (soft) deleted now.'),
+    reason: z.string().nullable().describe('Why, for deactivations and suspensions.'),
+    changedById: uuid()
+      .nullable()
+      .describe('Who changed it; null when the user did (accepting an invitation).'),
+    occurredAt: timestamp(),
+  })
+  .describe('A user account changed state: only active, undeleted users act.');
+
+export const EMAIL_TEMPLATES = ['invitation', 'password_reset'] as const;
+
+const emailRequestedData = z
+  .object({
+    messageId: uuid().describe('Unique per message: deliver each once.'),
+    organizationId: uuid(),
+    to: z.email(),
+    template: z.enum(EMAIL_TEMPLATES),
+    locale: z.string().nullable().describe('The recipient’s language, when known.'),
+    variables: z
+      .record(z.string(), z.string())
+      .describe('What the template fills in (names, the link with its single-use token, the expiry).'),
+  })
+  .describe(
+    'identity asks for an email to be delivered. Carries a single-use secret link: only the notification service consumes this topic.',
+  );
 
 const roleData = z.object({
   roleId: uuid(),
@@ -181,6 +243,24 @@ export const identityEvents = {
     'identity.user',
     'A user was created in an organization. Published by identity.',
     userCreatedData,
+  ),
+  'identity.user.updated.v1': entry(
+    'identity.user.updated.v1',
+    'identity.user',
+    'A user’s profile changed. Published by identity.',
+    userUpdatedData,
+  ),
+  'identity.user.status_changed.v1': entry(
+    'identity.user.status_changed.v1',
+    'identity.user',
+    'A user was activated, deactivated, suspended, reactivated, deleted or invited again. Published by identity.',
+    userStatusChangedData,
+  ),
+  'identity.email.requested.v1': entry(
+    'identity.email.requested.v1',
+    'identity.email',
+    'An email for a user (an invitation, a password reset) is to be delivered. Published by identity.',
+    emailRequestedData,
   ),
   'identity.role.created.v1': entry(
     'identity.role.created.v1',

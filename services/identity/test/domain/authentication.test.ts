@@ -186,6 +186,7 @@ function setup() {
       }));
       return Promise.resolve({ userId, organizationId, roles, directPermissions: [] });
     },
+    touch: () => Promise.resolve(),
     clientOf: (agencyId, clientId) => {
       const client = repository.organizations.get(clientId);
       return Promise.resolve(client?.parentOrganizationId === agencyId ? client : null);
@@ -277,6 +278,7 @@ describe('authenticationOperations', () => {
             userId: user.id,
             organizationId: organization.id,
             email: 'founder@acme.example',
+            username: 'founder',
             type: 'human',
             status: 'active',
             roles: ['owner', 'admin'],
@@ -582,10 +584,11 @@ describe('foundOrganization', () => {
       createdAt: NOW,
       updatedAt: NOW,
     });
-    expect(founder).toEqual({
+    expect(founder).toMatchObject({
       id: ids.userId,
       organizationId: ids.organizationId,
       email: 'founder@acme.example',
+      username: 'founder',
       type: 'human',
       status: 'active',
       roles: ['owner', 'admin'],
@@ -594,6 +597,7 @@ describe('foundOrganization', () => {
       lastLoginAt: NOW,
       createdAt: NOW,
       updatedAt: NOW,
+      deletedAt: null,
     });
   });
 

@@ -1,5 +1,12 @@
+import { domainErrorOf } from '@platform/domain/testing';
+import { USER_ACTIONS, USER_STATUSES } from '@platform/events/catalog';
 import {
+  changedProfile,
   createUser,
+  transition,
+  usernameFromEmail,
+  USER_TRANSITIONS,
+  type UserStatus,
   emailProblem,
   passwordProblem,
   userCanSignIn,
@@ -68,14 +75,30 @@ describe('createUser', () => {
       id: USER,
       organizationId: ORGANIZATION,
       email: 'ada.lovelace@example.com',
+      emailVerified: false,
+      username: 'ada.lovelace',
       type: 'human',
       status: 'invited',
+      statusReason: null,
+      statusChangedAt: null,
       roles: ['agent'],
       givenName: 'Ada',
       familyName: null,
+      displayName: null,
+      title: null,
+      department: null,
+      phoneNumber: null,
+      phoneNumberVerified: false,
+      timezone: null,
+      locale: null,
+      avatarUrl: null,
+      externalIds: {},
+      metadata: {},
       lastLoginAt: null,
+      lastActiveAt: null,
       createdAt: NOW,
       updatedAt: NOW,
+      deletedAt: null,
     });
   });
 
@@ -99,6 +122,7 @@ describe('createUser', () => {
           userId: USER,
           organizationId: ORGANIZATION,
           email: 'ada.lovelace@example.com',
+          username: 'ada.lovelace',
           type: 'ai',
           status: 'active',
           roles: ['agent', 'viewer'],
@@ -108,5 +132,122 @@ describe('createUser', () => {
         },
       }),
     ]);
+  });
+});
+
+describe('the account state machine', () => {
+  const base = createUser(
+    {
+      id: USER,
+      organizationId: ORGANIZATION,
+      email: 'ada@example.com',
+      type: 'human',
+      status: 'invited',
+      roles: [],
+    },
+    NOW,
+  ).user;
+  const at = (status: UserStatus, deleted = false) => ({ ...base, status, deletedAt: deleted ? NOW : null });
+  const context = { changedById: null, now: NOW, reason: 'because' };
+
+  // Every action from every state: the allowed ones land where USER_TRANSITIONS says, the rest are CONFLICTs.
+  const cases = USER_STATUSES.flatMap((status) => USER_ACTIONS.map((action) => [status, action] as const));
+  it.each(cases)('%s + %s', (status, action) => {
+    const expected =
+      action === 'reinvite'
+        ? status === 'invited'
+          ? 'invited'
+          : undefined
+        : USER_TRANSITIONS[action][status];
+    if (expected === undefined) {
+      expect(domainErrorOf(() => transition(at(status), action, context)).code).toBe('CONFLICT');
+      return;
+    }
+    const { user, events } = transition(at(status), action, context);
+    expect(user.status).toBe(expected);
+    expect(user.deletedAt).toEqual(action === 'delete' ? NOW : null);
+    expect(events[0]).toMatchObject({
+      type: 'identity.user.status_changed.v1',
+      data: { action, from: status, to: expected, deleted: action === 'delete' },
+    });
+  });
+
+  it('a deleted user only comes back by being invited again', () => {
+    for (const action of USER_ACTIONS.filter((candidate) => candidate !== 'reinvite')) {
+      expect(domainErrorOf(() => transition(at('active', true), action, context)).code).toBe('CONFLICT');
+    }
+    expect(transition(at('active', true), 'reinvite', context).user).toMatchObject({
+      status: 'invited',
+      deletedAt: null,
+    });
+  });
+
+  it('keeps the reason of a deactivation or suspension, and verifies the email on acceptance', () => {
+    expect(transition(at('active'), 'suspend', context).user.statusReason).toBe('because');
+    expect(transition(at('suspended'), 'reactivate', context).user.statusReason).toBeNull();
+    expect(transition(at('invited'), 'accept', context).user.emailVerified).toBe(true);
+  });
+
+  it('only active, undeleted people sign in; machine users act but never sign in', () => {
+    expect(userCanSignIn(at('active'))).toBe(true);
+    expect(userCanSignIn({ ...at('active'), type: 'integration' })).toBe(false);
+    expect(userCanSignIn(at('active', true))).toBe(false);
+    for (const status of ['invited', 'pending', 'inactive', 'suspended'] as const)
+      expect(userCanSignIn(at(status))).toBe(false);
+  });
+});
+
+describe('profiles', () => {
+  const user = createUser(
+    {
+      id: USER,
+      organizationId: ORGANIZATION,
+      email: 'ada@example.com',
+      type: 'human',
+      status: 'active',
+      roles: [],
+    },
+    NOW,
+  ).user;
+
+  it('validates every field at once', () => {
+    const error = domainErrorOf(() =>
+      changedProfile(
+        user,
+        {
+          username: 'A!',
+          phoneNumber: '555-1234',
+          timezone: 'Atlantis/Capital',
+          locale: 'not a locale!',
+          avatarUrl: 'ftp://x',
+        },
+        NOW,
+      ),
+    );
+    expect((error.details?.['issues'] as Array<{ path: string }>).map((issue) => issue.path)).toEqual([
+      'username',
+      'phoneNumber',
+      'timezone',
+      'locale',
+      'avatarUrl',
+    ]);
+  });
+
+  it('normalizes what it keeps, and a changed phone number is no longer verified', () => {
+    const verified = { ...user, phoneNumber: '+15551234567', phoneNumberVerified: true };
+    expect(
+      changedProfile(verified, { username: 'Ada.L', locale: 'en-us', phoneNumber: '+15557654321' }, NOW),
+    ).toMatchObject({
+      username: 'ada.l',
+      locale: 'en-US',
+      phoneNumber: '+15557654321',
+      phoneNumberVerified: false,
+    });
+    expect(changedProfile(verified, { phoneNumber: '' }, NOW).phoneNumber).toBeNull();
+  });
+
+  it('makes usernames from emails', () => {
+    expect(usernameFromEmail('Ada.Lovelace+crm@x.io')).toBe('ada.lovelace-crm');
+    expect(usernameFromEmail('a@x.io')).toBe('user-a');
   });
 });

@@ -4,6 +4,8 @@ import { authenticationOperations, type AuthenticationOperations } from './domai
 import { authenticationRepository } from './infra/authentication-repository';
 import { organizationRepository } from '../organization/infra/organization-repository';
 import { roleRepository } from '../role/infra/role-repository';
+import { LAST_ACTIVE_WRITE_INTERVAL_MS } from '../user/domain/user-operations';
+import { userRepository } from '../user/infra/user-repository';
 import { AuthPayload } from './resolvers/AuthPayload';
 import { login } from './resolvers/Mutation/login';
 import { refreshToken } from './resolvers/Mutation/refreshToken';
@@ -23,10 +25,13 @@ export function authenticationOperationsOf({
 }: Pick<IdentityDependencies, 'database' | 'tenants' | 'credentials'>): AuthenticationOperations {
   const roles = roleRepository(tenants);
   const organizations = organizationRepository(tenants);
+  const users = userRepository(tenants);
   return authenticationOperations({
     repository: authenticationRepository(database, tenants),
     access: async (organizationId, userId) => (await roles.accessOf(organizationId, [userId]))[0] ?? null,
     clientOf: (agencyId, clientId) => organizations.clientOf(agencyId, clientId),
+    touch: (organizationId, userId) =>
+      users.touchActive(organizationId, userId, new Date(), LAST_ACTIVE_WRITE_INTERVAL_MS),
     ...credentials,
   });
 }

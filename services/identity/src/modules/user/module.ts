@@ -3,7 +3,17 @@ import type { IdentityDependencies } from '../../service';
 import type { User as UserModel } from './domain/user';
 import { userOperations, type UserOperations } from './domain/user-operations';
 import { userRepository } from './infra/user-repository';
+import { roleRepository } from '../role/infra/role-repository';
+import { activateUser } from './resolvers/Mutation/activateUser';
+import { deactivateUser } from './resolvers/Mutation/deactivateUser';
+import { deleteUser } from './resolvers/Mutation/deleteUser';
+import { reactivateUser } from './resolvers/Mutation/reactivateUser';
+import { suspendUser } from './resolvers/Mutation/suspendUser';
+import { updateMyProfile } from './resolvers/Mutation/updateMyProfile';
+import { updateUser } from './resolvers/Mutation/updateUser';
 import { me } from './resolvers/Query/me';
+import { user } from './resolvers/Query/user';
+import { users } from './resolvers/Query/users';
 import { User } from './resolvers/User';
 
 export interface UserModuleContext {
@@ -13,10 +23,26 @@ export interface UserModuleContext {
 }
 
 export const userModule = defineModule<IdentityDependencies, UserModuleContext>({
-  resolvers: { Query: { me }, User },
+  resolvers: {
+    Query: { me, users, user },
+    Mutation: {
+      updateUser,
+      updateMyProfile,
+      activateUser,
+      deactivateUser,
+      suspendUser,
+      reactivateUser,
+      deleteUser,
+    },
+    User,
+  },
   context: ({ tenants }) => {
     const repository = userRepository(tenants);
-    const users = userOperations();
+    const roles = roleRepository(tenants);
+    const users = userOperations(repository, {
+      accessOf: async (organizationId, userId) => (await roles.accessOf(organizationId, [userId]))[0] ?? null,
+      countOtherOwners: (organizationId, userId) => roles.countOtherOwners(organizationId, userId),
+    });
     return ({ auth }) => ({
       users,
       // The caller's organization's users, and (an agency user switched into a client) the agency's.

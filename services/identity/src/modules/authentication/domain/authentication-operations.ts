@@ -29,6 +29,8 @@ export interface AuthenticationDependencies {
   access: (organizationId: string, userId: string) => Promise<UserAccess | null>;
   /** A client organization of an agency (null when it is not one of the agency's). */
   clientOf: (agencyId: string, clientId: string) => Promise<Organization | null>;
+  /** Records that a user acted (lastActiveAt; the implementation writes at most every few minutes). */
+  touch: (organizationId: string, userId: string) => Promise<void>;
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenFactory;
@@ -146,11 +148,16 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
         deps.repository.findUserForToken(home, credential.userId),
         deps.access(home, credential.userId),
       ]);
-      if (!credential.actingFromOrganizationId) {
-        return userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
-      }
-      const client = await deps.clientOf(home, credential.organizationId);
-      return agencyPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access, client);
+      const principal = credential.actingFromOrganizationId
+        ? agencyPrincipal(
+            candidate?.user ?? null,
+            candidate?.organization ?? null,
+            access,
+            await deps.clientOf(home, credential.organizationId),
+          )
+        : userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+      await deps.touch(home, credential.userId);
+      return principal;
     },
 
     /**

@@ -7,7 +7,7 @@ import {
   toOrganization,
 } from '../../organization/infra/organization-repository';
 import type { User } from '../../user/domain/user';
-import { toUser, USER_INCLUDE } from '../../user/infra/user-repository';
+import { toUser, USER_INCLUDE, userColumns } from '../../user/infra/user-repository';
 import { assignRoles } from '../../role/infra/role-repository';
 import type { AuthenticationRepository, LoginCandidate } from '../domain/authentication-repository';
 import type { NewRefreshToken } from '../domain/credentials';
@@ -29,14 +29,15 @@ function candidate(row: CandidateRow): LoginCandidate {
  * organization — only what signing in needs before the organization is known (policies
  * `auth_lookup` in the migrations). Writes stay tenant-scoped.
  */
-function asAuthLookup<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export function asAuthLookup<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`select set_config('app.auth_lookup', 'on', true)`;
     return work(tx);
   });
 }
 
-async function storeRefreshToken(tx: Transaction, user: User, token: NewRefreshToken): Promise<void> {
+/** Stores a session's refresh token (its hash) inside the caller's transaction. */
+export async function storeRefreshToken(tx: Transaction, user: User, token: NewRefreshToken): Promise<void> {
   await tx.refreshToken.create({
     data: {
       id: token.id,
@@ -65,8 +66,8 @@ export function authenticationRepository(
           const storedOrganization = toOrganization(
             await tx.organization.create({ data: organizationColumns(organization) }),
           );
-          const { roles, ...founderRow } = founder;
-          await tx.user.create({ data: { ...founderRow, passwordHash } });
+          await tx.user.create({ data: { ...userColumns(founder), passwordHash } });
+          const { roles } = founder;
           await assignRoles(tx, founder, roles, null);
           const user = toUser(
             await tx.user.findUniqueOrThrow({ where: { id: founder.id }, include: USER_INCLUDE }),
@@ -82,7 +83,11 @@ export function authenticationRepository(
     findLoginCandidates(email, organizationSlug) {
       return asAuthLookup(database, async (tx) => {
         const rows = await tx.user.findMany({
-          where: { email, ...(organizationSlug ? { organization: { slug: organizationSlug } } : {}) },
+          where: {
+            email,
+            deletedAt: null,
+            ...(organizationSlug ? { organization: { slug: organizationSlug } } : {}),
+          },
           include: CANDIDATE_INCLUDE,
           take: 10,
         });

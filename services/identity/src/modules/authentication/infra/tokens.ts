@@ -116,3 +116,19 @@ export function jwksRoute(keys: readonly JWK[]): RouteHandler {
     response.end(body);
   };
 }
+
+/** Single-use secrets sent by email: `<prefix>_<256 random bits>`, stored as their SHA-256. */
+export interface SecretTokens {
+  create(): { token: string; tokenHash: string };
+  hash(token: string): string;
+}
+
+export function createSecretTokens(prefix = 'tok'): SecretTokens {
+  return {
+    create() {
+      const token = `${prefix}_${randomBytes(32).toString('base64url')}`;
+      return { token, tokenHash: sha256(token) };
+    },
+    hash: sha256,
+  };
+}

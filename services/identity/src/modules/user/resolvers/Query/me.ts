@@ -1,4 +1,3 @@
 import type { QueryResolvers } from '../../../../generated/graphql';
 
-export const me: NonNullable<QueryResolvers['me']> = (_parent, _args, { auth, users, userById }) =>
-  users.me(auth, (id) => userById.load(id));
+export const me: NonNullable<QueryResolvers['me']> = (_parent, _args, { auth, users }) => users.me(auth);

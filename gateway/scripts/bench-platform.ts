@@ -14,6 +14,7 @@
  * every process it starts is stopped at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -265,7 +266,12 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
         INTERNAL_CONTEXT_PUBLIC_JWK: JSON.stringify(keys.publicJwk),
         KAFKA_BROKERS: topics.brokers.join(','),
         TOPIC_PREFIX: topics.prefix,
-        ...(service === 'identity' ? { IDENTITY_SIGNING_JWK: JSON.stringify(signingJwk) } : {}),
+        ...(service === 'identity'
+          ? {
+              IDENTITY_SIGNING_JWK: JSON.stringify(signingJwk),
+              IDENTITY_SECRETS_KEY: randomBytes(32).toString('base64'),
+            }
+          : {}),
       });
       started.push(process);
       urls.set(service, process.url);

@@ -21,6 +21,8 @@ const claimsSchema = z.object({
   org: z.string().min(1),
   /** Agencies: the user's own organization when the token acts in a client organization. */
   act: z.string().min(1).optional(),
+  /** The sign-in session. */
+  sid: z.string().min(1).optional(),
   /** Seconds since the epoch; required by the verification above. */
   exp: z.number(),
 });
@@ -123,6 +125,7 @@ export function createAuthenticator(
       organizationId: claims.data.org,
       userId: claims.data.sub,
       ...(claims.data.act ? { actingFromOrganizationId: claims.data.act } : {}),
+      ...(claims.data.sid ? { sessionId: claims.data.sid } : {}),
     };
     verified.set(token, credential, claims.data.exp * 1000);
     return credential;
@@ -146,6 +149,7 @@ export function createAuthenticator(
       roles: [...principal.roles],
       permissions: [...principal.permissions],
       organizationStatus: principal.organizationStatus,
+      sessionId: principal.sessionId ?? null,
     };
   };
 }

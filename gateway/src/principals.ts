@@ -29,6 +29,8 @@ export interface UserCredential {
   userId: string;
   /** Agencies: the user's own organization when the token acts in a client organization. */
   actingFromOrganizationId?: string;
+  /** The sign-in session of the token; identity refuses an ended one. */
+  sessionId?: string;
 }
 
 export type Credential = UserCredential;
@@ -41,6 +43,7 @@ const principalSchema = z.object({
   roles: z.array(z.string()),
   permissions: z.array(z.string()),
   organizationStatus: z.enum(['active', 'suspended']),
+  sessionId: z.string().nullable().optional(),
 });
 
 export type Principal = z.infer<typeof principalSchema>;
@@ -59,7 +62,7 @@ export const DEFAULT_PRINCIPAL_TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
 
 function keyOf(credential: Credential): string {
-  return `user:${credential.organizationId}:${credential.userId}:${credential.actingFromOrganizationId ?? ''}`;
+  return `user:${credential.organizationId}:${credential.userId}:${credential.actingFromOrganizationId ?? ''}:${credential.sessionId ?? ''}`;
 }
 
 /** Asks identity over HTTP, signing the call as the gateway. */

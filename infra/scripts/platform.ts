@@ -186,7 +186,10 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
         KAFKA_BROKERS: kafka.brokers.join(','),
         INTERNAL_CONTEXT_PUBLIC_JWK: JSON.stringify(keys.internalContext.publicJwk),
         ...(service === 'identity'
-          ? { IDENTITY_SIGNING_JWK: JSON.stringify(keys.identitySigning.privateJwk) }
+          ? {
+              IDENTITY_SIGNING_JWK: JSON.stringify(keys.identitySigning.privateJwk),
+              IDENTITY_SECRETS_KEY: keys.identitySecrets,
+            }
           : {}),
       };
       track(service, startProcess(service, serviceDir(service), SERVICE_PORTS[service], environment, detach));

@@ -56,7 +56,7 @@ function dataOf<T>(what: string, result: GraphQLResult<T>): T {
 export async function seedDemo(graphqlUrl: string): Promise<void> {
   const login = await call<{ login: { accessToken: string } }>(
     graphqlUrl,
-    `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+    `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken } } }`,
     { input: { email: DEMO.email, password: DEMO.password, organizationSlug: DEMO.organizationSlug } },
   );
   if (login.data?.login.accessToken) {

@@ -1,7 +1,7 @@
 import { uniqueSignUp } from './seed';
 import { startTestPlatform, type TestPlatform } from './platform';
 
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { email } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken refreshToken expiresIn user { email } } } }`;
 const REFRESH = `mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken } }`;
 
 interface Tokens {

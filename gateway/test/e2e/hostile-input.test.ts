@@ -373,7 +373,8 @@ describe('hostile input through the gateway', () => {
         [signedIn, other],
       ] as const) {
         const mutationsFirst = [
-          ...ROOT_FIELDS.filter((root) => root.operation === 'mutation'),
+          // Signing out everywhere makes no object and would end the tenant's session: not a setup step.
+          ...ROOT_FIELDS.filter((root) => root.operation === 'mutation' && root.name !== 'revokeAllSessions'),
           ...ROOT_FIELDS.filter((root) => root.operation !== 'mutation'),
         ];
         for (const root of mutationsFirst) {
@@ -452,15 +453,24 @@ describe('hostile input through the gateway', () => {
     // One subgraph at a time, after everything has settled: a subgraph writes only its own database,
     // so nothing else changes it while its mutations run (its consumers only follow other services).
     const bySubgraph = new Map<string, RootField[]>();
+    // Signing out everywhere ends the caller's own session: it runs after everything else.
+    const endsSessions = (root: RootField) => root.name === 'revokeAllSessions';
+    mutations.sort((a, b) => Number(endsSessions(a)) - Number(endsSessions(b)));
     for (const root of mutations)
       bySubgraph.set(root.subgraph ?? '?', [...(bySubgraph.get(root.subgraph ?? '?') ?? []), root]);
-    for (const [subgraph, roots] of bySubgraph) {
+    const groups = [...bySubgraph].sort(
+      ([, a], [, b]) => Number(a.some(endsSessions)) - Number(b.some(endsSessions)),
+    );
+    for (const [subgraph, roots] of groups) {
       const counter = counters.get(subgraph);
       if (!counter) throw new Error(`no database for subgraph ${subgraph}`);
       await quiet();
       for (const root of roots) {
         for (const caller of CALLERS) {
-          for (const kase of hostileCases(root, contextFor(signedIn, other))) {
+          const cases = hostileCases(root, contextFor(signedIn, other));
+          // For signing out everywhere, the cases that must be refused run while the session still lives.
+          if (endsSessions(root)) cases.sort((a, b) => Number(b.mustRefuse) - Number(a.mustRefuse));
+          for (const kase of cases) {
             const before = await counter.counts();
             const answer = await call(kase, caller);
             const after = await counter.counts();
@@ -505,13 +515,14 @@ describe('hostile input through the gateway', () => {
       const response = await fetch(`${service.url}/health/ready`);
       expect({ url: service.url, status: response.status }).toEqual({ url: service.url, status: 200 });
     }
+    // The other tenant's session (the signed-in one signed out everywhere at the end of the mutations).
     const answer = await platform.graphql(
       `{ me { id organization { id name } } plans { id } }`,
       {},
-      signedIn.token,
+      other.token,
     );
     expect(answer.errors).toBeUndefined();
-    expect(answer.data).toMatchObject({ me: { id: signedIn.ids.get('User') } });
+    expect(answer.data).toMatchObject({ me: { id: other.ids.get('User') } });
   });
 
   it('exercised every Query and Mutation field, signed in and anonymously', () => {

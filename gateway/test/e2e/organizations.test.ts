@@ -118,7 +118,7 @@ describe('organizations through the gateway', () => {
     expect(contact.data).toEqual({ contact: { id: ada.id, givenName: 'Ada' } });
     // Its users still sign in (to read).
     const login = await platform.graphql(
-      `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+      `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken } } }`,
       { input: { email: admin.email, password: admin.password } },
     );
     expect(login.errors).toBeUndefined();
@@ -148,7 +148,7 @@ describe('organizations through the gateway', () => {
       },
     );
     const login = await platform.graphql(
-      `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+      `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken } } }`,
       { input: { email: admin.email, password: admin.password } },
     );
     expect(codeOf(login)).toBe('UNAUTHENTICATED');

@@ -3,7 +3,7 @@
  * service on a database of its own and all on topics under this test file's prefix. Real PostgreSQL,
  * real Kafka, real HTTP between gateway and subgraphs.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
@@ -128,6 +128,7 @@ export async function startTestPlatform(
     databaseUrl: identityDb.appUrl,
     logger: logger.child({ service: 'identity' }),
     signingKey: signing.key,
+    secretKeys: [randomBytes(32)],
     // Real argon2id with small parameters: sign-ups stay fast on a 2-core machine.
     passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
     onQuery: onQuery('identity'),

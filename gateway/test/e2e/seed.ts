@@ -68,6 +68,26 @@ const ACCEPT = /* GraphQL */ `
   }
 `;
 
+const LOGIN = /* GraphQL */ `
+  mutation SeedLogin($input: LoginInput!) {
+    login(input: $input) {
+      ... on AuthPayload {
+        accessToken
+        refreshToken
+        user {
+          id
+          email
+          organization {
+            id
+            name
+            slug
+          }
+        }
+      }
+    }
+  }
+`;
+
 const SIGN_UP = /* GraphQL */ `
   mutation SeedSignUp($input: SignUpInput!) {
     signUp(input: $input) {
@@ -196,6 +216,16 @@ export function seeds(platform: GraphQLCaller) {
   }
 
   return {
+    /** An existing user signed in again with email and password (a session of their own). */
+    async signIn(email: string, password: string): Promise<Member> {
+      const result = await platform.graphql<{ login: SignUpPayload['signUp'] }>(LOGIN, {
+        input: { email, password },
+      });
+      const payload = result.data?.login;
+      if (!payload?.accessToken)
+        throw new Error(`sign-in failed: ${JSON.stringify(result.errors ?? result.data)}`);
+      return member(payload, password);
+    },
     /** A new organization and its founding admin, signed in. */
     async organization(label = 'Seed'): Promise<SeededOrganization> {
       const input = uniqueSignUp(label);

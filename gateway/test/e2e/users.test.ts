@@ -39,7 +39,7 @@ describe('users through the gateway', () => {
     );
     expect(accepted.errors).toBeUndefined();
     const login = await platform.graphql<{ login: { accessToken: string } }>(
-      `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+      `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken } } }`,
       { input: { email, password: PASSWORD } },
     );
     const token = login.data?.login.accessToken ?? '';
@@ -69,7 +69,7 @@ describe('users through the gateway', () => {
     });
     await admin.run(`mutation($id: ID!) { reactivateUser(id: $id) { status } }`, { id: graceId });
     const again = await platform.graphql(
-      `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+      `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken } } }`,
       {
         input: { email, password: PASSWORD },
       },

@@ -12,6 +12,8 @@ export interface Actor {
   userId: string | null;
   apiKeyId?: string | null;
   actingFromOrganizationId?: string | null;
+  /** The sign-in session the caller's access token belongs to. */
+  sessionId?: string | null;
   roles?: readonly string[];
   permissions?: readonly string[];
 }

@@ -18,6 +18,14 @@ export interface TenantDatabase<Tx extends TenantTransaction> {
    */
   write<T>(organizationId: string, events: readonly CatalogEvent[], work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * Like `write`, for a change whose events depend on what the transaction finds (e.g. which sessions
+   * were still open): `work` answers its value and its events, stored in the same transaction.
+   */
+  writeDecided<T>(
+    organizationId: string,
+    work: (tx: Tx) => Promise<{ value: T; events: readonly CatalogEvent[] }>,
+  ): Promise<T>;
+  /**
    * A plain tenant transaction whose work may append events itself (`appendToOutbox(tx, events)`):
    * what an event consumer's handler runs in. The consumer runner wakes the relay after a handler that
    * appended events committed (`startEventConsumer({ wakeups })`).
@@ -41,6 +49,19 @@ export function tenantDatabase<Tx extends OutboxTransaction>(
       });
       if (events.length > 0) outbox.notify();
       return result;
+    },
+    async writeDecided(organizationId, work) {
+      let wrote = false;
+      const value = await withTenant(client, organizationId, async (tx) => {
+        const decided = await work(tx);
+        if (decided.events.length > 0) {
+          await appendToOutbox(tx, decided.events);
+          wrote = true;
+        }
+        return decided.value;
+      });
+      if (wrote) outbox.notify();
+      return value;
     },
     transaction: (organizationId, work) => withTenant(client, organizationId, work),
   };

@@ -17,6 +17,12 @@ const publicJwks = z
   })
   .pipe(z.array(z.looseObject({ kty: z.string() })));
 
+/** A 32-byte key, base64. */
+const secretKey = z
+  .string({ error: 'IDENTITY_SECRETS_KEY is required: 32 random bytes, base64' })
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded');
+
 /** identity's settings beyond the kit's: the only place that reads process.env (through the kit). */
 const schema = serviceEnvironmentSchema('identity', 4001).extend({
   /** identity's private signing key for access tokens (Ed25519 JWK with kid, JSON). */
@@ -34,6 +40,19 @@ const schema = serviceEnvironmentSchema('identity', 4001).extend({
    * `/reset-password?token=…`).
    */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+  /** 32 random bytes, base64: seals secrets at rest (TOTP secrets). */
+  IDENTITY_SECRETS_KEY: secretKey,
+  /** Earlier secrets keys (comma-separated base64), still opening what they sealed after a rotation. */
+  IDENTITY_PREVIOUS_SECRETS_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0),
+    )
+    .pipe(z.array(secretKey)),
 });
 
 export type IdentityEnvironment = z.infer<typeof schema>;
@@ -49,6 +68,7 @@ export const identityEnvironment = {
       accessTokenTtlSeconds: environment.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: environment.REFRESH_TOKEN_TTL_SECONDS,
       appUrl: environment.PUBLIC_APP_URL,
+      secretKeys: [environment.IDENTITY_SECRETS_KEY, ...environment.IDENTITY_PREVIOUS_SECRETS_KEYS],
     };
   },
 };

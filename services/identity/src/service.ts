@@ -16,7 +16,9 @@ import type {
   RefreshTokenFactory,
 } from './modules/authentication/domain/credentials';
 import { authenticationOperationsOf } from './modules/authentication/module';
+import type { SecretBox, TotpProvider } from './modules/authentication/domain/mfa';
 import { createArgon2idHasher } from './modules/authentication/infra/passwords';
+import { aesGcmSecretBox, otpauthTotp } from './modules/authentication/infra/totp';
 import { PRINCIPAL_PATH, principalRoute } from './modules/authentication/infra/principal-route';
 import {
   createAccessTokenIssuer,
@@ -50,6 +52,8 @@ export interface IdentityOptions {
   passwords?: PasswordHasher;
   /** The web app emailed links point at (default http://localhost:3000). */
   appUrl?: string;
+  /** Keys sealing secrets at rest (32 bytes each): the first seals, all open. */
+  secretKeys: readonly Buffer[];
 }
 
 export type IdentityServiceOptions = ServiceStartOptions & IdentityOptions;
@@ -62,8 +66,10 @@ export interface IdentityDependencies extends TenantFoundation<Database, Prisma.
     accessTokens: AccessTokenIssuer;
     refreshTokens: RefreshTokenFactory;
   };
-  /** Single-use secrets sent by email: only their hashes are stored. */
-  secrets: { invitations: SecretTokens; passwordResets: SecretTokens };
+  /** Single-use secrets (invitations, MFA challenges, password resets): only their hashes are stored. */
+  secrets: { invitations: SecretTokens; oneTime: SecretTokens };
+  /** TOTP, and the box its secrets are sealed in at rest. */
+  mfa: { totp: TotpProvider; secretBox: SecretBox };
   /** Pages of the web app that emailed links open. */
   links: { acceptInvitation: string; resetPassword: string };
 }
@@ -85,7 +91,8 @@ export const identityService = defineService({
       accessTokens: createAccessTokenIssuer(options.signingKey, options.accessTokenTtlSeconds),
       refreshTokens: createRefreshTokenFactory(options.refreshTokenTtlSeconds),
     },
-    secrets: { invitations: createSecretTokens('inv'), passwordResets: createSecretTokens('prt') },
+    secrets: { invitations: createSecretTokens('inv'), oneTime: createSecretTokens('otk') },
+    mfa: { totp: otpauthTotp(), secretBox: aesGcmSecretBox(options.secretKeys) },
     links: {
       acceptInvitation: new URL('/accept-invitation', options.appUrl ?? DEFAULT_APP_URL).toString(),
       resetPassword: new URL('/reset-password', options.appUrl ?? DEFAULT_APP_URL).toString(),

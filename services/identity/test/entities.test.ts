@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { storeUsers } from './support';
 import { serviceUnderTest } from '@platform/service-kit/testing';
@@ -24,6 +24,7 @@ describe('identity _entities', () => {
       ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
     });
   });
 

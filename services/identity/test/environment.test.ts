@@ -9,6 +9,7 @@ describe('identity environment', () => {
     return {
       INTERNAL_CONTEXT_PUBLIC_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'gateway' }),
       IDENTITY_SIGNING_JWK: JSON.stringify(privateJwk),
+      IDENTITY_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       ...overrides,
     };
   }
@@ -31,6 +32,15 @@ describe('identity environment', () => {
     expect(options.signingKey.kid).toBe('key-2026');
     expect(options.signingKey.publicJwk).toMatchObject({ kid: 'key-2026', crv: 'Ed25519', alg: 'EdDSA' });
     expect(options.signingKey.publicJwk).not.toHaveProperty('d');
+  });
+
+  it('needs a 32-byte secrets key, and takes earlier ones for rotation', async () => {
+    const short = identityEnvironment.schema.safeParse(await settings({ IDENTITY_SECRETS_KEY: 'c2hvcnQ=' }));
+    expect(short.success).toBe(false);
+    const rotated = identityEnvironment.schema.parse(
+      await settings({ IDENTITY_PREVIOUS_SECRETS_KEYS: Buffer.alloc(32, 1).toString('base64') }),
+    );
+    expect(rotated.IDENTITY_PREVIOUS_SECRETS_KEYS).toEqual([Buffer.alloc(32, 1)]);
   });
 
   it('reads the previous public keys as a JSON array of JWKs, and refuses anything else', async () => {

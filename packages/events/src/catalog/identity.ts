@@ -165,6 +165,42 @@ const userStatusChangedData = z
   })
   .describe('A user account changed state: only active, undeleted users act.');
 
+export const SESSION_END_REASONS = [
+  'signed_out',
+  'signed_out_everywhere',
+  'password_changed',
+  'password_reset',
+  'reused_token',
+] as const;
+
+const sessionRevokedData = z
+  .object({
+    sessionId: uuid(),
+    userId: uuid(),
+    organizationId: uuid(),
+    reason: z.enum(SESSION_END_REASONS).describe('Why the session ended.'),
+    occurredAt: timestamp(),
+  })
+  .describe(
+    'A sign-in session ended before its time: its refresh tokens stop working, its access tokens at the next request.',
+  );
+
+export const SECURITY_CHANGES = [
+  'mfa_enabled',
+  'mfa_disabled',
+  'password_changed',
+  'password_reset',
+] as const;
+
+const securityChangedData = z
+  .object({
+    userId: uuid(),
+    organizationId: uuid(),
+    change: z.enum(SECURITY_CHANGES),
+    occurredAt: timestamp(),
+  })
+  .describe('A user’s sign-in security changed (second factor, password).');
+
 export const EMAIL_TEMPLATES = ['invitation', 'password_reset'] as const;
 
 const emailRequestedData = z
@@ -255,6 +291,18 @@ export const identityEvents = {
     'identity.user',
     'A user was activated, deactivated, suspended, reactivated, deleted or invited again. Published by identity.',
     userStatusChangedData,
+  ),
+  'identity.user.session_revoked.v1': entry(
+    'identity.user.session_revoked.v1',
+    'identity.user',
+    'A sign-in session was ended (signed out, everywhere, or by a password change). Published by identity.',
+    sessionRevokedData,
+  ),
+  'identity.user.security_changed.v1': entry(
+    'identity.user.security_changed.v1',
+    'identity.user',
+    'A user turned MFA on or off, or changed or reset their password. Published by identity.',
+    securityChangedData,
   ),
   'identity.email.requested.v1': entry(
     'identity.email.requested.v1',

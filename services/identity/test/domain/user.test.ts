@@ -96,6 +96,7 @@ describe('createUser', () => {
       metadata: {},
       lastLoginAt: null,
       lastActiveAt: null,
+      mfaEnabled: false,
       createdAt: NOW,
       updatedAt: NOW,
       deletedAt: null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tenantDatabase, withTenant } from '@platform/service-kit';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { eventually } from '@platform/testing';
@@ -15,7 +15,7 @@ const SIGN_UP = `mutation($input: SignUpInput!) {
     user { id email roles lastLoginAt organization { id slug vertical status } }
   }
 }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { refreshToken user { id } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { refreshToken user { id } } } }`;
 const REFRESH = `mutation($input: RefreshTokenInput!) {
   refreshToken(input: $input) { refreshToken user { id organization { id } } }
 }`;
@@ -46,6 +46,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
       signingKey: signing.key,
       previousPublicJwks: [previous.key.publicJwk],
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
     });
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { withTenant } from '@platform/service-kit';
@@ -12,7 +13,7 @@ const PASSWORD = 'correct horse battery staple';
 const INVITE = `mutation($input: InviteUserInput!) { inviteUser(input: $input) { id email status roles username } }`;
 const ACCEPT = `mutation($input: AcceptInvitationInput!) {
   acceptInvitation(input: $input) { accessToken refreshToken user { id status emailVerified roles lastLoginAt } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { user { id } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { user { id } } } }`;
 
 describe('identity members (real PostgreSQL)', () => {
   const subject = serviceUnderTest('identity', async (env) => {
@@ -21,6 +22,7 @@ describe('identity members (real PostgreSQL)', () => {
       ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
       appUrl: 'https://app.crm.example',
     });
   });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_PERMISSIONS, SYSTEM_ROLES } from '@platform/domain';
 import {
   anonymousContext,
@@ -39,6 +39,7 @@ describe('identity roles and permissions (real PostgreSQL)', () => {
       ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
     });
   });
 
@@ -293,6 +294,7 @@ describe('identity roles and permissions (real PostgreSQL)', () => {
             roles: ['analyst'],
             permissions: [...SYSTEM_ROLE_PERMISSIONS.analyst].sort(),
             organizationStatus: 'active',
+            sessionId: null,
           },
         },
       });

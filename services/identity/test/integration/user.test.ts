@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { signUpDirectly, storeUsers } from '../support';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../../src/service';
@@ -15,6 +15,7 @@ describe('identity users (real PostgreSQL)', () => {
       ...env.startOptions(),
       signingKey: signing.key,
       passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
     });
   });
 

@@ -10,6 +10,17 @@ import { AuthPayload } from './resolvers/AuthPayload';
 import { login } from './resolvers/Mutation/login';
 import { refreshToken } from './resolvers/Mutation/refreshToken';
 import { signUp } from './resolvers/Mutation/signUp';
+import { changePassword } from './resolvers/Mutation/changePassword';
+import { confirmMfa } from './resolvers/Mutation/confirmMfa';
+import { disableMfa } from './resolvers/Mutation/disableMfa';
+import { enrollMfa } from './resolvers/Mutation/enrollMfa';
+import { requestPasswordReset } from './resolvers/Mutation/requestPasswordReset';
+import { resetPassword } from './resolvers/Mutation/resetPassword';
+import { revokeAllSessions } from './resolvers/Mutation/revokeAllSessions';
+import { revokeSession } from './resolvers/Mutation/revokeSession';
+import { verifyMfa } from './resolvers/Mutation/verifyMfa';
+import { mySessions } from './resolvers/Query/mySessions';
+import { LoginResult } from './resolvers/LoginResult';
 import { switchOrganization } from './resolvers/Mutation/switchOrganization';
 import { OrganizationSwitch } from './resolvers/OrganizationSwitch';
 
@@ -22,7 +33,13 @@ export function authenticationOperationsOf({
   database,
   tenants,
   credentials,
-}: Pick<IdentityDependencies, 'database' | 'tenants' | 'credentials'>): AuthenticationOperations {
+  secrets,
+  mfa,
+  links,
+}: Pick<
+  IdentityDependencies,
+  'database' | 'tenants' | 'credentials' | 'secrets' | 'mfa' | 'links'
+>): AuthenticationOperations {
   const roles = roleRepository(tenants);
   const organizations = organizationRepository(tenants);
   const users = userRepository(tenants);
@@ -33,17 +50,37 @@ export function authenticationOperationsOf({
     touch: (organizationId, userId) =>
       users.touchActive(organizationId, userId, new Date(), LAST_ACTIVE_WRITE_INTERVAL_MS),
     ...credentials,
+    oneTimeTokens: secrets.oneTime,
+    totp: mfa.totp,
+    secretBox: mfa.secretBox,
+    resetPasswordUrl: links.resetPassword,
   });
 }
 
 export const authenticationModule = defineModule<IdentityDependencies, AuthenticationModuleContext>({
   resolvers: {
-    Mutation: { signUp, login, refreshToken, switchOrganization },
+    Query: { mySessions },
+    Mutation: {
+      signUp,
+      login,
+      verifyMfa,
+      refreshToken,
+      switchOrganization,
+      revokeSession,
+      revokeAllSessions,
+      enrollMfa,
+      confirmMfa,
+      disableMfa,
+      changePassword,
+      requestPasswordReset,
+      resetPassword,
+    },
     AuthPayload,
+    LoginResult,
     OrganizationSwitch,
   },
-  context: ({ database, tenants, credentials }) => {
-    const authentication = authenticationOperationsOf({ database, tenants, credentials });
+  context: (dependencies) => {
+    const authentication = authenticationOperationsOf(dependencies);
     return () => ({ authentication });
   },
 });

@@ -1,7 +1,9 @@
 /** Sign-up and sign-in rules, and what signing up implies. No Prisma or GraphQL here. */
 import { InputIssues } from '@platform/domain';
+import { createEvent, type CatalogEvent } from '@platform/events/catalog';
 import {
   createOrganization,
+  EVENT_SOURCE,
   organizationCanSignIn,
   organizationNameProblem,
   slugFromName,
@@ -142,4 +144,43 @@ export function canSignIn(candidate: {
   organization: Pick<Organization, 'status'>;
 }) {
   return userCanSignIn(candidate.user) && organizationCanSignIn(candidate.organization);
+}
+
+/** identity.user.session_revoked.v1 for each ended session (keyed by the user: their events stay in order). */
+export function sessionsRevoked(
+  user: { id: string; organizationId: string },
+  sessionIds: readonly string[],
+  reason: CatalogEvent<'identity.user.session_revoked.v1'>['data']['reason'],
+  at: Date,
+): Array<CatalogEvent<'identity.user.session_revoked.v1'>> {
+  return sessionIds.map((sessionId) =>
+    createEvent('identity.user.session_revoked.v1', {
+      source: EVENT_SOURCE,
+      subject: user.id,
+      tenantId: user.organizationId,
+      time: at,
+      data: {
+        sessionId,
+        userId: user.id,
+        organizationId: user.organizationId,
+        reason,
+        occurredAt: at.toISOString(),
+      },
+    }),
+  );
+}
+
+/** identity.user.security_changed.v1. */
+export function securityChanged(
+  user: { id: string; organizationId: string },
+  change: CatalogEvent<'identity.user.security_changed.v1'>['data']['change'],
+  at: Date,
+): CatalogEvent<'identity.user.security_changed.v1'> {
+  return createEvent('identity.user.security_changed.v1', {
+    source: EVENT_SOURCE,
+    subject: user.id,
+    tenantId: user.organizationId,
+    time: at,
+    data: { userId: user.id, organizationId: user.organizationId, change, occurredAt: at.toISOString() },
+  });
 }

@@ -18,7 +18,10 @@ export interface AccessTokenIssuer {
    * An access token for `user` in their organization, or (agencies) in a client organization they act
    * in from their own (`actingIn`).
    */
-  issue(user: User, actingIn?: { organizationId: string }): Promise<IssuedAccessToken>;
+  issue(
+    user: User,
+    options?: { sessionId?: string; actingIn?: { organizationId: string } },
+  ): Promise<IssuedAccessToken>;
 }
 
 export interface NewRefreshToken {

@@ -17,6 +17,8 @@ export interface UserCredential {
   userId: string;
   /** Agencies: the user's own organization, when the token acts in a client organization. */
   actingFromOrganizationId?: string | null;
+  /** The sign-in session of the token (`sid`); an ended session stands for nobody. */
+  sessionId?: string | null;
 }
 
 export type Credential = UserCredential;

@@ -17,6 +17,7 @@ const credentialSchema = z.discriminatedUnion('type', [
     organizationId: z.uuid(),
     userId: z.uuid(),
     actingFromOrganizationId: z.uuid().nullable().optional(),
+    sessionId: z.uuid().nullable().optional(),
   }),
 ]);
 
@@ -28,7 +29,7 @@ const credentialSchema = z.discriminatedUnion('type', [
 export function principalRoute(options: {
   internalContextKey: InternalContextKeyInput;
   logger: Logger;
-  resolve: (credential: Credential) => Promise<Principal>;
+  resolve: (credential: Credential) => Promise<Principal & { sessionId: string | null }>;
 }): RouteHandler {
   return internalJsonRoute({
     internalContextKey: options.internalContextKey,

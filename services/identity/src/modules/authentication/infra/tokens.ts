@@ -56,16 +56,18 @@ export async function signingKeyFromJwk(candidate: unknown): Promise<SigningKey>
 
 /**
  * Short-lived access tokens: `sub` user, `org` the organization they act in, `act` the agency they act
- * from (switched into a client), `typ` user type. Verified at the edge; what the user may do is asked of
+ * from (switched into a client), `sid` the sign-in session, `typ` user type. Verified at the edge; what the user may do is asked of
  * identity per request (principals), so the token carries no roles. A stolen token is useful for
  * `ttlSeconds` at most; refresh tokens carry the session further.
  */
 export function createAccessTokenIssuer(key: SigningKey, ttlSeconds = 900): AccessTokenIssuer {
   return {
-    async issue(user: User, actingIn?: { organizationId: string }) {
+    async issue(user: User, options: { sessionId?: string; actingIn?: { organizationId: string } } = {}) {
+      const { sessionId, actingIn } = options;
       const token = await new SignJWT({
         org: actingIn?.organizationId ?? user.organizationId,
         ...(actingIn ? { act: user.organizationId } : {}),
+        ...(sessionId ? { sid: sessionId } : {}),
         typ: user.type,
       })
         .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' })

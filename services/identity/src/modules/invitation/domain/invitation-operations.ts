@@ -9,6 +9,7 @@ import {
   type Actor,
 } from '@platform/domain';
 import type { Session } from '../../authentication/domain/authentication';
+import type { ClientInfo } from '../../authentication/domain/authentication-repository';
 import type {
   AccessTokenIssuer,
   PasswordHasher,
@@ -269,7 +270,7 @@ export function invitationOperations(deps: InvitationDependencies) {
      * The invitee accepts with the token from their email and a password: the account becomes active,
      * the email counts as verified, the token is used up, and they are signed in.
      */
-    async accept(input: AcceptInput): Promise<Session> {
+    async accept(input: AcceptInput, client: ClientInfo): Promise<Session> {
       const issues = new InputIssues();
       const problem = passwordProblem(input.password);
       if (problem) issues.add('password', problem);
@@ -291,10 +292,11 @@ export function invitationOperations(deps: InvitationDependencies) {
         user,
         passwordHash,
         refresh,
+        client,
         accepted.events,
       );
       if (!stored) throw unauthenticated(INVALID_INVITATION);
-      const access = await deps.accessTokens.issue(user);
+      const access = await deps.accessTokens.issue(user, { sessionId: refresh.familyId });
       return {
         accessToken: access.token,
         expiresIn: access.expiresIn,

@@ -1,4 +1,5 @@
 import type { CatalogEvent } from '@platform/events/catalog';
+import type { ClientInfo } from '../../authentication/domain/authentication-repository';
 import type { NewRefreshToken } from '../../authentication/domain/credentials';
 import type { Organization } from '../../organization/domain/organization';
 import type { User } from '../../user/domain/user';
@@ -48,6 +49,7 @@ export interface InvitationRepository {
     user: User,
     passwordHash: string,
     refreshToken: NewRefreshToken,
+    client: ClientInfo,
     events: readonly CatalogEvent[],
   ): Promise<boolean>;
 }

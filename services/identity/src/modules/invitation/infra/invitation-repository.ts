@@ -1,7 +1,7 @@
 import { orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Database } from '../../../service';
-import { asAuthLookup, storeRefreshToken } from '../../authentication/infra/authentication-repository';
+import { asAuthLookup, startSession } from '../../authentication/infra/authentication-repository';
 import { toOrganization } from '../../organization/infra/organization-repository';
 import { assignRoles } from '../../role/infra/role-repository';
 import { toUser, USER_INCLUDE, userColumns, userConflict } from '../../user/infra/user-repository';
@@ -141,7 +141,7 @@ export function invitationRepository(
       };
     },
 
-    async accept(invitation, user, passwordHash, refreshToken, events) {
+    async accept(invitation, user, passwordHash, refreshToken, client, events) {
       try {
         await db.write(user.organizationId, events, async (tx) => {
           // Conditional: of two acceptances of one token, only one finds it open; the other rolls back.
@@ -151,7 +151,7 @@ export function invitationRepository(
           });
           if (used.count !== 1) throw new InvitationUsed();
           await tx.user.update({ where: { id: user.id }, data: { ...userColumns(user), passwordHash } });
-          await storeRefreshToken(tx, user, refreshToken);
+          await startSession(tx, user, refreshToken, client);
         });
         return true;
       } catch (error) {

@@ -42,6 +42,8 @@ export interface User {
   metadata: Record<string, unknown>;
   lastLoginAt: Date | null;
   lastActiveAt: Date | null;
+  /** Whether signing in needs a TOTP code (or a recovery code). */
+  mfaEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -270,6 +272,7 @@ export function createUser(input: NewUser, now: Date): { user: User; events: [Us
     metadata: {},
     lastLoginAt: null,
     lastActiveAt: null,
+    mfaEnabled: false,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,

@@ -52,6 +52,7 @@ export function toUser(row: UserRow): User {
     metadata: metadata.success ? metadata.data : {},
     lastLoginAt: row.lastLoginAt,
     lastActiveAt: row.lastActiveAt,
+    mfaEnabled: row.mfaEnabledAt !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     deletedAt: row.deletedAt,

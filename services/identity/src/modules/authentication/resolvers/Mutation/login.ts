@@ -1,4 +1,7 @@
 import type { MutationResolvers } from '../../../../generated/graphql';
 
-export const login: NonNullable<MutationResolvers['login']> = (_parent, { input }, { authentication }) =>
-  authentication.login(input);
+export const login: NonNullable<MutationResolvers['login']> = (
+  _parent,
+  { input },
+  { auth, authentication },
+) => authentication.login(input, { address: auth.clientAddress, userAgent: auth.userAgent });

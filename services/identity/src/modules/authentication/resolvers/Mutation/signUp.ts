@@ -1,11 +1,7 @@
 import type { MutationResolvers } from '../../../../generated/graphql';
 
-export const signUp: NonNullable<MutationResolvers['signUp']> = async (
+export const signUp: NonNullable<MutationResolvers['signUp']> = (
   _parent,
   { input },
-  { authentication, logger },
-) => {
-  const session = await authentication.signUp(input);
-  logger.info({ organizationId: session.organization.id, userId: session.user.id }, 'organization signed up');
-  return session;
-};
+  { auth, authentication },
+) => authentication.signUp(input, { address: auth.clientAddress, userAgent: auth.userAgent });

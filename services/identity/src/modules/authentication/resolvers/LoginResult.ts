@@ -1,0 +1,5 @@
+import type { LoginResultResolvers } from '../../../generated/graphql';
+
+export const LoginResult: LoginResultResolvers = {
+  __resolveType: (result) => ('challengeToken' in result ? 'MfaChallenge' : 'AuthPayload'),
+};

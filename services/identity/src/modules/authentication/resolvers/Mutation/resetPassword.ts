@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const resetPassword: NonNullable<MutationResolvers['resetPassword']> = (
+  _parent,
+  { input },
+  { authentication },
+) => authentication.resetPassword(input.token, input.newPassword);

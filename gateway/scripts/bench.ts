@@ -90,8 +90,8 @@ async function main(): Promise<void> {
     principals: {
       resolve: (credential) =>
         Promise.resolve({
-          organizationId: credential.organizationId,
-          userId: credential.userId,
+          organizationId: credential.type === 'user' ? credential.organizationId : 'org-bench',
+          userId: credential.type === 'user' ? credential.userId : 'user-bench',
           apiKeyId: null,
           actingFromOrganizationId: null,
           roles: ['member'],

@@ -7,7 +7,7 @@ import {
 } from '@platform/service-kit';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
-import type { Credential, PrincipalSource } from './principals';
+import type { Credential, PrincipalSource, UserCredential } from './principals';
 
 /** Access tokens are issued by identity for the platform. */
 export const ACCESS_TOKEN_ISSUER = 'identity';
@@ -31,6 +31,11 @@ export type Authenticator = (request: IncomingMessage) => Promise<InternalContex
 
 /** How many verified access tokens the gateway remembers (a client keeps one for its 15 minutes). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** Partners may send their API key in this header instead of `Authorization: Bearer`. */
+export const API_KEY_HEADER = 'x-api-key';
+/** What every API key starts with (identity makes them). */
+export const API_KEY_PREFIX = 'crmk_';
+
 /** The longest user agent the gateway forwards (for the audit trail). */
 export const MAX_USER_AGENT_LENGTH = 512;
 
@@ -41,11 +46,11 @@ export const MAX_USER_AGENT_LENGTH = 512;
  * user may do is the principal's business, asked of identity and kept current by its events.
  */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, { credential: Credential; expiresAt: number }>();
+  private readonly entries = new Map<string, { credential: UserCredential; expiresAt: number }>();
 
   constructor(private readonly capacity: number) {}
 
-  get(token: string, now: number): Credential | undefined {
+  get(token: string, now: number): UserCredential | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
@@ -55,7 +60,7 @@ export class VerifiedTokens {
     return entry.credential;
   }
 
-  set(token: string, credential: Credential, expiresAt: number): void {
+  set(token: string, credential: UserCredential, expiresAt: number): void {
     if (this.capacity <= 0) return;
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next();
@@ -92,7 +97,7 @@ export function createAuthenticator(
       ? createRemoteJWKSet(new URL(source.url), { timeoutDuration: source.timeoutMs ?? 5_000 })
       : createLocalJWKSet(source.keySet);
 
-  async function credentialOf(token: string): Promise<Credential> {
+  async function credentialOf(token: string): Promise<UserCredential> {
     const known = verified.get(token, now());
     if (known) return known;
     let payload: unknown;
@@ -120,7 +125,7 @@ export function createAuthenticator(
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AuthenticationError('invalid access token: malformed claims');
-    const credential: Credential = {
+    const credential: UserCredential = {
       type: 'user',
       organizationId: claims.data.org,
       userId: claims.data.sub,
@@ -134,12 +139,24 @@ export function createAuthenticator(
   return async (request) => {
     const client = clientOf(request);
     const header = request.headers.authorization;
-    if (header === undefined) return anonymousContext(client);
-    const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
-    const token = match?.[1];
-    if (token === undefined)
-      throw new AuthenticationError('the Authorization header must be "Bearer <access token>"');
-    const principal = await principals.resolve(await credentialOf(token));
+    const apiKeyHeader = request.headers[API_KEY_HEADER];
+    let credential: Credential;
+    if (typeof apiKeyHeader === 'string' && apiKeyHeader.length > 0) {
+      if (header !== undefined)
+        throw new AuthenticationError(`send either Authorization or ${API_KEY_HEADER}, not both`);
+      credential = { type: 'api_key', key: apiKeyHeader.trim() };
+    } else {
+      if (header === undefined) return anonymousContext(client);
+      const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+      const token = match?.[1];
+      if (token === undefined) {
+        throw new AuthenticationError('the Authorization header must be "Bearer <access token or API key>"');
+      }
+      credential = token.startsWith(API_KEY_PREFIX)
+        ? { type: 'api_key', key: token }
+        : await credentialOf(token);
+    }
+    const principal = await principals.resolve(credential);
     return {
       ...anonymousContext(client),
       organizationId: principal.organizationId,

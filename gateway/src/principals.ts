@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { decodeEnvelope, ensureEventTopics, topicName } from '@platform/events';
 import type { MessageConsumer, Messaging } from '@platform/messaging';
 import {
@@ -33,7 +33,13 @@ export interface UserCredential {
   sessionId?: string;
 }
 
-export type Credential = UserCredential;
+/** A partner's API key, as the client sent it; identity says whose it is and what it may do. */
+export interface ApiKeyCredential {
+  type: 'api_key';
+  key: string;
+}
+
+export type Credential = UserCredential | ApiKeyCredential;
 
 const principalSchema = z.object({
   organizationId: z.string(),
@@ -62,6 +68,9 @@ export const DEFAULT_PRINCIPAL_TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
 
 function keyOf(credential: Credential): string {
+  // The cache never holds a key itself, only its hash.
+  if (credential.type === 'api_key')
+    return `api_key:${createHash('sha256').update(credential.key).digest('base64url')}`;
   return `user:${credential.organizationId}:${credential.userId}:${credential.actingFromOrganizationId ?? ''}:${credential.sessionId ?? ''}`;
 }
 
@@ -81,6 +90,7 @@ export function identityPrincipals(options: {
   // Bumped by every eviction of the organization: an answer fetched across an eviction is not kept.
   const generations = new Map<string, number>();
   let epoch = 0;
+  let evictions = 0;
 
   async function fetchPrincipal(credential: Credential): Promise<Principal> {
     const token = await signInternalContext(options.signingKey, anonymousContext(), {
@@ -129,8 +139,15 @@ export function identityPrincipals(options: {
       if (cached && cached.expiresAt > now()) return Promise.resolve(cached.principal);
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const concerned = [credential.organizationId, credential.actingFromOrganizationId ?? ''];
-      const generationOf = () => concerned.map((id) => generations.get(id) ?? 0).join(':');
+      // An API key's organization is known only from the answer: any eviction meanwhile voids it.
+      const concerned =
+        credential.type === 'api_key'
+          ? []
+          : [credential.organizationId, credential.actingFromOrganizationId ?? ''];
+      const generationOf = () =>
+        credential.type === 'api_key'
+          ? String(evictions)
+          : concerned.map((id) => generations.get(id) ?? 0).join(':');
       const generation = generationOf();
       const startedEpoch = epoch;
       const request = fetchPrincipal(credential)
@@ -144,6 +161,7 @@ export function identityPrincipals(options: {
       return request;
     },
     evictOrganization(organizationId) {
+      evictions += 1;
       generations.set(organizationId, (generations.get(organizationId) ?? 0) + 1);
       for (const [key, entry] of entries) {
         if (entry.organizations.includes(organizationId)) entries.delete(key);
@@ -160,7 +178,12 @@ export function identityPrincipals(options: {
 }
 
 /** identity's topics whose events change what a principal is. */
-export const PRINCIPAL_TOPICS = ['identity.organization', 'identity.user', 'identity.role'] as const;
+export const PRINCIPAL_TOPICS = [
+  'identity.organization',
+  'identity.user',
+  'identity.role',
+  'identity.api_key',
+] as const;
 
 /**
  * Listens to identity's events and evicts the principals of the organization each one concerns. Each

@@ -157,6 +157,8 @@ export function tablePrincipals(
     evicted,
     resolve(credential) {
       asked.push(credential);
+      if (credential.type !== 'user')
+        return Promise.reject(new Error('tablePrincipals answers user credentials only'));
       return Promise.resolve({
         organizationId: credential.organizationId,
         userId: credential.userId,

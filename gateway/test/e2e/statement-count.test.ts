@@ -122,6 +122,14 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
+  for (let index = 0; index < count; index += 1) {
+    await admin.run(
+      `mutation($name: String!) { createApiKey(input: { name: $name, scopes: ["contacts:read"] }) { secret } }`,
+      {
+        name: `key ${index}`,
+      },
+    );
+  }
   // More sessions of the admin (signing in again from another device).
   for (let index = 0; index < count; index += 1) await seeds(platform).signIn(admin.email, admin.password);
   // Role assignments made by someone who was invited (the founder's own two were made by the platform).

@@ -28,6 +28,7 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'identity.organization': 'Lifecycle of organizations (tenants). Key: organization id.',
   'identity.user': 'Lifecycle of users and changes to their access. Key: user id.',
   'identity.role': 'Custom roles of organizations. Key: role id.',
+  'identity.api_key': 'API keys created and revoked (never their secrets). Key: API key id.',
   'identity.email':
     'Emails identity asks the notification service to deliver (single-use links inside). Key: user id.',
   'crm.contact': 'Lifecycle of contacts, without PII. Key: contact id.',

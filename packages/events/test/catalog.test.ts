@@ -221,7 +221,7 @@ describe('catalog shape', () => {
     for (const type of EVENT_TYPES) {
       const entry = eventCatalog[type];
       expect(entry.type).toBe(type);
-      expect(type).toMatch(/^[a-z]+\.[a-z]+\.[a-z_]+\.v\d+$/);
+      expect(type).toMatch(/^[a-z]+\.[a-z][a-z_]*\.[a-z_]+\.v\d+$/);
       expect(type.startsWith(`${entry.topic}.`)).toBe(true);
       expect(EVENT_TOPICS).toContain(entry.topic);
     }

@@ -16,6 +16,7 @@ import type {
   RefreshTokenFactory,
 } from './modules/authentication/domain/credentials';
 import { authenticationOperationsOf } from './modules/authentication/module';
+import { apiKeySecrets, type ApiKeySecrets } from './modules/api-key/infra/api-key-secrets';
 import type { SecretBox, TotpProvider } from './modules/authentication/domain/mfa';
 import { createArgon2idHasher } from './modules/authentication/infra/passwords';
 import { aesGcmSecretBox, otpauthTotp } from './modules/authentication/infra/totp';
@@ -70,6 +71,8 @@ export interface IdentityDependencies extends TenantFoundation<Database, Prisma.
   secrets: { invitations: SecretTokens; oneTime: SecretTokens };
   /** TOTP, and the box its secrets are sealed in at rest. */
   mfa: { totp: TotpProvider; secretBox: SecretBox };
+  /** API key secrets: made, checked for shape, hashed. */
+  apiKeySecrets: ApiKeySecrets;
   /** Pages of the web app that emailed links open. */
   links: { acceptInvitation: string; resetPassword: string };
 }
@@ -93,6 +96,7 @@ export const identityService = defineService({
     },
     secrets: { invitations: createSecretTokens('inv'), oneTime: createSecretTokens('otk') },
     mfa: { totp: otpauthTotp(), secretBox: aesGcmSecretBox(options.secretKeys) },
+    apiKeySecrets: apiKeySecrets(),
     links: {
       acceptInvitation: new URL('/accept-invitation', options.appUrl ?? DEFAULT_APP_URL).toString(),
       resetPassword: new URL('/reset-password', options.appUrl ?? DEFAULT_APP_URL).toString(),

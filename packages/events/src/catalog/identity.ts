@@ -201,6 +201,27 @@ const securityChangedData = z
   })
   .describe('A user’s sign-in security changed (second factor, password).');
 
+const apiKeyCreatedData = z
+  .object({
+    apiKeyId: uuid(),
+    organizationId: uuid(),
+    name: z.string().min(1),
+    scopes: z.array(z.string().min(1)).describe('Permissions the key may use (never more than its creator).'),
+    expiresAt: timestamp(),
+    createdById: uuid().describe('The user the key acts for.'),
+    occurredAt: timestamp(),
+  })
+  .describe('An API key was created (its secret is never published).');
+
+const apiKeyRevokedData = z
+  .object({
+    apiKeyId: uuid(),
+    organizationId: uuid(),
+    revokedById: uuid().nullable(),
+    occurredAt: timestamp(),
+  })
+  .describe('An API key was revoked: the gateway refuses it from the next request.');
+
 export const EMAIL_TEMPLATES = ['invitation', 'password_reset'] as const;
 
 const emailRequestedData = z
@@ -303,6 +324,18 @@ export const identityEvents = {
     'identity.user',
     'A user turned MFA on or off, or changed or reset their password. Published by identity.',
     securityChangedData,
+  ),
+  'identity.api_key.created.v1': entry(
+    'identity.api_key.created.v1',
+    'identity.api_key',
+    'An API key was created. Published by identity.',
+    apiKeyCreatedData,
+  ),
+  'identity.api_key.revoked.v1': entry(
+    'identity.api_key.revoked.v1',
+    'identity.api_key',
+    'An API key was revoked. Published by identity.',
+    apiKeyRevokedData,
   ),
   'identity.email.requested.v1': entry(
     'identity.email.requested.v1',

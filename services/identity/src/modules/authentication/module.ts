@@ -2,6 +2,7 @@ import { defineModule } from '@platform/service-kit';
 import type { IdentityDependencies } from '../../service';
 import { authenticationOperations, type AuthenticationOperations } from './domain/authentication-operations';
 import { authenticationRepository } from './infra/authentication-repository';
+import { apiKeyRepository } from '../api-key/infra/api-key-repository';
 import { organizationRepository } from '../organization/infra/organization-repository';
 import { roleRepository } from '../role/infra/role-repository';
 import { LAST_ACTIVE_WRITE_INTERVAL_MS } from '../user/domain/user-operations';
@@ -36,10 +37,12 @@ export function authenticationOperationsOf({
   secrets,
   mfa,
   links,
+  apiKeySecrets,
 }: Pick<
   IdentityDependencies,
-  'database' | 'tenants' | 'credentials' | 'secrets' | 'mfa' | 'links'
+  'database' | 'tenants' | 'credentials' | 'secrets' | 'mfa' | 'links' | 'apiKeySecrets'
 >): AuthenticationOperations {
+  const keys = apiKeyRepository(database, tenants);
   const roles = roleRepository(tenants);
   const organizations = organizationRepository(tenants);
   const users = userRepository(tenants);
@@ -54,6 +57,12 @@ export function authenticationOperationsOf({
     totp: mfa.totp,
     secretBox: mfa.secretBox,
     resetPasswordUrl: links.resetPassword,
+    apiKeys: {
+      wellFormed: (key) => apiKeySecrets.wellFormed(key),
+      hash: (key) => apiKeySecrets.hash(key),
+      byHash: (keyHash) => keys.byHash(keyHash),
+      touch: (apiKey, at, everyMs) => keys.touch(apiKey, at, everyMs),
+    },
   });
 }
 

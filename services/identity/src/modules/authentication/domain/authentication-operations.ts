@@ -47,6 +47,12 @@ import {
 } from './mfa';
 import { agencyPrincipal, userPrincipal, type Credential, type Principal } from './principal';
 import {
+  apiKeyStatus,
+  keyPermissions,
+  LAST_USED_WRITE_INTERVAL_MS,
+  type ApiKey,
+} from '../../api-key/domain/api-key';
+import {
   ACCOUNT_POLICY,
   afterFailure,
   CLIENT_POLICY,
@@ -72,6 +78,13 @@ export interface AuthenticationDependencies {
   secretBox: SecretBox;
   /** The page of the web app a password reset link opens (`?token=` is added). */
   resetPasswordUrl: string;
+  /** API keys, as the principal of a key needs them. */
+  apiKeys: {
+    wellFormed(key: string): boolean;
+    hash(key: string): string;
+    byHash(keyHash: string): Promise<ApiKey | null>;
+    touch(apiKey: ApiKey, at: Date, everyMs: number): Promise<void>;
+  };
   now?: () => Date;
 }
 
@@ -203,6 +216,31 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
   function newPasswordProblem(password: string, path = 'newPassword'): void {
     const problem = passwordProblem(password);
     if (problem) new InputIssues().add(path, problem).throwIfAny();
+  }
+
+  /**
+   * The principal of an API key: active (not expired, not revoked), its creator still able to act; it
+   * may do what its scopes say and its creator may still do.
+   */
+  async function apiKeyPrincipal(key: string): Promise<Principal & { sessionId: string | null }> {
+    const refused = () => unauthenticated('The API key is invalid, expired or revoked');
+    if (!deps.apiKeys.wellFormed(key)) throw refused();
+    const apiKey = await deps.apiKeys.byHash(deps.apiKeys.hash(key));
+    const at = now();
+    if (!apiKey || apiKeyStatus(apiKey, at) !== 'active') throw refused();
+    const [candidate, access] = await Promise.all([
+      deps.repository.findUserForToken(apiKey.organizationId, apiKey.createdById),
+      deps.access(apiKey.organizationId, apiKey.createdById),
+    ]);
+    const creator = userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+    await deps.apiKeys.touch(apiKey, at, LAST_USED_WRITE_INTERVAL_MS);
+    return {
+      ...creator,
+      apiKeyId: apiKey.id,
+      roles: [],
+      permissions: keyPermissions(apiKey.scopes, creator.permissions),
+      sessionId: null,
+    };
   }
 
   return {
@@ -340,6 +378,7 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
 
     /** Who a verified credential acts as now (the gateway's question); UNAUTHENTICATED when nobody. */
     async principal(credential: Credential): Promise<Principal & { sessionId: string | null }> {
+      if (credential.type === 'api_key') return apiKeyPrincipal(credential.key);
       const home = credential.actingFromOrganizationId ?? credential.organizationId;
       const [candidate, access, signedIn] = await Promise.all([
         deps.repository.findUserForToken(home, credential.userId),

@@ -21,7 +21,13 @@ export interface UserCredential {
   sessionId?: string | null;
 }
 
-export type Credential = UserCredential;
+/** A partner's API key, as sent (the gateway checks nothing but its presence). */
+export interface ApiKeyCredential {
+  type: 'api_key';
+  key: string;
+}
+
+export type Credential = UserCredential | ApiKeyCredential;
 
 export interface Principal {
   organizationId: string;

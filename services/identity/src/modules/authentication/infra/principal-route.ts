@@ -19,6 +19,7 @@ const credentialSchema = z.discriminatedUnion('type', [
     actingFromOrganizationId: z.uuid().nullable().optional(),
     sessionId: z.uuid().nullable().optional(),
   }),
+  z.object({ type: z.literal('api_key'), key: z.string().min(1).max(200) }),
 ]);
 
 /**

@@ -1,0 +1,14 @@
+import type { Page, PageRequest } from '@platform/domain';
+import type { ApiKey, ApiKeyEvent } from './api-key';
+
+/** What API keys need of storage (infra/api-key-repository.ts implements it). */
+export interface ApiKeyRepository {
+  create(apiKey: ApiKey, keyHash: string, events: readonly ApiKeyEvent[]): Promise<ApiKey>;
+  save(apiKey: ApiKey, events: readonly ApiKeyEvent[]): Promise<ApiKey>;
+  byId(organizationId: string, id: string): Promise<ApiKey | null>;
+  page(organizationId: string, page: PageRequest): Promise<Page<ApiKey>>;
+  /** The key with this hash, across organizations (the gateway's question comes first). */
+  byHash(keyHash: string): Promise<ApiKey | null>;
+  /** Records a use, writing at most once every `everyMs`. */
+  touch(apiKey: ApiKey, at: Date, everyMs: number): Promise<void>;
+}

@@ -1,0 +1,87 @@
+import { afterCursorWhere, pageOf, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import type { Prisma } from '../../../generated/prisma/client';
+import type { Database } from '../../../service';
+import { asAuthLookup } from '../../authentication/infra/authentication-repository';
+import type { ApiKey } from '../domain/api-key';
+import type { ApiKeyRepository } from '../domain/api-key-repository';
+
+type Transaction = Prisma.TransactionClient;
+type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
+
+const toApiKey = (row: ApiKeyRow): ApiKey => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  createdById: row.createdById,
+  name: row.name,
+  displayPrefix: row.displayPrefix,
+  scopes: row.scopes,
+  expiresAt: row.expiresAt,
+  lastUsedAt: row.lastUsedAt,
+  revokedAt: row.revokedAt,
+  revokedById: row.revokedById,
+  createdAt: row.createdAt,
+});
+
+/** API keys over Prisma: tenant transactions, except finding a key by its hash (`auth_lookup`). */
+export function apiKeyRepository(database: Database, db: TenantDatabase<Transaction>): ApiKeyRepository {
+  return {
+    async create(apiKey, keyHash, events) {
+      return toApiKey(
+        await db.write(apiKey.organizationId, events, (tx) =>
+          tx.apiKey.create({ data: { ...apiKey, keyHash } }),
+        ),
+      );
+    },
+
+    async save(apiKey, events) {
+      return toApiKey(
+        await db.write(apiKey.organizationId, events, (tx) =>
+          tx.apiKey.update({
+            where: { id: apiKey.id },
+            data: { revokedAt: apiKey.revokedAt, revokedById: apiKey.revokedById, name: apiKey.name },
+          }),
+        ),
+      );
+    },
+
+    async byId(organizationId, id) {
+      if (uuidsOnly([id]).length === 0) return null;
+      const row = await db.read(organizationId, (tx) =>
+        tx.apiKey.findFirst({ where: { id, organizationId } }),
+      );
+      return row ? toApiKey(row) : null;
+    },
+
+    page(organizationId, page) {
+      return db.read(organizationId, async (tx) => {
+        const where = { organizationId };
+        const [rows, totalCount] = await Promise.all([
+          tx.apiKey.findMany({
+            where: { AND: [where, afterCursorWhere(page)] },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            take: page.first + 1,
+          }),
+          tx.apiKey.count({ where }),
+        ]);
+        return pageOf(rows.map(toApiKey), page, totalCount);
+      });
+    },
+
+    async byHash(keyHash) {
+      const row = await asAuthLookup(database, (tx) => tx.apiKey.findUnique({ where: { keyHash } }));
+      return row ? toApiKey(row) : null;
+    },
+
+    async touch(apiKey, at, everyMs) {
+      await db.write(apiKey.organizationId, [], (tx) =>
+        tx.apiKey.updateMany({
+          where: {
+            id: apiKey.id,
+            OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - everyMs) } }],
+          },
+          data: { lastUsedAt: at },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { apiKeyStatus } from '../domain/api-key';
+import type { ApiKeyResolvers } from '../../../generated/graphql';
+
+export const ApiKey: ApiKeyResolvers = {
+  status: (apiKey) => apiKeyStatus(apiKey, new Date()),
+  createdBy: (apiKey, _args, { userById }) => userById.load(apiKey.createdById),
+};

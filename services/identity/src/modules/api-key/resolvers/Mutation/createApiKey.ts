@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const createApiKey: NonNullable<MutationResolvers['createApiKey']> = (
+  _parent,
+  { input },
+  { auth, apiKeys },
+) => apiKeys.create(auth, input);

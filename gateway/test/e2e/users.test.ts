@@ -77,6 +77,32 @@ describe('users through the gateway', () => {
     expect(again.errors).toBeUndefined();
   });
 
+  it('a contact’s owner must be a user of the organization who may still act', async () => {
+    const { admin } = await seeds(platform).organization('Owners');
+    const { admin: stranger } = await seeds(platform).organization('Strangers');
+    const create = (ownerId: string) =>
+      platform.graphql(
+        `mutation($input: CreateContactInput!) { createContact(input: $input) { id owner { id } } }`,
+        { input: { givenName: 'Owned', ownerId } },
+        admin.accessToken,
+      );
+    const foreign = await create(stranger.userId);
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { issues: [{ path: 'ownerId' }] },
+    });
+    const colleague = await admin.invite(['agent']);
+    await eventually(
+      'crm knows the colleague',
+      async () => (await create(colleague.userId)).errors === undefined,
+    );
+    await admin.run(`mutation($id: ID!) { deactivateUser(id: $id) { status } }`, { id: colleague.userId });
+    await eventually('crm refuses the deactivated colleague', async () => {
+      const answer = await create(colleague.userId);
+      return answer.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT';
+    });
+  });
+
   it('a member invited by the seeds acts with exactly their role', async () => {
     const { admin } = await seeds(platform).organization('Seeded');
     const viewer = await admin.invite(['viewer']);

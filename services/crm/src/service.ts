@@ -5,6 +5,7 @@ import {
   withTenants,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startUserConsumer } from './consumers/users';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
@@ -14,7 +15,10 @@ export type Database = PrismaClient<'query'>;
 /** What crm's modules are built from. */
 export type CrmDependencies = TenantFoundation<Database, Prisma.TransactionClient>;
 
-/** crm: contacts (EMMA's contact-centric core), and later companies, deals, interactions, tasks. */
+/**
+ * crm: contacts (EMMA's contact-centric core), and later companies, deals, interactions, tasks; keeps a
+ * projection of identity's users to check the owners contacts name.
+ */
 export const crmService = defineService({
   name: 'crm',
   defaultPort: 4002,
@@ -22,6 +26,9 @@ export const crmService = defineService({
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
   dependencies: (foundation): CrmDependencies => withTenants(foundation),
+  consumers: async (dependencies, messaging, options) => [
+    await startUserConsumer(dependencies, messaging, options),
+  ],
 });
 
 export type CrmService = Awaited<ReturnType<typeof crmService.start>>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { startCrmService } from '../../src/service';
 
@@ -22,6 +23,53 @@ describe('contact module', () => {
       await env.headersFor(auth),
     );
   }
+
+  /** Users crm knows of (its projection of identity's users), as identity's events would leave them. */
+  async function knownUsers(
+    organizationId: string,
+    ids: readonly string[],
+    status = 'active',
+    deleted = false,
+  ) {
+    await withTenant(subject.service.database, organizationId, (tx) =>
+      tx.userReference.createMany({
+        data: ids.map((id) => ({ id, organizationId, status, deleted, changedAt: new Date() })),
+      }),
+    );
+  }
+
+  describe('owners', () => {
+    it('accepts a user of the organization as owner, and the caller always', async () => {
+      const caller = newTenant();
+      const colleague = randomUUID();
+      await knownUsers(caller.organizationId, [colleague]);
+      expect(
+        (await create(caller, { givenName: 'A', ownerId: colleague })).data?.createContact.owner,
+      ).toEqual({ id: colleague });
+      expect((await create(caller, { givenName: 'B' })).data?.createContact.owner).toEqual({
+        id: caller.userId,
+      });
+    });
+
+    it('refuses unknown users, users of another organization and deactivated users with BAD_USER_INPUT, writing nothing', async () => {
+      const { env } = subject;
+      const caller = newTenant();
+      const stranger = newTenant();
+      const [foreign, inactive, deleted] = [randomUUID(), randomUUID(), randomUUID()];
+      await knownUsers(stranger.organizationId, [foreign]);
+      await knownUsers(caller.organizationId, [inactive], 'inactive');
+      await knownUsers(caller.organizationId, [deleted], 'active', true);
+      const before = (await env.outboxEvents()).length;
+      for (const ownerId of [randomUUID(), foreign, inactive, deleted, stranger.userId]) {
+        const { errors } = await create(caller, { givenName: 'Nope', ownerId });
+        expect(errors?.[0]?.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          details: { issues: [{ path: 'ownerId' }] },
+        });
+      }
+      expect(await env.outboxEvents()).toHaveLength(before);
+    });
+  });
 
   it('stores a created contact with exactly one crm.contact.created.v1 in the outbox', async () => {
     const { env } = subject;
@@ -54,6 +102,7 @@ describe('contact module', () => {
     const { env, service: crm } = subject;
     const caller = newTenant();
     const owners = Array.from({ length: 8 }, () => randomUUID());
+    await knownUsers(caller.organizationId, owners);
     for (const [index, ownerId] of owners.entries()) {
       for (let n = 0; n <= index % 3; n += 1) {
         const { errors } = await create(caller, { givenName: `Contact ${index}-${n}`, ownerId });

@@ -4,6 +4,7 @@ import type { CrmDependencies } from '../../service';
 import type { Contact as ContactModel } from './domain/contact';
 import { contactOperations, type ContactOperations } from './domain/contact-operations';
 import { contactRepository } from './infra/contact-repository';
+import { userReferences } from './infra/user-references';
 import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
 import { Organization } from './resolvers/Organization';
@@ -24,7 +25,7 @@ export const contactModule = defineModule<CrmDependencies, ContactModuleContext>
   resolvers: { Query: { contact }, Mutation: { createContact }, Contact, Organization, User },
   context: ({ tenants }) => {
     const repository = contactRepository(tenants);
-    const contacts = contactOperations(repository);
+    const contacts = contactOperations(repository, userReferences(tenants));
     return ({ auth }) => ({
       contacts,
       contactsByOrganization: pageLoader((organizationIds, request) =>

@@ -11,19 +11,31 @@ import {
 } from '@platform/domain';
 import { createContact, type Contact, type NewContactInput } from './contact';
 import type { ContactRepository } from './contact-repository';
+import { ensureOwner, type KnownUser } from './owners';
 
 const SIGN_IN = 'Sign in to work with contacts';
 
 /** The contact use cases: who may do what, and what it changes. */
-export function contactOperations(repository: ContactRepository, clock: () => Date = () => new Date()) {
+export function contactOperations(
+  repository: ContactRepository,
+  users: { find(organizationId: string, userId: string): Promise<KnownUser | null> },
+  clock: () => Date = () => new Date(),
+) {
   return {
     async create(actor: Actor, input: NewContactInput): Promise<Contact> {
       const organizationId = organizationOf(actor, SIGN_IN);
+      // An agency user acting inside a client organization is not one of its users: no default owner.
+      const defaultOwnerId = actor.actingFromOrganizationId ? null : actor.userId;
       const { contact, events } = createContact(
-        { id: randomUUID(), organizationId, defaultOwnerId: actor.userId },
+        { id: randomUUID(), organizationId, defaultOwnerId },
         input,
         clock(),
       );
+      if (contact.ownerId) {
+        const known =
+          contact.ownerId === actor.userId ? null : await users.find(organizationId, contact.ownerId);
+        ensureOwner(contact.ownerId, { organizationId, userId: defaultOwnerId }, known);
+      }
       return repository.create(contact, events);
     },
 

@@ -1,6 +1,6 @@
 /**
  * The demo organization `npm run platform -- --seed` creates through the public graph: an
- * organization with its founder, a few contacts and an active welcome workflow. Idempotent: when the
+ * organization with its founder, a few contacts, an active welcome workflow and an invited colleague. Idempotent: when the
  * demo founder can sign in, nothing is created again.
  */
 export const DEMO = {
@@ -94,7 +94,22 @@ export async function seedDemo(graphqlUrl: string): Promise<void> {
       ),
     );
   }
+  // A colleague invited as an agent: the invitation waits in the local mailbox (automation's default
+  // email provider) for whoever tries the invitation flow.
+  dataOf(
+    'inviteUser',
+    await call(
+      graphqlUrl,
+      `mutation($input: InviteUserInput!) { inviteUser(input: $input) { id } }`,
+      { input: { email: DEMO_INVITEE, roles: ['agent'], givenName: 'Sam' } },
+      token,
+    ),
+  );
   process.stderr.write(
-    `[platform] seeded the demo organization "${DEMO.organizationName}": sign in as ${DEMO.email} / ${DEMO.password}\n`,
+    `[platform] seeded the demo organization "${DEMO.organizationName}": sign in as ${DEMO.email} / ${DEMO.password}\n` +
+      `[platform] ${DEMO_INVITEE} is invited: the email is at automation's /local-mailbox/messages?to=${DEMO_INVITEE}\n`,
   );
 }
+
+/** The colleague the demo organization invites (the invitation sits in the local mailbox). */
+export const DEMO_INVITEE = 'sam@example.com';

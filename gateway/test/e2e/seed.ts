@@ -32,6 +32,8 @@ export function tokenFromEmail(text: string): string {
   return match[1];
 }
 
+const PASSWORD = 'correct horse battery staple';
+
 let counter = 0;
 
 /** A sign-up input no other test uses (organization name and slug, founder email). */
@@ -42,69 +44,30 @@ export function uniqueSignUp(label: string) {
     organizationName: `${label} ${suffix}`,
     organizationSlug: `${label}-${suffix}`.toLowerCase(),
     email: `founder-${suffix}@example.com`,
-    password: 'correct horse battery staple',
+    password: PASSWORD,
     givenName: 'Founder',
     familyName: label,
   };
 }
 
-const PASSWORD = 'correct horse battery staple';
-
-const ACCEPT = /* GraphQL */ `
-  mutation SeedAcceptInvitation($input: AcceptInvitationInput!) {
-    acceptInvitation(input: $input) {
-      accessToken
-      refreshToken
-      user {
-        id
-        email
-        organization {
-          id
-          name
-          slug
-        }
-      }
+/** What the seeds read of a new session: its tokens and who it is for. */
+const SESSION = /* GraphQL */ `
+  accessToken
+  refreshToken
+  user {
+    id
+    email
+    organization {
+      id
+      name
+      slug
     }
   }
 `;
 
-const LOGIN = /* GraphQL */ `
-  mutation SeedLogin($input: LoginInput!) {
-    login(input: $input) {
-      ... on AuthPayload {
-        accessToken
-        refreshToken
-        user {
-          id
-          email
-          organization {
-            id
-            name
-            slug
-          }
-        }
-      }
-    }
-  }
-`;
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SeedSignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      accessToken
-      refreshToken
-      user {
-        id
-        email
-        organization {
-          id
-          name
-          slug
-        }
-      }
-    }
-  }
-`;
+const LOGIN = `mutation SeedLogin($input: LoginInput!) { login(input: $input) { ... on AuthPayload { ${SESSION} } } }`;
+const ACCEPT = `mutation SeedAccept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { ${SESSION} } }`;
+const SIGN_UP = `mutation SeedSignUp($input: SignUpInput!) { signUp(input: $input) { ${SESSION} } }`;
 
 interface SignUpPayload {
   signUp: {

@@ -1,8 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
-import { storeUsers } from './support';
-import { serviceUnderTest } from '@platform/service-kit/testing';
-import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../src/service';
+import { storeUsers, identityUnderTest } from './support';
 
 // The federation contract of identity's entities: the gateway sends `_entities` with representations
 // of Organization and User and gets each back in request order, or null where the caller's
@@ -18,15 +16,7 @@ const SIGN_UP = `mutation($input: SignUpInput!) {
 type Entity = Record<string, unknown> | null;
 
 describe('identity _entities', () => {
-  const subject = serviceUnderTest('identity', async (env) => {
-    const signing = await generateSigningKey();
-    return startIdentityService({
-      ...env.startOptions(),
-      signingKey: signing.key,
-      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-      secretKeys: [randomBytes(32)],
-    });
-  });
+  const subject = identityUnderTest();
 
   /** Signs a new organization up through the subgraph, as an anonymous caller. */
   async function signUp(name: string) {

@@ -1,8 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { withTenant } from '@platform/service-kit';
-import type { ServiceTestEnvironment } from '@platform/service-kit/testing';
-import type { IdentityService } from '../src/service';
+import { serviceUnderTest, type ServiceTestEnvironment } from '@platform/service-kit/testing';
+import {
+  createArgon2idHasher,
+  generateSigningKey,
+  startIdentityService,
+  type IdentityOptions,
+  type IdentityService,
+  type SigningKey,
+} from '../src/service';
 
 /**
  * Stores users of an organization straight in identity's database, each holding the named roles: for
@@ -87,4 +94,21 @@ export async function emailsTo(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * identity under test, for a describe block: a fresh signing key, cheap argon2id parameters, a random
+ * secrets key, and whatever else `options` adds. Each test file gets its own database and topics.
+ */
+export function identityUnderTest(options: (signing: SigningKey) => Partial<IdentityOptions> = () => ({})) {
+  return serviceUnderTest('identity', async (env) => {
+    const signing = await generateSigningKey();
+    return startIdentityService({
+      ...env.startOptions(),
+      signingKey: signing.key,
+      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
+      secretKeys: [randomBytes(32)],
+      ...options(signing.key),
+    });
+  });
 }

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
-import { serviceUnderTest } from '@platform/service-kit/testing';
 import { withTenant } from '@platform/service-kit';
-import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../../src/service';
-import { emailsTo, signUpDirectly } from '../support';
+import { emailsTo, signUpDirectly, identityUnderTest } from '../support';
 
 // Members of an organization against real PostgreSQL: invitations (single use, seven days, resend,
 // revoke), machine users, the account state machine as administrators drive it, profiles and
@@ -16,16 +13,7 @@ const ACCEPT = `mutation($input: AcceptInvitationInput!) {
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on AuthPayload { user { id } } } }`;
 
 describe('identity members (real PostgreSQL)', () => {
-  const subject = serviceUnderTest('identity', async (env) => {
-    const signing = await generateSigningKey();
-    return startIdentityService({
-      ...env.startOptions(),
-      signingKey: signing.key,
-      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-      secretKeys: [randomBytes(32)],
-      appUrl: 'https://app.crm.example',
-    });
-  });
+  const subject = identityUnderTest(() => ({ appUrl: 'https://app.crm.example' }));
 
   async function call<T>(auth: Parameters<typeof subject.env.headersFor>[0], query: string, variables = {}) {
     const { env, service: identity } = subject;

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_PERMISSIONS, SYSTEM_ROLES } from '@platform/domain';
 import {
   anonymousContext,
@@ -7,14 +7,8 @@ import {
   INTERNAL_CONTEXT_HEADER,
   signInternalContext,
 } from '@platform/service-kit';
-import { serviceUnderTest } from '@platform/service-kit/testing';
-import {
-  createArgon2idHasher,
-  generateSigningKey,
-  PRINCIPAL_PATH,
-  startIdentityService,
-} from '../../src/service';
-import { signUpDirectly, storeUsers } from '../support';
+import { PRINCIPAL_PATH } from '../../src/service';
+import { signUpDirectly, storeUsers, identityUnderTest } from '../support';
 
 // Roles and permissions against real PostgreSQL: the system roles as stored data, custom roles, the
 // UserRole junction and direct grants, the rules that keep anyone from granting what they do not hold,
@@ -33,15 +27,7 @@ interface RoleRow {
 }
 
 describe('identity roles and permissions (real PostgreSQL)', () => {
-  const subject = serviceUnderTest('identity', async (env) => {
-    const signing = await generateSigningKey();
-    return startIdentityService({
-      ...env.startOptions(),
-      signingKey: signing.key,
-      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-      secretKeys: [randomBytes(32)],
-    });
-  });
+  const subject = identityUnderTest();
 
   /** A new organization's founder (an owner, with every permission) and a colleague holding `role`. */
   async function organization(label: string, colleagueRole = 'viewer') {

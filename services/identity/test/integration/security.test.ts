@@ -1,14 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { withTenant } from '@platform/service-kit';
-import { serviceUnderTest } from '@platform/service-kit/testing';
-import {
-  createArgon2idHasher,
-  generateSigningKey,
-  PRINCIPAL_PATH,
-  startIdentityService,
-} from '../../src/service';
-import { emailsTo, signUpDirectly } from '../support';
+import { PRINCIPAL_PATH } from '../../src/service';
+import { emailsTo, signUpDirectly, identityUnderTest } from '../support';
 import {
   anonymousContext,
   importInternalContextPrivateKey,
@@ -29,16 +22,7 @@ interface LoginAnswer {
 }
 
 describe('identity sign-in security (real PostgreSQL)', () => {
-  const subject = serviceUnderTest('identity', async (env) => {
-    const signing = await generateSigningKey();
-    return startIdentityService({
-      ...env.startOptions(),
-      signingKey: signing.key,
-      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-      secretKeys: [randomBytes(32)],
-      appUrl: 'https://app.crm.example',
-    });
-  });
+  const subject = identityUnderTest(() => ({ appUrl: 'https://app.crm.example' }));
 
   async function call<T>(auth: Parameters<typeof subject.env.headersFor>[0], query: string, variables = {}) {
     const { env, service: identity } = subject;

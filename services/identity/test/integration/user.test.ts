@@ -1,7 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { signUpDirectly, storeUsers } from '../support';
-import { serviceUnderTest } from '@platform/service-kit/testing';
-import { createArgon2idHasher, generateSigningKey, startIdentityService } from '../../src/service';
+import { randomUUID } from 'node:crypto';
+import { signUpDirectly, storeUsers, identityUnderTest } from '../support';
 
 // Who the caller is (`me`) and users resolved for other subgraphs, against real PostgreSQL: always
 // inside the caller's organization, and batched.
@@ -9,15 +7,7 @@ import { createArgon2idHasher, generateSigningKey, startIdentityService } from '
 const ME = `{ me { id email type status roles organization { id name } } }`;
 
 describe('identity users (real PostgreSQL)', () => {
-  const subject = serviceUnderTest('identity', async (env) => {
-    const signing = await generateSigningKey();
-    return startIdentityService({
-      ...env.startOptions(),
-      signingKey: signing.key,
-      passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
-      secretKeys: [randomBytes(32)],
-    });
-  });
+  const subject = identityUnderTest();
 
   const signUp = (label: string) => signUpDirectly(subject.env, subject.service, label);
 

@@ -147,26 +147,25 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
         continue;
       }
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-      if (operation) {
-        field.resolve = (source, args, context: RequestContext, info) => {
-          authorize(context.auth, requirement, operation);
-          return resolve(source, args, context, info);
-        };
-      } else {
-        if (requirement.kind === 'permission' && isNonNullType(field.type)) {
-          nonNull.push(coordinate);
-          continue;
-        }
-        field.resolve = (source, args, context: RequestContext, info) => {
-          if (isAllowed(context.auth, requirement)) return resolve(source, args, context, info);
-          if (requirement.kind === 'permission') {
-            context.redactedFields.set(coordinate, requirement.permission);
-            return null;
-          }
-          authorize(context.auth, requirement);
-          return resolve(source, args, context, info);
-        };
+      if (!operation && requirement.kind === 'permission' && isNonNullType(field.type)) {
+        nonNull.push(coordinate);
+        continue;
       }
+      const guarded: GraphQLFieldResolver<unknown, RequestContext> = operation
+        ? (source, args, context, info) => {
+            authorize(context.auth, requirement, operation);
+            return resolve(source, args, context, info);
+          }
+        : (source, args, context, info) => {
+            if (isAllowed(context.auth, requirement)) return resolve(source, args, context, info);
+            if (requirement.kind === 'permission') {
+              context.redactedFields.set(coordinate, requirement.permission);
+              return null;
+            }
+            authorize(context.auth, requirement);
+            return resolve(source, args, context, info);
+          };
+      field.resolve = guarded;
     }
   }
   if (nonNull.length > 0) {

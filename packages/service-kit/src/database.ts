@@ -32,3 +32,15 @@ export function observeQueries<TClient extends PrismaDatabase>(
   if (onQuery) client.$on('query', (event) => onQuery(event.query));
   return client;
 }
+
+/**
+ * Whether `error` is Prisma's unique-constraint violation (P2002), on `column` when one is named. Read by
+ * shape, so it works with every service's generated client.
+ */
+export function isUniqueViolation(error: unknown, column?: string): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error) || error.code !== 'P2002')
+    return false;
+  if (column === undefined) return true;
+  const meta = 'meta' in error ? error.meta : undefined;
+  return JSON.stringify(meta ?? {}).includes(column);
+}

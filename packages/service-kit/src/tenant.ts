@@ -49,6 +49,23 @@ export async function withTenant<Tx extends TenantTransaction, T>(
   }, options);
 }
 
+/**
+ * Runs `work` in one transaction that turned the boolean setting `app.<flag>` on, for tables whose
+ * policies open a narrow cross-tenant door to it (identity's `auth_lookup` reads before the
+ * organization is known, the throttling table, automation's local mailbox). What such a policy allows is
+ * the migration's business; this only opens the transaction.
+ */
+export async function withFlag<Tx extends TenantTransaction, T>(
+  client: TenantClient<Tx>,
+  flag: 'auth_lookup' | 'throttle' | 'mailbox_read',
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return client.$transaction(async (tx) => {
+    await tx.$executeRaw`select set_config(${`app.${flag}`}, 'on', true)`;
+    return work(tx);
+  });
+}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { withTenant } from '@platform/service-kit';
+import { withTenant, type InternalContext } from '@platform/service-kit';
 import { serviceUnderTest, type ServiceTestEnvironment } from '@platform/service-kit/testing';
 import {
   createArgon2idHasher,
@@ -98,10 +98,11 @@ export async function emailsTo(
 
 /**
  * identity under test, for a describe block: a fresh signing key, cheap argon2id parameters, a random
- * secrets key, and whatever else `options` adds. Each test file gets its own database and topics.
+ * secrets key, and whatever else `options` adds; `call` runs an operation on its subgraph as a caller.
+ * Each test file gets its own database and topics.
  */
 export function identityUnderTest(options: (signing: SigningKey) => Partial<IdentityOptions> = () => ({})) {
-  return serviceUnderTest('identity', async (env) => {
+  const subject = serviceUnderTest('identity', async (env) => {
     const signing = await generateSigningKey();
     return startIdentityService({
       ...env.startOptions(),
@@ -111,4 +112,12 @@ export function identityUnderTest(options: (signing: SigningKey) => Partial<Iden
       ...options(signing.key),
     });
   });
+  /** Calls identity's subgraph on behalf of `auth`, signed as the gateway signs. */
+  const call = async <T>(
+    auth: Partial<InternalContext>,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) =>
+    subject.env.graphql<T>(subject.service.graphqlUrl, query, variables, await subject.env.headersFor(auth));
+  return Object.assign(subject, { call });
 }

@@ -15,10 +15,7 @@ const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ... on Aut
 describe('identity members (real PostgreSQL)', () => {
   const subject = identityUnderTest(() => ({ appUrl: 'https://app.crm.example' }));
 
-  async function call<T>(auth: Parameters<typeof subject.env.headersFor>[0], query: string, variables = {}) {
-    const { env, service: identity } = subject;
-    return env.graphql<T>(identity.graphqlUrl, query, variables, await env.headersFor(auth));
-  }
+  const { call } = subject;
 
   async function owner(label: string) {
     const founder = await signUpDirectly(subject.env, subject.service, label);

@@ -41,10 +41,7 @@ describe('identity roles and permissions (real PostgreSQL)', () => {
     return { founder, owner, colleague };
   }
 
-  async function call<T>(auth: Parameters<typeof subject.env.headersFor>[0], query: string, variables = {}) {
-    const { env, service: identity } = subject;
-    return env.graphql<T>(identity.graphqlUrl, query, variables, await env.headersFor(auth));
-  }
+  const { call } = subject;
 
   it('lists the system roles first, each with exactly the platform’s permission set', async () => {
     const { owner } = await organization('system');

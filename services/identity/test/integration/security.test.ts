@@ -24,10 +24,7 @@ interface LoginAnswer {
 describe('identity sign-in security (real PostgreSQL)', () => {
   const subject = identityUnderTest(() => ({ appUrl: 'https://app.crm.example' }));
 
-  async function call<T>(auth: Parameters<typeof subject.env.headersFor>[0], query: string, variables = {}) {
-    const { env, service: identity } = subject;
-    return env.graphql<T>(identity.graphqlUrl, query, variables, await env.headersFor(auth));
-  }
+  const { call } = subject;
 
   async function founder(label: string) {
     const signedUp = await signUpDirectly(subject.env, subject.service, label);

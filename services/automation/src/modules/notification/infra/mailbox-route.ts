@@ -1,4 +1,4 @@
-import type { RouteHandler } from '@platform/service-kit';
+import { withFlag, type RouteHandler } from '@platform/service-kit';
 import type { Database } from '../../../service';
 
 /** Where the local mailbox is read. */
@@ -29,10 +29,9 @@ export function localMailboxRoute(database: Database): RouteHandler {
       send(400, { error: 'give the address: ?to=<email>' });
       return;
     }
-    const messages = await database.$transaction(async (tx) => {
-      await tx.$executeRaw`select set_config('app.mailbox_read', 'on', true)`;
-      return tx.localMailboxMessage.findMany({ where: { to }, orderBy: { createdAt: 'desc' }, take: 50 });
-    });
+    const messages = await withFlag(database, 'mailbox_read', (tx) =>
+      tx.localMailboxMessage.findMany({ where: { to }, orderBy: { createdAt: 'desc' }, take: 50 }),
+    );
     send(200, {
       messages: messages.map((message) => ({
         id: message.id,

@@ -127,6 +127,11 @@ const MFA_ISSUER = 'CRM Platform';
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 const accountKey = (email: string) => `account:${sha256(normalizeEmail(email))}`;
 const clientKey = (client: ClientInfo) => (client.address ? `client:${client.address}` : null);
+/** The throttling keys of a sign-in: the account's, then the client address's when known. */
+const throttleKeys = (email: string, client: ClientInfo) => {
+  const address = clientKey(client);
+  return address ? [accountKey(email), address] : [accountKey(email)];
+};
 const mfaContext = (user: Pick<User, 'id'>) => `identity:mfa:${user.id}`;
 
 /**
@@ -267,8 +272,7 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
      * the right password included). With MFA on, the answer is a challenge for `verifyMfa`.
      */
     async login(command: LoginCommand, client: ClientInfo): Promise<LoginOutcome> {
-      const keys = [accountKey(command.email), ...(clientKey(client) ? [clientKey(client) ?? ''] : [])];
-      const states = await throttleCheck(keys);
+      const states = await throttleCheck(throttleKeys(command.email, client));
       const slug = command.organizationSlug?.trim() || null;
       const candidates = await deps.repository.findLoginCandidates(normalizeEmail(command.email), slug);
       if (candidates.length > 1) {
@@ -327,11 +331,7 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
       ) {
         throw unauthenticated(INVALID_CHALLENGE);
       }
-      const keys = [
-        accountKey(found.candidate.user.email),
-        ...(clientKey(client) ? [clientKey(client) ?? ''] : []),
-      ];
-      const states = await throttleCheck(keys);
+      const states = await throttleCheck(throttleKeys(found.candidate.user.email, client));
       if (!(await secondFactor(found.candidate, code))) {
         await deps.repository.countAttempt(found.token);
         await recordFailure(found.candidate.user.email, client, states);

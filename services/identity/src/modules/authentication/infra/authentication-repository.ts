@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import { uuidsOnly, withFlag, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Database } from '../../../service';
 import {
@@ -35,23 +35,12 @@ function candidate(row: CandidateRow): LoginCandidate {
 }
 
 /**
- * Runs `work` in a transaction allowed to READ users, organizations, refresh tokens, invitations and
- * single-use tokens of any organization — only what signing in needs before the organization is known
- * (policies `auth_lookup` in the migrations). Writes stay tenant-scoped.
+ * Runs `work` in a transaction allowed to READ users, organizations, refresh tokens, invitations, API
+ * keys and single-use tokens of any organization — only what signing in needs before the organization is
+ * known (policies `auth_lookup` in the migrations). Writes stay tenant-scoped.
  */
 export function asAuthLookup<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`select set_config('app.auth_lookup', 'on', true)`;
-    return work(tx);
-  });
-}
-
-/** Runs `work` on the throttling table (not tenant data: policy `throttle_access`). */
-function asThrottle<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`select set_config('app.throttle', 'on', true)`;
-    return work(tx);
-  });
+  return withFlag(db, 'auth_lookup', work);
 }
 
 /** Stores a new session (refresh-token family) and its first refresh token inside the caller's transaction. */
@@ -282,14 +271,14 @@ export function authenticationRepository(
     },
 
     async throttleStates(keys) {
-      const rows = await asThrottle(database, (tx) =>
+      const rows = await withFlag(database, 'throttle', (tx) =>
         tx.signInThrottle.findMany({ where: { key: { in: [...keys] } } }),
       );
       return keys.map((key) => rows.find((row) => row.key === key) ?? null);
     },
 
     async saveThrottleStates(states) {
-      await asThrottle(database, async (tx) => {
+      await withFlag(database, 'throttle', async (tx) => {
         for (const state of states) {
           const data = {
             failures: state.failures,
@@ -306,7 +295,7 @@ export function authenticationRepository(
     },
 
     async clearThrottle(key) {
-      await asThrottle(database, (tx) => tx.signInThrottle.deleteMany({ where: { key } }));
+      await withFlag(database, 'throttle', (tx) => tx.signInThrottle.deleteMany({ where: { key } }));
     },
 
     async createOneTimeToken(token, tokenHash, events) {

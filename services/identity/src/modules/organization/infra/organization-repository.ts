@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  isUniqueViolation,
   afterCursorWhere,
   conflict,
   orderByKeys,
@@ -68,19 +69,14 @@ export function organizationColumns(organization: Organization) {
   } satisfies Prisma.OrganizationUncheckedCreateInput;
 }
 
-function uniqueViolationOn(error: unknown, column: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  return JSON.stringify(error.meta ?? {}).includes(column);
-}
-
 /** Slug and domain are unique across organizations: say which one is taken, by field. */
 export function organizationConflict(error: unknown, organization: Organization, slugPath = 'slug'): unknown {
-  if (uniqueViolationOn(error, 'slug')) {
+  if (isUniqueViolation(error, 'slug')) {
     return conflict(`The organization slug "${organization.slug}" is taken`, {
       issues: [{ path: slugPath, message: 'is taken', code: 'taken' }],
     });
   }
-  if (uniqueViolationOn(error, 'domain')) {
+  if (isUniqueViolation(error, 'domain')) {
     return conflict(`The domain "${organization.domain ?? ''}" belongs to another organization`, {
       issues: [{ path: 'domain', message: 'is taken', code: 'taken' }],
     });

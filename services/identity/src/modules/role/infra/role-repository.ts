@@ -1,5 +1,11 @@
-import { conflict, orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
-import { Prisma } from '../../../generated/prisma/client';
+import {
+  isUniqueViolation,
+  conflict,
+  orderByKeys,
+  uuidsOnly,
+  type TenantDatabase,
+} from '@platform/service-kit';
+import type { Prisma } from '../../../generated/prisma/client';
 import { OWNER_ROLE, type Role, type UserAccess } from '../domain/role';
 import type { RoleRepository } from '../domain/role-repository';
 
@@ -49,10 +55,6 @@ export async function assignRoles(
       assignedById,
     })),
   });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 function nameTaken(name: string) {

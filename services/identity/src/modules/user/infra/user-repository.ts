@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  isUniqueViolation,
   afterCursorWhere,
   conflict,
   orderByKeys,
@@ -7,7 +8,7 @@ import {
   uuidsOnly,
   type TenantDatabase,
 } from '@platform/service-kit';
-import { Prisma } from '../../../generated/prisma/client';
+import type { Prisma } from '../../../generated/prisma/client';
 import type { User } from '../domain/user';
 import type { UserFilter, UserRepository } from '../domain/user-repository';
 
@@ -90,19 +91,14 @@ export function userColumns(user: User) {
   } satisfies Prisma.UserUncheckedCreateInput;
 }
 
-function uniqueViolationOn(error: unknown, column: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  return JSON.stringify(error.meta ?? {}).includes(column);
-}
-
 /** Email and username are unique within the organization: say which one is taken, by field. */
 export function userConflict(error: unknown, user: Pick<User, 'email' | 'username'>): unknown {
-  if (uniqueViolationOn(error, 'email')) {
+  if (isUniqueViolation(error, 'email')) {
     return conflict(`A user with the email ${user.email} already exists in the organization`, {
       issues: [{ path: 'email', message: 'is taken', code: 'taken' }],
     });
   }
-  if (uniqueViolationOn(error, 'username')) {
+  if (isUniqueViolation(error, 'username')) {
     return conflict(`The username "${user.username}" is taken in the organization`, {
       issues: [{ path: 'username', message: 'is taken', code: 'taken' }],
     });

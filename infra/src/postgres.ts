@@ -360,6 +360,14 @@ async function grantApplicationPrivileges(adminUrl: string, service: ServiceName
     // Tables that already exist (a database provisioned after its migrations ran).
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
+    // Append-only tables (their migration comments them 'append-only: …' and revokes the rest) stay so.
+    const appendOnly = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r' and obj_description(c.oid, 'pg_class') like 'append-only:%'`,
+    );
+    for (const { name } of appendOnly.rows) {
+      await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(name)} FROM ${app}`);
+    }
   });
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import pino from 'pino';
 import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
 import { startBillingService, type BillingService } from '@platform/billing';
@@ -78,7 +79,11 @@ export interface MailboxMessage {
 export type ServiceName = 'identity' | 'crm' | 'conversations' | 'billing' | 'automation';
 
 export async function startTestPlatform(
-  options: { onQuery?: (service: ServiceName, sql: string) => void } = {},
+  options: {
+    onQuery?: (service: ServiceName, sql: string) => void;
+    /** How long the gateway keeps a principal (default 30 s, as in production). */
+    principalTtlMs?: number;
+  } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
   const counts: Record<ServiceName, number> = {
@@ -109,6 +114,53 @@ export async function startTestPlatform(
     conversations: conversationsDb,
     billing: billingDb,
     automation: automationDb,
+  };
+  /** Whether every outbox is published and identity has stored every audit entry the services wrote. */
+  const auditCaughtUp = async (): Promise<boolean> => {
+    const counted = await Promise.all(
+      Object.values(databases).map(async (database) => {
+        const client = new Client({
+          connectionString: database.adminUrl.replace(/\/[^/]*$/, `/${database.database}`),
+        });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ audit: number; unpublished: number; trail: number }>(
+            `select count(*) filter (where event_type like '%.audit.recorded.v1')::int as audit,
+                    count(*) filter (where published_at is null)::int as unpublished,
+                    (select count(*)::int from pg_tables where tablename = 'audit_events') as trail
+               from outbox_events`,
+          );
+          const row = rows[0] ?? { audit: 0, unpublished: 0, trail: 0 };
+          const stored = row.trail
+            ? ((await client.query<{ n: number }>('select count(*)::int as n from audit_events')).rows[0]
+                ?.n ?? 0)
+            : 0;
+          return { audit: row.audit, unpublished: row.unpublished, stored };
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    const sum = (key: 'audit' | 'unpublished' | 'stored') =>
+      counted.reduce((total, row) => total + row[key], 0);
+    return sum('unpublished') === 0 && sum('stored') === sum('audit');
+  };
+  /**
+   * Resolves once identity has stored every audit entry and no service has sent a statement for 300 ms
+   * (at most 15 s): what consumers do after a request is then over.
+   */
+  const settled = async (): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    while (!(await auditCaughtUp()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const total = () => Object.values(counts).reduce((sum, n) => sum + n, 0);
+    for (let last = total(); Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const now = total();
+      if (now === last) return;
+      last = now;
+    }
   };
   const common = {
     port: 0,
@@ -164,7 +216,10 @@ export async function startTestPlatform(
       automation: automation.graphqlUrl,
     },
     jwks: { url: `${identity.url}${JWKS_PATH}` },
-    principals: { url: `${identity.url}${PRINCIPAL_PATH}` },
+    principals: {
+      url: `${identity.url}${PRINCIPAL_PATH}`,
+      ...(options.principalTtlMs !== undefined ? { ttlMs: options.principalTtlMs } : {}),
+    },
     kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
     internalContextKey: keys.privateJwk,
     port: 0,
@@ -191,8 +246,12 @@ export async function startTestPlatform(
       return { [INTERNAL_CONTEXT_HEADER]: token };
     },
     async countStatements(work) {
+      // Consumers work on after a request (the audit trail stores the request's entries): the count
+      // starts when the platform is quiet and ends when it is quiet again, so it holds all of it.
+      await settled();
       const before = { ...counts };
       const result = await work();
+      await settled();
       const byService = { ...counts };
       for (const service of Object.keys(byService) as ServiceName[]) byService[service] -= before[service];
       return { result, total: Object.values(byService).reduce((sum, n) => sum + n, 0), byService };

@@ -41,6 +41,16 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * Permissions that guard sensitive reads: a field or operation that needs one of them is recorded in
+ * the audit trail each time it is read (once per request, with the records read).
+ */
+export const SENSITIVE_READ_PERMISSIONS: readonly Permission[] = [
+  'contacts:read_pii',
+  'contacts:export',
+  'audit:export',
+];
+
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 
 const PERMISSION_PATTERN = /^[a-z][a-z_]*:[a-z][a-z_]*$/;

@@ -24,6 +24,10 @@ const KAFKA_BINDING_VERSION = '0.5.0';
 
 type JsonObject = Record<string, unknown>;
 
+function auditTopic(service: string): string {
+  return `Audit entries ${service} records (writes, refusals, failures, sensitive reads); identity keeps the trail. Key: organization id.`;
+}
+
 const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'identity.organization': 'Lifecycle of organizations (tenants). Key: organization id.',
   'identity.user': 'Lifecycle of users and changes to their access. Key: user id.',
@@ -35,6 +39,11 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
+  'identity.audit': auditTopic('identity'),
+  'crm.audit': auditTopic('crm'),
+  'billing.audit': auditTopic('billing'),
+  'conversations.audit': auditTopic('conversations'),
+  'automation.audit': auditTopic('automation'),
 };
 
 /** JSON Schema (draft-07, the base of AsyncAPI's schema format) of a zod schema. */

@@ -57,11 +57,19 @@ export interface SqlExecutor {
  * Transactions that appended outbox rows, so the consumer runner can wake the relay after a handler's
  * transaction committed only when it wrote events (a wake-up for nothing costs the relay a batch).
  */
-const appendedIn = new WeakSet<SqlExecutor>();
+const appendedIn = new WeakMap<SqlExecutor, CatalogEvent[]>();
 
 /** Whether `tx` appended outbox rows since the last call; forgets it (internal to the package). */
 export function takeOutboxAppended(tx: SqlExecutor): boolean {
   return appendedIn.delete(tx);
+}
+
+/**
+ * The events `tx` appended to the outbox so far (the service kit records an audit entry for each in the
+ * same transaction).
+ */
+export function outboxEventsAppendedIn(tx: SqlExecutor): readonly CatalogEvent[] {
+  return appendedIn.get(tx) ?? [];
 }
 
 /** Rows per INSERT statement; keeps the bind parameters far below PostgreSQL's 65535. */
@@ -91,7 +99,7 @@ export async function appendToOutbox(tx: SqlExecutor, events: readonly CatalogEv
       throw new Error(`outbox: inserted ${inserted} of ${chunk.length} rows`);
     }
   }
-  if (events.length > 0) appendedIn.add(tx);
+  if (events.length > 0) appendedIn.set(tx, [...(appendedIn.get(tx) ?? []), ...events]);
 }
 
 export interface PublishedBatch {

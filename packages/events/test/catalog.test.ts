@@ -286,3 +286,28 @@ describe('AsyncAPI document', () => {
     }
   });
 });
+
+describe('personal data in events', () => {
+  /** Field names that hold personal data wherever they appear. */
+  const PERSONAL = /^(email|phone|givenName|familyName|displayName|firstName|lastName|dateOfBirth)$/;
+
+  it('every event declares the personal fields it carries (audit entries show them redacted)', () => {
+    const undeclared = EVENT_TYPES.flatMap((type) => {
+      const { data, pii } = eventCatalog[type];
+      const top = data instanceof z.ZodObject ? Object.keys(data.shape) : [];
+      return top
+        .filter((field) => PERSONAL.test(field) && !pii.includes(field))
+        .map((field) => `${type}: ${field}`);
+    });
+    expect(undeclared).toEqual([]);
+  });
+
+  it('declares only fields the event has', () => {
+    const unknown = EVENT_TYPES.flatMap((type) => {
+      const { data, pii } = eventCatalog[type];
+      const top = data instanceof z.ZodObject ? Object.keys(data.shape) : [];
+      return pii.filter((field) => !top.includes(field)).map((field) => `${type}: ${field}`);
+    });
+    expect(unknown).toEqual([]);
+  });
+});

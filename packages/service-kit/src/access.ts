@@ -10,7 +10,22 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import { forbidden, isPermission, organizationSuspended, unauthenticated } from '@platform/domain';
+import {
+  forbidden,
+  isPermission,
+  organizationSuspended,
+  SENSITIVE_READ_PERMISSIONS,
+  unauthenticated,
+  type Permission,
+} from '@platform/domain';
+import {
+  auditEvent,
+  auditOutcomeOf,
+  requestAuditScope,
+  withAuditScope,
+  type AuditRecorder,
+  type AuditScope,
+} from './audit';
 import type { RequestContext } from './graphql-http';
 import type { InternalContext } from './internal-context';
 
@@ -119,17 +134,59 @@ export function accessDeclarations(schema: GraphQLSchema): Map<string, AccessReq
   return declarations;
 }
 
+function isSensitive(requirement: AccessRequirement): boolean {
+  return (
+    requirement.kind === 'permission' &&
+    SENSITIVE_READ_PERMISSIONS.includes(requirement.permission as Permission)
+  );
+}
+
+/** Records a Mutation refused by authorization (`denied`) or failed (`failure`), when a tenant is known. */
+async function recordUnsuccessful(
+  audit: AuditRecorder | undefined,
+  context: RequestContext,
+  scope: AuditScope,
+  error: unknown,
+): Promise<void> {
+  const organizationId = context.auth.organizationId;
+  if (!audit || organizationId === null) return;
+  const { outcome, errorCode } = auditOutcomeOf(error);
+  await audit.record(organizationId, [
+    auditEvent(audit.service, organizationId, scope, {
+      action: `${audit.service}.${scope.operation ?? 'unknown'}`,
+      entityType: null,
+      entityId: null,
+      changes: null,
+      outcome,
+      errorCode,
+    }),
+  ]);
+}
+
+/** Notes a sensitive field read for the request's audit entry (the record's id when it has one). */
+function noteSensitiveRead(context: RequestContext, coordinate: string, source: unknown): void {
+  const ids = context.sensitiveReads.get(coordinate) ?? new Set<string>();
+  const id = typeof source === 'object' && source !== null ? (source as { id?: unknown }).id : undefined;
+  if (typeof id === 'string') ids.add(id);
+  context.sensitiveReads.set(coordinate, ids);
+}
+
 /**
  * Wraps the resolver of every field that declares access (in place) and refuses a schema whose Query or
  * Mutation fields do not all declare it.
  *
- * - Query and Mutation fields: `authorize`, with Mutation fields as writes.
+ * - Query and Mutation fields: `authorize`, with Mutation fields as writes. A Mutation runs in an audit
+ *   scope (its writes are attributed to the caller); one refused by authorization is recorded as
+ *   `denied`, one that fails as `failure`. A Query refused for want of a permission is recorded as
+ *   `denied` too.
  * - Other fields (entity fields, personal data): a caller without the permission reads null, and
  *   the response's `extensions.redactedFields` names the field and the permission; such fields must
  *   be nullable (the service refuses to start otherwise), so one protected field never takes its
  *   parent down with it.
+ * - Fields guarded by a sensitive-read permission (SENSITIVE_READ_PERMISSIONS) are noted when read, and
+ *   `auditReadsPlugin` records them once per request.
  */
-export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
+export function enforceAccess(schema: GraphQLSchema, audit?: AuditRecorder): GraphQLSchema {
   const roots = new Map([
     [schema.getQueryType(), 'read' as const],
     [schema.getMutationType(), 'write' as const],
@@ -151,21 +208,43 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
         nonNull.push(coordinate);
         continue;
       }
-      const guarded: GraphQLFieldResolver<unknown, RequestContext> = operation
-        ? (source, args, context, info) => {
-            authorize(context.auth, requirement, operation);
-            return resolve(source, args, context, info);
+      const sensitive = isSensitive(requirement);
+      const write: GraphQLFieldResolver<unknown, RequestContext> = (source, args, context, info) => {
+        const scope = requestAuditScope(context, info.fieldName);
+        return withAuditScope(scope, async () => {
+          try {
+            authorize(context.auth, requirement, 'write');
+            return await resolve(source, args, context, info);
+          } catch (error) {
+            await recordUnsuccessful(audit, context, scope, error);
+            throw error;
           }
-        : (source, args, context, info) => {
-            if (isAllowed(context.auth, requirement)) return resolve(source, args, context, info);
-            if (requirement.kind === 'permission') {
-              context.redactedFields.set(coordinate, requirement.permission);
-              return null;
-            }
-            authorize(context.auth, requirement);
-            return resolve(source, args, context, info);
-          };
-      field.resolve = guarded;
+        });
+      };
+      const read: GraphQLFieldResolver<unknown, RequestContext> = async (source, args, context, info) => {
+        try {
+          authorize(context.auth, requirement, 'read');
+        } catch (error) {
+          await recordUnsuccessful(audit, context, requestAuditScope(context, info.fieldName), error);
+          throw error;
+        }
+        const value = await resolve(source, args, context, info);
+        if (sensitive) noteSensitiveRead(context, coordinate, null);
+        return value;
+      };
+      const nested: GraphQLFieldResolver<unknown, RequestContext> = (source, args, context, info) => {
+        if (isAllowed(context.auth, requirement)) {
+          if (sensitive) noteSensitiveRead(context, coordinate, source);
+          return resolve(source, args, context, info);
+        }
+        if (requirement.kind === 'permission') {
+          context.redactedFields.set(coordinate, requirement.permission);
+          return null;
+        }
+        authorize(context.auth, requirement);
+        return resolve(source, args, context, info);
+      };
+      field.resolve = operation === 'write' ? write : operation === 'read' ? read : nested;
     }
   }
   if (nonNull.length > 0) {
@@ -179,6 +258,52 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
     );
   }
   return schema;
+}
+
+/** Record ids listed in one sensitive-read entry (the count says how many there were in all). */
+const MAX_AUDITED_IDS = 100;
+
+/**
+ * Records a request's sensitive reads in the audit trail before the response leaves: one entry per
+ * type read (`<service>.sensitive_read`), naming the fields, the records (up to 100 ids) and how many.
+ */
+export function auditReadsPlugin<
+  TContext extends BaseContext & Pick<RequestContext, 'sensitiveReads' | 'auth' | 'requestId'>,
+>(audit: AuditRecorder): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        async willSendResponse({ contextValue, request }) {
+          const organizationId = contextValue.auth.organizationId;
+          if (contextValue.sensitiveReads.size === 0 || organizationId === null) return;
+          const byType = new Map<string, { fields: string[]; ids: Set<string> }>();
+          for (const [coordinate, ids] of contextValue.sensitiveReads) {
+            const typeName = coordinate.slice(0, coordinate.indexOf('.'));
+            const entry = byType.get(typeName) ?? { fields: [], ids: new Set<string>() };
+            entry.fields.push(coordinate);
+            for (const id of ids) entry.ids.add(id);
+            byType.set(typeName, entry);
+          }
+          const scope = requestAuditScope(contextValue, request.operationName ?? 'anonymous operation');
+          await audit.record(
+            organizationId,
+            [...byType].map(([typeName, { fields, ids }]) => {
+              const entityIds = [...ids];
+              const rootRead = typeName === 'Query';
+              return auditEvent(audit.service, organizationId, scope, {
+                action: `${audit.service}.sensitive_read`,
+                entityType: rootRead ? null : typeName,
+                entityId: entityIds.length === 1 ? (entityIds[0] ?? null) : null,
+                changes: null,
+                details: { fields, entityIds: entityIds.slice(0, MAX_AUDITED_IDS), count: entityIds.length },
+                outcome: 'success',
+              });
+            }),
+          );
+        },
+      });
+    },
+  };
 }
 
 /** One entry of `extensions.redactedFields`: a field read as null, and the permission it needs. */

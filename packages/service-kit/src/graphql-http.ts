@@ -31,6 +31,11 @@ export interface RequestContext {
    * response names them in `extensions.redactedFields`.
    */
   redactedFields: Map<string, string>;
+  /**
+   * Sensitive fields read (coordinate → ids of the records read); the audit trail records them once
+   * per request.
+   */
+  sensitiveReads: Map<string, Set<string>>;
 }
 
 /** A request refused before execution; answered with `status` and a GraphQL-shaped error body. */
@@ -247,7 +252,14 @@ export function graphqlRoute<TContext extends BaseContext>(
     traces.set(httpGraphQLRequest, trace);
     const result = await options.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => options.context({ requestId, logger, auth, redactedFields: new Map() }),
+      context: async () =>
+        options.context({
+          requestId,
+          logger,
+          auth,
+          redactedFields: new Map(),
+          sensitiveReads: new Map(),
+        }),
     });
     const status = result.status ?? 200;
     for (const [name, value] of result.headers) response.setHeader(name, value);

@@ -18,4 +18,5 @@ export * from './schema';
 export * from './service-definition';
 export * from './tenant-database';
 export * from './access';
+export * from './audit';
 export * from './internal-route';

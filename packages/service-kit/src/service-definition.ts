@@ -44,6 +44,8 @@ export function defineModule<TDependencies, TContext extends object>(
  * `tenantDatabase(database, outbox)` for tenant transactions that write their events to the outbox.
  */
 export interface ServiceFoundation<TDatabase> {
+  /** The service's name (its writes are audited as this service's). */
+  service: string;
   /** The service's Prisma client (connected as its application role). */
   database: TDatabase;
   /**
@@ -144,7 +146,10 @@ export function defineService<
   async function start(options: ServiceStartOptions & TExtra): Promise<RunningService<TDatabase>> {
     const database = definition.database(options.databaseUrl, { onQuery: options.onQuery });
     const outbox = createOutboxWakeups();
-    const dependencies = definition.dependencies({ database, outbox, logger: options.logger }, options);
+    const dependencies = definition.dependencies(
+      { service: definition.name, database, outbox, logger: options.logger },
+      options,
+    );
     const contexts = definition.modules.map((module) => module.context(dependencies));
     const runtime = await startServiceRuntime<RequestContext>({
       service: definition.name,

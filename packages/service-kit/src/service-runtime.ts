@@ -12,6 +12,7 @@ import { Pool } from 'pg';
 import type { InternalContextKeyInput } from './internal-context';
 import type { RequestContext } from './graphql-http';
 import type { Logger } from './logger';
+import { auditRecorder } from './audit';
 import { createSubgraphServer, type RunningSubgraph, type SubgraphServerOptions } from './subgraph-server';
 
 /** What every domain service's start function takes (its own options extend it). */
@@ -112,6 +113,12 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
       context: options.context,
       routes: options.routes,
       readiness: [{ name: 'database', check: async () => void (await pool.query('select 1')) }],
+      audit: auditRecorder(
+        options.service,
+        pool,
+        options.outboxWakeups ?? { notify: () => undefined },
+        logger.child({ component: 'audit' }),
+      ),
     });
   } catch (error) {
     await close();

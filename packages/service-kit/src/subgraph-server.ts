@@ -8,7 +8,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
-import { enforceAccess, redactionsPlugin } from './access';
+import { auditReadsPlugin, enforceAccess, redactionsPlugin } from './access';
+import type { AuditRecorder } from './audit';
 import { formatSubgraphError, isExpectedSubgraphError, originalErrorOf } from './graphql-errors';
 import { AuthenticationError, graphqlRoute, requestTracePlugin, type RequestContext } from './graphql-http';
 import { inputGuardPlugin } from './input-guard';
@@ -45,6 +46,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext & RequestCon
   /** Extra unauthenticated routes by exact path, e.g. `/.well-known/jwks.json`. */
   routes?: Readonly<Record<string, RouteHandler>>;
   maxBodyBytes?: number;
+  /** Records refused and failed operations and sensitive reads in the audit trail. */
+  audit?: AuditRecorder;
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -67,6 +70,7 @@ export async function createSubgraphServer<TContext extends BaseContext & Reques
     // Every field that declares access (@permission, @signedIn, @public) is authorized by the kit.
     schema: enforceAccess(
       buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+      options.audit,
     ),
     // The gateway is the public edge; introspection helps tooling that talks to a subgraph directly.
     introspection: true,
@@ -80,6 +84,7 @@ export async function createSubgraphServer<TContext extends BaseContext & Reques
       ApolloServerPluginInlineTraceDisabled(),
       inputGuardPlugin<TContext>(),
       redactionsPlugin<TContext>(),
+      ...(options.audit ? [auditReadsPlugin<TContext>(options.audit)] : []),
       requestTracePlugin<TContext>({
         logger,
         isExpected: isExpectedSubgraphError,

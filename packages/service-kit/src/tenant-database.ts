@@ -1,4 +1,16 @@
-import { appendToOutbox, type CatalogEvent, type OutboxWakeups } from '@platform/events';
+import {
+  appendToOutbox,
+  outboxEventsAppendedIn,
+  type CatalogEvent,
+  type OutboxWakeups,
+} from '@platform/events';
+import {
+  auditEventsForWrite,
+  currentAuditScope,
+  systemAuditScope,
+  withAuditScope,
+  type AuditScope,
+} from './audit';
 import type { ServiceFoundation } from './service-definition';
 import { withTenant, type TenantClient, type TenantTransaction } from './tenant';
 
@@ -28,9 +40,24 @@ export interface TenantDatabase<Tx extends TenantTransaction> {
   /**
    * A plain tenant transaction whose work may append events itself (`appendToOutbox(tx, events)`):
    * what an event consumer's handler runs in. The consumer runner wakes the relay after a handler that
-   * appended events committed (`startEventConsumer({ wakeups })`).
+   * appended events committed (`startEventConsumer({ wakeups })`). `cause` attributes the events' audit
+   * entries (default: the system, with no causing event).
    */
-  transaction<T>(organizationId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(organizationId: string, work: (tx: Tx) => Promise<T>, cause?: TransactionCause): Promise<T>;
+}
+
+/** What a consumer's transaction is attributed to in the audit trail. */
+export interface TransactionCause {
+  /** `workflow` for work a workflow does; default `system`. */
+  actor?: 'system' | 'workflow';
+  /** The consumed event that caused it. */
+  causationEventId?: string;
+}
+
+/** Which service the database belongs to: its writes are audited as that service's. */
+export interface TenantDatabaseOptions {
+  /** Without it nothing is audited (repositories built by hand in tests). */
+  service?: string;
 }
 
 type OutboxTransaction = TenantTransaction & Parameters<typeof appendToOutbox>[0];
@@ -38,32 +65,55 @@ type OutboxTransaction = TenantTransaction & Parameters<typeof appendToOutbox>[0
 export function tenantDatabase<Tx extends OutboxTransaction>(
   client: TenantClient<Tx>,
   outbox: OutboxSignal,
+  options: TenantDatabaseOptions = {},
 ): TenantDatabase<Tx> {
+  const { service } = options;
+  /** The write's events and their audit entries, appended in `tx`; true when anything was. */
+  async function appendWithAudit(
+    tx: Tx,
+    organizationId: string,
+    events: readonly CatalogEvent[],
+    scope: AuditScope | undefined,
+  ): Promise<{ appended: boolean; audited: boolean }> {
+    const audit = service ? auditEventsForWrite(service, organizationId, events, scope) : [];
+    const all = [...events, ...audit];
+    if (all.length > 0) await appendToOutbox(tx, all);
+    return { appended: all.length > 0, audited: audit.length > 0 };
+  }
+  async function writing<T>(
+    organizationId: string,
+    work: (tx: Tx) => Promise<{ value: T; events: readonly CatalogEvent[] }>,
+  ): Promise<T> {
+    const scope = currentAuditScope();
+    let outcome = { appended: false, audited: false };
+    const value = await withTenant(client, organizationId, async (tx) => {
+      const decided = await work(tx);
+      outcome = await appendWithAudit(tx, organizationId, decided.events, scope);
+      return decided.value;
+    });
+    if (outcome.appended) outbox.notify();
+    if (outcome.audited && scope) scope.recorded = true;
+    return value;
+  }
   return {
     read: (organizationId, work) => withTenant(client, organizationId, work),
-    async write(organizationId, events, work) {
-      const result = await withTenant(client, organizationId, async (tx) => {
-        const value = await work(tx);
-        if (events.length > 0) await appendToOutbox(tx, events);
-        return value;
-      });
-      if (events.length > 0) outbox.notify();
-      return result;
+    write: (organizationId, events, work) =>
+      writing(organizationId, async (tx) => ({ value: await work(tx), events })),
+    writeDecided: writing,
+    transaction(organizationId, work, cause) {
+      const scope = currentAuditScope() ?? systemAuditScope(cause);
+      return withAuditScope(scope, () =>
+        withTenant(client, organizationId, async (tx) => {
+          const value = await work(tx);
+          // The handler appended its events itself; their audit entries join them here.
+          if (service) {
+            const audit = auditEventsForWrite(service, organizationId, outboxEventsAppendedIn(tx), scope);
+            if (audit.length > 0) await appendToOutbox(tx, audit);
+          }
+          return value;
+        }),
+      );
     },
-    async writeDecided(organizationId, work) {
-      let wrote = false;
-      const value = await withTenant(client, organizationId, async (tx) => {
-        const decided = await work(tx);
-        if (decided.events.length > 0) {
-          await appendToOutbox(tx, decided.events);
-          wrote = true;
-        }
-        return decided.value;
-      });
-      if (wrote) outbox.notify();
-      return value;
-    },
-    transaction: (organizationId, work) => withTenant(client, organizationId, work),
   };
 }
 
@@ -79,5 +129,8 @@ export interface TenantFoundation<
 export function withTenants<TDatabase extends TenantClient<Tx>, Tx extends OutboxTransaction>(
   foundation: ServiceFoundation<TDatabase>,
 ): TenantFoundation<TDatabase, Tx> {
-  return { ...foundation, tenants: tenantDatabase<Tx>(foundation.database, foundation.outbox) };
+  return {
+    ...foundation,
+    tenants: tenantDatabase<Tx>(foundation.database, foundation.outbox, { service: foundation.service }),
+  };
 }

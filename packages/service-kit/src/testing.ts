@@ -9,6 +9,7 @@ import { createTestDatabase, createTestTopics, type TestDatabase } from '@platfo
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
+import type { AuditData } from './audit';
 import type { ServiceStartOptions } from './service-runtime';
 import type { ServiceName } from '@platform/infra';
 import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
@@ -51,8 +52,13 @@ export interface ServiceTestEnvironment {
    * silent logger, a free port, and every SQL statement counted for `countStatements`.
    */
   startOptions(): ServiceStartOptions;
-  /** The outbox rows of the service's database, oldest first (event type and Kafka key = subject). */
+  /**
+   * The domain events in the service's outbox, oldest first (event type and Kafka key = subject);
+   * audit entries are left out (`auditEntries`).
+   */
   outboxEvents(): Promise<Array<{ type: string; subject: string }>>;
+  /** The audit entries in the service's outbox for one organization, oldest first. */
+  auditEntries(organizationId: string): Promise<AuditData[]>;
   /** Runs `work` and counts the SQL statements the service sent meanwhile (run nothing else then). */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
   cleanup(): Promise<void>;
@@ -170,9 +176,24 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
       await client.connect();
       try {
         const result = await client.query<{ type: string; subject: string }>(
-          'SELECT event_type AS type, partition_key AS subject FROM outbox_events ORDER BY seq',
+          `SELECT event_type AS type, partition_key AS subject FROM outbox_events
+            WHERE event_type NOT LIKE '%.audit.recorded.v1' ORDER BY seq`,
         );
         return result.rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async auditEntries(organizationId) {
+      const client = new Client({ connectionString: database.ownerUrl });
+      await client.connect();
+      try {
+        const result = await client.query<{ data: AuditData }>(
+          `SELECT payload->'data' AS data FROM outbox_events
+            WHERE event_type LIKE '%.audit.recorded.v1' AND partition_key = $1 ORDER BY seq`,
+          [organizationId],
+        );
+        return result.rows.map((row) => row.data);
       } finally {
         await client.end();
       }

@@ -7,6 +7,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startAuditConsumer } from './consumers/audit';
 import { identityEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -102,6 +103,9 @@ export const identityService = defineService({
       resetPassword: new URL('/reset-password', options.appUrl ?? DEFAULT_APP_URL).toString(),
     },
   }),
+  consumers: async (dependencies, messaging, options) => [
+    await startAuditConsumer(dependencies, messaging, options),
+  ],
   routes: (dependencies, options) => {
     const authentication = authenticationOperationsOf(dependencies);
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events automation publishes, and the enums they carry (its domain uses these values). */
@@ -42,4 +43,5 @@ export const automationEvents = {
     "A workflow's status changed. Published by automation.",
     workflowStatusChangedData,
   ),
+  'automation.audit.recorded.v1': auditEntry('automation'),
 } as const;

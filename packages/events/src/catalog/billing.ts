@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events billing publishes, and the enums they carry (billing's domain uses these values). */
@@ -43,4 +44,5 @@ export const billingEvents = {
     "An organization's subscription was activated, with the plan's entitlements. Published by billing.",
     subscriptionActivatedData,
   ),
+  'billing.audit.recorded.v1': auditEntry('billing'),
 } as const;

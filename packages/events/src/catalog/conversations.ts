@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events conversations publishes, and the enums they carry (its domain uses these values). */
@@ -37,4 +38,5 @@ export const conversationsEvents = {
     'A conversation was opened on a channel. PII-free. Published by conversations.',
     conversationStartedData,
   ),
+  'conversations.audit.recorded.v1': auditEntry('conversations'),
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events crm publishes, and the enums they carry (crm's domain uses these values). */
@@ -37,4 +38,5 @@ export const crmEvents = {
     'A contact was created. PII-free: names, emails and phones stay in crm. Published by crm.',
     contactCreatedData,
   ),
+  'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

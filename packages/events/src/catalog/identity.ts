@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events identity publishes, and the enums they carry (identity's domain uses these values). */
@@ -300,12 +301,14 @@ export const identityEvents = {
     'identity.user',
     'A user was created in an organization. Published by identity.',
     userCreatedData,
+    { pii: ['email', 'givenName', 'familyName'] },
   ),
   'identity.user.updated.v1': entry(
     'identity.user.updated.v1',
     'identity.user',
     'A user’s profile changed. Published by identity.',
     userUpdatedData,
+    { pii: ['email', 'givenName', 'familyName', 'displayName'] },
   ),
   'identity.user.status_changed.v1': entry(
     'identity.user.status_changed.v1',
@@ -342,6 +345,7 @@ export const identityEvents = {
     'identity.email',
     'An email for a user (an invitation, a password reset) is to be delivered. Published by identity.',
     emailRequestedData,
+    { pii: ['to', 'variables'] },
   ),
   'identity.role.created.v1': entry(
     'identity.role.created.v1',
@@ -367,4 +371,5 @@ export const identityEvents = {
     'A user’s roles or direct permissions changed. Published by identity.',
     userAccessChangedData,
   ),
+  'identity.audit.recorded.v1': auditEntry('identity'),
 } as const;

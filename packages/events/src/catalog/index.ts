@@ -30,6 +30,7 @@ export * from './crm';
 export * from './billing';
 export * from './conversations';
 export * from './automation';
+export * from './audit';
 
 export const DLQ_SUFFIX = '.dlq';
 
@@ -69,6 +70,20 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
 
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventCatalog, type);
+}
+
+/** The audit entry types, one per service (`<service>.audit.recorded.v1`). */
+export type AuditEventType = Extract<EventType, `${string}.audit.recorded.v1`>;
+
+export function isAuditEventType(type: string): type is AuditEventType {
+  return isEventType(type) && type.endsWith('.audit.recorded.v1');
+}
+
+/** The audit entry type `service` publishes; throws for a service the catalog has none for. */
+export function auditEventTypeOf(service: string): AuditEventType {
+  const type = `${service}.audit.recorded.v1`;
+  if (!isAuditEventType(type)) throw new Error(`the catalog has no audit entry type for "${service}"`);
+  return type;
 }
 
 export function catalogEntry(type: EventType): CatalogEntry {

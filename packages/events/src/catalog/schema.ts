@@ -10,6 +10,11 @@ export interface CatalogEntry {
   topic: string;
   description: string;
   data: z.ZodType;
+  /**
+   * Data fields that hold personal data (top-level names). Audit entries built from the event show
+   * them redacted; everything else the event carries is PII-free by design.
+   */
+  pii: readonly string[];
 }
 
 export function entry<const TType extends string, const TTopic extends string, TData extends z.ZodType>(
@@ -17,6 +22,7 @@ export function entry<const TType extends string, const TTopic extends string, T
   topic: TTopic,
   description: string,
   data: TData,
-): { type: TType; topic: TTopic; description: string; data: TData } {
-  return { type, topic, description, data };
+  options: { pii?: readonly string[] } = {},
+): { type: TType; topic: TTopic; description: string; data: TData; pii: readonly string[] } {
+  return { type, topic, description, data, pii: options.pii ?? [] };
 }

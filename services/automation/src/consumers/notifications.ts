@@ -24,7 +24,7 @@ export function startNotificationConsumer(
     groupId: NOTIFICATION_GROUP,
     topicPrefix: options.kafka.topicPrefix,
     logger: messagingLogger(logger.child({ component: 'consumer', group: NOTIFICATION_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work),
+    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
     wakeups: outbox,
     handlers: {
       'identity.email.requested.v1': async (event, tx) => {

@@ -39,7 +39,8 @@ export function startTriggerConsumer(
     groupId: TRIGGER_GROUP,
     topicPrefix: options.kafka.topicPrefix,
     logger: messagingLogger(logger.child({ component: 'consumer', group: TRIGGER_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work),
+    transaction: (event, work) =>
+      tenants.transaction(event.tenantid, work, { actor: 'workflow', causationEventId: event.id }),
     wakeups: outbox,
     handlers,
   });

@@ -104,7 +104,7 @@ describe('workflow module', () => {
     it('writes nothing for refused input, reporting every field at once', async () => {
       const automation = subject.service;
       const caller = newTenant();
-      const before = await automation.database.outboxEvent.count();
+      const before = (await subject.env.outboxEvents()).length;
       const result = await call(
         caller,
         `mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }`,
@@ -116,7 +116,10 @@ describe('workflow module', () => {
       });
       const count = await withTenant(automation.database, caller.organizationId, (tx) => tx.workflow.count());
       expect(count).toBe(0);
-      expect(await automation.database.outboxEvent.count()).toBe(before);
+      expect(await subject.env.outboxEvents()).toHaveLength(before);
+      expect(await subject.env.auditEntries(caller.organizationId)).toEqual([
+        expect.objectContaining({ action: 'automation.createWorkflow', outcome: 'failure' }),
+      ]);
     });
 
     it('rolls the workflow back when its events cannot be stored (one transaction)', async () => {

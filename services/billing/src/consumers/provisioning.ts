@@ -35,7 +35,7 @@ export function startProvisioningConsumer(
     groupId: PROVISIONING_GROUP,
     topicPrefix: options.kafka.topicPrefix,
     logger: messagingLogger(logger.child({ component: 'consumer', group: PROVISIONING_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work),
+    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
     wakeups: outbox,
     handlers: {
       'identity.organization.created.v1': async (event, tx) => {

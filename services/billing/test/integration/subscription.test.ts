@@ -61,7 +61,10 @@ describe('subscription module', () => {
 
   const outboxOf = (organizationId: string) =>
     subject.service.database.outboxEvent.findMany({
-      where: { payload: { path: ['tenantid'], equals: organizationId } },
+      where: {
+        payload: { path: ['tenantid'], equals: organizationId },
+        NOT: { eventType: { endsWith: '.audit.recorded.v1' } },
+      },
     });
 
   it('provisions the Free plan from identity.organization.created.v1, its event in the same transaction', async () => {
@@ -114,11 +117,22 @@ describe('subscription module', () => {
         select
           (select xmin::text from organization_subscriptions where organization_id = ${organizationId}::uuid) as subscription,
           (select xmin::text from processed_events where event_id = ${event.id}::uuid) as processed,
-          (select created_at from outbox_events where payload->>'tenantid' = ${organizationId}) as "outboxAt",
+          (select created_at from outbox_events where payload->>'tenantid' = ${organizationId} and event_type = ${ACTIVATED}) as "outboxAt",
           (select processed_at from processed_events where event_id = ${event.id}::uuid) as "processedAt"`,
     );
     expect(written?.processed).toBe(written?.subscription);
     expect(written?.outboxAt).toEqual(written?.processedAt);
+    // The system did it, because of identity's event: so says its audit entry, in that transaction.
+    const audit = await subject.env.auditEntries(organizationId);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: 'billing.subscription.activated',
+      entityType: 'subscription',
+      entityId: subscription?.id,
+      actor: { type: 'system', userId: null },
+      details: { causationEventId: event.id },
+      outcome: 'success',
+    });
   });
 
   it('changes nothing on a redelivered event or a second sign-up event of the same organization', async () => {

@@ -44,6 +44,13 @@ describe('conversation module', () => {
     const { errors } = await start(caller, { platform: 'email', subject: 'x'.repeat(501) });
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await env.outboxEvents()).toHaveLength(before);
+    expect(await env.auditEntries(caller.organizationId)).toEqual([
+      expect.objectContaining({
+        service: 'conversations',
+        outcome: 'failure',
+        errorCode: 'BAD_USER_INPUT',
+      }),
+    ]);
   });
 
   it('pages every contact’s conversations, newest first, in statements that do not grow with contacts', async () => {

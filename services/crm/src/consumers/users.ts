@@ -21,7 +21,7 @@ export function startUserConsumer(
     groupId: USERS_GROUP,
     topicPrefix: options.kafka.topicPrefix,
     logger: messagingLogger(logger.child({ component: 'consumer', group: USERS_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work),
+    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
     wakeups: outbox,
     handlers: {
       'identity.user.created.v1': (event, tx) =>

@@ -80,6 +80,19 @@ describe('contact module', () => {
     expect(data?.createContact.owner).toEqual({ id: caller.userId });
     const events = (await env.outboxEvents()).filter((event) => event.subject === id);
     expect(events).toEqual([{ type: 'crm.contact.created.v1', subject: id }]);
+    // Its audit entry went out in the same transaction: the caller, the contact, its data.
+    const audit = await env.auditEntries(caller.organizationId);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      service: 'crm',
+      action: 'crm.contact.created',
+      operation: 'createContact',
+      entityType: 'contact',
+      entityId: id,
+      outcome: 'success',
+      actor: { type: 'user', userId: caller.userId },
+      changes: { contactId: id, ownerId: caller.userId },
+    });
   });
 
   it('writes neither contact nor event when the input is refused', async () => {
@@ -89,6 +102,15 @@ describe('contact module', () => {
     const { errors } = await create(caller, { givenName: ' ', email: 'not-an-email' });
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await env.outboxEvents()).toHaveLength(before);
+    // The refusal itself is audited, and nothing else is.
+    expect(await env.auditEntries(caller.organizationId)).toEqual([
+      expect.objectContaining({
+        action: 'crm.createContact',
+        entityId: null,
+        outcome: 'failure',
+        errorCode: 'BAD_USER_INPUT',
+      }),
+    ]);
     const listed = await env.entities<{ contacts: { totalCount: number } }>(
       crm.graphqlUrl,
       '... on Organization { contacts { totalCount } }',

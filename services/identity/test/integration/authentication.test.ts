@@ -80,7 +80,7 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
 
   const outboxOf = (subjects: string[]) =>
     subject.service.database.outboxEvent.findMany({
-      where: { partitionKey: { in: subjects } },
+      where: { partitionKey: { in: subjects }, NOT: { eventType: { endsWith: '.audit.recorded.v1' } } },
       orderBy: { seq: 'asc' },
     });
 
@@ -128,6 +128,19 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
         data: { userId: user.id, email: stored.founder.email, roles: ['owner', 'admin'], givenName: 'Ada' },
       });
       expect(JSON.stringify(rows.map((row) => row.payload))).not.toContain(PASSWORD);
+      // Audited in the same transaction, personal data redacted; nobody was signed in yet.
+      const audit = await subject.env.auditEntries(organizationId);
+      expect(audit.map((entry) => [entry.action, entry.entityId, entry.operation])).toEqual([
+        ['identity.organization.created', organizationId, 'signUp'],
+        ['identity.user.created', user.id, 'signUp'],
+      ]);
+      expect(audit[1]?.changes).toMatchObject({
+        email: '[redacted]',
+        givenName: '[redacted]',
+        roles: ['owner', 'admin'],
+      });
+      expect(audit[1]?.actor.type).toBe('anonymous');
+      expect(JSON.stringify(audit)).not.toContain(stored.founder.email);
       // The relay publishes what the sign-up committed.
       await eventually('the sign-up events published', async () => {
         const published = await outboxOf([organizationId, user.id]);
@@ -173,8 +186,12 @@ describe('identity authentication (real PostgreSQL and Kafka)', () => {
       expect(founder.lastLoginAt?.getTime()).toBeGreaterThan(new Date(user.lastLoginAt ?? 0).getTime());
       expect(tokens).toHaveLength(2);
       expect(new Set(tokens.map((token) => token.familyId)).size).toBe(2);
-      // Signing in publishes nothing.
+      // Signing in publishes no domain event; the trail records it (from the caller's address).
       expect(await outboxOf([user.organization.id, user.id])).toHaveLength(2);
+      const audit = await env.auditEntries(user.organization.id);
+      expect(audit.filter((entry) => entry.action === 'identity.login')).toEqual([
+        expect.objectContaining({ operation: 'login', entityId: null, outcome: 'success' }),
+      ]);
     });
 
     it('answers a wrong password with UNAUTHENTICATED', async () => {

@@ -10,4 +10,5 @@ ensure_dependencies
 pnpm exec turbo run generate --output-logs=errors-only >/dev/null
 pnpm --filter @platform/gateway bench:platform "$@"
 pnpm --filter @platform/gateway bench:credentials
+pnpm --filter @platform/gateway bench:audit
 pnpm --filter @platform/events bench:latency

@@ -146,7 +146,7 @@ export async function startTestPlatform(
     return sum('unpublished') === 0 && sum('stored') === sum('audit');
   };
   /**
-   * Resolves once identity has stored every audit entry and no service has sent a statement for 300 ms
+   * Resolves once identity has stored every audit entry and no service has sent a statement for 100 ms
    * (at most 15 s): what consumers do after a request is then over.
    */
   const settled = async (): Promise<void> => {
@@ -156,7 +156,7 @@ export async function startTestPlatform(
     }
     const total = () => Object.values(counts).reduce((sum, n) => sum + n, 0);
     for (let last = total(); Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const now = total();
       if (now === last) return;
       last = now;

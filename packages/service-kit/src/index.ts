@@ -17,6 +17,7 @@ export * from './database';
 export * from './schema';
 export * from './service-definition';
 export * from './tenant-database';
+export * from './tenant-consumer';
 export * from './access';
 export * from './audit';
 export * from './internal-route';

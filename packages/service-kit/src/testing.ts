@@ -157,6 +157,40 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
     const token = await signInternalContext(privateKey, callerContext(auth), { requestId: randomUUID() });
     return { [INTERNAL_CONTEXT_HEADER]: token };
   };
+  /** Whether the outbox is published and every audit entry of a service that keeps the trail is stored. */
+  const caughtUp = async (): Promise<boolean> => {
+    const client = new Client({
+      connectionString: database.adminUrl.replace(/\/[^/]*$/, `/${database.database}`),
+    });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ unpublished: number; audit: number; trail: boolean }>(
+        `select count(*) filter (where published_at is null)::int as unpublished,
+                count(*) filter (where event_type like '%.audit.recorded.v1')::int as audit,
+                exists (select 1 from pg_tables where tablename = 'audit_events') as trail
+           from outbox_events`,
+      );
+      const row = rows[0];
+      if (!row || row.unpublished > 0) return false;
+      if (!row.trail) return true;
+      const stored = await client.query<{ n: number }>('select count(*)::int as n from audit_events');
+      return stored.rows[0]?.n === row.audit;
+    } finally {
+      await client.end();
+    }
+  };
+  /** Waits (at most 15 s) until `caughtUp` and no statement was sent for 100 ms. */
+  const settled = async (): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    while (!(await caughtUp()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (let last = statements; Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (statements === last) return;
+      last = statements;
+    }
+  };
   return {
     database,
     kafka,
@@ -199,8 +233,12 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
       }
     },
     async countStatements(work) {
+      // The service's own consumers may still be at work on earlier writes (identity stores its audit
+      // entries): count from a quiet moment to the next, so only `work` and what it caused is in it.
+      await settled();
       const before = statements;
       const result = await work();
+      await settled();
       return { result, statements: statements - before };
     },
     headersFor,

@@ -1,6 +1,6 @@
-import { startEventConsumer, type EventConsumer } from '@platform/events';
+import type { EventConsumer } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
-import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import { renderEmail, sentEmail } from '../modules/notification/domain/notification';
 import type { AutomationDependencies } from '../service';
@@ -15,17 +15,13 @@ type Transaction = Prisma.TransactionClient;
  * the email provider and recorded as notifications, once per event.
  */
 export function startNotificationConsumer(
-  { tenants, logger, outbox, email }: AutomationDependencies,
+  dependencies: AutomationDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  return startEventConsumer<Transaction>({
-    messaging,
+  const { email } = dependencies;
+  return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: NOTIFICATION_GROUP,
-    topicPrefix: options.kafka.topicPrefix,
-    logger: messagingLogger(logger.child({ component: 'consumer', group: NOTIFICATION_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
-    wakeups: outbox,
     handlers: {
       'identity.email.requested.v1': async (event, tx) => {
         const message = renderEmail(event.data.template, event.data.variables, {

@@ -1,6 +1,6 @@
-import { startEventConsumer, type EventConsumer, type EventHandler } from '@platform/events';
+import type { EventConsumer, EventHandler } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
-import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import type { TriggerEventType } from '../modules/workflow/domain/workflow';
 import { startRuns } from '../modules/workflow-run/domain/workflow-run-operations';
@@ -30,18 +30,13 @@ const handlers: { readonly [T in TriggerEventType]: EventHandler<T, Transaction>
 
 /** Domain events become workflow runs: one run per active workflow whose trigger matches. */
 export function startTriggerConsumer(
-  { tenants, logger, outbox }: AutomationDependencies,
+  dependencies: AutomationDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  return startEventConsumer<Transaction>({
-    messaging,
+  return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: TRIGGER_GROUP,
-    topicPrefix: options.kafka.topicPrefix,
-    logger: messagingLogger(logger.child({ component: 'consumer', group: TRIGGER_GROUP })),
-    transaction: (event, work) =>
-      tenants.transaction(event.tenantid, work, { actor: 'workflow', causationEventId: event.id }),
-    wakeups: outbox,
+    actor: 'workflow',
     handlers,
   });
 }

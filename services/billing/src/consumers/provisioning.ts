@@ -1,6 +1,6 @@
-import { appendToOutbox, startEventConsumer, type EventConsumer } from '@platform/events';
+import { appendToOutbox, type EventConsumer } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
-import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import type { Subscription } from '../modules/subscription/domain/subscription';
 import { provisionSignUpPlan } from '../modules/subscription/domain/subscription-operations';
@@ -26,17 +26,12 @@ export async function provisionOrganization(
 
 /** A new organization gets the Free plan (and its entitlements travel on as an event). */
 export function startProvisioningConsumer(
-  { tenants, logger, outbox }: BillingDependencies,
+  dependencies: BillingDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  return startEventConsumer<Prisma.TransactionClient>({
-    messaging,
+  return startTenantConsumer<Prisma.TransactionClient>(dependencies, messaging, options, {
     groupId: PROVISIONING_GROUP,
-    topicPrefix: options.kafka.topicPrefix,
-    logger: messagingLogger(logger.child({ component: 'consumer', group: PROVISIONING_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
-    wakeups: outbox,
     handlers: {
       'identity.organization.created.v1': async (event, tx) => {
         await provisionOrganization(tx, event.data.organizationId, new Date(event.time));

@@ -1,6 +1,6 @@
-import { startEventConsumer, type EventConsumer } from '@platform/events';
+import type { EventConsumer } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
-import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import { applyUserEvent } from '../modules/contact/infra/user-references';
 import type { CrmDependencies } from '../service';
@@ -12,17 +12,12 @@ type Transaction = Prisma.TransactionClient;
 
 /** Keeps crm's projection of identity's users (id, organization, status) from identity's events. */
 export function startUserConsumer(
-  { tenants, logger, outbox }: CrmDependencies,
+  dependencies: CrmDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  return startEventConsumer<Transaction>({
-    messaging,
+  return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: USERS_GROUP,
-    topicPrefix: options.kafka.topicPrefix,
-    logger: messagingLogger(logger.child({ component: 'consumer', group: USERS_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
-    wakeups: outbox,
     handlers: {
       'identity.user.created.v1': (event, tx) =>
         applyUserEvent(tx, {

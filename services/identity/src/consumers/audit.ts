@@ -1,11 +1,6 @@
-import {
-  startEventConsumer,
-  type AuditEventType,
-  type EventConsumer,
-  type EventHandler,
-} from '@platform/events';
+import type { AuditEventType, EventConsumer, EventHandler } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
-import { messagingLogger, type ServiceStartOptions } from '@platform/service-kit';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import { appendAuditEntry } from '../modules/audit/infra/audit-repository';
 import type { IdentityDependencies } from '../service';
@@ -30,17 +25,12 @@ const handlers: { readonly [T in AuditEventType]: EventHandler<T, Transaction> }
 
 /** Stores the audit entries every service publishes, append-only and hash-chained per organization. */
 export function startAuditConsumer(
-  { tenants, logger, outbox }: IdentityDependencies,
+  dependencies: IdentityDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  return startEventConsumer<Transaction>({
-    messaging,
+  return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: AUDIT_GROUP,
-    topicPrefix: options.kafka.topicPrefix,
-    logger: messagingLogger(logger.child({ component: 'consumer', group: AUDIT_GROUP })),
-    transaction: (event, work) => tenants.transaction(event.tenantid, work, { causationEventId: event.id }),
-    wakeups: outbox,
     handlers,
   });
 }

@@ -1,0 +1,48 @@
+import {
+  startEventConsumer,
+  type EventConsumer,
+  type EventHandlers,
+  type OutboxWakeups,
+  type SqlExecutor,
+} from '@platform/events';
+import type { Messaging } from '@platform/messaging';
+import type { Logger } from './logger';
+import { messagingLogger, type ServiceStartOptions } from './service-runtime';
+import type { TenantTransaction } from './tenant';
+import type { TenantDatabase } from './tenant-database';
+
+export interface TenantConsumerOptions<Tx> {
+  /** Consumer group, e.g. 'crm.users'; also the key of its rows in processed_events. */
+  groupId: string;
+  /** One handler per event type; the consumer subscribes to exactly their topics. */
+  handlers: EventHandlers<Tx>;
+  /** Who the audit trail says acted when a handler's events are recorded (default the system). */
+  actor?: 'system' | 'workflow';
+}
+
+/**
+ * A service's event consumer, wired the one way every tenant service wires it: each event handled in
+ * its organization's tenant transaction (audited with the event as cause), the service's topic prefix,
+ * a logger naming the group, and the relay woken after a handler that appended events.
+ */
+export function startTenantConsumer<Tx extends TenantTransaction & SqlExecutor>(
+  service: { tenants: TenantDatabase<Tx>; logger: Logger; outbox: OutboxWakeups },
+  messaging: Messaging,
+  options: Pick<ServiceStartOptions, 'kafka'>,
+  consumer: TenantConsumerOptions<Tx>,
+): Promise<EventConsumer> {
+  const { tenants, logger, outbox } = service;
+  return startEventConsumer<Tx>({
+    messaging,
+    groupId: consumer.groupId,
+    topicPrefix: options.kafka.topicPrefix,
+    logger: messagingLogger(logger.child({ component: 'consumer', group: consumer.groupId })),
+    transaction: (event, work) =>
+      tenants.transaction(event.tenantid, work, {
+        causationEventId: event.id,
+        ...(consumer.actor ? { actor: consumer.actor } : {}),
+      }),
+    wakeups: outbox,
+    handlers: consumer.handlers,
+  });
+}

@@ -10,6 +10,7 @@ import { createKafkaMessaging } from '@platform/messaging';
 import {
   graphqlRoute,
   messagingLogger,
+  RequestRefusedError,
   redactionsPlugin,
   importInternalContextPrivateKey,
   requestTracePlugin,
@@ -20,16 +21,19 @@ import {
   type RequestContext,
   type RunningServer,
 } from '@platform/service-kit';
+import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import { createAuthenticator, type JwksSource } from './authentication';
 import { applyVendorTelemetryDefaults } from './environment';
 import { formatGatewayError, isExpectedGatewayError } from './errors';
+import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
 export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 export { identityPrincipals, type Principal, type PrincipalSource } from './principals';
+export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -63,6 +67,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   readiness?: readonly ReadinessCheck[];
   maxBodyBytes?: number;
+  /** Limits checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
+  limits?: Partial<QueryLimits>;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -103,6 +109,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
   });
 
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  // The API schema the limits are checked against, as the gateway loaded it from the supergraph.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
+
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     introspection: options.introspection ?? true,
@@ -115,6 +128,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       redactionsPlugin<RequestContext>(),
+      costLimitPlugin<RequestContext>(limits),
       requestTracePlugin<RequestContext>({
         logger,
         isExpected: isExpectedGatewayError,
@@ -175,6 +189,17 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
           logger,
           authenticate,
           context: (base) => base,
+          // Tokens, depth, aliases and directives, before Apollo parses and validates the document.
+          refuse: (body) => {
+            if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return null;
+            const refusal = structuralRefusal(apiSchema, body.query, limits);
+            if (!refusal) return null;
+            const { code, details } = refusal.extensions as {
+              code: string;
+              details: Record<string, unknown>;
+            };
+            return new RequestRefusedError(400, code, refusal.message, { details });
+          },
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
       },

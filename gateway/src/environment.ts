@@ -40,6 +40,14 @@ const schema = z.object({
    * metadata addresses and reports usage to an outside host. Off unless someone opts in.
    */
   APOLLO_TELEMETRY_DISABLED: z.string().default('1'),
+  /** Limits checked before execution (docs/public-api.md). */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().nonnegative().default(30),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(2_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(10_000),
+  /** Items a list without a `first` argument is assumed to hold when estimating cost. */
+  GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

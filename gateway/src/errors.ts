@@ -1,9 +1,14 @@
 import { DOMAIN_ERROR_CODES, isRequestError, maskedError } from '@platform/service-kit';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { LIMIT_CODES } from './limits';
 import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 
 const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
-const GATEWAY_CODES: ReadonlySet<string> = new Set([SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE]);
+const GATEWAY_CODES: ReadonlySet<string> = new Set([
+  SUBGRAPH_TIMEOUT,
+  SUBGRAPH_UNAVAILABLE,
+  ...Object.values(LIMIT_CODES),
+]);
 
 function codeOf(error: GraphQLFormattedError): string | undefined {
   const code = error.extensions?.['code'];

@@ -40,6 +40,14 @@ async function main(): Promise<void> {
     logger,
     subgraphTimeoutMs: environment.SUBGRAPH_TIMEOUT_MS,
     introspection: environment.GRAPHQL_INTROSPECTION,
+    limits: {
+      maxDepth: environment.GRAPHQL_MAX_DEPTH,
+      maxAliases: environment.GRAPHQL_MAX_ALIASES,
+      maxDirectives: environment.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: environment.GRAPHQL_MAX_TOKENS,
+      maxCost: environment.GRAPHQL_MAX_COST,
+      assumedListSize: environment.GRAPHQL_ASSUMED_LIST_SIZE,
+    },
   });
   onShutdown(logger, () => gateway.close());
 }

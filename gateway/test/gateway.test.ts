@@ -193,6 +193,8 @@ describe('gateway', () => {
           { id: 'u2', name: 'Grace', notes: [{ text: 'note of u2' }] },
         ],
       },
+      // users 1 + 20 × (id 1 + name 1 + notes 1 + 20 × text 1): lists without `first` count as 20.
+      extensions: { cost: { estimated: 461, limit: 10_000 } },
     });
   });
 

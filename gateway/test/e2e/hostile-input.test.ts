@@ -40,6 +40,12 @@ const ACCEPTABLE_CODES: ReadonlySet<string> = new Set([
   'CONFLICT',
   'ORGANIZATION_SUSPENDED',
   'TOO_MANY_REQUESTS',
+  // The gateway's limits before execution (a hostile case may well be over one).
+  'MAX_DEPTH_EXCEEDED',
+  'MAX_ALIASES_EXCEEDED',
+  'MAX_DIRECTIVES_EXCEEDED',
+  'MAX_TOKENS_EXCEEDED',
+  'MAX_COST_EXCEEDED',
 ]);
 /** How input no service may accept must be answered. */
 const REFUSAL_CODES: ReadonlySet<string> = new Set([
@@ -47,6 +53,9 @@ const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
+  // A document too big or too deep for the gateway's limits is refused before it is even validated.
+  'MAX_TOKENS_EXCEEDED',
+  'MAX_DEPTH_EXCEEDED',
 ]);
 const QUERY_CONCURRENCY = 4;
 const REQUEST_TIMEOUT_MS = 20_000;

@@ -6,6 +6,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import pino from 'pino';
 import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
@@ -34,7 +36,7 @@ import {
   type GraphQLTestError,
 } from '@platform/service-kit/testing';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
-import { createGateway, type RunningGateway } from '../../src/app';
+import { createGateway, type QueryLimits, type RunningGateway } from '../../src/app';
 
 const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 
@@ -65,6 +67,8 @@ export interface TestPlatform {
   restartAutomation(): Promise<void>;
   /** What the local mailbox (automation's default email provider) holds for an address, newest first. */
   mailbox(to: string): Promise<MailboxMessage[]>;
+  /** Requests the gateway has sent to subgraphs so far (with `countSubgraphCalls`; else 0). */
+  subgraphCalls(): number;
   close(): Promise<void>;
 }
 
@@ -83,6 +87,10 @@ export async function startTestPlatform(
     onQuery?: (service: ServiceName, sql: string) => void;
     /** How long the gateway keeps a principal (default 30 s, as in production). */
     principalTtlMs?: number;
+    /** The gateway's limits (default: the gateway's defaults). */
+    limits?: Partial<QueryLimits>;
+    /** Route the gateway's subgraph calls through counting proxies (`subgraphCalls`); off by default. */
+    countSubgraphCalls?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
@@ -206,15 +214,27 @@ export async function startTestPlatform(
     }),
   ]);
   let automation = await startAutomation();
+  // With countSubgraphCalls, the gateway reaches each subgraph through a counting proxy.
+  const targets = {
+    identity: identity.graphqlUrl,
+    crm: crm.graphqlUrl,
+    conversations: conversations.graphqlUrl,
+    billing: billing.graphqlUrl,
+    automation: () => automation.graphqlUrl,
+  };
+  const proxies = options.countSubgraphCalls
+    ? await Promise.all(
+        Object.entries(targets).map(
+          async ([name, target]) => [name, await countingProxy(target, () => (subgraphCalls += 1))] as const,
+        ),
+      )
+    : [];
+  let subgraphCalls = 0;
   const gateway = await createGateway({
     supergraphSdl: SUPERGRAPH,
-    subgraphUrls: {
-      identity: identity.graphqlUrl,
-      crm: crm.graphqlUrl,
-      conversations: conversations.graphqlUrl,
-      billing: billing.graphqlUrl,
-      automation: automation.graphqlUrl,
-    },
+    subgraphUrls: options.countSubgraphCalls
+      ? Object.fromEntries(proxies.map(([name, proxy]) => [name, proxy.url]))
+      : { ...targets, automation: automation.graphqlUrl },
     jwks: { url: `${identity.url}${JWKS_PATH}` },
     principals: {
       url: `${identity.url}${PRINCIPAL_PATH}`,
@@ -224,6 +244,7 @@ export async function startTestPlatform(
     internalContextKey: keys.privateJwk,
     port: 0,
     logger: logger.child({ service: 'gateway' }),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const platform: TestPlatform = {
     gateway,
@@ -266,8 +287,10 @@ export async function startTestPlatform(
       await automation.close();
       automation = await startAutomation(port);
     },
+    subgraphCalls: () => subgraphCalls,
     async close() {
       await gateway.close();
+      await Promise.all(proxies.map(([, proxy]) => proxy.close()));
       await Promise.all(
         [identity, crm, conversations, billing, automation].map((service) => service.close()),
       );
@@ -275,4 +298,51 @@ export async function startTestPlatform(
     },
   };
   return platform;
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+/**
+ * A local HTTP server that forwards every request to `target` (a URL, or a function answering the
+ * current one: automation restarts on another port) and counts it.
+ */
+async function countingProxy(
+  target: string | (() => string),
+  count: () => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    count();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && !HOP_BY_HOP.has(entry[0]),
+        ),
+      );
+      fetch(typeof target === 'string' ? target : target(), {
+        method: request.method ?? 'POST',
+        headers,
+        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      }).then(
+        async (answer) => {
+          const body = Buffer.from(await answer.arrayBuffer());
+          response.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/json',
+          });
+          response.end(body);
+        },
+        () => {
+          response.writeHead(502);
+          response.end();
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -192,7 +192,12 @@ describe('SQL statements per request do not grow with the number of parents', ()
   beforeAll(async () => {
     // A principal is fetched per credential, not per parent: kept for the whole run, it cannot expire
     // between the two measurements of a type and make one of them look dearer.
-    platform = await startTestPlatform({ principalTtlMs: 3_600_000 });
+    // The lists are read at their largest (first: 100, nested): far over the public cost limit, which
+    // is not what this test is about.
+    platform = await startTestPlatform({
+      principalTtlMs: 3_600_000,
+      limits: { maxCost: 1_000_000_000, maxDepth: 100 },
+    });
     one = await seedOrganization(platform, 1);
     many = await seedOrganization(platform, K);
   }, 180_000);

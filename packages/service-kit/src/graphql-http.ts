@@ -46,10 +46,14 @@ export class RequestRefusedError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { details?: Record<string, unknown> },
   ) {
     super(message, options);
+    this.details = options?.details;
   }
+
+  /** Client-safe facts about the refusal, sent as `extensions.details`. */
+  readonly details: Record<string, unknown> | undefined;
 }
 
 /** Authentication refused: HTTP 401, `extensions.code` UNAUTHENTICATED. */
@@ -86,12 +90,19 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 export function graphqlErrorBody(
   code: string,
   message: string,
-): { errors: [{ message: string; extensions: { code: string } }] } {
-  return { errors: [{ message, extensions: { code } }] };
+  details?: Record<string, unknown>,
+): { errors: [{ message: string; extensions: { code: string; details?: Record<string, unknown> } }] } {
+  return { errors: [{ message, extensions: { code, ...(details ? { details } : {}) } }] };
 }
 
-function sendGraphQLError(response: ServerResponse, status: number, code: string, message: string): void {
-  const payload = JSON.stringify(graphqlErrorBody(code, message));
+function sendGraphQLError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
+  const payload = JSON.stringify(graphqlErrorBody(code, message, details));
   response.writeHead(status, {
     'content-type': 'application/graphql-response+json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
@@ -189,6 +200,11 @@ export interface GraphQLRouteOptions<TContext extends BaseContext> {
   /** Builds the resolver context for one request. */
   context: (base: RequestContext) => TContext | Promise<TContext>;
   maxBodyBytes?: number;
+  /**
+   * Checks the parsed body before Apollo sees it (the gateway's limits); answers a refusal to send
+   * instead, or null.
+   */
+  refuse?: (body: unknown) => RequestRefusedError | null;
 }
 
 /** The `POST /graphql` route: request id, authentication, body, execution, one log line. */
@@ -234,6 +250,13 @@ export function graphqlRoute<TContext extends BaseContext>(
       if (body.status === 413) response.setHeader('connection', 'close');
       sendGraphQLError(response, body.status, 'BAD_REQUEST', body.message);
       finish(body.status);
+      return;
+    }
+    const refusal = options.refuse?.(body.body) ?? null;
+    if (refusal) {
+      logger.info({ reason: refusal.message, code: refusal.code }, 'request refused');
+      sendGraphQLError(response, refusal.status, refusal.code, refusal.message, refusal.details);
+      finish(refusal.status);
       return;
     }
 

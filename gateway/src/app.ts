@@ -28,6 +28,7 @@ import { applyVendorTelemetryDefaults } from './environment';
 import { formatGatewayError, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
+import { withCors } from './cors';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
@@ -63,8 +64,15 @@ export interface GatewayOptions {
   /** Deadline of one subgraph request (default 10 s); `subgraphTimeoutsMs` overrides it per subgraph. */
   subgraphTimeoutMs?: number;
   subgraphTimeoutsMs?: Readonly<Record<string, number>>;
-  /** Schema introspection at the edge (default true). */
+  /**
+   * `production`: introspection off, no field suggestions ("Did you mean …") in errors. Default
+   * `development`.
+   */
+  mode?: 'development' | 'production';
+  /** Schema introspection at the edge in development (default true; always off in production). */
   introspection?: boolean;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
   readiness?: readonly ReadinessCheck[];
   maxBodyBytes?: number;
   /** Limits checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
@@ -109,6 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
   });
 
+  const production = options.mode === 'production';
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   // The API schema the limits are checked against, as the gateway loaded it from the supergraph.
   let apiSchema: GraphQLSchema | undefined;
@@ -118,7 +127,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
 
   const apollo = new ApolloServer<RequestContext>({
     gateway,
-    introspection: options.introspection ?? true,
+    introspection: production ? false : (options.introspection ?? true),
+    // No "Did you mean …" in validation errors: they spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError,
     logger,
@@ -184,24 +195,27 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       logger,
       readiness: options.readiness ?? [],
       routes: {
-        [GRAPHQL_PATH]: graphqlRoute<RequestContext>({
-          server: apollo,
-          logger,
-          authenticate,
-          context: (base) => base,
-          // Tokens, depth, aliases and directives, before Apollo parses and validates the document.
-          refuse: (body) => {
-            if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return null;
-            const refusal = structuralRefusal(apiSchema, body.query, limits);
-            if (!refusal) return null;
-            const { code, details } = refusal.extensions as {
-              code: string;
-              details: Record<string, unknown>;
-            };
-            return new RequestRefusedError(400, code, refusal.message, { details });
-          },
-          ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-        }),
+        [GRAPHQL_PATH]: withCors(
+          new Set(options.corsOrigins ?? []),
+          graphqlRoute<RequestContext>({
+            server: apollo,
+            logger,
+            authenticate,
+            context: (base) => base,
+            // Tokens, depth, aliases and directives, before Apollo parses and validates the document.
+            refuse: (body) => {
+              if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return null;
+              const refusal = structuralRefusal(apiSchema, body.query, limits);
+              if (!refusal) return null;
+              const { code, details } = refusal.extensions as {
+                code: string;
+                details: Record<string, unknown>;
+              };
+              return new RequestRefusedError(400, code, refusal.message, { details });
+            },
+            ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+          }),
+        ),
       },
     });
   } catch (error) {

@@ -30,7 +30,22 @@ const schema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** The composed supergraph; defaults to gateway/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().optional(),
-  /** Schema introspection at the public edge (frontend tooling uses it). */
+  /**
+   * The one switch for production: introspection off, no field suggestions in errors (stack traces and
+   * the landing page are off in every mode).
+   */
+  PLATFORM_ENV: z.enum(['development', 'production']).default('development'),
+  /** Browser origins allowed to call the API (CORS), comma-separated, e.g. https://app.example.com. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
+  /** Schema introspection at the public edge in development (frontend tooling uses it). */
   GRAPHQL_INTROSPECTION: z
     .enum(['true', 'false'])
     .default('true')

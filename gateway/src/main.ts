@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     host: environment.HOST,
     logger,
     subgraphTimeoutMs: environment.SUBGRAPH_TIMEOUT_MS,
+    mode: environment.PLATFORM_ENV,
     introspection: environment.GRAPHQL_INTROSPECTION,
+    corsOrigins: environment.CORS_ALLOWED_ORIGINS,
     limits: {
       maxDepth: environment.GRAPHQL_MAX_DEPTH,
       maxAliases: environment.GRAPHQL_MAX_ALIASES,

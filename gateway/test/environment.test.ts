@@ -17,6 +17,30 @@ describe('gateway environment', () => {
     expect(optedIn['APOLLO_TELEMETRY_DISABLED']).toBe('0');
   });
 
+  it('reads the production switch, the CORS origins and the limits', () => {
+    const key = { INTERNAL_CONTEXT_PRIVATE_JWK: '{}' };
+    expect(readEnvironment({ ...key })).toMatchObject({
+      PLATFORM_ENV: 'development',
+      CORS_ALLOWED_ORIGINS: [],
+      GRAPHQL_MAX_DEPTH: 12,
+      GRAPHQL_MAX_COST: 10_000,
+    });
+    expect(
+      readEnvironment({
+        ...key,
+        PLATFORM_ENV: 'production',
+        CORS_ALLOWED_ORIGINS: ' https://app.example.com, https://admin.example.com ,',
+        GRAPHQL_MAX_COST: '500',
+      }),
+    ).toMatchObject({
+      PLATFORM_ENV: 'production',
+      CORS_ALLOWED_ORIGINS: ['https://app.example.com', 'https://admin.example.com'],
+      GRAPHQL_MAX_COST: 500,
+    });
+    expect(() => readEnvironment({ ...key, PLATFORM_ENV: 'staging' })).toThrow('PLATFORM_ENV');
+    expect(() => readEnvironment({ ...key, GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
+  });
+
   it('requires the internal-context signing key', () => {
     expect(() => readEnvironment({})).toThrow('INTERNAL_CONTEXT_PRIVATE_JWK is required');
   });

@@ -343,6 +343,72 @@ describe('gateway', () => {
     }
   });
 
+  describe('production mode and CORS', () => {
+    let production: RunningGateway;
+    const APP = 'https://app.example.com';
+
+    beforeAll(async () => {
+      production = await createGateway({
+        supergraphSdl,
+        subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
+        jwks: { keySet: issuer.jwks },
+        principals,
+        internalContextKey: internalPrivateJwk,
+        port: 0,
+        logger,
+        mode: 'production',
+        // Asked for, and still off: production mode decides.
+        introspection: true,
+        corsOrigins: [APP],
+      });
+    });
+
+    afterAll(async () => {
+      await production?.close();
+    });
+
+    it('hides introspection and field suggestions in production, and shows them in development', async () => {
+      const introspection = '{ __schema { queryType { name } } }';
+      const misspelled = '{ user { id } }';
+      const hidden = await postGraphQL(production.graphqlUrl, introspection);
+      expect(hidden.body.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+      const shown = await postGraphQL(gateway.graphqlUrl, introspection);
+      expect(shown.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+
+      const quiet = await postGraphQL(production.graphqlUrl, misspelled);
+      expect(quiet.body.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(quiet.body.errors?.[0]?.message).not.toContain('Did you mean');
+      const helpful = await postGraphQL(gateway.graphqlUrl, misspelled);
+      expect(helpful.body.errors?.[0]?.message).toContain('Did you mean "users"?');
+      expect(JSON.stringify(quiet.body)).not.toMatch(/stacktrace/i);
+    });
+
+    it('answers browsers of allowed origins only, preflight included', async () => {
+      const preflight = await fetch(production.graphqlUrl, {
+        method: 'OPTIONS',
+        headers: { origin: APP, 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      const allowed = await postGraphQL(production.graphqlUrl, '{ users { id } }', { origin: APP });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(allowed.headers.get('access-control-expose-headers')).toContain('x-request-id');
+
+      const foreign = 'https://evil.example.com';
+      const refusedPreflight = await fetch(production.graphqlUrl, {
+        method: 'OPTIONS',
+        headers: { origin: foreign, 'access-control-request-method': 'POST' },
+      });
+      expect(refusedPreflight.headers.get('access-control-allow-origin')).toBeNull();
+      const other = await postGraphQL(production.graphqlUrl, '{ users { id } }', { origin: foreign });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      // The development gateway allows no origin at all unless configured.
+      const none = await postGraphQL(gateway.graphqlUrl, '{ users { id } }', { origin: APP });
+      expect(none.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
   it('serves health probes', async () => {
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);

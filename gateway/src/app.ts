@@ -29,12 +29,14 @@ import { formatGatewayError, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { withCors } from './cors';
+import { ideRoutes } from './ide';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
 export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 export { identityPrincipals, type Principal, type PrincipalSource } from './principals';
 export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
+export { IDE_PATH } from './ide';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -195,6 +197,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       logger,
       readiness: options.readiness ?? [],
       routes: {
+        // GraphiQL in development only, from the gateway's own dependencies.
+        ...(production ? {} : ideRoutes()),
         [GRAPHQL_PATH]: withCors(
           new Set(options.corsOrigins ?? []),
           graphqlRoute<RequestContext>({

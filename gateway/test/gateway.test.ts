@@ -14,7 +14,7 @@ import {
   type RequestContext,
   type RunningSubgraph,
 } from '@platform/service-kit';
-import { createGateway, type RunningGateway } from '../src/app';
+import { createGateway, IDE_PATH, type GatewayOptions, type RunningGateway } from '../src/app';
 import { composeSupergraph } from '../src/composition';
 import {
   createAccessTokenIssuer,
@@ -181,6 +181,19 @@ describe('gateway', () => {
     await Promise.all([accounts?.close(), notes?.close()]);
   });
 
+  /** A second gateway over the same subgraphs, with other options. */
+  const anotherGateway = (options: Partial<GatewayOptions>) =>
+    createGateway({
+      supergraphSdl,
+      subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
+      jwks: { keySet: issuer.jwks },
+      principals,
+      internalContextKey: internalPrivateJwk,
+      port: 0,
+      logger,
+      ...options,
+    });
+
   const spanningQuery = '{ users { id name notes { text } } }';
 
   it('answers a query spanning both subgraphs through an entity reference', async () => {
@@ -321,16 +334,7 @@ describe('gateway', () => {
   });
 
   it('answers a subgraph slower than its timeout with SUBGRAPH_TIMEOUT instead of hanging', async () => {
-    const impatient = await createGateway({
-      supergraphSdl,
-      subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
-      jwks: { keySet: issuer.jwks },
-      principals,
-      internalContextKey: internalPrivateJwk,
-      port: 0,
-      logger,
-      subgraphTimeoutsMs: { accounts: 200 },
-    });
+    const impatient = await anotherGateway({ subgraphTimeoutsMs: { accounts: 200 } });
     try {
       const result = await postGraphQL(impatient.graphqlUrl, '{ slow }');
       expect(result.body.data).toEqual({ slow: null });
@@ -348,14 +352,7 @@ describe('gateway', () => {
     const APP = 'https://app.example.com';
 
     beforeAll(async () => {
-      production = await createGateway({
-        supergraphSdl,
-        subgraphUrls: { accounts: accounts.graphqlUrl, notes: notes.graphqlUrl },
-        jwks: { keySet: issuer.jwks },
-        principals,
-        internalContextKey: internalPrivateJwk,
-        port: 0,
-        logger,
+      production = await anotherGateway({
         mode: 'production',
         // Asked for, and still off: production mode decides.
         introspection: true,
@@ -406,6 +403,26 @@ describe('gateway', () => {
       // The development gateway allows no origin at all unless configured.
       const none = await postGraphQL(gateway.graphqlUrl, '{ users { id } }', { origin: APP });
       expect(none.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('serves GraphiQL from its own dependencies in development, and not in production', async () => {
+      const page = await fetch(`${gateway.url}${IDE_PATH}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('GraphiQL.createFetcher');
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+      expect(assets.sort()).toEqual(
+        ['graphiql.css', 'graphiql.js', 'react-dom.js', 'react.js'].map((name) => `${IDE_PATH}/${name}`),
+      );
+      for (const asset of assets) {
+        const answer = await fetch(`${gateway.url}${asset}`);
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('content-type')).toMatch(
+          asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/,
+        );
+        expect((await answer.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      }
+      expect((await fetch(`${production.url}${IDE_PATH}`)).status).toBe(404);
     });
   });
 

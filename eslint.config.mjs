@@ -39,8 +39,15 @@ export default tseslint.config(
   },
   {
     // The only places allowed to read process.env: each package's environment module, infrastructure
-    // scripts, and test setup that hands resolved infrastructure to test workers.
-    files: ['**/environment.ts', '**/scripts/**', 'packages/testing/src/**', '**/*.config.ts', '**/bin/**'],
+    // scripts, runnable examples, and test setup that hands resolved infrastructure to test workers.
+    files: [
+      '**/environment.ts',
+      '**/scripts/**',
+      '**/examples/**',
+      'packages/testing/src/**',
+      '**/*.config.ts',
+      '**/bin/**',
+    ],
     rules: { 'no-process-env': 'off' },
   },
   {

@@ -75,7 +75,13 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /** Checks beside the gateway's own: each subgraph answering its `/health/ready`. */
   readiness?: readonly ReadinessCheck[];
+  /**
+   * Subgraphs without which the gateway is not ready (default identity: nobody can be authenticated
+   * without it). Any other subgraph missing leaves it ready but `degraded`: it answers partial data.
+   */
+  criticalSubgraphs?: readonly string[];
   maxBodyBytes?: number;
   /** Limits checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
   limits?: Partial<QueryLimits>;
@@ -195,7 +201,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       logger,
-      readiness: options.readiness ?? [],
+      readiness: [
+        ...subgraphReadiness(options.subgraphUrls, options.criticalSubgraphs ?? ['identity']),
+        ...(options.readiness ?? []),
+      ],
       routes: {
         // GraphiQL in development only, from the gateway's own dependencies.
         ...(production ? {} : ideRoutes()),
@@ -235,4 +244,28 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       await stopEverything();
     },
   };
+}
+
+/** How long a readiness probe waits for a subgraph's answer. */
+const READINESS_PROBE_TIMEOUT_MS = 1_000;
+
+/** One check per subgraph: its `/health/ready` answers 200 within a second. */
+function subgraphReadiness(
+  subgraphUrls: Readonly<Record<string, string>>,
+  critical: readonly string[],
+): ReadinessCheck[] {
+  return Object.entries(subgraphUrls).map(([name, url]) => ({
+    name: `subgraph ${name}`,
+    critical: critical.includes(name),
+    async check() {
+      const probe = new URL('/health/ready', url);
+      let status: number;
+      try {
+        status = (await fetch(probe, { signal: AbortSignal.timeout(READINESS_PROBE_TIMEOUT_MS) })).status;
+      } catch (error) {
+        throw new Error(`unreachable (${error instanceof Error ? error.name : 'error'})`);
+      }
+      if (status !== 200) throw new Error(`not ready (HTTP ${status})`);
+    },
+  }));
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import pino from 'pino';
 import { parse } from 'graphql';
@@ -74,7 +76,7 @@ const notesSdl = /* GraphQL */ `
   }
 
   type Query {
-    noteCount: Int! @public
+    noteCount: Int @public
   }
 `;
 
@@ -428,7 +430,62 @@ describe('gateway', () => {
 
   it('serves health probes', async () => {
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
-    expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { 'subgraph accounts': 'ok', 'subgraph notes': 'ok' },
+    });
+  });
+
+  it('starts with a subgraph down, answers partial data with typed errors, and says which one is missing', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const notesDown = `http://127.0.0.1:${closed}/graphql`;
+    const degraded = await anotherGateway({
+      subgraphUrls: { accounts: accounts.graphqlUrl, notes: notesDown },
+      criticalSubgraphs: ['accounts'],
+    });
+    const accountsDown = await anotherGateway({
+      subgraphUrls: { accounts: notesDown, notes: notes.graphqlUrl },
+      criticalSubgraphs: ['accounts'],
+    });
+    try {
+      // The part the running subgraph answers comes back; the missing one's field is null, with its error.
+      const result = await postGraphQL(degraded.graphqlUrl, '{ users { id name } noteCount }');
+      expect(result.body.data).toEqual({
+        users: [
+          { id: 'u1', name: 'Ada' },
+          { id: 'u2', name: 'Grace' },
+        ],
+        noteCount: null,
+      });
+      expect(result.body.errors?.map((error) => error.extensions?.['code'])).toContain(
+        'SUBGRAPH_UNAVAILABLE',
+      );
+      const report = await fetch(`${degraded.url}/health/ready`);
+      expect(report.status).toBe(200);
+      expect(await report.json()).toMatchObject({
+        status: 'degraded',
+        checks: {
+          'subgraph accounts': 'ok',
+          'subgraph notes': expect.stringContaining('unreachable') as string,
+        },
+      });
+      const notReady = await fetch(`${accountsDown.url}/health/ready`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { 'subgraph notes': 'ok' },
+      });
+    } finally {
+      await Promise.all([degraded.close(), accountsDown.close()]);
+    }
   });
 
   it('opened no connection beyond the loopback while starting and serving', () => {

@@ -5,6 +5,11 @@ import type { Logger } from './logger';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Default true: failing, the service is not ready (503). False: the service still works without it,
+   * partly; failing, it is ready but `degraded`, and the report names what is missing.
+   */
+  critical?: boolean;
 }
 
 /** Handles one HTTP request; a rejected promise becomes a logged 500. */
@@ -48,10 +53,13 @@ export function sendJson(
   response.end(payload);
 }
 
-/** Runs every readiness check; a failing one makes the service not ready and says why. */
+/**
+ * Runs every readiness check; a failing critical one makes the service not ready, a failing other one
+ * degraded, and each says why.
+ */
 export async function readinessReport(
   checks: readonly ReadinessCheck[],
-): Promise<{ ready: boolean; checks: Record<string, string> }> {
+): Promise<{ ready: boolean; degraded: boolean; checks: Record<string, string> }> {
   const results = await Promise.all(
     checks.map(async (check) => {
       try {
@@ -62,7 +70,9 @@ export async function readinessReport(
       }
     }),
   );
-  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+  const failing = (critical: boolean) =>
+    results.some(([, status], index) => status !== 'ok' && (checks[index]?.critical ?? true) === critical);
+  return { ready: !failing(true), degraded: failing(false), checks: Object.fromEntries(results) };
 }
 
 function runHandler(
@@ -104,7 +114,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       readinessReport(options.readiness).then(
         (report) =>
           sendJson(response, report.ready ? 200 : 503, {
-            status: report.ready ? 'ready' : 'not_ready',
+            status: !report.ready ? 'not_ready' : report.degraded ? 'degraded' : 'ready',
             service: options.service,
             checks: report.checks,
           }),

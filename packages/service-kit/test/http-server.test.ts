@@ -42,6 +42,24 @@ describe('service HTTP server', () => {
     expect(await up.json()).toMatchObject({ status: 'ready', checks: { kafka: 'ok', database: 'ok' } });
   });
 
+  it('is ready but degraded while only a non-critical dependency is missing, and names it', async () => {
+    running = await startServiceServer({
+      service: 'demo',
+      port: 0,
+      logger,
+      readiness: [
+        { name: 'database', check: () => Promise.resolve() },
+        { name: 'reports', critical: false, check: () => Promise.reject(new Error('unreachable')) },
+      ],
+    });
+    const degraded = await fetch(`${running.url}/health/ready`);
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toMatchObject({
+      status: 'degraded',
+      checks: { database: 'ok', reports: 'unreachable' },
+    });
+  });
+
   it('answers other paths with a typed 404', async () => {
     running = await startServiceServer({ service: 'demo', port: 0, logger, readiness: [] });
     const response = await fetch(`${running.url}/nowhere`);

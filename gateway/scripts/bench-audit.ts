@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const identityDb = platform.databases.identity;
   // As the superuser: the trail's rows of every organization, without a tenant setting.
   const trail = new Client({
-    connectionString: identityDb.adminUrl.replace(/\/[^/]*$/, `/${identityDb.database}`),
+    connectionString: identityDb.superuserUrl,
   });
   await trail.connect();
   try {

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import pino from 'pino';
 import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
 import { startBillingService, type BillingService } from '@platform/billing';
@@ -34,6 +33,7 @@ import {
   createEventTopics,
   postGraphQL,
   type GraphQLTestError,
+  settleStatements,
 } from '@platform/service-kit/testing';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { createGateway, type QueryLimits, type RunningGateway } from '../../src/app';
@@ -123,53 +123,9 @@ export async function startTestPlatform(
     billing: billingDb,
     automation: automationDb,
   };
-  /** Whether every outbox is published and identity has stored every audit entry the services wrote. */
-  const auditCaughtUp = async (): Promise<boolean> => {
-    const counted = await Promise.all(
-      Object.values(databases).map(async (database) => {
-        const client = new Client({
-          connectionString: database.adminUrl.replace(/\/[^/]*$/, `/${database.database}`),
-        });
-        await client.connect();
-        try {
-          const { rows } = await client.query<{ audit: number; unpublished: number; trail: number }>(
-            `select count(*) filter (where event_type like '%.audit.recorded.v1')::int as audit,
-                    count(*) filter (where published_at is null)::int as unpublished,
-                    (select count(*)::int from pg_tables where tablename = 'audit_events') as trail
-               from outbox_events`,
-          );
-          const row = rows[0] ?? { audit: 0, unpublished: 0, trail: 0 };
-          const stored = row.trail
-            ? ((await client.query<{ n: number }>('select count(*)::int as n from audit_events')).rows[0]
-                ?.n ?? 0)
-            : 0;
-          return { audit: row.audit, unpublished: row.unpublished, stored };
-        } finally {
-          await client.end();
-        }
-      }),
-    );
-    const sum = (key: 'audit' | 'unpublished' | 'stored') =>
-      counted.reduce((total, row) => total + row[key], 0);
-    return sum('unpublished') === 0 && sum('stored') === sum('audit');
-  };
-  /**
-   * Resolves once identity has stored every audit entry and no service has sent a statement for 100 ms
-   * (at most 15 s): what consumers do after a request is then over.
-   */
-  const settled = async (): Promise<void> => {
-    const deadline = Date.now() + 15_000;
-    while (!(await auditCaughtUp()) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const total = () => Object.values(counts).reduce((sum, n) => sum + n, 0);
-    for (let last = total(); Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const now = total();
-      if (now === last) return;
-      last = now;
-    }
-  };
+  /** Consumers' work after a request is over (see settleStatements). */
+  const settled = () =>
+    settleStatements(Object.values(databases), () => Object.values(counts).reduce((sum, n) => sum + n, 0));
   const common = {
     port: 0,
     internalContextKey: keys.publicJwk,

@@ -157,40 +157,7 @@ export async function createServiceTestEnvironment(service: ServiceName): Promis
     const token = await signInternalContext(privateKey, callerContext(auth), { requestId: randomUUID() });
     return { [INTERNAL_CONTEXT_HEADER]: token };
   };
-  /** Whether the outbox is published and every audit entry of a service that keeps the trail is stored. */
-  const caughtUp = async (): Promise<boolean> => {
-    const client = new Client({
-      connectionString: database.adminUrl.replace(/\/[^/]*$/, `/${database.database}`),
-    });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ unpublished: number; audit: number; trail: boolean }>(
-        `select count(*) filter (where published_at is null)::int as unpublished,
-                count(*) filter (where event_type like '%.audit.recorded.v1')::int as audit,
-                exists (select 1 from pg_tables where tablename = 'audit_events') as trail
-           from outbox_events`,
-      );
-      const row = rows[0];
-      if (!row || row.unpublished > 0) return false;
-      if (!row.trail) return true;
-      const stored = await client.query<{ n: number }>('select count(*)::int as n from audit_events');
-      return stored.rows[0]?.n === row.audit;
-    } finally {
-      await client.end();
-    }
-  };
-  /** Waits (at most 15 s) until `caughtUp` and no statement was sent for 100 ms. */
-  const settled = async (): Promise<void> => {
-    const deadline = Date.now() + 15_000;
-    while (!(await caughtUp()) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    for (let last = statements; Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      if (statements === last) return;
-      last = statements;
-    }
-  };
+  const settled = () => settleStatements([database], () => statements);
   return {
     database,
     kafka,
@@ -340,4 +307,57 @@ export function serviceUnderTest<TService extends { close(): Promise<void> }>(
       throw unavailable('service');
     },
   };
+}
+
+/**
+ * Whether every outbox of `databases` is published and, when one of them keeps the audit trail
+ * (identity's `audit_events`), the trail holds every audit entry they wrote.
+ */
+async function outboxesSettled(databases: readonly TestDatabase[]): Promise<boolean> {
+  const counted = await Promise.all(
+    databases.map(async (database) => {
+      const client = new Client({ connectionString: database.superuserUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ unpublished: number; audit: number; trail: boolean }>(
+          `select count(*) filter (where published_at is null)::int as unpublished,
+                  count(*) filter (where event_type like '%.audit.recorded.v1')::int as audit,
+                  exists (select 1 from pg_tables where tablename = 'audit_events') as trail
+             from outbox_events`,
+        );
+        const row = rows[0] ?? { unpublished: 0, audit: 0, trail: false };
+        const stored = row.trail
+          ? ((await client.query<{ n: number }>('select count(*)::int as n from audit_events')).rows[0]?.n ??
+            0)
+          : 0;
+        return { ...row, stored };
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+  const sum = (key: 'unpublished' | 'audit' | 'stored') =>
+    counted.reduce((total, row) => total + row[key], 0);
+  return sum('unpublished') === 0 && (!counted.some((row) => row.trail) || sum('stored') === sum('audit'));
+}
+
+/**
+ * Waits (at most 15 s) until the outboxes of `databases` are settled and `statements()` has not moved
+ * for 100 ms: what consumers do after a request (the audit trail storing its entries) is then over,
+ * so a statement count can start or end.
+ */
+export async function settleStatements(
+  databases: readonly TestDatabase[],
+  statements: () => number,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await outboxesSettled(databases)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (let last = statements(); Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = statements();
+    if (now === last) return;
+    last = now;
+  }
 }

@@ -15,6 +15,8 @@ export interface TestDatabase {
   appUrl: string;
   /** Superuser URL of the server, for assertions that look behind the application's back. */
   adminUrl: string;
+  /** This database as the superuser: row-level security and grants do not apply. */
+  superuserUrl: string;
   drop(): Promise<void>;
 }
 
@@ -30,12 +32,15 @@ export async function createTestDatabase(service: ServiceName): Promise<TestData
   if (!template) throw new Error(`service ${service} has no migrations to build a test database from`);
   const database = `${databasePrefix(state.runId)}${service}_${suffix()}`;
   const urls = await createServiceDatabase(state.adminUrl, service, database, { template });
+  const superuser = new URL(state.adminUrl);
+  superuser.pathname = `/${database}`;
   return {
     service,
     database,
     ownerUrl: urls.ownerUrl,
     appUrl: urls.appUrl,
     adminUrl: state.adminUrl,
+    superuserUrl: superuser.toString(),
     drop: () => dropDatabase(state.adminUrl, database),
   };
 }

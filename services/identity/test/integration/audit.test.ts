@@ -296,10 +296,7 @@ describe('audit trail (real PostgreSQL and Kafka)', () => {
         /permission denied for table audit_events/,
       );
       const admin = new Client({
-        connectionString: subject.env.database.adminUrl.replace(
-          /\/[^/]*$/,
-          `/${subject.env.database.database}`,
-        ),
+        connectionString: subject.env.database.superuserUrl,
       });
       await admin.connect();
       const privileges = await admin

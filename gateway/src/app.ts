@@ -29,6 +29,7 @@ import { formatGatewayError, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { withCors } from './cors';
+import { blockedRefusal, chargeOperation, startRateLimiter, type RateLimitOptions } from './rate-limits';
 import { ideRoutes } from './ide';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
@@ -37,6 +38,7 @@ export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 export { identityPrincipals, type Principal, type PrincipalSource } from './principals';
 export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
 export { IDE_PATH } from './ide';
+export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -85,6 +87,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Limits checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
   limits?: Partial<QueryLimits>;
+  /** Budgets of cost points per window and where the counters live; no rate limits without it. */
+  rateLimits?: RateLimitOptions;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -133,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     apiSchema = loaded;
   });
 
+  const rateLimiter = options.rateLimits ? await startRateLimiter(options.rateLimits, logger) : undefined;
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     introspection: production ? false : (options.introspection ?? true),
@@ -147,7 +152,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       redactionsPlugin<RequestContext>(),
-      costLimitPlugin<RequestContext>(limits),
+      costLimitPlugin<RequestContext>(limits, rateLimiter ? chargeOperation(rateLimiter) : undefined),
       requestTracePlugin<RequestContext>({
         logger,
         isExpected: isExpectedGatewayError,
@@ -155,7 +160,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }),
     ],
   });
-  await apollo.start();
+  try {
+    await apollo.start();
+  } catch (error) {
+    await rateLimiter?.close();
+    throw error;
+  }
 
   const principals =
     'resolve' in options.principals
@@ -179,6 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await messaging?.close();
     await apollo.stop();
     await agent.close();
+    await rateLimiter?.close();
   };
   try {
     if (messaging && options.kafka) {
@@ -215,16 +226,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
             logger,
             authenticate,
             context: (base) => base,
-            // Tokens, depth, aliases and directives, before Apollo parses and validates the document.
-            refuse: (body) => {
-              if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return null;
+            // A caller already over budget, then tokens, depth, aliases and directives: before Apollo
+            // parses and validates the document.
+            admit: (body, auth) => {
+              const blocked = rateLimiter ? blockedRefusal(rateLimiter, auth) : null;
+              if (blocked) throw blocked;
+              if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return body;
               const refusal = structuralRefusal(apiSchema, body.query, limits);
-              if (!refusal) return null;
-              const { code, details } = refusal.extensions as {
-                code: string;
-                details: Record<string, unknown>;
-              };
-              return new RequestRefusedError(400, code, refusal.message, { details });
+              if (!refusal) return body;
+              throw new RequestRefusedError(400, refusal.code, refusal.message, { details: refusal.details });
             },
             ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
           }),

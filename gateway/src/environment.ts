@@ -63,13 +63,32 @@ const schema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(10_000),
   /** Items a list without a `first` argument is assumed to hold when estimating cost. */
   GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().positive().default(20),
+  /**
+   * The gateway's PostgreSQL database, where the rate-limit counters every replica shares live. Without
+   * it each replica counts alone (required in production).
+   */
+  RATE_LIMIT_DATABASE_URL: z.url().optional(),
+  /** Rate limits by cost (docs/public-api.md): window length and each caller's budget of cost points. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_API_KEY_POINTS: z.coerce.number().int().positive().default(100_000),
+  RATE_LIMIT_USER_POINTS: z.coerce.number().int().positive().default(50_000),
+  RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Environment = z.infer<typeof schema>;
+const environmentSchema = schema.refine(
+  (environment) =>
+    environment.PLATFORM_ENV !== 'production' || environment.RATE_LIMIT_DATABASE_URL !== undefined,
+  {
+    path: ['RATE_LIMIT_DATABASE_URL'],
+    message: 'production needs RATE_LIMIT_DATABASE_URL: replicas must share their rate-limit counters',
+  },
+);
+
+export type Environment = z.infer<typeof environmentSchema>;
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = schema.safeParse(env);
+  const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid gateway environment:\n${z.prettifyError(parsed.error)}`);
   const environment = parsed.data;
   env['APOLLO_TELEMETRY_DISABLED'] = environment.APOLLO_TELEMETRY_DISABLED;

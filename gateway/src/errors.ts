@@ -1,6 +1,7 @@
 import { DOMAIN_ERROR_CODES, isRequestError, maskedError } from '@platform/service-kit';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { LIMIT_CODES } from './limits';
+import { RATE_LIMITED } from './rate-limits';
 import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 
 const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
@@ -8,6 +9,7 @@ const GATEWAY_CODES: ReadonlySet<string> = new Set([
   SUBGRAPH_TIMEOUT,
   SUBGRAPH_UNAVAILABLE,
   ...Object.values(LIMIT_CODES),
+  RATE_LIMITED,
 ]);
 
 function codeOf(error: GraphQLFormattedError): string | undefined {

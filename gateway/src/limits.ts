@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import {
   getNamedType,
   GraphQLError,
@@ -59,14 +59,15 @@ export type LimitName = keyof typeof LIMIT_CODES;
 
 /** A refusal: its code names the limit; `details` say the limit and, where known, what was found. */
 export class LimitExceededError extends GraphQLError {
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
   constructor(limit: LimitName, max: number, found: number | null, message: string) {
-    super(message, {
-      extensions: {
-        code: LIMIT_CODES[limit],
-        details: { limit, max, ...(found !== null ? { found } : {}) },
-        http: { status: 400 },
-      },
-    });
+    const code = LIMIT_CODES[limit];
+    const details = { limit, max, ...(found !== null ? { found } : {}) };
+    super(message, { extensions: { code, details, http: { status: 400 } } });
+    this.code = code;
+    this.details = details;
   }
 }
 
@@ -169,18 +170,25 @@ export function operationCost(
  * Estimates each operation's cost once it is resolved (before any subgraph is called), refuses one
  * above `maxCost`, and reports `extensions.cost: { estimated, limit }` on every response.
  */
-export function costLimitPlugin<TContext extends object>(limits: QueryLimits): ApolloServerPlugin<TContext> {
+export function costLimitPlugin<TContext extends object>(
+  limits: QueryLimits,
+  /** Runs with each admitted estimate, before any subgraph is called (the rate limit charges it). */
+  onEstimated?: (
+    cost: number,
+    request: { contextValue: TContext; response: { http: { headers: HeaderMap } } },
+  ) => Promise<void>,
+): ApolloServerPlugin<TContext> {
   return {
     requestDidStart() {
       let estimated: number | null = null;
       return Promise.resolve({
-        didResolveOperation({ schema, document, request }) {
+        async didResolveOperation({ schema, document, request, contextValue, response }) {
           try {
             estimated = operationCost(schema, document, request.variables, request.operationName, limits);
           } catch {
             // Variables that do not fit the operation: execution refuses them (BAD_USER_INPUT) before
             // any subgraph is called, so there is nothing to estimate.
-            return Promise.resolve();
+            return;
           }
           if (estimated > limits.maxCost) {
             throw new LimitExceededError(
@@ -190,7 +198,7 @@ export function costLimitPlugin<TContext extends object>(limits: QueryLimits): A
               `The operation's estimated cost ${estimated} exceeds the limit of ${limits.maxCost}.`,
             );
           }
-          return Promise.resolve();
+          await onEstimated?.(estimated, { contextValue, response });
         },
         willSendResponse({ response }) {
           if (estimated !== null && response.body.kind === 'single') {

@@ -50,6 +50,15 @@ async function main(): Promise<void> {
       maxCost: environment.GRAPHQL_MAX_COST,
       assumedListSize: environment.GRAPHQL_ASSUMED_LIST_SIZE,
     },
+    rateLimits: {
+      windowSeconds: environment.RATE_LIMIT_WINDOW_SECONDS,
+      budgets: {
+        apiKey: environment.RATE_LIMIT_API_KEY_POINTS,
+        user: environment.RATE_LIMIT_USER_POINTS,
+        anonymous: environment.RATE_LIMIT_ANONYMOUS_POINTS,
+      },
+      ...(environment.RATE_LIMIT_DATABASE_URL ? { databaseUrl: environment.RATE_LIMIT_DATABASE_URL } : {}),
+    },
   });
   onShutdown(logger, () => gateway.close());
 }

@@ -29,6 +29,7 @@ describe('gateway environment', () => {
       readEnvironment({
         ...key,
         PLATFORM_ENV: 'production',
+        RATE_LIMIT_DATABASE_URL: 'postgresql://gateway@127.0.0.1:5432/gateway',
         CORS_ALLOWED_ORIGINS: ' https://app.example.com, https://admin.example.com ,',
         GRAPHQL_MAX_COST: '500',
       }),
@@ -39,6 +40,19 @@ describe('gateway environment', () => {
     });
     expect(() => readEnvironment({ ...key, PLATFORM_ENV: 'staging' })).toThrow('PLATFORM_ENV');
     expect(() => readEnvironment({ ...key, GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
+  });
+
+  it('reads the rate-limit budgets and needs their shared store in production', () => {
+    const key = { INTERNAL_CONTEXT_PRIVATE_JWK: '{}' };
+    expect(readEnvironment({ ...key })).toMatchObject({
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_API_KEY_POINTS: 100_000,
+      RATE_LIMIT_USER_POINTS: 50_000,
+      RATE_LIMIT_ANONYMOUS_POINTS: 5_000,
+    });
+    expect(readEnvironment({ ...key }).RATE_LIMIT_DATABASE_URL).toBeUndefined();
+    expect(() => readEnvironment({ ...key, PLATFORM_ENV: 'production' })).toThrow('RATE_LIMIT_DATABASE_URL');
+    expect(() => readEnvironment({ ...key, RATE_LIMIT_USER_POINTS: '0' })).toThrow('RATE_LIMIT_USER_POINTS');
   });
 
   it('requires the internal-context signing key', () => {

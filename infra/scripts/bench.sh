@@ -11,4 +11,5 @@ pnpm exec turbo run generate --output-logs=errors-only >/dev/null
 pnpm --filter @platform/gateway bench:platform "$@"
 pnpm --filter @platform/gateway bench:credentials
 pnpm --filter @platform/gateway bench:audit
+pnpm --filter @platform/gateway bench:rate-limits
 pnpm --filter @platform/events bench:latency

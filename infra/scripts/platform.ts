@@ -16,6 +16,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { seedDemo } from './seed';
 import {
+  createGatewayDatabase,
   createServiceDatabase,
   ensureKafka,
   localPlatformKeys,
@@ -204,6 +205,7 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
         {
           INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.internalContext.privateJwk),
           KAFKA_BROKERS: kafka.brokers.join(','),
+          RATE_LIMIT_DATABASE_URL: await createGatewayDatabase(postgres.adminUrl),
         },
         detach,
       ),

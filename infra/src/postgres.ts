@@ -339,6 +339,34 @@ export async function createServiceDatabase(
   return urls;
 }
 
+/** The gateway's role: it owns the gateway database, which holds only disposable rate-limit counters. */
+export const GATEWAY_ROLE = 'gateway';
+
+/**
+ * The gateway's database (rate-limit counters shared by its replicas), owned by the `gateway` role,
+ * which creates its one table when the gateway starts. No tenant data lives there, so there is no
+ * owner/application split and no row-level security. Idempotent. Answers the gateway's URL.
+ */
+export async function createGatewayDatabase(adminUrl: string, database: string = 'gateway'): Promise<string> {
+  await withClient(adminUrl, async (client) => {
+    await client.query('select pg_advisory_lock(4242001)');
+    try {
+      const exists = await client.query('select 1 from pg_roles where rolname = $1', [GATEWAY_ROLE]);
+      await client.query(
+        `${exists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(GATEWAY_ROLE)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${quoteLiteral(localPassword(GATEWAY_ROLE))}`,
+      );
+    } finally {
+      await client.query('select pg_advisory_unlock(4242001)');
+    }
+    const database_ = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!database_.rowCount) {
+      await client.query(`CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(GATEWAY_ROLE)}`);
+      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+    }
+  });
+  return withCredentials(adminUrl, GATEWAY_ROLE, database);
+}
+
 async function grantApplicationPrivileges(adminUrl: string, service: ServiceName, database: string) {
   const roles = serviceRoles(service);
   const url = new URL(adminUrl);

@@ -35,8 +35,8 @@ import {
   type GraphQLTestError,
   settleStatements,
 } from '@platform/service-kit/testing';
-import { createTestDatabase, type TestDatabase } from '@platform/testing';
-import { createGateway, type QueryLimits, type RunningGateway } from '../../src/app';
+import { createGatewayTestDatabase, createTestDatabase, type TestDatabase } from '@platform/testing';
+import { createGateway, type QueryLimits, type RateLimitOptions, type RunningGateway } from '../../src/app';
 
 const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 
@@ -69,6 +69,11 @@ export interface TestPlatform {
   mailbox(to: string): Promise<MailboxMessage[]>;
   /** Requests the gateway has sent to subgraphs so far (with `countSubgraphCalls`; else 0). */
   subgraphCalls(): number;
+  /**
+   * Starts another gateway replica with the same configuration (the same rate-limit database); the
+   * platform closes it.
+   */
+  startGatewayReplica(): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,8 @@ export async function startTestPlatform(
     limits?: Partial<QueryLimits>;
     /** Route the gateway's subgraph calls through counting proxies (`subgraphCalls`); off by default. */
     countSubgraphCalls?: boolean;
+    /** Rate limits by cost, counted in a gateway database of this file's own; off by default. */
+    rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
   } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
@@ -186,22 +193,29 @@ export async function startTestPlatform(
       )
     : [];
   let subgraphCalls = 0;
-  const gateway = await createGateway({
-    supergraphSdl: SUPERGRAPH,
-    subgraphUrls: options.countSubgraphCalls
-      ? Object.fromEntries(proxies.map(([name, proxy]) => [name, proxy.url]))
-      : { ...targets, automation: automation.graphqlUrl },
-    jwks: { url: `${identity.url}${JWKS_PATH}` },
-    principals: {
-      url: `${identity.url}${PRINCIPAL_PATH}`,
-      ...(options.principalTtlMs !== undefined ? { ttlMs: options.principalTtlMs } : {}),
-    },
-    kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
-    internalContextKey: keys.privateJwk,
-    port: 0,
-    logger: logger.child({ service: 'gateway' }),
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
+  const gatewayDatabase = options.rateLimits ? await createGatewayTestDatabase() : undefined;
+  const replicas: RunningGateway[] = [];
+  const startGateway = () =>
+    createGateway({
+      supergraphSdl: SUPERGRAPH,
+      subgraphUrls: options.countSubgraphCalls
+        ? Object.fromEntries(proxies.map(([name, proxy]) => [name, proxy.url]))
+        : { ...targets, automation: automation.graphqlUrl },
+      jwks: { url: `${identity.url}${JWKS_PATH}` },
+      principals: {
+        url: `${identity.url}${PRINCIPAL_PATH}`,
+        ...(options.principalTtlMs !== undefined ? { ttlMs: options.principalTtlMs } : {}),
+      },
+      kafka: { brokers: topics.brokers, topicPrefix: topics.prefix },
+      internalContextKey: keys.privateJwk,
+      port: 0,
+      logger: logger.child({ service: 'gateway' }),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.rateLimits && gatewayDatabase
+        ? { rateLimits: { ...options.rateLimits, databaseUrl: gatewayDatabase.url } }
+        : {}),
+    });
+  const gateway = await startGateway();
   const platform: TestPlatform = {
     gateway,
     identity,
@@ -244,8 +258,14 @@ export async function startTestPlatform(
       automation = await startAutomation(port);
     },
     subgraphCalls: () => subgraphCalls,
+    async startGatewayReplica() {
+      const replica = await startGateway();
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
-      await gateway.close();
+      await Promise.all([gateway, ...replicas].map((running) => running.close()));
+      await gatewayDatabase?.drop();
       await Promise.all(proxies.map(([, proxy]) => proxy.close()));
       await Promise.all(
         [identity, crm, conversations, billing, automation].map((service) => service.close()),

@@ -46,14 +46,17 @@ export class RequestRefusedError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: ErrorOptions & { details?: Record<string, unknown> },
+    options?: ErrorOptions & { details?: Record<string, unknown>; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.details = options?.details;
+    this.headers = options?.headers ?? {};
   }
 
   /** Client-safe facts about the refusal, sent as `extensions.details`. */
   readonly details: Record<string, unknown> | undefined;
+  /** Response headers the refusal carries (`Retry-After`, rate-limit state). */
+  readonly headers: Record<string, string>;
 }
 
 /** Authentication refused: HTTP 401, `extensions.code` UNAUTHENTICATED. */
@@ -101,9 +104,11 @@ function sendGraphQLError(
   code: string,
   message: string,
   details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
 ): void {
   const payload = JSON.stringify(graphqlErrorBody(code, message, details));
   response.writeHead(status, {
+    ...headers,
     'content-type': 'application/graphql-response+json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
@@ -188,7 +193,10 @@ export function requestTracePlugin<TContext extends BaseContext>(options: {
   };
 }
 
-export interface GraphQLRouteOptions<TContext extends BaseContext> {
+export interface GraphQLRouteOptions<
+  TContext extends BaseContext,
+  TAuth extends InternalContext = InternalContext,
+> {
   /** Started before the first request arrives. */
   server: ApolloServer<TContext>;
   logger: Logger;
@@ -196,20 +204,21 @@ export interface GraphQLRouteOptions<TContext extends BaseContext> {
    * Who is calling; throw AuthenticationError (401) or another RequestRefusedError to refuse.
    * Runs before the body is read.
    */
-  authenticate: (request: IncomingMessage, requestId: string) => Promise<InternalContext>;
+  authenticate: (request: IncomingMessage, requestId: string) => Promise<TAuth>;
   /** Builds the resolver context for one request. */
   context: (base: RequestContext) => TContext | Promise<TContext>;
   maxBodyBytes?: number;
   /**
-   * Checks the parsed body before Apollo sees it (the gateway's limits); answers a refusal to send
-   * instead, or null.
+   * Checks the parsed body before Apollo sees it (the gateway's limits, rate limits and safelists) and
+   * answers the body to execute: the same one, or one it completed (a persisted query's document).
+   * Throws RequestRefusedError to refuse.
    */
-  refuse?: (body: unknown) => RequestRefusedError | null;
+  admit?: (body: unknown, auth: TAuth) => unknown;
 }
 
 /** The `POST /graphql` route: request id, authentication, body, execution, one log line. */
-export function graphqlRoute<TContext extends BaseContext>(
-  options: GraphQLRouteOptions<TContext>,
+export function graphqlRoute<TContext extends BaseContext, TAuth extends InternalContext = InternalContext>(
+  options: GraphQLRouteOptions<TContext, TAuth>,
 ): RouteHandler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request, response) => {
@@ -232,7 +241,7 @@ export function graphqlRoute<TContext extends BaseContext>(
       return;
     }
 
-    let auth: InternalContext;
+    let auth: TAuth;
     try {
       auth = await options.authenticate(request, requestId);
     } catch (error) {
@@ -240,7 +249,7 @@ export function graphqlRoute<TContext extends BaseContext>(
       logger.warn({ reason: error.message, cause: error.cause }, 'request refused');
       // The body is not read; closing the connection keeps an unread body from poisoning keep-alive.
       response.setHeader('connection', 'close');
-      sendGraphQLError(response, error.status, error.code, error.message);
+      sendGraphQLError(response, error.status, error.code, error.message, undefined, error.headers);
       finish(error.status);
       return;
     }
@@ -252,11 +261,14 @@ export function graphqlRoute<TContext extends BaseContext>(
       finish(body.status);
       return;
     }
-    const refusal = options.refuse?.(body.body) ?? null;
-    if (refusal) {
-      logger.info({ reason: refusal.message, code: refusal.code }, 'request refused');
-      sendGraphQLError(response, refusal.status, refusal.code, refusal.message, refusal.details);
-      finish(refusal.status);
+    let admitted: unknown = body.body;
+    try {
+      admitted = options.admit ? await options.admit(body.body, auth) : body.body;
+    } catch (error) {
+      if (!(error instanceof RequestRefusedError)) throw error;
+      logger.info({ reason: error.message, code: error.code }, 'request refused');
+      sendGraphQLError(response, error.status, error.code, error.message, error.details, error.headers);
+      finish(error.status);
       return;
     }
 
@@ -270,7 +282,7 @@ export function graphqlRoute<TContext extends BaseContext>(
       method: 'POST',
       headers,
       search: queryStart === -1 ? '' : url.slice(queryStart),
-      body: body.body,
+      body: admitted,
     };
     traces.set(httpGraphQLRequest, trace);
     const result = await options.server.executeHTTPGraphQLRequest({

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServiceDatabase, dropDatabase, type ServiceName } from '@platform/infra';
+import {
+  createGatewayDatabase,
+  createServiceDatabase,
+  dropDatabase,
+  type ServiceName,
+} from '@platform/infra';
 import { createKafkaMessaging } from '@platform/messaging';
 import { databasePrefix, readTestState, topicPrefix } from './state';
 
@@ -43,6 +48,14 @@ export async function createTestDatabase(service: ServiceName): Promise<TestData
     superuserUrl: superuser.toString(),
     drop: () => dropDatabase(state.adminUrl, database),
   };
+}
+
+/** A fresh gateway database (rate-limit counters) for one test file. */
+export async function createGatewayTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const state = readTestState();
+  const database = `${databasePrefix(state.runId)}gateway_${suffix()}`;
+  const url = await createGatewayDatabase(state.adminUrl, database);
+  return { url, drop: () => dropDatabase(state.adminUrl, database) };
 }
 
 export interface TestTopics {

@@ -23,12 +23,13 @@ import {
 } from '@platform/service-kit';
 import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
-import { createAuthenticator, type JwksSource } from './authentication';
+import { createAuthenticator, type GatewayAuth, type JwksSource } from './authentication';
 import { applyVendorTelemetryDefaults } from './environment';
 import { formatGatewayError, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { withCors } from './cors';
+import { persistedQueryMismatch, safelistRefusal } from './safelists';
 import { blockedRefusal, chargeOperation, startRateLimiter, type RateLimitOptions } from './rate-limits';
 import { ideRoutes } from './ide';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
@@ -38,6 +39,7 @@ export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 export { identityPrincipals, type Principal, type PrincipalSource } from './principals';
 export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
 export { IDE_PATH } from './ide';
+export { OPERATION_NOT_SAFELISTED } from './safelists';
 export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -221,16 +223,18 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         ...(production ? {} : ideRoutes()),
         [GRAPHQL_PATH]: withCors(
           new Set(options.corsOrigins ?? []),
-          graphqlRoute<RequestContext>({
+          graphqlRoute<RequestContext, GatewayAuth>({
             server: apollo,
             logger,
             authenticate,
             context: (base) => base,
-            // A caller already over budget, then tokens, depth, aliases and directives: before Apollo
+            // A caller already over budget, an operation outside a partner key's safelist, then tokens, depth, aliases and directives: before Apollo
             // parses and validates the document.
             admit: (body, auth) => {
               const blocked = rateLimiter ? blockedRefusal(rateLimiter, auth) : null;
               if (blocked) throw blocked;
+              const notAdmitted = safelistRefusal(body, auth) ?? persistedQueryMismatch(body);
+              if (notAdmitted) throw notAdmitted;
               if (!apiSchema || typeof body !== 'object' || body === null || !('query' in body)) return body;
               const refusal = structuralRefusal(apiSchema, body.query, limits);
               if (!refusal) return body;

@@ -27,7 +27,16 @@ const claimsSchema = z.object({
   exp: z.number(),
 });
 
-export type Authenticator = (request: IncomingMessage) => Promise<InternalContext>;
+/**
+ * Who is calling, as the gateway knows it: the internal context it signs for subgraphs, and the
+ * operations an API key is restricted to (its manifest's ids; null: any operation). The safelist stays
+ * at the edge; subgraphs never see it.
+ */
+export interface GatewayAuth extends InternalContext {
+  operationSafelist: ReadonlySet<string> | null;
+}
+
+export type Authenticator = (request: IncomingMessage) => Promise<GatewayAuth>;
 
 /** How many verified access tokens the gateway remembers (a client keeps one for its 15 minutes). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
@@ -146,7 +155,7 @@ export function createAuthenticator(
         throw new AuthenticationError(`send either Authorization or ${API_KEY_HEADER}, not both`);
       credential = { type: 'api_key', key: apiKeyHeader.trim() };
     } else {
-      if (header === undefined) return anonymousContext(client);
+      if (header === undefined) return { ...anonymousContext(client), operationSafelist: null };
       const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
       const token = match?.[1];
       if (token === undefined) {
@@ -167,6 +176,7 @@ export function createAuthenticator(
       permissions: [...principal.permissions],
       organizationStatus: principal.organizationStatus,
       sessionId: principal.sessionId ?? null,
+      operationSafelist: principal.operationSafelist ? new Set(principal.operationSafelist) : null,
     };
   };
 }

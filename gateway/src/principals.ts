@@ -50,6 +50,8 @@ const principalSchema = z.object({
   permissions: z.array(z.string()),
   organizationStatus: z.enum(['active', 'suspended']),
   sessionId: z.string().nullable().optional(),
+  /** An API key bound to an operation manifest: the only operations (SHA-256 hex ids) it may run. */
+  operationSafelist: z.array(z.string()).nullable().optional(),
 });
 
 export type Principal = z.infer<typeof principalSchema>;

@@ -223,6 +223,19 @@ const apiKeyRevokedData = z
   })
   .describe('An API key was revoked: the gateway refuses it from the next request.');
 
+const apiKeySafelistChangedData = z
+  .object({
+    apiKeyId: uuid(),
+    organizationId: uuid(),
+    manifestId: uuid()
+      .nullable()
+      .describe('The operation manifest the key is bound to; null: any operation.'),
+    manifestHash: z.string().nullable().describe('SHA-256 (hex) of the manifest; null when unbound.'),
+    changedById: uuid().nullable(),
+    occurredAt: timestamp(),
+  })
+  .describe('An API key was bound to an operation manifest (or released from one).');
+
 export const EMAIL_TEMPLATES = ['invitation', 'password_reset'] as const;
 
 const emailRequestedData = z
@@ -339,6 +352,12 @@ export const identityEvents = {
     'identity.api_key',
     'An API key was revoked. Published by identity.',
     apiKeyRevokedData,
+  ),
+  'identity.api_key.safelist_changed.v1': entry(
+    'identity.api_key.safelist_changed.v1',
+    'identity.api_key',
+    'An API key was bound to a registered operation manifest, or released from one. Published by identity.',
+    apiKeySafelistChangedData,
   ),
   'identity.email.requested.v1': entry(
     'identity.email.requested.v1',

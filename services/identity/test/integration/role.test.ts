@@ -277,6 +277,7 @@ describe('identity roles and permissions (real PostgreSQL)', () => {
             roles: ['analyst'],
             permissions: [...SYSTEM_ROLE_PERMISSIONS.analyst].sort(),
             organizationStatus: 'active',
+            operationSafelist: null,
             sessionId: null,
           },
         },

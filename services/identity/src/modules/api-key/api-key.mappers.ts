@@ -7,3 +7,5 @@ export interface CreatedApiKeyMapper {
   secret: string;
 }
 export { ApiKeyStatus } from './domain/api-key';
+export type { OperationManifest as OperationManifestMapper } from './domain/operation-manifest';
+export type { PersistedOperation as PersistedOperationMapper } from './domain/operation-manifest';

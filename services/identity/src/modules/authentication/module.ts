@@ -62,6 +62,7 @@ export function authenticationOperationsOf({
       hash: (key) => apiKeySecrets.hash(key),
       byHash: (keyHash) => keys.byHash(keyHash),
       touch: (apiKey, at, everyMs) => keys.touch(apiKey, at, everyMs),
+      safelist: (organizationId, manifestId) => keys.manifestOperationIds(organizationId, manifestId),
     },
   });
 }

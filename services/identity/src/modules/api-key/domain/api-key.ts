@@ -22,6 +22,8 @@ export interface ApiKey {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   revokedById: string | null;
+  /** The operation manifest the key may run (its safelist); null: any operation its scopes allow. */
+  operationManifestId: string | null;
   createdAt: Date;
 }
 
@@ -37,7 +39,9 @@ const DAY_MS = 86_400_000;
 /** lastUsedAt is written at most this often. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
-export type ApiKeyEvent = CatalogEvent<'identity.api_key.created.v1' | 'identity.api_key.revoked.v1'>;
+export type ApiKeyEvent = CatalogEvent<
+  'identity.api_key.created.v1' | 'identity.api_key.revoked.v1' | 'identity.api_key.safelist_changed.v1'
+>;
 
 export function apiKeyStatus(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: Date): ApiKeyStatus {
   if (key.revokedAt) return 'revoked';
@@ -94,6 +98,7 @@ export function createApiKey(
     lastUsedAt: null,
     revokedAt: null,
     revokedById: null,
+    operationManifestId: null,
     createdAt: now,
   };
   return {

@@ -1,9 +1,17 @@
-import { afterCursorWhere, pageOf, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import {
+  afterCursorWhere,
+  isUniqueViolation,
+  pageOf,
+  uuidsOnly,
+  type TenantDatabase,
+} from '@platform/service-kit';
+import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Database } from '../../../service';
 import { asAuthLookup } from '../../authentication/infra/authentication-repository';
 import type { ApiKey } from '../domain/api-key';
 import type { ApiKeyRepository } from '../domain/api-key-repository';
+import type { OperationManifest } from '../domain/operation-manifest';
 
 type Transaction = Prisma.TransactionClient;
 type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
@@ -19,6 +27,28 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   lastUsedAt: row.lastUsedAt,
   revokedAt: row.revokedAt,
   revokedById: row.revokedById,
+  operationManifestId: row.operationManifestId,
+  createdAt: row.createdAt,
+});
+
+type ManifestRow = Prisma.OperationManifestGetPayload<object>;
+
+const persistedOperations = z.array(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(['query', 'mutation', 'subscription']),
+    body: z.string(),
+  }),
+);
+
+const toManifest = (row: ManifestRow): OperationManifest => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  name: row.name,
+  hash: row.hash,
+  operations: persistedOperations.parse(row.operations),
+  createdById: row.createdById,
   createdAt: row.createdAt,
 });
 
@@ -38,7 +68,12 @@ export function apiKeyRepository(database: Database, db: TenantDatabase<Transact
         await db.write(apiKey.organizationId, events, (tx) =>
           tx.apiKey.update({
             where: { id: apiKey.id },
-            data: { revokedAt: apiKey.revokedAt, revokedById: apiKey.revokedById, name: apiKey.name },
+            data: {
+              revokedAt: apiKey.revokedAt,
+              revokedById: apiKey.revokedById,
+              name: apiKey.name,
+              operationManifestId: apiKey.operationManifestId,
+            },
           }),
         ),
       );
@@ -82,6 +117,62 @@ export function apiKeyRepository(database: Database, db: TenantDatabase<Transact
           data: { lastUsedAt: at },
         }),
       );
+    },
+
+    async registerManifest(manifest) {
+      const existing = await db.read(manifest.organizationId, (tx) =>
+        tx.operationManifest.findUnique({
+          where: { organizationId_hash: { organizationId: manifest.organizationId, hash: manifest.hash } },
+        }),
+      );
+      if (existing) return toManifest(existing);
+      try {
+        return toManifest(
+          await db.write(manifest.organizationId, [], (tx) =>
+            tx.operationManifest.create({
+              data: {
+                ...manifest,
+                operations: manifest.operations.map((operation) => ({ ...operation })),
+                operationCount: manifest.operations.length,
+              },
+            }),
+          ),
+        );
+      } catch (error) {
+        // Registered at the same moment by another request: that one is the manifest.
+        if (!isUniqueViolation(error)) throw error;
+        const winner = await db.read(manifest.organizationId, (tx) =>
+          tx.operationManifest.findUnique({
+            where: { organizationId_hash: { organizationId: manifest.organizationId, hash: manifest.hash } },
+          }),
+        );
+        if (!winner) throw error;
+        return toManifest(winner);
+      }
+    },
+
+    async manifestById(organizationId, id) {
+      if (uuidsOnly([id]).length === 0) return null;
+      const row = await db.read(organizationId, (tx) =>
+        tx.operationManifest.findFirst({ where: { id, organizationId } }),
+      );
+      return row ? toManifest(row) : null;
+    },
+
+    async manifests(organizationId, limit) {
+      const rows = await db.read(organizationId, (tx) =>
+        tx.operationManifest.findMany({
+          where: { organizationId },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: limit,
+        }),
+      );
+      return rows.map(toManifest);
+    },
+
+    async manifestOperationIds(organizationId, id) {
+      const manifest = await this.manifestById(organizationId, id);
+      return manifest ? manifest.operations.map((operation) => operation.id) : null;
     },
   };
 }

@@ -84,6 +84,8 @@ export interface AuthenticationDependencies {
     hash(key: string): string;
     byHash(keyHash: string): Promise<ApiKey | null>;
     touch(apiKey: ApiKey, at: Date, everyMs: number): Promise<void>;
+    /** The operation ids of the key's manifest. */
+    safelist(organizationId: string, manifestId: string): Promise<string[] | null>;
   };
   now?: () => Date;
 }
@@ -233,9 +235,12 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
     const apiKey = await deps.apiKeys.byHash(deps.apiKeys.hash(key));
     const at = now();
     if (!apiKey || apiKeyStatus(apiKey, at) !== 'active') throw refused();
-    const [candidate, access] = await Promise.all([
+    const [candidate, access, safelist] = await Promise.all([
       deps.repository.findUserForToken(apiKey.organizationId, apiKey.createdById),
       deps.access(apiKey.organizationId, apiKey.createdById),
+      apiKey.operationManifestId
+        ? deps.apiKeys.safelist(apiKey.organizationId, apiKey.operationManifestId)
+        : Promise.resolve(null),
     ]);
     const creator = userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
     await deps.apiKeys.touch(apiKey, at, LAST_USED_WRITE_INTERVAL_MS);
@@ -244,6 +249,8 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
       apiKeyId: apiKey.id,
       roles: [],
       permissions: keyPermissions(apiKey.scopes, creator.permissions),
+      // A manifest that cannot be read (never: it is restricted from deletion) safelists nothing.
+      operationSafelist: apiKey.operationManifestId ? (safelist ?? []) : null,
       sessionId: null,
     };
   }

@@ -38,6 +38,11 @@ export interface Principal {
   permissions: string[];
   /** A suspended organization reads; its writes are refused. */
   organizationStatus: 'active' | 'suspended';
+  /**
+   * An API key bound to an operation manifest: the ids (SHA-256 hex) of the only operations it may
+   * run. Null: any operation (users, and keys without a manifest).
+   */
+  operationSafelist: string[] | null;
 }
 
 const NO_LONGER_VALID = 'The session is no longer valid; sign in again';
@@ -62,6 +67,7 @@ export function userPrincipal(
     roles: user.roles,
     permissions: effectivePermissions(access),
     organizationStatus: organization.status === 'suspended' ? 'suspended' : 'active',
+    operationSafelist: null,
   };
 }
 
@@ -93,5 +99,6 @@ export function agencyPrincipal(
     actingFromOrganizationId: home.organizationId,
     permissions: home.permissions.filter((permission) => !AGENCY_ONLY_PERMISSIONS.includes(permission)),
     organizationStatus: client.status === 'suspended' ? 'suspended' : 'active',
+    operationSafelist: null,
   };
 }

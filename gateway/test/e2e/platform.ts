@@ -74,6 +74,13 @@ export interface TestPlatform {
    * platform closes it.
    */
   startGatewayReplica(): Promise<RunningGateway>;
+  /**
+   * Makes a subgraph's proxy hold every request unanswered (true) or forward again (false); needs
+   * `stallableSubgraphs` or `countSubgraphCalls`.
+   */
+  stallSubgraph(name: ServiceName, stalled: boolean): void;
+  /** Stops a subgraph service for good (the platform does not close it again). */
+  stopSubgraph(name: 'crm' | 'conversations' | 'billing'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +103,13 @@ export async function startTestPlatform(
     limits?: Partial<QueryLimits>;
     /** Route the gateway's subgraph calls through counting proxies (`subgraphCalls`); off by default. */
     countSubgraphCalls?: boolean;
+    /**
+     * Route subgraph calls through proxies that `stallSubgraph` can make hang (they hold requests
+     * unanswered); implied by `countSubgraphCalls`.
+     */
+    stallableSubgraphs?: boolean;
+    /** The gateway's deadline for one subgraph request (default 10 s). */
+    subgraphTimeoutMs?: number;
     /** Rate limits by cost, counted in a gateway database of this file's own; off by default. */
     rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
   } = {},
@@ -185,10 +199,21 @@ export async function startTestPlatform(
     billing: billing.graphqlUrl,
     automation: () => automation.graphqlUrl,
   };
-  const proxies = options.countSubgraphCalls
+  const stalled = new Set<string>();
+  const stopped = new Set<string>();
+  const proxied = options.countSubgraphCalls || options.stallableSubgraphs;
+  const proxies = proxied
     ? await Promise.all(
         Object.entries(targets).map(
-          async ([name, target]) => [name, await countingProxy(target, () => (subgraphCalls += 1))] as const,
+          async ([name, target]) =>
+            [
+              name,
+              await countingProxy(
+                target,
+                () => (subgraphCalls += 1),
+                () => stalled.has(name),
+              ),
+            ] as const,
         ),
       )
     : [];
@@ -198,7 +223,7 @@ export async function startTestPlatform(
   const startGateway = () =>
     createGateway({
       supergraphSdl: SUPERGRAPH,
-      subgraphUrls: options.countSubgraphCalls
+      subgraphUrls: proxied
         ? Object.fromEntries(proxies.map(([name, proxy]) => [name, proxy.url]))
         : { ...targets, automation: automation.graphqlUrl },
       jwks: { url: `${identity.url}${JWKS_PATH}` },
@@ -211,6 +236,7 @@ export async function startTestPlatform(
       port: 0,
       logger: logger.child({ service: 'gateway' }),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.subgraphTimeoutMs !== undefined ? { subgraphTimeoutMs: options.subgraphTimeoutMs } : {}),
       ...(options.rateLimits && gatewayDatabase
         ? { rateLimits: { ...options.rateLimits, databaseUrl: gatewayDatabase.url } }
         : {}),
@@ -258,6 +284,15 @@ export async function startTestPlatform(
       automation = await startAutomation(port);
     },
     subgraphCalls: () => subgraphCalls,
+    async stopSubgraph(name) {
+      stopped.add(name);
+      await { crm, conversations, billing }[name].close();
+    },
+    stallSubgraph(name, stall) {
+      if (!proxied) throw new Error('stallSubgraph needs stallableSubgraphs');
+      if (stall) stalled.add(name);
+      else stalled.delete(name);
+    },
     async startGatewayReplica() {
       const replica = await startGateway();
       replicas.push(replica);
@@ -267,8 +302,11 @@ export async function startTestPlatform(
       await Promise.all([gateway, ...replicas].map((running) => running.close()));
       await gatewayDatabase?.drop();
       await Promise.all(proxies.map(([, proxy]) => proxy.close()));
+      const running = { identity, crm, conversations, billing, automation };
       await Promise.all(
-        [identity, crm, conversations, billing, automation].map((service) => service.close()),
+        Object.entries(running)
+          .filter(([name]) => !stopped.has(name))
+          .map(([, service]) => service.close()),
       );
       await Promise.all([...Object.values(databases).map((database) => database.drop()), topics.delete()]);
     },
@@ -280,14 +318,20 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encodi
 
 /**
  * A local HTTP server that forwards every request to `target` (a URL, or a function answering the
- * current one: automation restarts on another port) and counts it.
+ * current one: automation restarts on another port) and counts it; while `stalled()`, it reads
+ * requests and never answers them (a hung subgraph).
  */
 async function countingProxy(
   target: string | (() => string),
   count: () => void,
+  stalled: () => boolean,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     count();
+    if (stalled()) {
+      request.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -296,7 +340,8 @@ async function countingProxy(
           (entry): entry is [string, string] => typeof entry[1] === 'string' && !HOP_BY_HOP.has(entry[0]),
         ),
       );
-      fetch(typeof target === 'string' ? target : target(), {
+      // The same path on the target (its /graphql, its /health/ready).
+      fetch(new URL(request.url ?? '/', typeof target === 'string' ? target : target()), {
         method: request.method ?? 'POST',
         headers,
         ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
@@ -319,6 +364,11 @@ async function countingProxy(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Stalled requests hold their connections open.
+        server.closeAllConnections();
+      }),
   };
 }

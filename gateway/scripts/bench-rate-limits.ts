@@ -60,14 +60,23 @@ async function quietRun(platform: TestPlatform, key: string): Promise<number[]> 
   return latencies.sort((a, b) => a - b);
 }
 
-async function main(): Promise<void> {
+interface Phase {
+  alone: number[];
+  beside: number[];
+  noisy: { sent: number; accepted: number; refused: number; seconds: number };
+}
+
+/** One platform with the given API-key budget: the quiet key alone, then beside the noisy one. */
+async function phase(budget: number): Promise<Phase> {
   const platform = await startTestPlatform({
-    rateLimits: { windowSeconds: 60, budgets: { apiKey: BUDGET, user: 1_000_000, anonymous: 1_000_000 } },
+    rateLimits: {
+      windowSeconds: 60,
+      budgets: { apiKey: budget, user: 1_000_000_000, anonymous: 1_000_000_000 },
+    },
   });
   try {
     const { admin } = await seeds(platform).organization('RateBench');
     const alone = await quietRun(platform, await createKey(platform, admin, 'quiet alone'));
-
     const noisyKey = await createKey(platform, admin, 'noisy');
     const quietKey = await createKey(platform, admin, 'quiet beside noise');
     const noise = spawn(
@@ -84,39 +93,45 @@ async function main(): Promise<void> {
     );
     const lines = createInterface({ input: noise.stdout });
     const received: string[] = [];
-    let refusedOnce: () => void = () => undefined;
-    const firstRefusal = new Promise<void>((resolve) => (refusedOnce = resolve));
+    // With a budget to spend, the quiet key runs beside a refused, still-hammering key; without one,
+    // beside a key whose every request runs.
+    const awaited = budget < 1_000_000_000 ? 'refused' : 'under way';
+    let ready: () => void = () => undefined;
+    const noiseReady = new Promise<void>((resolve) => (ready = resolve));
     lines.on('line', (line) => {
       received.push(line);
-      if (line === 'refused') refusedOnce();
+      if (line === awaited) ready();
     });
-    // Let the noise spend its budget first: the quiet key then runs beside a refused, still-hammering key.
-    await firstRefusal;
+    await noiseReady;
     const beside = await quietRun(platform, quietKey);
     const exited = new Promise((resolve) => noise.once('exit', resolve));
     noise.kill('SIGTERM');
     await exited;
-    const noisy = JSON.parse(received.at(-1) ?? '{}') as {
-      sent: number;
-      accepted: number;
-      refused: number;
-      seconds: number;
-    };
-    const noiseSeconds = noisy.seconds;
-
-    const line = (label: string, sorted: number[]) =>
-      `  ${label.padEnd(34)} p50 ${percentile(sorted, 0.5).toFixed(2)} ms   p99 ${percentile(sorted, 0.99).toFixed(2)} ms   max ${(sorted.at(-1) ?? 0).toFixed(2)} ms\n`;
-    process.stdout.write(
-      `rate limits by cost: API-key budget ${BUDGET} points / 60 s, counters in PostgreSQL; ${REQUESTS} sequential requests of the quiet key per phase\n`,
-    );
-    process.stdout.write(line('quiet key alone', alone));
-    process.stdout.write(line(`quiet key beside a noisy one`, beside));
-    process.stdout.write(
-      `  noisy key: ${CONCURRENCY} concurrent clients, ${noisy.sent} requests in ${noiseSeconds.toFixed(1)} s (${(noisy.sent / noiseSeconds).toFixed(0)}/s): ${noisy.accepted} accepted, ${noisy.refused} refused with 429\n`,
-    );
+    const noisy = JSON.parse(received.at(-1) ?? '{}') as Phase['noisy'];
+    return { alone, beside, noisy };
   } finally {
     await platform.close();
   }
+}
+
+async function main(): Promise<void> {
+  const limited = await phase(BUDGET);
+  const unlimited = await phase(1_000_000_000);
+  const line = (label: string, sorted: number[]) =>
+    `  ${label.padEnd(46)} p50 ${percentile(sorted, 0.5).toFixed(2)} ms   p99 ${percentile(sorted, 0.99).toFixed(2)} ms   max ${(sorted.at(-1) ?? 0).toFixed(2)} ms\n`;
+  const noise = ({ noisy }: Phase) =>
+    `${noisy.sent} requests in ${noisy.seconds.toFixed(1)} s (${(noisy.sent / noisy.seconds).toFixed(0)}/s): ${noisy.accepted} accepted, ${noisy.refused} refused with 429`;
+  process.stdout.write(
+    `rate limits by cost: ${REQUESTS} sequential requests of a quiet API key, alone and beside a noisy key (${CONCURRENCY} concurrent clients in another process); counters in PostgreSQL\n`,
+  );
+  process.stdout.write(`  budget ${BUDGET} points / 60 s per key\n`);
+  process.stdout.write(line('quiet key alone', limited.alone));
+  process.stdout.write(line('quiet key beside the noisy one (refused)', limited.beside));
+  process.stdout.write(`    noisy key: ${noise(limited)}\n`);
+  process.stdout.write(`  for comparison, no effective limit\n`);
+  process.stdout.write(line('quiet key alone', unlimited.alone));
+  process.stdout.write(line('quiet key beside the noisy one (all running)', unlimited.beside));
+  process.stdout.write(`    noisy key: ${noise(unlimited)}\n`);
 }
 
 withTestInfrastructure(main).catch((error: unknown) => {

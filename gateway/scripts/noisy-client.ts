@@ -22,8 +22,10 @@ async function hammer(): Promise<void> {
     if (response.status === 200) counts.accepted += 1;
     else if (response.status === 429) counts.refused += 1;
     else counts.other += 1;
-    // The parent waits for the first refusal before it measures.
+    // The parent waits for the first refusal (or, without a limit to reach, for the noise to be
+    // under way) before it measures.
     if (counts.refused === 1 && response.status === 429) process.stdout.write('refused\n');
+    if (counts.sent === 200) process.stdout.write('under way\n');
   }
 }
 

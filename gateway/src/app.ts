@@ -20,6 +20,7 @@ import {
   type ReadinessCheck,
   type RequestContext,
   type RunningServer,
+  type ServiceMetrics,
 } from '@platform/service-kit';
 import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
@@ -85,6 +86,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Limits checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
   limits?: Partial<QueryLimits>;
+  /** Served at `/metrics` (default: a registry of the gateway's own). */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -201,6 +204,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       logger,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       readiness: [
         ...subgraphReadiness(options.subgraphUrls, options.criticalSubgraphs ?? ['identity']),
         ...(options.readiness ?? []),

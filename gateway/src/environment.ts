@@ -1,3 +1,4 @@
+import { telemetryEnvironmentShape } from '@platform/service-kit';
 import { z } from 'zod';
 
 /** The gateway's settings: the only place that reads process.env. */
@@ -64,6 +65,8 @@ const schema = z.object({
   /** Items a list without a `first` argument is assumed to hold when estimating cost. */
   GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry export (docs/observability.md); nothing is exported unless an endpoint is set. */
+  ...telemetryEnvironmentShape,
 });
 
 export type Environment = z.infer<typeof schema>;

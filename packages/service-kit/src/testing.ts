@@ -387,3 +387,42 @@ export function recordSpans(serviceName = 'platform-tests'): SpanRecorder {
     stop: () => telemetry.shutdown(),
   };
 }
+
+/** One sample of a Prometheus text exposition. */
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const SAMPLE_LINE = /^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/** The samples of a Prometheus text exposition (what `/metrics` answers). */
+export function parseMetrics(text: string): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const line of text.split('\n')) {
+    const match = SAMPLE_LINE.exec(line.trim());
+    if (!match?.[1] || match[3] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) {
+      if (name !== undefined && value !== undefined) labels[name] = value.replace(/\\(.)/g, '$1');
+    }
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** The sum of the samples named `name` whose labels include `labels`; undefined when none matches. */
+export function metricValue(
+  samples: readonly MetricSample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const matching = samples.filter(
+    (sample) =>
+      sample.name === name &&
+      Object.entries(labels).every(([label, value]) => sample.labels[label] === value),
+  );
+  return matching.length === 0 ? undefined : matching.reduce((sum, sample) => sum + sample.value, 0);
+}

@@ -20,6 +20,7 @@ import {
   type ReadinessCheck,
   type RequestContext,
   type RunningServer,
+  type ServiceMetrics,
 } from '@platform/service-kit';
 import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
@@ -91,6 +92,8 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   /** Budgets of cost points per window and where the counters live; no rate limits without it. */
   rateLimits?: RateLimitOptions;
+  /** Served at `/metrics` (default: a registry of the gateway's own). */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -214,6 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       logger,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       readiness: [
         ...subgraphReadiness(options.subgraphUrls, options.criticalSubgraphs ?? ['identity']),
         ...(options.readiness ?? []),

@@ -1,3 +1,4 @@
+import { telemetryEnvironmentShape } from '@platform/service-kit';
 import { z } from 'zod';
 
 /** The gateway's settings: the only place that reads process.env. */
@@ -74,6 +75,8 @@ const schema = z.object({
   RATE_LIMIT_USER_POINTS: z.coerce.number().int().positive().default(50_000),
   RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry export (docs/observability.md); nothing is exported unless an endpoint is set. */
+  ...telemetryEnvironmentShape,
 });
 
 const environmentSchema = schema.refine(

@@ -1,13 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBrokerList } from '@platform/messaging';
-import { createLogger, onShutdown } from '@platform/service-kit';
+import {
+  createLogger,
+  createServiceMetrics,
+  installTelemetry,
+  onShutdown,
+  telemetrySettings,
+} from '@platform/service-kit';
 import { readEnvironment } from './environment';
 
 async function main(): Promise<void> {
   // Read first: it settles APOLLO_TELEMETRY_DISABLED before @apollo/gateway is loaded below.
   const environment = readEnvironment();
   const logger = createLogger('gateway', environment.LOG_LEVEL);
+  const telemetry = telemetrySettings(environment, 'gateway');
+  const tracing = telemetry ? installTelemetry(telemetry) : null;
+  if (tracing?.otlpUrl) logger.info({ url: tracing.otlpUrl }, 'exporting traces over OTLP/HTTP');
   const supergraphPath = environment.SUPERGRAPH_PATH ?? path.join(__dirname, '..', 'supergraph.graphql');
   let supergraphSdl: string;
   try {
@@ -38,6 +47,7 @@ async function main(): Promise<void> {
     port: environment.PORT,
     host: environment.HOST,
     logger,
+    metrics: createServiceMetrics('gateway', { processMetrics: true }),
     subgraphTimeoutMs: environment.SUBGRAPH_TIMEOUT_MS,
     mode: environment.PLATFORM_ENV,
     introspection: environment.GRAPHQL_INTROSPECTION,
@@ -60,7 +70,11 @@ async function main(): Promise<void> {
       ...(environment.RATE_LIMIT_DATABASE_URL ? { databaseUrl: environment.RATE_LIMIT_DATABASE_URL } : {}),
     },
   });
-  onShutdown(logger, () => gateway.close());
+  onShutdown(logger, async () => {
+    await gateway.close();
+    // What is still buffered goes out before the process ends.
+    await tracing?.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

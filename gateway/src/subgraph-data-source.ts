@@ -1,8 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
+  activeTraceHeaders,
   INTERNAL_CONTEXT_HEADER,
   REQUEST_ID_HEADER,
   signInternalContext,
+  tracerFor,
   type KeyLike,
   type RequestContext,
 } from '@platform/service-kit';
@@ -63,16 +66,20 @@ type ReceivedResponse = Parameters<
   NonNullable<RemoteGraphQLDataSource<RequestContext>['didReceiveResponse']>
 >[0];
 
+type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource<RequestContext>['process']>>;
+
+const tracer = tracerFor('gateway');
+
 const redactedFieldsSchema = z.array(z.object({ field: z.string(), permission: z.string() }));
 
 /** The internal context signed for each client request in flight (gone with the request). */
 const signedContexts = new WeakMap<RequestContext, Promise<string>>();
 
 /**
- * Calls one subgraph. Sends exactly the headers chosen here — content type, request id and a freshly
- * signed internal context — and nothing the client sent. Failures of the call itself become errors
- * with the gateway's codes; what they were is logged, not shown. A subgraph's refusal of the
- * client's variables stays BAD_USER_INPUT.
+ * Calls one subgraph. Sends exactly the headers chosen here — content type, request id, a freshly
+ * signed internal context and the trace context of the call's client span — and nothing the client
+ * sent. Failures of the call itself become errors with the gateway's codes; what they were is logged,
+ * not shown. A subgraph's refusal of the client's variables stays BAD_USER_INPUT.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   private readonly subgraph: string;
@@ -84,6 +91,35 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     this.subgraph = options.name;
     this.signingKey = options.signingKey;
     this.timeoutMs = options.timeoutMs;
+  }
+
+  /** Each subgraph call in a client span of its own; the subgraph's server span is its child. */
+  override process(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<GatewayResponse> {
+    const attributes = {
+      'http.request.method': 'POST',
+      'url.full': this.url,
+      'platform.subgraph': this.subgraph,
+      ...('incomingRequestContext' in options && options.request.operationName
+        ? { 'graphql.operation.name': options.request.operationName }
+        : {}),
+    };
+    return tracer.startActiveSpan(
+      `POST ${this.subgraph}`,
+      { kind: SpanKind.CLIENT, attributes },
+      async (span) => {
+        try {
+          return await super.process(options);
+        } catch (error) {
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : '',
+          });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<void> {
@@ -101,6 +137,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     const { context } = options;
     http.headers.set(REQUEST_ID_HEADER, context.requestId);
     http.headers.set(INTERNAL_CONTEXT_HEADER, await this.internalContextOf(context));
+    // Runs inside process(): the active span is this call's client span.
+    for (const [name, value] of Object.entries(activeTraceHeaders())) http.headers.set(name, value);
   }
 
   /**
@@ -135,6 +173,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     if (refusal) throw refusal;
     const logger = context?.logger;
     const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
+    if (fetchResponse) trace.getActiveSpan()?.setAttribute('http.response.status_code', fetchResponse.status);
     logger?.error(
       { err: error, subgraph: this.subgraph, status: fetchResponse?.status, timeoutMs: this.timeoutMs },
       timedOut ? 'subgraph timed out' : 'subgraph call failed',

@@ -5,6 +5,7 @@ import {
   type MessageProducer,
   type Messaging,
   type MessagingLogger,
+  type PartitionLag,
 } from '@platform/messaging';
 import {
   dlqTopicName,
@@ -20,6 +21,14 @@ import { EventValidationError, type CloudEvent } from './envelope';
 import { backoffDelay, errorMessage, truncate } from './internal';
 import { takeOutboxAppended, type SqlExecutor } from './outbox';
 import type { OutboxWakeups } from './outbox-wakeups';
+import {
+  envelopeContext,
+  inSpan,
+  messagingAttributes,
+  noteOnActiveSpan,
+  SpanKind,
+  SpanStatusCode,
+} from './tracing';
 
 /**
  * The consumer runner: turns the messaging seam's at-least-once delivery into effectively-once handling.
@@ -49,6 +58,19 @@ export const DLQ_HEADERS = {
   attempts: 'x-attempts',
   consumerGroup: 'x-consumer-group',
 } as const;
+
+/** How the runner finished with one message. */
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'dead_lettered';
+
+/** What a service's metrics learn from a consumer (every callback is optional). */
+export interface EventConsumerObserver {
+  /** After each message, once its outcome is committed to the database or the dead-letter topic. */
+  consumed?(message: { groupId: string; topic: string; outcome: ConsumeOutcome }): void;
+  /** When a message was parked on the dead-letter topic. */
+  deadLettered?(message: { groupId: string; topic: string; reason: DeadLetterReason }): void;
+  /** After each handled batch: how far the group is behind on that partition. */
+  lag?(lag: PartitionLag & { groupId: string }): void;
+}
 
 export interface RetryOptions {
   /** Handling attempts before a message is parked (default 5). */
@@ -91,6 +113,8 @@ export interface EventConsumerOptions<TTx extends SqlExecutor> {
    * transaction committed, so events a handler causes go out at once too.
    */
   wakeups?: OutboxWakeups;
+  /** Told what happened to each message (the service's metrics). */
+  observer?: EventConsumerObserver;
 }
 
 export interface EventConsumer {
@@ -120,6 +144,7 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
     handlers,
     transaction,
     logger = stderrLogger('warn'),
+    observer,
   } = options;
   const dlqProducer = options.producer ?? messaging.producer;
   const attempts = options.retry?.attempts ?? 5;
@@ -206,6 +231,7 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
     };
     // If this send fails the handler rejects: nothing is committed and the message comes again.
     await dlqProducer.send(dlq, [{ key: message.key, value: message.value, headers }]);
+    observer?.deadLettered?.({ groupId, topic: message.topic, reason });
     logger.error('message parked on the dead-letter topic', {
       groupId,
       reason,
@@ -218,36 +244,70 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
     });
   }
 
+  /**
+   * One message in a consumer span whose parent is the trace the event carries, so the handler's
+   * database work joins the producer's trace.
+   */
   async function handleMessage(message: ConsumedMessage): Promise<void> {
-    let event: CloudEvent;
+    let event: CloudEvent | EventValidationError;
     try {
       event = parseEvent(message.value);
     } catch (error) {
       if (!(error instanceof EventValidationError)) throw error;
-      await park(message, error.reason, error.message, 0);
-      return;
+      event = error;
+    }
+    const parsed = event instanceof EventValidationError ? null : event;
+    const outcome = await inSpan(
+      `process ${message.topic}`,
+      SpanKind.CONSUMER,
+      envelopeContext(parsed ?? {}),
+      messagingAttributes(message.topic, 'process', {
+        'messaging.consumer.group.name': groupId,
+        'messaging.destination.partition.id': String(message.partition),
+        'messaging.kafka.offset': Number(message.offset),
+        ...(parsed ? { 'cloudevents.event_id': parsed.id, 'cloudevents.event_type': parsed.type } : {}),
+      }),
+      async (span) => {
+        const result = await handleParsed(message, event);
+        span.setAttribute('platform.consume.outcome', result);
+        if (result === 'dead_lettered')
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+        return result;
+      },
+    );
+    observer?.consumed?.({ groupId, topic: message.topic, outcome });
+  }
+
+  async function handleParsed(
+    message: ConsumedMessage,
+    event: CloudEvent | EventValidationError,
+  ): Promise<ConsumeOutcome> {
+    if (event instanceof EventValidationError) {
+      await park(message, event.reason, event.message, 0);
+      return 'dead_lettered';
     }
     if (!isCatalogEvent(event)) {
       logger.debug('event skipped: type not in the catalog', { groupId, type: event.type, id: event.id });
-      return;
+      return 'skipped';
     }
     const handler = handlerFor(event);
     if (!handler) {
       logger.debug('event skipped: no handler for its type', { groupId, type: event.type, id: event.id });
-      return;
+      return 'skipped';
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
         const duplicate = await handleOnce(event, handler);
         if (duplicate)
           logger.debug('event already processed; skipped', { groupId, type: event.type, id: event.id });
-        return;
+        return duplicate ? 'duplicate' : 'processed';
       } catch (error) {
         if (attempt >= attempts) {
           await park(message, 'handler-failed', errorMessage(error), attempt);
-          return;
+          return 'dead_lettered';
         }
         const delayMs = backoffDelay(attempt, backoff);
+        noteOnActiveSpan('handler failed; retrying', { attempt, delayMs, error: errorMessage(error) });
         logger.warn('event handler failed; retrying', {
           groupId,
           type: event.type,
@@ -262,11 +322,13 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
     }
   }
 
+  const onLag = observer?.lag?.bind(observer);
   const consumer = messaging.consumer({
     groupId,
     ...(options.partitionsConsumedConcurrently === undefined
       ? {}
       : { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }),
+    ...(onLag ? { onLag: (lag: PartitionLag) => onLag({ ...lag, groupId }) } : {}),
   });
   try {
     await consumer.subscribe(topics);

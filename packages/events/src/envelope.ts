@@ -38,6 +38,13 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   readonly datacontenttype: typeof DATA_CONTENT_TYPE;
   /** The organization (tenant) the event belongs to. Lowercase: CloudEvents attribute names are. */
   readonly tenantid: string;
+  /**
+   * The W3C trace context of the work that produced the event (CloudEvents Distributed Tracing
+   * extension): a consumer's span continues that trace. Absent when the producer was not traced.
+   */
+  readonly traceparent?: string;
+  /** Vendor trace state accompanying `traceparent` (same extension), when there is any. */
+  readonly tracestate?: string;
   readonly data: TData;
 }
 
@@ -66,6 +73,18 @@ export const envelopeShape = {
   time: z.iso.datetime({ offset: true }).describe('When the change happened (RFC 3339).'),
   datacontenttype: z.literal(DATA_CONTENT_TYPE).describe('Content type of data.'),
   tenantid: z.uuid().describe('Organization (tenant) id; CloudEvents extension attribute.'),
+  // Any string: a malformed trace context only loses the trace, it must never park an event.
+  traceparent: z
+    .string()
+    .optional()
+    .describe(
+      'W3C traceparent of the work that produced the event (CloudEvents Distributed Tracing extension); ' +
+        'absent when it was not traced.',
+    ),
+  tracestate: z
+    .string()
+    .optional()
+    .describe('W3C tracestate accompanying traceparent (CloudEvents Distributed Tracing extension).'),
 };
 
 /**

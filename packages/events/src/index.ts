@@ -49,9 +49,12 @@ export {
   type SqlExecutor,
 } from './outbox';
 export { createOutboxWakeups, type OutboxWakeups } from './outbox-wakeups';
+export { activeEnvelopeTraceContext, envelopeContext, type EnvelopeTraceContext } from './tracing';
 export {
   DLQ_HEADERS,
   startEventConsumer,
+  type ConsumeOutcome,
+  type EventConsumerObserver,
   type DeadLetterReason,
   type EventConsumer,
   type EventConsumerOptions,

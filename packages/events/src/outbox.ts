@@ -10,6 +10,14 @@ import { assertCatalogEvent, eventCatalog, topicName, type CatalogEvent } from '
 import { eventHeaders } from './envelope';
 import { backoffDelay, errorMessage, Napper, truncate, type Backoff } from './internal';
 import type { OutboxWakeups } from './outbox-wakeups';
+import {
+  activeEnvelopeTraceContext,
+  envelopeContext,
+  inSpan,
+  messagingAttributes,
+  SpanKind,
+  type EnvelopeTraceContext,
+} from './tracing';
 
 /**
  * The transactional outbox. A service writes its events as rows in the same database transaction as the
@@ -79,15 +87,26 @@ const INSERT_CHUNK = 500;
  * Writes events as outbox rows inside the caller's transaction: they commit or roll back with the state
  * change. Write them after the change itself, so the aggregate's row lock orders concurrent writers of one
  * aggregate and their rows get `seq` values in commit order. Every event is validated again here.
+ * Written inside a traced operation, each envelope carries its trace context (`traceparent`), so the
+ * relay's publish and the consumers' processing join that trace.
  */
 export async function appendToOutbox(tx: SqlExecutor, events: readonly CatalogEvent[]): Promise<void> {
   for (const event of events) assertCatalogEvent(event);
+  const traced = activeEnvelopeTraceContext();
+  const envelopeOf = (event: CatalogEvent): CatalogEvent =>
+    traced.traceparent && !event.traceparent ? { ...event, ...traced } : event;
   for (let start = 0; start < events.length; start += INSERT_CHUNK) {
     const chunk = events.slice(start, start + INSERT_CHUNK);
     const values: unknown[] = [];
     const rows = chunk.map((event) => {
       const base = values.length;
-      values.push(event.id, eventCatalog[event.type].topic, event.subject, event.type, JSON.stringify(event));
+      values.push(
+        event.id,
+        eventCatalog[event.type].topic,
+        event.subject,
+        event.type,
+        JSON.stringify(envelopeOf(event)),
+      );
       return `($${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb)`;
     });
     // One statement: PostgreSQL takes the rows' seq values in VALUES order.
@@ -107,6 +126,8 @@ export interface PublishedBatch {
   count: number;
   /** Logical topics they went to. */
   topics: string[];
+  /** Rows published by this batch per logical topic. */
+  countsByTopic: Record<string, number>;
   /** From reading the rows to marking them published. */
   durationMs: number;
 }
@@ -178,6 +199,9 @@ interface OutboxRow {
   event_type: string;
   /** The envelope as JSON text, published as it is. */
   payload: string;
+  /** The envelope's trace context, read by PostgreSQL so the relay never parses a payload. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /**
@@ -187,7 +211,8 @@ interface OutboxRow {
  * measured with 20 000 rows, 5–100 ms per batch instead of 0.2 ms: 1 300 events/s instead of 4 500–5 400.
  */
 const SELECT_BATCH = `
-SELECT "id", "topic", "partition_key", "event_type", "payload"::text AS "payload"
+SELECT "id", "topic", "partition_key", "event_type", "payload"::text AS "payload",
+  "payload"->>'traceparent' AS "traceparent", "payload"->>'tracestate' AS "tracestate"
 FROM "outbox_events"
 WHERE "published_at" IS NULL
 ORDER BY "published_at", "seq"
@@ -320,7 +345,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const outcomes = await Promise.all(
         [...byTopic].map(async ([topic, group]) => {
           try {
-            await producer.send(topicName(topic, topicPrefix), group.map(toMessage));
+            await publishTraced(topicName(topic, topicPrefix), group);
             return { topic, group, error: null };
           } catch (error: unknown) {
             return { topic, group, error: errorMessage(error) };
@@ -355,9 +380,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await client.query('COMMIT');
       if (sent.length > 0) {
         publishedCount += sent.length;
+        const published = outcomes.filter((outcome) => outcome.error === null);
         onPublished?.({
           count: sent.length,
-          topics: outcomes.filter((outcome) => outcome.error === null).map((outcome) => outcome.topic),
+          topics: published.map((outcome) => outcome.topic),
+          countsByTopic: Object.fromEntries(
+            published.map((outcome) => [outcome.topic, outcome.group.length]),
+          ),
           durationMs: Date.now() - started,
         });
       }
@@ -366,6 +395,43 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Sends one topic's rows in one call, inside a producer span per trace the rows belong to (a batch
+   * of one request's events is one span, a batch mixing several requests' events a span in each trace).
+   */
+  async function publishTraced(topic: string, rows: readonly OutboxRow[]): Promise<void> {
+    const byTrace = new Map<string, EnvelopeTraceContext>();
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      const key = row.traceparent ?? '';
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (!byTrace.has(key)) {
+        byTrace.set(key, {
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+          ...(row.tracestate ? { tracestate: row.tracestate } : {}),
+        });
+      }
+    }
+    const send = () => producer.send(topic, rows.map(toMessage));
+    // Each span wraps the one send: nested, so every span's duration is the send's.
+    const traced = [...byTrace].reduce<() => Promise<void>>(
+      (inner, [key, carried]) =>
+        () =>
+          inSpan(
+            `publish ${topic}`,
+            SpanKind.PRODUCER,
+            envelopeContext(carried),
+            messagingAttributes(topic, 'send', {
+              'messaging.batch.message_count': counts.get(key) ?? 0,
+              'platform.outbox.source': source,
+            }),
+            inner,
+          ),
+      send,
+    );
+    await traced();
   }
 
   /** Deletes expired published rows, a bounded chunk at a time so no statement runs long. */

@@ -8,6 +8,7 @@ export type {
   MessageProducer,
   Messaging,
   OutgoingMessage,
+  PartitionLag,
   TopicAdmin,
   TopicSpec,
 } from './types';

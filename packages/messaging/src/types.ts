@@ -61,6 +61,19 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** How many partitions are handled at the same time (default 1). Order within a partition always holds. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Told after each fetched batch of a partition was handled how many messages of that partition are
+   * still behind it (the group's lag there, as of that fetch): what a consumer-lag gauge shows.
+   */
+  onLag?: (lag: PartitionLag) => void;
+}
+
+/** How far a group is behind the end of one partition. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages between the last one handled and the partition's end, when the batch was fetched. */
+  messages: number;
 }
 
 export interface MessageConsumer {

@@ -1,5 +1,6 @@
 import { parseBrokerList } from '@platform/messaging';
 import { z } from 'zod';
+import type { TelemetrySettings } from './telemetry';
 
 /** A JSON object given as an environment variable (keys as JWK, for example). */
 export const jsonObjectVariable = z.string().transform((value, context) => {
@@ -14,6 +15,72 @@ export const jsonObjectVariable = z.string().transform((value, context) => {
   context.addIssue({ code: 'custom', message: 'must be a JSON object' });
   return z.NEVER;
 });
+
+/** `key=value,key2=value2` (values URL-encoded), as the OpenTelemetry specification writes headers. */
+const otlpHeaders = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const headers: Record<string, string> = {};
+    for (const pair of (value ?? '').split(',')) {
+      if (pair.trim() === '') continue;
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator).trim();
+      if (separator < 1 || name === '') {
+        context.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
+        return z.NEVER;
+      }
+      headers[name] = decodeURIComponent(pair.slice(separator + 1).trim());
+    }
+    return headers;
+  });
+
+/**
+ * The OpenTelemetry variables the platform reads (the specification's names). Nothing is exported
+ * unless an endpoint is set: no outbound call nobody configured.
+ */
+export const telemetryEnvironmentShape = {
+  /** The OTLP/HTTP collector's base URL; traces go to `<endpoint>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** The traces URL itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  /** Headers of every export request (an API key, say). */
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+  /** Headers of trace export requests (added to, and winning over, OTEL_EXPORTER_OTLP_HEADERS). */
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders,
+  /** `service.name` of the process's spans (default the service's name). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** `true`: no tracing at all (no spans, no trace ids in logs and events). */
+  OTEL_SDK_DISABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+};
+
+type TelemetryEnvironment = z.infer<z.ZodObject<typeof telemetryEnvironmentShape>>;
+
+/** What the process's telemetry is installed with, from its parsed environment; null: disabled. */
+export function telemetrySettings(
+  environment: TelemetryEnvironment,
+  defaultServiceName: string,
+): TelemetrySettings | null {
+  if (environment.OTEL_SDK_DISABLED) return null;
+  const base = environment.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url =
+    environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : null);
+  return {
+    serviceName: environment.OTEL_SERVICE_NAME ?? defaultServiceName,
+    otlp: url
+      ? {
+          url,
+          headers: {
+            ...environment.OTEL_EXPORTER_OTLP_HEADERS,
+            ...environment.OTEL_EXPORTER_OTLP_TRACES_HEADERS,
+          },
+        }
+      : null,
+  };
+}
 
 /**
  * The settings every domain service takes; each service's environment.ts extends this and parses
@@ -34,6 +101,7 @@ export function serviceEnvironmentSchema(service: string, defaultPort: number) {
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
     /** Prepended to every topic name (tests give each file its own topics); empty in production. */
     TOPIC_PREFIX: z.string().default(''),
+    ...telemetryEnvironmentShape,
   });
 }
 

@@ -8,7 +8,7 @@ import {
   type HTTPGraphQLRequest,
 } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import type { RouteHandler } from './http-server';
+import { servedRequest, type RouteHandler, type ServedRequest } from './http-server';
 import type { InternalContext } from './internal-context';
 import type { Logger } from './logger';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -151,13 +151,20 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
 interface RequestTrace {
   logger: Logger;
   operationName: string | null;
+  /** query, mutation, subscription; null until Apollo resolved the operation. */
+  operationType: string | null;
+  /** `extensions.code` of each error the response carries. */
+  errorCodes: string[];
+  /** The server's view of the request (its span and metrics). */
+  served: ServedRequest | undefined;
 }
 
 const traces = new WeakMap<object, RequestTrace>();
 
 /**
  * Logs what only Apollo knows: the resolved operation name (for the request line) and errors that
- * `isExpected` does not recognise (with their stack, under the request's logger).
+ * `isExpected` does not recognise (with their stack, under the request's logger). Gives the request's
+ * span the operation's name and type, and the request's metrics the codes of the errors sent.
  */
 export function requestTracePlugin<TContext extends BaseContext>(options: {
   logger: Logger;
@@ -168,8 +175,29 @@ export function requestTracePlugin<TContext extends BaseContext>(options: {
     requestDidStart({ request }) {
       const trace = request.http ? traces.get(request.http) : undefined;
       return Promise.resolve({
-        didResolveOperation({ operationName }) {
-          if (trace) trace.operationName = operationName ?? null;
+        didResolveOperation({ operationName, operation }) {
+          if (trace) {
+            trace.operationName = operationName ?? null;
+            trace.operationType = operation?.operation ?? null;
+            trace.served?.span.setAttributes({
+              ...(operation ? { 'graphql.operation.type': operation.operation } : {}),
+              ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+            });
+          }
+          return Promise.resolve();
+        },
+        willSendResponse({ response }) {
+          // The errors as the client gets them (after formatError): their codes are what it sees.
+          const errors =
+            response.body.kind === 'single'
+              ? response.body.singleResult.errors
+              : response.body.initialResult.errors;
+          if (trace && errors) {
+            for (const error of errors) {
+              const code = error.extensions?.['code'];
+              trace.errorCodes.push(typeof code === 'string' ? code : 'UNKNOWN');
+            }
+          }
           return Promise.resolve();
         },
         didEncounterErrors({ errors }) {
@@ -226,8 +254,19 @@ export function graphqlRoute<TContext extends BaseContext, TAuth extends Interna
     const requestId = requestIdFrom(request.headers);
     const logger = options.logger.child({ requestId });
     response.setHeader(REQUEST_ID_HEADER, requestId);
-    const trace: RequestTrace = { logger, operationName: null };
+    const trace: RequestTrace = {
+      logger,
+      operationName: null,
+      operationType: null,
+      errorCodes: [],
+      served: servedRequest(request),
+    };
     const finish = (status: number): void => {
+      const metrics = trace.served?.metrics;
+      if (metrics) {
+        metrics.recordGraphQLOperation(trace.operationType ?? 'unknown');
+        for (const code of trace.errorCodes) metrics.recordGraphQLError(code);
+      }
       logger.info(
         { operationName: trace.operationName, status, durationMs: Math.round(performance.now() - startedAt) },
         'graphql request',
@@ -237,6 +276,7 @@ export function graphqlRoute<TContext extends BaseContext, TAuth extends Interna
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
       sendGraphQLError(response, 405, 'BAD_REQUEST', 'use POST for GraphQL requests');
+      trace.errorCodes.push('BAD_REQUEST');
       finish(405);
       return;
     }
@@ -250,6 +290,7 @@ export function graphqlRoute<TContext extends BaseContext, TAuth extends Interna
       // The body is not read; closing the connection keeps an unread body from poisoning keep-alive.
       response.setHeader('connection', 'close');
       sendGraphQLError(response, error.status, error.code, error.message, undefined, error.headers);
+      trace.errorCodes.push(error.code);
       finish(error.status);
       return;
     }
@@ -258,6 +299,7 @@ export function graphqlRoute<TContext extends BaseContext, TAuth extends Interna
     if (!body.ok) {
       if (body.status === 413) response.setHeader('connection', 'close');
       sendGraphQLError(response, body.status, 'BAD_REQUEST', body.message);
+      trace.errorCodes.push('BAD_REQUEST');
       finish(body.status);
       return;
     }
@@ -268,6 +310,7 @@ export function graphqlRoute<TContext extends BaseContext, TAuth extends Interna
       if (!(error instanceof RequestRefusedError)) throw error;
       logger.info({ reason: error.message, code: error.code }, 'request refused');
       sendGraphQLError(response, error.status, error.code, error.message, error.details, error.headers);
+      trace.errorCodes.push(error.code);
       finish(error.status);
       return;
     }

@@ -1,5 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import type { Logger } from './logger';
+import { createServiceMetrics, type ServiceMetrics } from './metrics';
+import { contextFromHeaders, tracerFor } from './telemetry';
 
 /** A dependency the service needs before it can take traffic (its database, its broker, …). */
 export interface ReadinessCheck {
@@ -25,6 +36,8 @@ export interface ServiceServerOptions {
   routes?: Readonly<Record<string, RouteHandler>>;
   /** Handles every request that is neither a health probe nor a route. */
   handler?: RouteHandler;
+  /** The service's metrics, served at `/metrics` (default: a registry of the server's own). */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningServer {
@@ -35,6 +48,22 @@ export interface RunningServer {
 
 const LIVENESS_PATH = '/health/live';
 const READINESS_PATH = '/health/ready';
+/** Prometheus scrapes it; unauthenticated like the health probes (keep it off the public ingress). */
+export const METRICS_PATH = '/metrics';
+
+/** What the server knows of a request in flight, for the route handling it (the GraphQL route's metrics). */
+export interface ServedRequest {
+  metrics: ServiceMetrics;
+  /** The request's server span (non-recording when tracing is not installed or for probes). */
+  span: Span;
+}
+
+const served = new WeakMap<IncomingMessage, ServedRequest>();
+
+/** The server's view of `request`, when it came through `startServiceServer`. */
+export function servedRequest(request: IncomingMessage): ServedRequest | undefined {
+  return served.get(request);
+}
 
 /** Writes a JSON response (not cached: health and API answers describe this instant). */
 export function sendJson(
@@ -104,8 +133,50 @@ function runHandler(
  */
 export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  const metrics = options.metrics ?? createServiceMetrics(options.service);
+  const tracer = tracerFor(options.service);
+  const routes = options.routes;
+  const routeOf = (path: string | undefined): string => {
+    if (path === undefined) return 'unmatched';
+    if (path === LIVENESS_PATH || path === READINESS_PATH || path === METRICS_PATH) return path;
+    if (routes && Object.hasOwn(routes, path)) return path;
+    // Any other path is a client's choice: one label for all of them keeps the series bounded.
+    return options.handler ? 'default' : 'unmatched';
+  };
   const server = createServer((request, response) => {
+    const startedAt = performance.now();
     const path = (request.url ?? '/').split('?')[0];
+    const route = routeOf(path);
+    const method = request.method ?? 'GET';
+    // Probes and scrapes come every few seconds and say nothing about the service's work: no span.
+    const probe = route === LIVENESS_PATH || route === READINESS_PATH || route === METRICS_PATH;
+    const parent = contextFromHeaders(request.headers);
+    const span = probe
+      ? trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+      : tracer.startSpan(
+          `${method} ${route}`,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'http.request.method': method, 'http.route': route, 'url.path': path ?? '/' },
+          },
+          parent,
+        );
+    served.set(request, { metrics, span });
+    response.once('close', () => {
+      // A response closed before it finished was abandoned by the client (nginx's 499).
+      const status = response.writableFinished ? response.statusCode : 499;
+      metrics.recordHttpRequest({ route, method, status, seconds: (performance.now() - startedAt) / 1000 });
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), () => serve(request, response, path));
+  });
+  const serve = (request: IncomingMessage, response: ServerResponse, path: string | undefined): void => {
+    if (path === METRICS_PATH) {
+      serveMetrics(metrics, request, response, options.logger);
+      return;
+    }
     if (path === LIVENESS_PATH) {
       sendJson(response, 200, { status: 'ok', service: options.service });
       return;
@@ -125,7 +196,6 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       );
       return;
     }
-    const routes = options.routes;
     const route = routes && path !== undefined && Object.hasOwn(routes, path) ? routes[path] : undefined;
     const handler = route ?? options.handler;
     if (handler) {
@@ -133,7 +203,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       return;
     }
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${path}` } });
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
@@ -151,4 +221,32 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
         server.closeIdleConnections();
       }),
   };
+}
+
+/** `GET /metrics`: the Prometheus text exposition of the service's registry. */
+function serveMetrics(
+  metrics: ServiceMetrics,
+  request: IncomingMessage,
+  response: ServerResponse,
+  logger: Logger,
+): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.setHeader('allow', 'GET, HEAD');
+    sendJson(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET for /metrics' } });
+    return;
+  }
+  metrics.exposition().then(
+    ({ contentType, body }) => {
+      response.writeHead(200, {
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'collecting metrics failed');
+      sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'metrics unavailable' } });
+    },
+  );
 }

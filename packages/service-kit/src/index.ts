@@ -21,3 +21,5 @@ export * from './tenant-consumer';
 export * from './access';
 export * from './audit';
 export * from './internal-route';
+export * from './metrics';
+export * from './telemetry';

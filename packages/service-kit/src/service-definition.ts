@@ -9,14 +9,17 @@ import {
   baseServiceSettings,
   processEnvironment,
   serviceEnvironmentSchema,
+  telemetrySettings,
   type ServiceEnvironment,
 } from './environment';
 import type { RequestContext } from './graphql-http';
 import type { RouteHandler } from './http-server';
 import { createLogger, type Logger } from './logger';
+import { createServiceMetrics, type ServiceMetrics } from './metrics';
 import { loadServiceSchema } from './schema';
 import { startServiceRuntime, type ServiceRuntime, type ServiceStartOptions } from './service-runtime';
 import { onShutdown } from './shutdown';
+import { installTelemetry } from './telemetry';
 
 /**
  * A module: one aggregate's slice of a service (its SDL part, resolvers, domain and repository). The
@@ -54,6 +57,8 @@ export interface ServiceFoundation<TDatabase> {
    */
   outbox: OutboxWakeups;
   logger: Logger;
+  /** The service's metrics (its consumers report to them). */
+  metrics: ServiceMetrics;
 }
 
 export interface ServiceDefinition<
@@ -146,14 +151,15 @@ export function defineService<
   async function start(options: ServiceStartOptions & TExtra): Promise<RunningService<TDatabase>> {
     const database = definition.database(options.databaseUrl, { onQuery: options.onQuery });
     const outbox = createOutboxWakeups();
+    const metrics = options.metrics ?? createServiceMetrics(definition.name);
     const dependencies = definition.dependencies(
-      { service: definition.name, database, outbox, logger: options.logger },
+      { service: definition.name, database, outbox, logger: options.logger, metrics },
       options,
     );
     const contexts = definition.modules.map((module) => module.context(dependencies));
     const runtime = await startServiceRuntime<RequestContext>({
       service: definition.name,
-      start: options,
+      start: { ...options, metrics },
       typeDefs,
       resolvers: resolvers as GraphQLResolverMap<RequestContext>,
       // Each module adds its part (operations, fresh loaders) to the request's context.
@@ -197,13 +203,27 @@ export function runServiceMain<
   }
   const environment = parsed.data as TEnvironment;
   const logger = createLogger(service.name, environment.LOG_LEVEL);
+  const telemetry = telemetrySettings(environment, service.name);
+  const tracing = telemetry ? installTelemetry(telemetry) : null;
+  if (tracing?.otlpUrl) logger.info({ url: tracing.otlpUrl }, 'exporting traces over OTLP/HTTP');
   const start = async () => {
     // A service without settings of its own has no extra options (TExtra is then the empty object).
     const extra = service.environment ? await service.environment.options(environment) : ({} as TExtra);
-    return service.start({ ...baseServiceSettings(environment), logger, ...extra });
+    return service.start({
+      ...baseServiceSettings(environment),
+      logger,
+      // The process's own metrics belong to the one service the process runs.
+      metrics: createServiceMetrics(service.name, { processMetrics: true }),
+      ...extra,
+    });
   };
   start().then(
-    (running) => onShutdown(logger, () => running.close()),
+    (running) =>
+      onShutdown(logger, async () => {
+        await running.close();
+        // What is still buffered goes out before the process ends.
+        await tracing?.shutdown();
+      }),
     (error: unknown) => {
       logger.fatal({ err: error }, 'failed to start');
       process.exit(1);

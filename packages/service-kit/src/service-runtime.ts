@@ -13,6 +13,7 @@ import type { InternalContextKeyInput } from './internal-context';
 import type { RequestContext } from './graphql-http';
 import type { Logger } from './logger';
 import { auditRecorder } from './audit';
+import { createServiceMetrics, type OutboxBacklog, type ServiceMetrics } from './metrics';
 import { createSubgraphServer, type RunningSubgraph, type SubgraphServerOptions } from './subgraph-server';
 
 /** What every domain service's start function takes (its own options extend it). */
@@ -27,6 +28,8 @@ export interface ServiceStartOptions {
   kafka: { brokers: readonly string[]; topicPrefix: string };
   /** Sees every SQL statement of the service's Prisma client (tests and benchmarks count them). */
   onQuery?: (sql: string) => void;
+  /** The service's metrics, served at `/metrics` (default: a registry of the service's own). */
+  metrics?: ServiceMetrics;
 }
 
 export interface ServiceRuntimeOptions<TContext extends BaseContext & RequestContext> {
@@ -50,6 +53,8 @@ export interface ServiceRuntime {
   url: string;
   graphqlUrl: string;
   messaging: Messaging;
+  /** What the service's `/metrics` exposes. */
+  metrics: ServiceMetrics;
   /** Stops in dependency order: consumers drain, the server closes, the relay finishes its batch. */
   close(): Promise<void>;
 }
@@ -73,6 +78,10 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
 ): Promise<ServiceRuntime> {
   const { logger, databaseUrl, kafka } = options.start;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  const metrics = options.start.metrics ?? createServiceMetrics(options.service);
+  metrics.observeOutbox(() => outboxBacklog(pool));
+  // Every domain service exposes the consumer series, with samples once one of its consumers has any.
+  metrics.consumerObserver();
   const messaging = createKafkaMessaging({
     brokers: [...kafka.brokers],
     clientId: options.service,
@@ -100,6 +109,7 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
       logger: messagingLogger(logger.child({ component: 'outbox' })),
       source: options.service,
       wakeups: options.outboxWakeups,
+      onPublished: (batch) => metrics.recordOutboxPublished(batch),
     });
     consumers = (await options.consumers?.(messaging)) ?? [];
     server = await createSubgraphServer({
@@ -112,6 +122,7 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
       internalContextKey: options.start.internalContextKey,
       context: options.context,
       routes: options.routes,
+      metrics,
       readiness: [{ name: 'database', check: async () => void (await pool.query('select 1')) }],
       audit: auditRecorder(
         options.service,
@@ -124,5 +135,19 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
     await close();
     throw error;
   }
-  return { url: server.url, graphqlUrl: server.graphqlUrl, messaging, close };
+  return { url: server.url, graphqlUrl: server.graphqlUrl, messaging, metrics, close };
+}
+
+/**
+ * The outbox backlog in one statement: the unpublished rows are found through the
+ * ("published_at", "seq") index, and normally there are none or a few.
+ */
+async function outboxBacklog(pool: Pool): Promise<OutboxBacklog> {
+  const { rows } = await pool.query<{ events: number; oldest_age_seconds: number | null }>(
+    `SELECT count(*)::int AS "events",
+       extract(epoch FROM now() - min("created_at"))::float8 AS "oldest_age_seconds"
+     FROM "outbox_events" WHERE "published_at" IS NULL`,
+  );
+  const row = rows[0];
+  return { events: row?.events ?? 0, oldestAgeSeconds: Math.max(row?.oldest_age_seconds ?? 0, 0) };
 }

@@ -28,6 +28,7 @@ import {
   type RunningServer,
 } from './http-server';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -48,6 +49,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext & RequestCon
   maxBodyBytes?: number;
   /** Records refused and failed operations and sensitive reads in the audit trail. */
   audit?: AuditRecorder;
+  /** Served at `/metrics` (default: a registry of the server's own). */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -115,6 +118,7 @@ export async function createSubgraphServer<TContext extends BaseContext & Reques
       ...(options.host ? { host: options.host } : {}),
       logger,
       readiness: options.readiness ?? [],
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       routes: {
         ...options.routes,
         [GRAPHQL_PATH]: graphqlRoute<TContext>({

@@ -7,6 +7,7 @@ import {
 } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
 import { messagingLogger, type ServiceStartOptions } from './service-runtime';
 import type { TenantTransaction } from './tenant';
 import type { TenantDatabase } from './tenant-database';
@@ -23,15 +24,16 @@ export interface TenantConsumerOptions<Tx> {
 /**
  * A service's event consumer, wired the one way every tenant service wires it: each event handled in
  * its organization's tenant transaction (audited with the event as cause), the service's topic prefix,
- * a logger naming the group, and the relay woken after a handler that appended events.
+ * a logger naming the group, the relay woken after a handler that appended events, and the service's
+ * consumer metrics.
  */
 export function startTenantConsumer<Tx extends TenantTransaction & SqlExecutor>(
-  service: { tenants: TenantDatabase<Tx>; logger: Logger; outbox: OutboxWakeups },
+  service: { tenants: TenantDatabase<Tx>; logger: Logger; outbox: OutboxWakeups; metrics: ServiceMetrics },
   messaging: Messaging,
   options: Pick<ServiceStartOptions, 'kafka'>,
   consumer: TenantConsumerOptions<Tx>,
 ): Promise<EventConsumer> {
-  const { tenants, logger, outbox } = service;
+  const { tenants, logger, outbox, metrics } = service;
   return startEventConsumer<Tx>({
     messaging,
     groupId: consumer.groupId,
@@ -44,5 +46,6 @@ export function startTenantConsumer<Tx extends TenantTransaction & SqlExecutor>(
       }),
     wakeups: outbox,
     handlers: consumer.handlers,
+    observer: metrics.consumerObserver(),
   });
 }

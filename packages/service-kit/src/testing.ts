@@ -9,7 +9,9 @@ import { createTestDatabase, createTestTopics, type TestDatabase } from '@platfo
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { AuditData } from './audit';
+import { installTelemetry } from './telemetry';
 import type { ServiceStartOptions } from './service-runtime';
 import type { ServiceName } from '@platform/infra';
 import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
@@ -22,6 +24,8 @@ import {
   type InternalContext,
   type JWK,
 } from './internal-context';
+
+export type { ReadableSpan };
 
 export interface ServiceTestEnvironment {
   database: TestDatabase;
@@ -360,4 +364,65 @@ export async function settleStatements(
     if (now === last) return;
     last = now;
   }
+}
+
+/** Spans recorded in memory by a test's telemetry (`recordSpans`). */
+export interface SpanRecorder {
+  /** Every span ended so far, in the order they ended. */
+  spans(): ReadableSpan[];
+  /** Uninstalls the test's telemetry. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs the process's telemetry with an in-memory exporter (and nothing else): what the platform's
+ * spans look like, without a collector. A jest test file is a process of its own here (its own
+ * globals), so each file that records installs once, before starting what it traces.
+ */
+export function recordSpans(serviceName = 'platform-tests'): SpanRecorder {
+  const exporter = new InMemorySpanExporter();
+  const telemetry = installTelemetry({ serviceName, otlp: null, exporters: [exporter] });
+  return {
+    spans: () => exporter.getFinishedSpans(),
+    stop: () => telemetry.shutdown(),
+  };
+}
+
+/** One sample of a Prometheus text exposition. */
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const SAMPLE_LINE = /^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/** The samples of a Prometheus text exposition (what `/metrics` answers). */
+export function parseMetrics(text: string): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const line of text.split('\n')) {
+    const match = SAMPLE_LINE.exec(line.trim());
+    if (!match?.[1] || match[3] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) {
+      if (name !== undefined && value !== undefined) labels[name] = value.replace(/\\(.)/g, '$1');
+    }
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** The sum of the samples named `name` whose labels include `labels`; undefined when none matches. */
+export function metricValue(
+  samples: readonly MetricSample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const matching = samples.filter(
+    (sample) =>
+      sample.name === name &&
+      Object.entries(labels).every(([label, value]) => sample.labels[label] === value),
+  );
+  return matching.length === 0 ? undefined : matching.reduce((sum, sample) => sum + sample.value, 0);
 }

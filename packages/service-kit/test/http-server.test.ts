@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { startServiceServer, type RunningServer } from '../src';
+import { metricValue, parseMetrics, recordSpans } from '../src/testing';
 
 describe('service HTTP server', () => {
   const logger = pino({ level: 'silent' });
@@ -66,4 +67,46 @@ describe('service HTTP server', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for /nowhere' } });
   });
+
+  it('counts requests by route (unknown paths as one), serves /metrics to GET only, and spans each request', async () => {
+    const recorder = recordSpans();
+    try {
+      running = await startServiceServer({
+        service: 'demo',
+        port: 0,
+        logger,
+        readiness: [],
+        routes: { '/work': (_request, response) => void response.writeHead(204).end() },
+      });
+      const { url } = running;
+      expect((await fetch(`${url}/work`, { headers: { traceparent: TRACEPARENT } })).status).toBe(204);
+      for (const path of ['/a', '/b?c=d', '/.env']) expect((await fetch(`${url}${path}`)).status).toBe(404);
+      expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+
+      const samples = parseMetrics(await (await fetch(`${url}/metrics`)).text());
+      const count = (labels: Record<string, string>) => metricValue(samples, 'http_requests_total', labels);
+      expect(count({ service: 'demo', route: '/work', method: 'GET', status: '204' })).toBe(1);
+      expect(count({ route: 'unmatched', status: '404' })).toBe(3);
+      expect(count({ route: '/metrics', method: 'POST', status: '405' })).toBe(1);
+      expect(count({ route: '/health/live', status: '200' })).toBe(1);
+
+      // One server span, for the route; probes and scrapes get none. It continues the caller's trace.
+      const spans = recorder.spans();
+      expect(spans.map((span) => span.name).sort()).toEqual([
+        'GET /work',
+        'GET unmatched',
+        'GET unmatched',
+        'GET unmatched',
+      ]);
+      const work = spans.find((span) => span.name === 'GET /work');
+      expect(work?.spanContext().traceId).toBe(TRACEPARENT.split('-')[1]);
+      expect(work?.parentSpanContext?.spanId).toBe(TRACEPARENT.split('-')[2]);
+      expect(work?.attributes).toMatchObject({ 'http.route': '/work', 'http.response.status_code': 204 });
+    } finally {
+      await recorder.stop();
+    }
+  });
 });
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -39,6 +39,16 @@ export function createKafkajsConsumer(
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error('consumer crashed', { groupId, error: String(payload.error), restart: payload.restart });
   });
+  const { onLag } = options;
+  if (onLag) {
+    // kafkajs reports each batch's lag once the batch is handled: no extra request to the broker.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const messages = Number(payload.offsetLag);
+      if (Number.isFinite(messages)) {
+        onLag({ topic: payload.topic, partition: payload.partition, messages: Math.max(messages, 0) });
+      }
+    });
+  }
 
   async function handleAndCommit(handler: MessageHandler, payload: EachMessagePayload): Promise<void> {
     const message = toConsumedMessage(payload);

@@ -6,6 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike }
 export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: { cost?: { estimated: number; limit: number } };
 }
 
 export async function postGraphQL(

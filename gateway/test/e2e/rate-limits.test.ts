@@ -4,34 +4,14 @@
  * subgraph is called, on every gateway replica (the counters live in the gateway's database), while
  * other callers go on untouched.
  */
+import { postGraphQL } from '../support';
 import { startTestPlatform, type TestPlatform } from './platform';
 import { seeds, type Member } from './seed';
 
 const BUDGET = 120;
 const WINDOW_SECONDS = 60;
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: {
-    data?: unknown;
-    errors?: Array<{ message: string; extensions?: { code?: string; details?: Record<string, unknown> } }>;
-    extensions?: { cost?: { estimated: number } };
-  };
-}
-
-async function call(url: string, query: string, headers: Record<string, string>): Promise<Answer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as Answer['body'],
-  };
-}
+type Answer = Awaited<ReturnType<typeof postGraphQL>>;
 
 /** `"user";r=12;t=40` → { r: 12, t: 40 }. */
 function parameters(header: string | null): Record<string, number> {
@@ -73,7 +53,7 @@ describe('rate limits by cost through the gateway', () => {
   async function spend(url: string, query: string, headers: Record<string, string>): Promise<Answer[]> {
     const answers: Answer[] = [];
     for (let attempt = 0; attempt <= BUDGET; attempt += 1) {
-      const answer = await call(url, query, headers);
+      const answer = await postGraphQL(url, query, headers);
       answers.push(answer);
       if (answer.status === 429) return answers;
     }
@@ -81,7 +61,7 @@ describe('rate limits by cost through the gateway', () => {
   }
 
   it('answers the budget on every response, refuses the call that spends it with 429 and the headers, before any subgraph call, on every replica', async () => {
-    const first = await call(platform.gateway.graphqlUrl, ME, bearer(noisy));
+    const first = await postGraphQL(platform.gateway.graphqlUrl, ME, bearer(noisy));
     expect(first.status).toBe(200);
     const cost = first.body.extensions?.cost?.estimated ?? 0;
     expect(cost).toBeGreaterThan(0);
@@ -120,12 +100,12 @@ describe('rate limits by cost through the gateway', () => {
 
     // Refused from then on, without reaching any subgraph.
     const callsBefore = platform.subgraphCalls();
-    const again = await call(platform.gateway.graphqlUrl, ME, bearer(noisy));
+    const again = await postGraphQL(platform.gateway.graphqlUrl, ME, bearer(noisy));
     expect(again.status).toBe(429);
     expect(again.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
     // A mutation too: the budget is the caller's, whatever the operation.
-    const write = await call(
+    const write = await postGraphQL(
       platform.gateway.graphqlUrl,
       'mutation { createContact(input: { givenName: "Over" }) { id } }',
       bearer(noisy),
@@ -135,12 +115,12 @@ describe('rate limits by cost through the gateway', () => {
 
     // Another replica reads the same counters: the caller is over budget there too.
     const replica = await platform.startGatewayReplica();
-    const elsewhere = await call(replica.graphqlUrl, ME, bearer(noisy));
+    const elsewhere = await postGraphQL(replica.graphqlUrl, ME, bearer(noisy));
     expect(elsewhere.status).toBe(429);
     expect(elsewhere.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
 
     // Another caller, meanwhile, spends a budget of their own.
-    const other = await call(platform.gateway.graphqlUrl, ME, bearer(quiet));
+    const other = await postGraphQL(platform.gateway.graphqlUrl, ME, bearer(quiet));
     expect(other.status).toBe(200);
     expect(parameters(other.headers.get('ratelimit'))['r']).toBe(BUDGET - cost);
   });
@@ -162,25 +142,25 @@ describe('rate limits by cost through the gateway', () => {
     expect(refused?.body.errors?.[0]?.extensions?.details).toMatchObject({ subject: 'api_key' });
 
     // The user who created the key still has the budget their own requests spent.
-    const own = await call(platform.gateway.graphqlUrl, CONTACTS, bearer(admin));
+    const own = await postGraphQL(platform.gateway.graphqlUrl, CONTACTS, bearer(admin));
     expect(own.status).toBe(200);
     expect(own.headers.get('ratelimit')).toMatch(/^"user";r=\d+;t=\d+$/);
   });
 
   it('charges anonymous callers by address and reports cost on refusals of the cost limit without charging them', async () => {
-    const anonymous = await call(platform.gateway.graphqlUrl, '{ __typename }', {});
+    const anonymous = await postGraphQL(platform.gateway.graphqlUrl, '{ __typename }', {});
     expect(anonymous.status).toBe(200);
     expect(anonymous.headers.get('ratelimit-policy')).toBe(`"anonymous";q=10000;w=${WINDOW_SECONDS}`);
     const before = parameters(anonymous.headers.get('ratelimit'))['r'] ?? 0;
     // Over the cost limit: refused as MAX_COST_EXCEEDED (400), no points spent.
-    const tooExpensive = await call(
+    const tooExpensive = await postGraphQL(
       platform.gateway.graphqlUrl,
       '{ me { organization { contacts(first: 100000) { edges { node { id } } } } } }',
       {},
     );
     expect(tooExpensive.status).toBe(400);
     expect(tooExpensive.body.errors?.[0]?.extensions?.code).toBe('MAX_COST_EXCEEDED');
-    const after = await call(platform.gateway.graphqlUrl, '{ __typename }', {});
+    const after = await postGraphQL(platform.gateway.graphqlUrl, '{ __typename }', {});
     expect(parameters(after.headers.get('ratelimit'))['r']).toBe(before - 1);
   });
 });

@@ -123,10 +123,23 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
   for (let index = 0; index < count; index += 1) {
+    // Each key bound to a manifest of its own, with `count` operations.
+    const created = await admin.run<{ createApiKey: { apiKey: { id: string } } }>(
+      `mutation($name: String!) { createApiKey(input: { name: $name, scopes: ["contacts:read"] }) { apiKey { id } } }`,
+      { name: `key ${index}` },
+    );
+    const operations = Array.from({ length: count }, (_, n) => ({
+      body: `query M${index}Op${n} { me { id } }`,
+    }));
+    const manifest = await admin.run<{ registerOperationManifest: { id: string } }>(
+      `mutation($input: RegisterOperationManifestInput!) { registerOperationManifest(input: $input) { id } }`,
+      { input: { name: `manifest ${index}`, operations } },
+    );
     await admin.run(
-      `mutation($name: String!) { createApiKey(input: { name: $name, scopes: ["contacts:read"] }) { secret } }`,
+      `mutation($key: ID!, $manifest: ID) { setApiKeySafelist(apiKeyId: $key, manifestId: $manifest) { id } }`,
       {
-        name: `key ${index}`,
+        key: created.createApiKey.apiKey.id,
+        manifest: manifest.registerOperationManifest.id,
       },
     );
   }

@@ -1,6 +1,7 @@
-import { defineModule } from '@platform/service-kit';
+import { DataLoader, defineModule } from '@platform/service-kit';
 import type { IdentityDependencies } from '../../service';
 import { apiKeyOperations, type ApiKeyOperations } from './domain/api-key-operations';
+import type { OperationManifest } from './domain/operation-manifest';
 import { apiKeyRepository } from './infra/api-key-repository';
 import { operationReader } from './infra/operation-reader';
 import { ApiKey } from './resolvers/ApiKey';
@@ -13,6 +14,8 @@ import { setApiKeySafelist } from './resolvers/Mutation/setApiKeySafelist';
 
 export interface ApiKeyModuleContext {
   apiKeys: ApiKeyOperations;
+  /** The caller's organization's operation manifests by id, one statement per request. */
+  manifestById: DataLoader<string, OperationManifest | null>;
 }
 
 export const apiKeyModule = defineModule<IdentityDependencies, ApiKeyModuleContext>({
@@ -23,6 +26,9 @@ export const apiKeyModule = defineModule<IdentityDependencies, ApiKeyModuleConte
   },
   context: ({ database, tenants, apiKeySecrets }) => {
     const operations = apiKeyOperations(apiKeyRepository(database, tenants), apiKeySecrets, operationReader);
-    return () => ({ apiKeys: operations });
+    return ({ auth }) => ({
+      apiKeys: operations,
+      manifestById: new DataLoader((ids: readonly string[]) => operations.manifestsByIds(auth, ids)),
+    });
   },
 });

@@ -64,8 +64,9 @@ export function apiKeyOperations(
       return repository.manifests(organizationOf(actor), MAX_LISTED_MANIFESTS);
     },
 
-    manifest(actor: Actor, id: string): Promise<OperationManifest | null> {
-      return repository.manifestById(organizationOf(actor), id);
+    /** The manifests of the actor's organization by id (keys' `operationManifest`, batched). */
+    manifestsByIds(actor: Actor, ids: readonly string[]): Promise<(OperationManifest | null)[]> {
+      return repository.manifestsByIds(organizationOf(actor), ids);
     },
 
     /** Binds a key to a manifest of the organization, or (null) lets it run any operation again. */

@@ -15,6 +15,8 @@ export interface ApiKeyRepository {
   /** Stores a manifest; one with the same hash already in the organization is answered instead. */
   registerManifest(manifest: OperationManifest): Promise<OperationManifest>;
   manifestById(organizationId: string, id: string): Promise<OperationManifest | null>;
+  /** Manifests by id, in the order asked, null where there is none (one statement). */
+  manifestsByIds(organizationId: string, ids: readonly string[]): Promise<(OperationManifest | null)[]>;
   /** The organization's manifests, newest first (at most `limit`). */
   manifests(organizationId: string, limit: number): Promise<OperationManifest[]>;
   /** The ids of a manifest's operations (what the gateway admits for a key bound to it). */

@@ -1,6 +1,7 @@
 import {
   afterCursorWhere,
   isUniqueViolation,
+  orderByKeys,
   pageOf,
   uuidsOnly,
   type TenantDatabase,
@@ -157,6 +158,15 @@ export function apiKeyRepository(database: Database, db: TenantDatabase<Transact
         tx.operationManifest.findFirst({ where: { id, organizationId } }),
       );
       return row ? toManifest(row) : null;
+    },
+
+    async manifestsByIds(organizationId, ids) {
+      const wanted = uuidsOnly(ids);
+      if (wanted.length === 0) return ids.map(() => null);
+      const rows = await db.read(organizationId, (tx) =>
+        tx.operationManifest.findMany({ where: { organizationId, id: { in: wanted } } }),
+      );
+      return orderByKeys(ids, rows.map(toManifest), (manifest) => manifest.id);
     },
 
     async manifests(organizationId, limit) {

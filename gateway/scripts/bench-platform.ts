@@ -26,7 +26,12 @@ import {
   signInternalContext,
 } from '@platform/service-kit';
 import { callerContext, createEventTopics, postGraphQL } from '@platform/service-kit/testing';
-import { createTestDatabase, withTestInfrastructure, type TestDatabase } from '@platform/testing';
+import {
+  createGatewayTestDatabase,
+  createTestDatabase,
+  withTestInfrastructure,
+  type TestDatabase,
+} from '@platform/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import { Client } from 'pg';
 import { startTestPlatform, type TestPlatform } from '../test/e2e/platform';
@@ -251,6 +256,7 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
   const databases = new Map<ServiceName, TestDatabase>(
     databaseList.map((database) => [database.service, database]),
   );
+  const gatewayDatabase = await createGatewayTestDatabase();
   const signingJwk = {
     ...(await exportJWK(identitySigning.privateKey)),
     kid: 'bench',
@@ -289,6 +295,10 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
       KAFKA_BROKERS: topics.brokers.join(','),
       TOPIC_PREFIX: topics.prefix,
       INTERNAL_CONTEXT_PRIVATE_JWK: JSON.stringify(keys.privateJwk),
+      // Rate limits charge every request in the gateway's database, as in production; the budget is
+      // out of reach, since this measures the platform, not the limit.
+      RATE_LIMIT_DATABASE_URL: gatewayDatabase.url,
+      RATE_LIMIT_USER_POINTS: '1000000000',
     });
     started.push(gateway);
     await ready(gateway.url);
@@ -349,7 +359,7 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
         child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
       ),
     );
-    await Promise.all([...databases.values()].map((database) => database.drop()));
+    await Promise.all([...databases.values(), gatewayDatabase].map((database) => database.drop()));
     await topics.delete();
   }
 }

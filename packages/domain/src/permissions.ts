@@ -31,6 +31,17 @@ export const PERMISSIONS = {
   'contacts:write': 'Create and change contacts.',
   'contacts:delete': 'Delete and restore contacts.',
   'contacts:export': 'Export contacts.',
+  'companies:read': 'Read companies (client accounts), their assignments, stage history and ad performance.',
+  'companies:write': 'Create, change, move and delete companies; assign people to them.',
+  'deals:read': 'Read pipelines and deals.',
+  'deals:write': 'Create, change, move and close deals; manage pipelines and their stages.',
+  'interactions:read': 'Read the interaction timeline (private content only as its privacy level allows).',
+  'interactions:write': 'Record and change interactions.',
+  'tasks:read': 'Read tasks and checklists.',
+  'tasks:write': 'Create, assign, reorder, complete and reopen tasks.',
+  'tickets:read': 'Read support tickets and their notes.',
+  'tickets:write': 'Open, change, assign and resolve tickets; add notes.',
+  'custom_fields:manage': 'Define, change and retire custom fields.',
   'conversations:read': 'Read conversations and their messages.',
   'conversations:write': 'Start conversations, reply and change their state.',
   'workflows:read': 'Read workflows and their runs.',
@@ -84,11 +95,29 @@ export function isSystemRole(name: string): name is SystemRole {
 const except = (...excluded: Permission[]): Permission[] =>
   ALL_PERMISSIONS.filter((permission) => !excluded.includes(permission));
 
+/** Reading the CRM's records beside contacts. */
+const CRM_READ: Permission[] = [
+  'companies:read',
+  'deals:read',
+  'interactions:read',
+  'tasks:read',
+  'tickets:read',
+];
+/** Working the CRM's records beside contacts. */
+const CRM_WRITE: Permission[] = [
+  'companies:write',
+  'deals:write',
+  'interactions:write',
+  'tasks:write',
+  'tickets:write',
+];
+
 const READ_ALL: Permission[] = [
   'organizations:read',
   'users:read',
   'roles:read',
   'contacts:read',
+  ...CRM_READ,
   'conversations:read',
   'workflows:read',
   'billing:read',
@@ -118,25 +147,32 @@ export const SYSTEM_ROLE_DEFINITIONS: Readonly<
       'contacts:write',
       'contacts:delete',
       'contacts:export',
+      ...CRM_WRITE,
+      'custom_fields:manage',
       'conversations:write',
       'workflows:write',
     ],
   },
   agent: {
-    description: 'Standard user: works contacts and conversations.',
-    permissions: [...READ_ALL, 'contacts:read_pii', 'contacts:write', 'conversations:write'],
+    description: 'Standard user: works contacts, the CRM records and conversations.',
+    permissions: [...READ_ALL, 'contacts:read_pii', 'contacts:write', ...CRM_WRITE, 'conversations:write'],
   },
   analyst: {
     description: 'Read-only access for analytics: no personal data of contacts.',
     permissions: [...READ_ALL],
   },
   support: {
-    description: 'Support staff: reads contacts with their personal data and answers conversations.',
+    description:
+      'Support staff: reads contacts with their personal data, works tickets and tasks, answers conversations.',
     permissions: [
       'organizations:read',
       'users:read',
       'contacts:read',
       'contacts:read_pii',
+      ...CRM_READ,
+      'interactions:write',
+      'tasks:write',
+      'tickets:write',
       'conversations:read',
       'conversations:write',
     ],
@@ -147,18 +183,22 @@ export const SYSTEM_ROLE_DEFINITIONS: Readonly<
       'organizations:read',
       'users:read',
       'contacts:read',
+      ...CRM_READ,
       'conversations:read',
       'workflows:read',
     ],
   },
   integration: {
-    description: 'An external system: reads and writes contacts and conversations, reads workflows.',
+    description:
+      'An external system: reads and writes contacts, the CRM records and conversations, reads workflows.',
     permissions: [
       'organizations:read',
       'users:read',
       'contacts:read',
       'contacts:read_pii',
       'contacts:write',
+      ...CRM_READ,
+      ...CRM_WRITE,
       'conversations:read',
       'conversations:write',
       'workflows:read',

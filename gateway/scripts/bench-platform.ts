@@ -20,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { childEnvironment, REPO_ROOT, serviceDir, SERVICES, type ServiceName } from '@platform/infra';
 import {
+  generateFieldKeyring,
   generateInternalContextKeys,
   importInternalContextPrivateKey,
   INTERNAL_CONTEXT_HEADER,
@@ -278,6 +279,7 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
               IDENTITY_SECRETS_KEY: randomBytes(32).toString('base64'),
             }
           : {}),
+        ...(service === 'crm' ? { CRM_PII_KEYRING: generateFieldKeyring() } : {}),
       });
       started.push(process);
       urls.set(service, process.url);

@@ -192,6 +192,7 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
               IDENTITY_SECRETS_KEY: keys.identitySecrets,
             }
           : {}),
+        ...(service === 'crm' ? { CRM_PII_KEYRING: keys.crmPiiKeyring } : {}),
       };
       track(service, startProcess(service, serviceDir(service), SERVICE_PORTS[service], environment, detach));
     }

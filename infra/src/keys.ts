@@ -18,25 +18,45 @@ async function ed25519(kid: string): Promise<KeyPair> {
 
 /**
  * The local platform's keys, made once and kept in .local/keys (gitignored, readable by the owner
- * only): the gateway's internal-context key pair, identity's access-token signing key and identity's
- * key for secrets at rest (TOTP secrets; 32 random bytes, base64). Real deployments pass their own
- * through the services' environment.
+ * only): the gateway's internal-context key pair, identity's access-token signing key, identity's
+ * key for secrets at rest (TOTP secrets; 32 random bytes, base64) and crm's keyring for contacts'
+ * personal data (CRM_PII_KEYRING's JSON). Real deployments pass their own through the services'
+ * environment.
  */
 export interface PlatformKeys {
   internalContext: KeyPair;
   identitySigning: KeyPair;
   identitySecrets: string;
+  crmPiiKeyring: string;
+}
+
+/** A keyring in the format crm reads (`parseFieldKeyring` in the service kit): one key and an index key. */
+function newPiiKeyring(): string {
+  return JSON.stringify({
+    active: 'k1',
+    keys: { k1: randomBytes(32).toString('base64') },
+    blindIndexKey: randomBytes(32).toString('base64'),
+  });
 }
 
 export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
   const dir = path.join(root, '.local', 'keys');
   const file = path.join(dir, 'platform-keys.json');
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<PlatformKeys, 'identitySecrets'> &
-      Partial<Pick<PlatformKeys, 'identitySecrets'>>;
-    if (stored.identitySecrets) return { ...stored, identitySecrets: stored.identitySecrets };
-    // Keys made before identity kept secrets: add the missing one, keep the others.
-    const completed = { ...stored, identitySecrets: randomBytes(32).toString('base64') };
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<
+      PlatformKeys,
+      'identitySecrets' | 'crmPiiKeyring'
+    > &
+      Partial<Pick<PlatformKeys, 'identitySecrets' | 'crmPiiKeyring'>>;
+    if (stored.identitySecrets && stored.crmPiiKeyring) {
+      return { ...stored, identitySecrets: stored.identitySecrets, crmPiiKeyring: stored.crmPiiKeyring };
+    }
+    // Keys made before a service kept keys of its own: add the missing ones, keep the others.
+    const completed: PlatformKeys = {
+      ...stored,
+      identitySecrets: stored.identitySecrets ?? randomBytes(32).toString('base64'),
+      crmPiiKeyring: stored.crmPiiKeyring ?? newPiiKeyring(),
+    };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;
   }
@@ -44,6 +64,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
     internalContext: await ed25519(`gateway-${randomUUID()}`),
     identitySigning: await ed25519(`identity-${randomUUID()}`),
     identitySecrets: randomBytes(32).toString('base64'),
+    crmPiiKeyring: newPiiKeyring(),
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

@@ -22,7 +22,10 @@ import {
   type IdentityService,
 } from '@platform/identity';
 import {
+  generateFieldKeyring,
   generateInternalContextKeys,
+  parseFieldKeyring,
+  type FieldKeyring,
   importInternalContextPrivateKey,
   INTERNAL_CONTEXT_HEADER,
   signInternalContext,
@@ -67,6 +70,8 @@ export interface TestPlatform {
   restartAutomation(): Promise<void>;
   /** What the local mailbox (automation's default email provider) holds for an address, newest first. */
   mailbox(to: string): Promise<MailboxMessage[]>;
+  /** The keyring crm seals contacts' personal data with (benchmarks seed rows directly). */
+  crmPiiKeyring: FieldKeyring;
   /** Requests the gateway has sent to subgraphs so far (with `countSubgraphCalls`; else 0). */
   subgraphCalls(): number;
   /**
@@ -170,12 +175,16 @@ export async function startTestPlatform(
     passwords: createArgon2idHasher({ memoryCost: 1024, timeCost: 1 }),
     onQuery: onQuery('identity'),
   });
+  const crmPiiKeyring = parseFieldKeyring(generateFieldKeyring());
   const [crm, conversations, billing] = await Promise.all([
     startCrmService({
       ...common,
       databaseUrl: crmDb.appUrl,
       logger: logger.child({ service: 'crm' }),
       onQuery: onQuery('crm'),
+      piiKeyring: crmPiiKeyring,
+      // One run at start; none later to land in a statement count.
+      piiRotationIntervalMs: 3_600_000,
     }),
     startConversationsService({
       ...common,
@@ -283,6 +292,7 @@ export async function startTestPlatform(
       await automation.close();
       automation = await startAutomation(port);
     },
+    crmPiiKeyring,
     subgraphCalls: () => subgraphCalls,
     async stopSubgraph(name) {
       stopped.add(name);

@@ -23,3 +23,4 @@ export * from './audit';
 export * from './internal-route';
 export * from './metrics';
 export * from './telemetry';
+export * from './field-encryption';

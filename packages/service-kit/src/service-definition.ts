@@ -89,6 +89,11 @@ export interface ServiceDefinition<
     messaging: Messaging,
     options: ServiceStartOptions & TExtra,
   ): Promise<EventConsumer[]>;
+  /**
+   * Background jobs of the service (crm's key rotation), started once the service runs and stopped
+   * first when it closes.
+   */
+  jobs?(dependencies: TDependencies, options: ServiceStartOptions & TExtra): Array<{ stop(): Promise<void> }>;
   /** Extra unauthenticated HTTP routes by exact path (identity's JWKS). */
   routes?(dependencies: TDependencies, options: ServiceStartOptions & TExtra): Record<string, RouteHandler>;
   /**
@@ -174,7 +179,15 @@ export function defineService<
       outboxWakeups: outbox,
       onClose: () => database.$disconnect(),
     });
-    return { ...runtime, database };
+    const jobs = definition.jobs?.(dependencies, options) ?? [];
+    return {
+      ...runtime,
+      database,
+      async close() {
+        await Promise.all(jobs.map((job) => job.stop()));
+        await runtime.close();
+      },
+    };
   }
 
   return { ...definition, typeDefs, resolvers, start };

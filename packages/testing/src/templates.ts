@@ -44,6 +44,7 @@ export async function prepareTemplates(
       const urls = await createServiceDatabase(adminUrl, service, building);
       try {
         await migrateDeploy(service, urls.ownerUrl);
+        await stampBuilt(adminUrl, building);
         await renameUnlessTaken(adminUrl, building, name);
       } finally {
         await dropDatabase(adminUrl, building);
@@ -68,15 +69,40 @@ async function renameUnlessTaken(adminUrl: string, from: string, to: string): Pr
   }
 }
 
+/** Templates of other migrations younger than this are kept: another checkout may be testing with them. */
+const STALE_AFTER_MS = 24 * 3600 * 1000;
+const BUILT = /^built at (\d+)$/;
+
+/** Notes when a template was built (its database comment), for `dropStaleTemplates`. */
+async function stampBuilt(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`COMMENT ON DATABASE "${database}" IS 'built at ${Date.now()}'`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Drops the service's templates of other migrations once they are a day old. Younger ones (and those
+ * without a build stamp) stay: two checkouts of the repository on one machine — a worktree beside the
+ * main one — each test with their own migrations, and dropping the other's template would fail its run.
+ */
 async function dropStaleTemplates(adminUrl: string, service: ServiceName, keep: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const stale = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname like $1 and datname <> $2`,
+    const candidates = await client.query<{ datname: string; note: string | null }>(
+      `select datname, shobj_description(oid, 'pg_database') as note from pg_database
+        where datname like $1 and datname <> $2`,
       [`tpl\\_${service}\\_%`, keep],
     );
-    for (const { datname } of stale.rows) {
+    const stale = candidates.rows.filter(({ note }) => {
+      const built = BUILT.exec(note ?? '')?.[1];
+      return built !== undefined && Date.now() - Number(built) > STALE_AFTER_MS;
+    });
+    for (const { datname } of stale) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   } finally {

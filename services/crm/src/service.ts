@@ -1,23 +1,42 @@
 import {
   defineService,
+  fieldCipher,
   observeQueries,
   prismaClientOptions,
   withTenants,
+  type FieldCipher,
+  type FieldKeyring,
+  type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startUserConsumer } from './consumers/users';
+import { crmEnvironment } from './environment';
+import { startPiiRotation } from './modules/contact/infra/pii-rotation';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
 
+/** crm's start options beyond the kit's. */
+export interface CrmOptions {
+  /** The keys personal data is encrypted with (CRM_PII_KEYRING). */
+  piiKeyring: FieldKeyring;
+  /** How often the key-rotation job looks for rows sealed with an old key (default 60 s). */
+  piiRotationIntervalMs?: number;
+}
+
+export type CrmServiceOptions = ServiceStartOptions & CrmOptions;
+
 /** What crm's modules are built from. */
-export type CrmDependencies = TenantFoundation<Database, Prisma.TransactionClient>;
+export interface CrmDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
+  /** Seals and opens personal data, and computes its blind indexes. */
+  cipher: FieldCipher;
+}
 
 /**
- * crm: contacts (EMMA's contact-centric core), and later companies, deals, interactions, tasks; keeps a
- * projection of identity's users to check the owners contacts name.
+ * crm: contacts (EMMA's contact-centric core, their personal data encrypted), and later companies,
+ * deals, interactions, tasks; keeps a projection of identity's users to check the owners contacts name.
  */
 export const crmService = defineService({
   name: 'crm',
@@ -25,10 +44,20 @@ export const crmService = defineService({
   sourceDirectory: __dirname,
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
-  dependencies: (foundation): CrmDependencies => withTenants(foundation),
+  dependencies: (foundation, options: CrmServiceOptions): CrmDependencies => ({
+    ...withTenants(foundation),
+    cipher: fieldCipher(options.piiKeyring),
+  }),
   consumers: async (dependencies, messaging, options) => [
     await startUserConsumer(dependencies, messaging, options),
   ],
+  jobs: (dependencies, options) => [
+    startPiiRotation(dependencies, {
+      intervalMs: options.piiRotationIntervalMs ?? 60_000,
+      logger: options.logger,
+    }),
+  ],
+  environment: crmEnvironment,
 });
 
 export type CrmService = Awaited<ReturnType<typeof crmService.start>>;

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { prismaClientOptions, withTenant } from '@platform/service-kit';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { PrismaClient } from '../src/generated/prisma/client';
+import { sealed } from './support';
 
 type Database = PrismaClient;
 
@@ -42,9 +43,10 @@ describe('crm database (Prisma migrations + generated client + row-level securit
   });
 
   it('round-trips a contact through the generated client as the application role', async () => {
+    const id = randomUUID();
     const created = await withTenant(database, organizationId, (tx) =>
       tx.contact.create({
-        data: { id: randomUUID(), organizationId, givenName: 'Ada', familyName: 'Lovelace', tags: ['vip'] },
+        data: { id, organizationId, ...sealed({ id, organizationId, givenName: 'Ada' }), tags: ['vip'] },
       }),
     );
     expect(created.relationshipState).toBe('Lead');
@@ -57,14 +59,24 @@ describe('crm database (Prisma migrations + generated client + row-level securit
   });
 
   it('shows no rows outside a tenant transaction or to another tenant, and refuses foreign writes', async () => {
+    const grace = randomUUID();
+    const mallory = randomUUID();
     await withTenant(database, organizationId, (tx) =>
-      tx.contact.create({ data: { id: randomUUID(), organizationId, givenName: 'Grace' } }),
+      tx.contact.create({
+        data: { id: grace, organizationId, ...sealed({ id: grace, organizationId, givenName: 'Grace' }) },
+      }),
     );
     expect(await database.contact.count()).toBe(0);
     expect(await withTenant(database, otherOrganizationId, (tx) => tx.contact.count())).toBe(0);
     await expect(
       withTenant(database, otherOrganizationId, (tx) =>
-        tx.contact.create({ data: { id: randomUUID(), organizationId, givenName: 'Mallory' } }),
+        tx.contact.create({
+          data: {
+            id: mallory,
+            organizationId,
+            ...sealed({ id: mallory, organizationId, givenName: 'Mallory' }),
+          },
+        }),
       ),
     ).rejects.toThrow(/row-level security/);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { startCrmService } from '../src/service';
+import { crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
@@ -23,7 +24,7 @@ interface Connection {
 }
 
 describe('crm _entities', () => {
-  const subject = serviceUnderTest('crm', (env) => startCrmService(env.startOptions()));
+  const subject = serviceUnderTest('crm', (env) => startCrmService(crmOptions(env.startOptions())));
 
   const contact = (givenName: string, ownerId: string | null = null) => ({
     id: randomUUID(),
@@ -42,6 +43,7 @@ describe('crm _entities', () => {
         data: contacts.map((row, index) => ({
           ...row,
           organizationId,
+          ...sealed({ ...row, organizationId }),
           createdAt: new Date(start + index * 1000),
         })),
       }),
@@ -72,10 +74,14 @@ describe('crm _entities', () => {
             id,
             organizationId: caller.organizationId,
             ownerId: caller.userId,
-            givenName: 'Ada',
-            familyName: 'Lovelace',
-            email: 'ada@example.com',
-            phone: '+442071234567',
+            ...sealed({
+              id,
+              organizationId: caller.organizationId,
+              givenName: 'Ada',
+              familyName: 'Lovelace',
+              email: 'ada@example.com',
+              phone: '+442071234567',
+            }),
             relationshipState: 'Client',
             tags: ['vip', 'math'],
             customFields: { budget: 500000 },

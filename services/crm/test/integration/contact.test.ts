@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { startCrmService } from '../../src/service';
+import { crmOptions } from '../support';
 
 // The contact module against real PostgreSQL through its subgraph: a created contact is stored with
 // its event in one transaction, a refused one writes nothing, and the contact lists of many
@@ -12,7 +13,7 @@ const CREATE = `mutation ($input: CreateContactInput!) {
 }`;
 
 describe('contact module', () => {
-  const subject = serviceUnderTest('crm', (env) => startCrmService(env.startOptions()));
+  const subject = serviceUnderTest('crm', (env) => startCrmService(crmOptions(env.startOptions())));
 
   async function create(auth: TestTenant, input: Record<string, unknown>) {
     const { env, service: crm } = subject;

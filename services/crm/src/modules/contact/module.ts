@@ -9,6 +9,8 @@ import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
 import { Organization } from './resolvers/Organization';
 import { contact } from './resolvers/Query/contact';
+import { contactByEmail } from './resolvers/Query/contactByEmail';
+import { contactByPhone } from './resolvers/Query/contactByPhone';
 import { User } from './resolvers/User';
 
 export interface ContactModuleContext {
@@ -22,9 +24,15 @@ export interface ContactModuleContext {
 }
 
 export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
-  resolvers: { Query: { contact }, Mutation: { createContact }, Contact, Organization, User },
-  context: ({ tenants }) => {
-    const repository = contactRepository(tenants);
+  resolvers: {
+    Query: { contact, contactByEmail, contactByPhone },
+    Mutation: { createContact },
+    Contact,
+    Organization,
+    User,
+  },
+  context: ({ tenants, cipher }) => {
+    const repository = contactRepository(tenants, cipher);
     const contacts = contactOperations(repository, userReferences(tenants));
     return ({ auth }) => ({
       contacts,

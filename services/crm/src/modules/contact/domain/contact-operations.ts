@@ -9,7 +9,8 @@ import {
   type Page,
   type PageRequest,
 } from '@platform/domain';
-import { createContact, type Contact, type NewContactInput } from './contact';
+import { InputIssues } from '@platform/domain';
+import { createContact, normalizeEmail, normalizePhone, type Contact, type NewContactInput } from './contact';
 import type { ContactRepository } from './contact-repository';
 import { ensureOwner, type KnownUser } from './owners';
 
@@ -37,6 +38,21 @@ export function contactOperations(
         ensureOwner(contact.ownerId, { organizationId, userId: defaultOwnerId }, known);
       }
       return repository.create(contact, events);
+    },
+
+    /**
+     * The organization's live contact with this email or phone (an equality lookup on its blind index;
+     * the value is normalised as it is stored), or null.
+     */
+    async findByIdentifier(actor: Actor, kind: 'email' | 'phone', value: string): Promise<Contact | null> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const normalized = kind === 'email' ? normalizeEmail(value) : normalizePhone(value);
+      if (normalized === null) {
+        new InputIssues()
+          .add(kind, kind === 'email' ? 'must be a valid email address' : 'must be in E.164 format')
+          .throwIfAny();
+      }
+      return normalized === null ? null : repository.byIdentifier(organizationId, kind, normalized);
     },
 
     /** Missing, deleted and other organizations' contacts are all simply "not found". */

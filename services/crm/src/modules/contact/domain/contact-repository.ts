@@ -5,6 +5,8 @@ import type { Contact, ContactCreated } from './contact';
 export interface ContactRepository {
   /** Stores a new contact and its events in one transaction. */
   create(contact: Contact, events: readonly ContactCreated[]): Promise<Contact>;
+  /** The organization's live contact with this email (lower-cased) or phone (E.164), if any. */
+  byIdentifier(organizationId: string, kind: 'email' | 'phone', value: string): Promise<Contact | null>;
   /** The organization's live contacts with these ids, in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Contact | null>>;
   /** Up to `request.first + 1` of the organization's contacts after the cursor, newest first, and how many in all. */

@@ -49,6 +49,18 @@ function optional(value: string | null | undefined): string | null {
   return trimmed ? trimmed : null;
 }
 
+/** An email as stored and looked up: trimmed and lower-cased; null when it is not a valid address. */
+export function normalizeEmail(value: string): string | null {
+  const email = value.trim().toLowerCase();
+  return email.length > 0 && email.length <= 255 && EMAIL.test(email) ? email : null;
+}
+
+/** A phone as stored and looked up: E.164 without separators; null when it is not one. */
+export function normalizePhone(value: string): string | null {
+  const phone = value.trim().replace(/[\s().-]/g, '');
+  return E164.test(phone) ? phone : null;
+}
+
 /**
  * A new contact and the event it implies: names trimmed, email lower-cased, phone in E.164, tags
  * trimmed and de-duplicated. Every problem is reported at once, by field.
@@ -63,11 +75,13 @@ export function createContact(
   if (givenName.length < 1 || givenName.length > 255) issues.add('givenName', 'must be 1–255 characters');
   const familyName = optional(input.familyName);
   if (familyName && familyName.length > 255) issues.add('familyName', 'must be at most 255 characters');
-  const email = optional(input.email)?.toLowerCase() ?? null;
-  if (email && (email.length > 255 || !EMAIL.test(email)))
-    issues.add('email', 'must be a valid email address');
-  const phone = optional(input.phone)?.replace(/[\s().-]/g, '') ?? null;
-  if (phone && !E164.test(phone)) issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
+  const emailInput = optional(input.email);
+  const email = emailInput === null ? null : normalizeEmail(emailInput);
+  if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
+  const phoneInput = optional(input.phone);
+  const phone = phoneInput === null ? null : normalizePhone(phoneInput);
+  if (phoneInput !== null && phone === null)
+    issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
   const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()))];
   if (tags.length > MAX_TAGS) issues.add('tags', `at most ${MAX_TAGS} tags`);
   tags.forEach((tag, index) => {

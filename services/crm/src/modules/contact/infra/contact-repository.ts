@@ -1,25 +1,26 @@
 import {
   afterCursorWhere,
+  conflict,
+  isUniqueViolation,
   orderByKeys,
   pagesByParent,
   uuidsOnly,
+  type FieldCipher,
   type TenantDatabase,
 } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Contact, CustomFieldValues } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
+import { blindIndexOf, identifiersOf, openContact, sealContact, type IdentifierKind } from './contact-pii';
 
 type ContactRow = Prisma.ContactGetPayload<object>;
 
-function toContact(row: ContactRow): Contact {
+function toContact(cipher: FieldCipher, row: ContactRow): Contact {
   return {
     id: row.id,
     organizationId: row.organizationId,
     ownerId: row.ownerId,
-    givenName: row.givenName,
-    familyName: row.familyName,
-    email: row.email,
-    phone: row.phone,
+    ...openContact(cipher, row),
     relationshipState: row.relationshipState,
     tags: row.tags,
     customFields: (row.customFields ?? {}) as CustomFieldValues,
@@ -38,6 +39,7 @@ interface ContactColumns extends Record<string, unknown> {
   family_name: string | null;
   email: string | null;
   phone: string | null;
+  pii_key_id: string;
   relationship_state: Contact['relationshipState'];
   tags: string[];
   custom_fields: CustomFieldValues | null;
@@ -46,14 +48,19 @@ interface ContactColumns extends Record<string, unknown> {
   deleted_at: Date | null;
 }
 
-const fromColumns = (row: ContactColumns): Contact => ({
+const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact => ({
   id: row.id,
   organizationId: row.organization_id,
   ownerId: row.owner_id,
-  givenName: row.given_name,
-  familyName: row.family_name,
-  email: row.email,
-  phone: row.phone,
+  ...openContact(cipher, {
+    id: row.id,
+    organizationId: row.organization_id,
+    piiKeyId: row.pii_key_id,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    email: row.email,
+    phone: row.phone,
+  }),
   relationshipState: row.relationship_state,
   tags: row.tags,
   customFields: row.custom_fields ?? {},
@@ -65,39 +72,75 @@ const fromColumns = (row: ContactColumns): Contact => ({
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
+const TAKEN: Record<IdentifierKind, string> = {
+  email: 'Another contact of the organization has this email address',
+  phone: 'Another contact of the organization has this phone number',
+};
+
 /**
  * Contacts over Prisma. Every call runs in the organization's tenant transaction (row-level security
- * backs up the explicit organization filter) and skips soft-deleted contacts.
+ * backs up the explicit organization filter) and skips soft-deleted contacts. Personal fields are
+ * sealed on the way in and opened on the way out (contact-pii.ts); email and phone are unique per
+ * organization through their blind indexes.
  */
-export function contactRepository(db: TenantDatabase<Prisma.TransactionClient>): ContactRepository {
+export function contactRepository(
+  db: TenantDatabase<Prisma.TransactionClient>,
+  cipher: FieldCipher,
+): ContactRepository {
+  const toModel = (row: ContactRow) => toContact(cipher, row);
   return {
-    create: (contact, events) =>
-      db.write(contact.organizationId, events, async (tx) =>
-        toContact(
-          await tx.contact.create({
+    async create(contact, events) {
+      try {
+        return await db.write(contact.organizationId, events, async (tx) => {
+          const row = await tx.contact.create({
             data: {
               id: contact.id,
               organizationId: contact.organizationId,
               ownerId: contact.ownerId,
-              givenName: contact.givenName,
-              familyName: contact.familyName,
-              email: contact.email,
-              phone: contact.phone,
+              ...sealContact(cipher, contact),
               relationshipState: contact.relationshipState,
               tags: contact.tags,
               customFields: contact.customFields as Prisma.InputJsonObject,
               createdAt: contact.createdAt,
               updatedAt: contact.updatedAt,
             },
-          }),
-        ),
-      ),
+          });
+          // One at a time, so a collision names the identifier it is about.
+          for (const identifier of identifiersOf(cipher, contact)) {
+            try {
+              await tx.contactIdentifier.create({ data: identifier });
+            } catch (error) {
+              if (isUniqueViolation(error)) {
+                throw conflict(TAKEN[identifier.kind], { field: identifier.kind });
+              }
+              throw error;
+            }
+          }
+          return toModel(row);
+        });
+      } catch (error) {
+        // Two creates with the same identifier at once: the loser's insert fails on the primary key.
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async byIdentifier(organizationId, kind, value) {
+      const blindIndex = blindIndexOf(cipher, organizationId, kind, value);
+      const row = await db.read(organizationId, (tx) =>
+        tx.contact.findFirst({
+          where: { organizationId, deletedAt: null, identifiers: { some: { kind, blindIndex } } },
+        }),
+      );
+      return row ? toModel(row) : null;
+    },
 
     async byIds(organizationId, ids) {
       const rows = await db.read(organizationId, (tx) =>
         tx.contact.findMany({ where: { organizationId, deletedAt: null, id: { in: uuidsOnly(ids) } } }),
       );
-      return orderByKeys(ids, rows.map(toContact), (contact) => contact.id);
+      return orderByKeys(ids, rows.map(toModel), (contact) => contact.id);
     },
 
     ofOrganization: (organizationId, request) =>
@@ -111,7 +154,7 @@ export function contactRepository(db: TenantDatabase<Prisma.TransactionClient>):
           }),
           tx.contact.count({ where: scope }),
         ]);
-        return { rows: rows.map(toContact), totalCount };
+        return { rows: rows.map(toModel), totalCount };
       }),
 
     ownedBy: (organizationId, ownerIds, request) =>
@@ -124,7 +167,10 @@ export function contactRepository(db: TenantDatabase<Prisma.TransactionClient>):
           request,
           where: 'deleted_at IS NULL',
         });
-        return pages.map(({ rows, totalCount }) => ({ rows: rows.map(fromColumns), totalCount }));
+        return pages.map(({ rows, totalCount }) => ({
+          rows: rows.map((row) => fromColumns(cipher, row)),
+          totalCount,
+        }));
       }),
   };
 }

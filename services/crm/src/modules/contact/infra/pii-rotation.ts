@@ -1,0 +1,126 @@
+import { FieldDecryptionError, type Logger } from '@platform/service-kit';
+import type { CrmDependencies } from '../../../service';
+import { identifiersOf, openContact, PLAINTEXT_KEY_ID, sealContact } from './contact-pii';
+
+/**
+ * Key rotation for contacts' personal data: rows sealed with a key other than the keyring's active one
+ * (or written before encryption) are opened and sealed again with the active key, a batch at a time,
+ * each organization's rows in that organization's tenant transaction. The old key keeps decrypting the
+ * rows not yet done, so reads never wait for the job. Rows that were plaintext get their blind indexes
+ * too (an identifier another live contact already holds is left to that contact).
+ */
+
+export const ROTATION_BATCH_SIZE = 200;
+
+/**
+ * Re-seals up to `batchSize` rows; answers how many rows it looked at, and the ids of those that do not
+ * open (tampered with, or sealed with a key no longer in the ring): they are left as they are, and
+ * `skip` keeps the next batches from looking at them again.
+ */
+export async function rotatePiiBatch(
+  dependencies: Pick<CrmDependencies, 'database' | 'tenants' | 'cipher'>,
+  batchSize = ROTATION_BATCH_SIZE,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<{ seen: number; unreadable: string[] }> {
+  const { database, tenants, cipher } = dependencies;
+  const active = cipher.activeKeyId;
+  const stale = await database.$transaction(async (tx) => {
+    // The key_rotation_scan policy shows ids and key ids across organizations to this query only.
+    await tx.$executeRaw`SELECT set_config('app.key_rotation', 'on', true)`;
+    return tx.$queryRaw<Array<{ id: string; organization_id: string }>>`
+      SELECT id, organization_id FROM contacts
+      WHERE pii_key_id <> ${active} AND NOT (id = ANY(${[...skip]}::uuid[]))
+      ORDER BY organization_id LIMIT ${batchSize}`;
+  });
+  const byOrganization = new Map<string, string[]>();
+  for (const row of stale)
+    byOrganization.set(row.organization_id, [...(byOrganization.get(row.organization_id) ?? []), row.id]);
+  const unreadable: string[] = [];
+  for (const [organizationId, ids] of byOrganization) {
+    await tenants.write(organizationId, [], async (tx) => {
+      const rows = await tx.contact.findMany({
+        where: { organizationId, id: { in: ids }, NOT: { piiKeyId: active } },
+      });
+      for (const row of rows) {
+        let opened: ReturnType<typeof openContact>;
+        try {
+          opened = openContact(cipher, row);
+        } catch (error) {
+          if (!(error instanceof FieldDecryptionError)) throw error;
+          unreadable.push(row.id);
+          continue;
+        }
+        await tx.contact.update({
+          where: { id: row.id },
+          // Not a change of the contact: its updatedAt stays.
+          data: {
+            ...sealContact(cipher, { id: row.id, organizationId, ...opened }),
+            updatedAt: row.updatedAt,
+          },
+        });
+        if (row.piiKeyId === PLAINTEXT_KEY_ID && row.deletedAt === null) {
+          await tx.contactIdentifier.createMany({
+            data: identifiersOf(cipher, {
+              id: row.id,
+              organizationId,
+              email: opened.email,
+              phone: opened.phone,
+            }),
+            skipDuplicates: true,
+          });
+        }
+      }
+    });
+  }
+  return { seen: stale.length, unreadable };
+}
+
+/** Runs `rotatePiiBatch` now and every `intervalMs`, straight on while batches come back full. */
+export function startPiiRotation(
+  dependencies: Pick<CrmDependencies, 'database' | 'tenants' | 'cipher'>,
+  options: { intervalMs: number; logger: Logger; batchSize?: number },
+): { stop(): Promise<void> } {
+  const batchSize = options.batchSize ?? ROTATION_BATCH_SIZE;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  // Rows that do not open stay as they are; each is reported once per process.
+  const unreadable = new Set<string>();
+  const run = async (): Promise<void> => {
+    try {
+      let total = 0;
+      for (let seen = batchSize; seen === batchSize && !stopped;) {
+        const batch = await rotatePiiBatch(dependencies, batchSize, unreadable);
+        seen = batch.seen;
+        total += batch.seen - batch.unreadable.length;
+        for (const id of batch.unreadable) {
+          unreadable.add(id);
+          options.logger.error(
+            { contactId: id },
+            'a contact’s personal data does not open; left on its old key',
+          );
+        }
+      }
+      if (total > 0) {
+        options.logger.info({ rows: total, keyId: dependencies.cipher.activeKeyId }, 'contacts re-encrypted');
+      }
+    } catch (error) {
+      options.logger.error({ err: error }, 'key rotation failed; retrying at the next interval');
+    }
+    if (!stopped) schedule(options.intervalMs);
+  };
+  const schedule = (delayMs: number) => {
+    timer = setTimeout(() => {
+      running = run();
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

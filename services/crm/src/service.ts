@@ -16,8 +16,9 @@ export type Database = PrismaClient<'query'>;
 export type CrmDependencies = TenantFoundation<Database, Prisma.TransactionClient>;
 
 /**
- * crm: contacts (EMMA's contact-centric core), and later companies, deals, interactions, tasks; keeps a
- * projection of identity's users to check the owners contacts name.
+ * crm: contacts (EMMA's contact-centric core) and support tickets with their notes, and later companies,
+ * deals, interactions, tasks; keeps a projection of identity's users to check the owners contacts and
+ * the assignees tickets name.
  */
 export const crmService = defineService({
   name: 'crm',

@@ -123,6 +123,13 @@ describe('opening a ticket', () => {
     ]);
   });
 
+  it('refuses a due date in year 0, which PostgreSQL cannot store', () => {
+    expect(drafted({ dueDate: new Date('0000-06-01T00:00:00Z') }).issues).toEqual([
+      { path: 'dueDate', message: 'must be a valid date from 0001-01-01', code: 'invalid' },
+    ]);
+    expect(drafted({ dueDate: new Date('0001-01-01T00:00:00Z') }).issues).toEqual([]);
+  });
+
   it('accepts the longest title and description, and refuses one character more', () => {
     expect(drafted({ title: 't'.repeat(200), description: 'd'.repeat(20_000) }).issues).toEqual([]);
     expect(drafted({ title: 't'.repeat(201) }).issues).toEqual([

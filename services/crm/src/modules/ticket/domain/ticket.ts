@@ -136,8 +136,11 @@ function checkMinutes(issues: InputIssues, value: number): void {
     issues.add('timeSpentMinutes', 'must be a whole number of minutes, 0 or more');
 }
 
+/** Year 0 reads as a date but has none in PostgreSQL (1 BC comes before AD 1). */
 function checkDate(issues: InputIssues, value: Date | null | undefined): void {
-  if (value && Number.isNaN(value.getTime())) issues.add('dueDate', 'must be a valid date');
+  if (value && (Number.isNaN(value.getTime()) || value.getUTCFullYear() < 1)) {
+    issues.add('dueDate', 'must be a valid date from 0001-01-01');
+  }
 }
 
 function checkId(issues: InputIssues, path: string, value: string | null | undefined): void {

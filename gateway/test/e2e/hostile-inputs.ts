@@ -257,6 +257,8 @@ function baselineScalar(position: Position, named: GraphQLNamedType, context: Ge
     case 'Boolean':
       return true;
     default:
+      // A calendar date (crm's due dates) is a date-time's first ten characters.
+      if (named.name === 'Date') return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
       if (isDateTime(named)) return new Date(Date.now() + 86_400_000).toISOString();
       return { source: 'hostile-input-test', at: unique() };
   }
@@ -402,6 +404,16 @@ function dateTimeVariants(): LeafVariant[] {
   ];
 }
 
+/** A calendar date's hostile values: a date-time's, and dates at and past the edges of the calendar. */
+function dateVariants(): LeafVariant[] {
+  return [
+    ...dateTimeVariants(),
+    { label: 'impossible calendar date', value: '2026-02-30', mustRefuse: false },
+    { label: 'calendar year 0', value: '0000-01-01', mustRefuse: false },
+    { label: 'last calendar date', value: '9999-12-31', mustRefuse: false },
+  ];
+}
+
 function jsonVariants(): LeafVariant[] {
   const wide: Record<string, Json> = {};
   for (let index = 0; index < 5_000; index += 1) wide[`k${index}`] = index;
@@ -459,6 +471,7 @@ export function leafVariants(
       ];
     default:
       // A custom scalar the test does not know gets every kind of hostile value.
+      if (named.name === 'Date') return dateVariants();
       return isDateTime(named) ? dateTimeVariants() : [...jsonVariants(), ...stringVariants()];
   }
 }

@@ -91,6 +91,10 @@ export interface Member {
   contact(input?: Record<string, unknown>): Promise<{ id: string; givenName: string }>;
   /** A conversation opened by this user (on chat unless a platform is given). */
   conversation(input?: Record<string, unknown>): Promise<{ id: string }>;
+  /** A ticket opened by this user (a general one with a made-up title unless told otherwise). */
+  ticket(input?: Record<string, unknown>): Promise<{ id: string; number: number }>;
+  /** A note added by this user to a ticket (client-facing unless told otherwise). */
+  ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /**
    * A colleague invited by this user with `roles`, who accepted the invitation from the email in the
    * local mailbox and is signed in.
@@ -140,6 +144,29 @@ export function seeds(platform: GraphQLCaller) {
           { input: { platform: 'chat', ...input } },
         );
         return data.startConversation;
+      },
+      async ticket(input = {}) {
+        made += 1;
+        const data = await run<{ openTicket: { id: string; number: number } }>(
+          `mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id number } }`,
+          {
+            input: {
+              title: `Ticket ${made}`,
+              description: `What ticket ${made} is about.`,
+              category: 'general',
+              ...input,
+            },
+          },
+        );
+        return data.openTicket;
+      },
+      async ticketNote(ticketId, input = {}) {
+        made += 1;
+        const data = await run<{ addTicketNote: { id: string } }>(
+          `mutation ($ticketId: ID!, $input: AddTicketNoteInput!) { addTicketNote(ticketId: $ticketId, input: $input) { id } }`,
+          { ticketId, input: { content: `Note ${made}`, isInternal: false, ...input } },
+        );
+        return data.addTicketNote;
       },
       async invite(roles, label = roles.join('-') || 'member') {
         made += 1;

@@ -116,8 +116,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 }
 
 /**
- * An organization with `count` of everything: active workflows, contacts owned by the admin, and
- * conversations per contact; returns once automation has written the runs (its consumer's statements
+ * An organization with `count` of everything: active workflows, contacts owned by the admin,
+ * conversations per contact, a ticket per contact assigned to the admin with `count` notes each; returns once automation has written the runs (its consumer's statements
  * would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
@@ -184,6 +184,9 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
   for (let index = 0; index < count; index += 1) {
     const contact = await admin.contact({ ownerId: admin.userId });
     for (let n = 0; n < count; n += 1) await admin.conversation({ contactId: contact.id });
+    // Tickets on the contact, assigned to the admin, each with notes of both visibilities.
+    const ticket = await admin.ticket({ contactId: contact.id, assigneeId: admin.userId });
+    for (let n = 0; n < count; n += 1) await admin.ticketNote(ticket.id, { isInternal: n % 2 === 0 });
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -223,7 +226,15 @@ describe('SQL statements per request do not grow with the number of parents', ()
     // The walk itself must see the lists that exist today; the per-type tests below then cover every
     // type it finds, including ones added later.
     expect(paths.map((found) => found.type.name)).toEqual(
-      expect.arrayContaining(['Contact', 'Conversation', 'User', 'Workflow', 'WorkflowRun']),
+      expect.arrayContaining([
+        'Contact',
+        'Conversation',
+        'User',
+        'Workflow',
+        'WorkflowRun',
+        'Ticket',
+        'TicketNote',
+      ]),
     );
   });
 

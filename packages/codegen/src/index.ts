@@ -28,6 +28,8 @@ function mergedSchema(sourceDirectory: string): DocumentNode {
 /** How custom scalars look to resolvers: what they parse to, and what resolvers may return. */
 const SCALARS: Record<string, { input: string; output: string }> = {
   DateTime: { input: 'Date', output: 'Date | string' },
+  /** A calendar date (graphql-scalars' Date): parsed to a Date at UTC midnight. */
+  Date: { input: 'Date', output: 'Date | string' },
   JSONObject: { input: 'Record<string, unknown>', output: 'Record<string, unknown>' },
   JSON: { input: 'unknown', output: 'unknown' },
 };

@@ -35,8 +35,9 @@ export interface CrmDependencies extends TenantFoundation<Database, Prisma.Trans
 }
 
 /**
- * crm: contacts (EMMA's contact-centric core, their personal data encrypted), and later companies,
- * deals, interactions, tasks; keeps a projection of identity's users to check the owners contacts name.
+ * crm: contacts (EMMA's contact-centric core, their personal data encrypted) and support tickets with
+ * their notes, and later companies, deals, interactions, tasks; keeps a projection of identity's users
+ * to check the owners contacts and the assignees tickets name.
  */
 export const crmService = defineService({
   name: 'crm',

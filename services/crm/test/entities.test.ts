@@ -6,7 +6,8 @@ import { crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
-// caller's organization, so another organization's contacts never show.
+// caller's organization, so another organization's contacts never show. Ticket (owned here) likewise
+// resolves to its row or null.
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -240,6 +241,114 @@ describe('crm _entities', () => {
       expect(user).toEqual({ id: other.userId, ownedContacts: { totalCount: 0, edges: [] } });
       const [own] = await entities(USER, other, [{ __typename: 'User', id: other.userId }]);
       expect((own?.ownedContacts as Connection).totalCount).toBe(1);
+    });
+  });
+
+  describe('Ticket', () => {
+    const TICKET = `... on Ticket {
+      id number title description category priority status companyId contact { id } assignee { id }
+      createdBy { id } dueDate timeSpentMinutes createdAt
+    }`;
+
+    /** Stores tickets numbered from 1, one second apart, the first one oldest. */
+    async function seedTickets(
+      organizationId: string,
+      createdBy: string,
+      titles: readonly string[],
+    ): Promise<string[]> {
+      const start = Date.now() - 60_000;
+      const ids = titles.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.ticket.createMany({
+          data: titles.map((title, index) => ({
+            id: ids[index] ?? randomUUID(),
+            organizationId,
+            number: index + 1,
+            title,
+            description: `About ${title}`,
+            category: 'general' as const,
+            priority: 'medium' as const,
+            createdBy,
+            createdAt: new Date(start + index * 1000),
+          })),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of a ticket of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const contactRow = contact('Ada');
+      await seedContacts(caller.organizationId, [contactRow]);
+      const id = randomUUID();
+      const companyId = randomUUID();
+      const createdAt = new Date('2026-03-01T09:30:00.000Z');
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.ticket.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            number: 1,
+            title: 'Printer on fire',
+            description: 'It is on fire.',
+            category: 'technical',
+            priority: 'critical',
+            status: 'in_progress',
+            companyId,
+            contactId: contactRow.id,
+            assigneeId: caller.userId,
+            createdBy: caller.userId,
+            dueDate: new Date('2026-03-05T00:00:00.000Z'),
+            timeSpentMinutes: 30,
+            createdAt,
+          },
+        }),
+      );
+      const [ticket] = await entities(TICKET, caller, [{ __typename: 'Ticket', id }]);
+      expect(ticket).toEqual({
+        id,
+        number: 1,
+        title: 'Printer on fire',
+        description: 'It is on fire.',
+        category: 'technical',
+        priority: 'critical',
+        status: 'in_progress',
+        companyId,
+        contact: { id: contactRow.id },
+        assignee: { id: caller.userId },
+        createdBy: { id: caller.userId },
+        dueDate: '2026-03-05',
+        timeSpentMinutes: 30,
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const [first, second, third] = await seedTickets(caller.organizationId, caller.userId, ['A', 'B', 'C']);
+      const order = [third, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        TICKET,
+        caller,
+        order.map((id) => ({ __typename: 'Ticket', id })),
+      );
+      expect(result.map((found) => found?.title)).toEqual(['C', 'A', 'B', 'A']);
+      expect(result.map((found) => found?.id)).toEqual(order);
+    });
+
+    it('resolves a ticket of another organization, an unknown or a malformed id to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [foreign] = await seedTickets(other.organizationId, other.userId, ['Secret']);
+      const [own] = await seedTickets(caller.organizationId, caller.userId, ['Own']);
+      const result = await entities(
+        TICKET,
+        caller,
+        [foreign ?? '', randomUUID(), 'not-a-uuid', own ?? ''].map((id) => ({ __typename: 'Ticket', id })),
+      );
+      expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
+      // The foreign ticket exists: its own organization sees it.
+      const [seen] = await entities(TICKET, other, [{ __typename: 'Ticket', id: foreign ?? '' }]);
+      expect(seen?.title).toBe('Secret');
     });
   });
 });

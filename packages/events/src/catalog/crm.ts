@@ -31,12 +31,117 @@ const contactCreatedData = z
       'fetch the contact through the graph, where entitlements and audit apply.',
   );
 
+/** Tickets (spec 004 TICKET): what a ticket is about, how urgent it is and where it stands. */
+export const TICKET_CATEGORIES = ['technical', 'billing', 'campaign', 'general', 'escalation'] as const;
+export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const TICKET_STATUSES = ['new', 'in_progress', 'waiting_client', 'resolved'] as const;
+/** The fields `updateTicket` may change, as `crm.ticket.updated.v1` names them. */
+export const TICKET_UPDATABLE_FIELDS = [
+  'title',
+  'description',
+  'category',
+  'priority',
+  'dueDate',
+  'timeSpentMinutes',
+  'assigneeId',
+  'companyId',
+  'contactId',
+] as const;
+
+const calendarDate = () => z.iso.date();
+
+const ticketOpenedData = z
+  .object({
+    ticketId: uuid(),
+    organizationId: uuid(),
+    number: z.number().int().positive().describe('The ticket number, gap-free per organization from 1.'),
+    category: z.enum(TICKET_CATEGORIES),
+    priority: z.enum(TICKET_PRIORITIES),
+    status: z.enum(TICKET_STATUSES),
+    assigneeId: uuid().nullable().describe('The user working the ticket, if any.'),
+    companyId: uuid().nullable().describe('The client company the ticket is for, if any.'),
+    contactId: uuid().nullable().describe('The contact the ticket is for, if any.'),
+    dueDate: calendarDate().nullable(),
+    createdBy: uuid().describe('The user who opened the ticket.'),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A ticket was opened. Carries no title, description or note text: subscribers that need them ' +
+      'fetch the ticket through the graph.',
+  );
+
+const ticketUpdatedData = z
+  .object({
+    ticketId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(TICKET_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their text).'),
+    category: z.enum(TICKET_CATEGORIES),
+    priority: z.enum(TICKET_PRIORITIES),
+    assigneeId: uuid().nullable(),
+    companyId: uuid().nullable(),
+    contactId: uuid().nullable(),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A ticket changed; the ids and enums as the change left them.');
+
+const ticketStatusChangedData = z
+  .object({
+    ticketId: uuid(),
+    organizationId: uuid(),
+    from: z.enum(TICKET_STATUSES),
+    to: z.enum(TICKET_STATUSES),
+    changedBy: uuid(),
+    changedAt: timestamp(),
+  })
+  .describe('A ticket moved from one status to another (resolved, reopened, waiting for the client…).');
+
+const ticketNoteAddedData = z
+  .object({
+    ticketId: uuid(),
+    organizationId: uuid(),
+    noteId: uuid(),
+    isInternal: z
+      .boolean()
+      .describe('Internal notes are for the organization only; others the client may read.'),
+    addedBy: uuid(),
+    addedAt: timestamp(),
+  })
+  .describe('A note was added to a ticket. Carries no note text.');
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
     'crm.contact',
     'A contact was created. PII-free: names, emails and phones stay in crm. Published by crm.',
     contactCreatedData,
+  ),
+  'crm.ticket.opened.v1': entry(
+    'crm.ticket.opened.v1',
+    'crm.ticket',
+    'A ticket was opened. No title, description or note text. Published by crm.',
+    ticketOpenedData,
+  ),
+  'crm.ticket.updated.v1': entry(
+    'crm.ticket.updated.v1',
+    'crm.ticket',
+    'A ticket changed; names the changed fields, never their text. Published by crm.',
+    ticketUpdatedData,
+  ),
+  'crm.ticket.status_changed.v1': entry(
+    'crm.ticket.status_changed.v1',
+    'crm.ticket',
+    'A ticket moved from one status to another. Published by crm.',
+    ticketStatusChangedData,
+  ),
+  'crm.ticket.note_added.v1': entry(
+    'crm.ticket.note_added.v1',
+    'crm.ticket',
+    'A note was added to a ticket, internal or client-facing; no note text. Published by crm.',
+    ticketNoteAddedData,
   ),
   'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

@@ -12,4 +12,5 @@ pnpm --filter @platform/gateway bench:platform "$@"
 pnpm --filter @platform/gateway bench:credentials
 pnpm --filter @platform/gateway bench:audit
 pnpm --filter @platform/gateway bench:rate-limits
+pnpm --filter @platform/gateway bench:contacts
 pnpm --filter @platform/events bench:latency

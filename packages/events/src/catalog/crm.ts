@@ -31,6 +31,68 @@ const contactCreatedData = z
       'fetch the contact through the graph, where entitlements and audit apply.',
   );
 
+/** Lifecycle stages (spec 003) and lead statuses (001/003): beside relationshipState, not instead of it. */
+export const LIFECYCLE_STAGES = ['lead', 'mql', 'sql', 'opportunity', 'customer'] as const;
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'lost'] as const;
+export const CONTACT_STATUSES = ['active', 'inactive', 'unsubscribed'] as const;
+export const ORGANIZATION_ROLES = ['Buyer', 'Seller', 'Both', 'None'] as const;
+
+/** The fields `updateContact` may change, as `crm.contact.updated.v1` names them. */
+export const CONTACT_UPDATABLE_FIELDS = [
+  'givenName',
+  'familyName',
+  'email',
+  'phone',
+  'relationshipState',
+  'lifecycleStage',
+  'leadStatus',
+  'status',
+  'organizationRole',
+  'locale',
+  'timezone',
+  'nextFollowUpAt',
+  'tags',
+  'ownerId',
+  'customFields',
+] as const;
+
+const contactUpdatedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(CONTACT_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('Which fields changed; never their values (several are personal data).'),
+    version: z.number().int().positive().describe('The contact’s version after the change.'),
+    relationshipState: z.enum(RELATIONSHIP_STATES),
+    lifecycleStage: z.enum(LIFECYCLE_STAGES).nullable(),
+    leadStatus: z.enum(LEAD_STATUSES).nullable(),
+    status: z.enum(CONTACT_STATUSES),
+    ownerId: uuid().nullable(),
+    updatedById: uuid().nullable(),
+    updatedAt: timestamp(),
+  })
+  .describe('A contact changed. Names the changed fields and carries the non-personal state only.');
+
+const contactDeletedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    deletedById: uuid().nullable(),
+    deletedAt: timestamp(),
+  })
+  .describe('A contact was deleted (soft: it can be restored; its email and phone are free again).');
+
+const contactRestoredData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    restoredById: uuid().nullable(),
+    restoredAt: timestamp(),
+  })
+  .describe('A deleted contact was restored.');
+
 /** Tickets (spec 004 TICKET): what a ticket is about, how urgent it is and where it stands. */
 export const TICKET_CATEGORIES = ['technical', 'billing', 'campaign', 'general', 'escalation'] as const;
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -118,6 +180,24 @@ export const crmEvents = {
     'crm.contact',
     'A contact was created. PII-free: names, emails and phones stay in crm. Published by crm.',
     contactCreatedData,
+  ),
+  'crm.contact.updated.v1': entry(
+    'crm.contact.updated.v1',
+    'crm.contact',
+    'A contact changed; names the changed fields, never personal values. Published by crm.',
+    contactUpdatedData,
+  ),
+  'crm.contact.deleted.v1': entry(
+    'crm.contact.deleted.v1',
+    'crm.contact',
+    'A contact was soft-deleted. Published by crm.',
+    contactDeletedData,
+  ),
+  'crm.contact.restored.v1': entry(
+    'crm.contact.restored.v1',
+    'crm.contact',
+    'A soft-deleted contact was restored. Published by crm.',
+    contactRestoredData,
   ),
   'crm.ticket.opened.v1': entry(
     'crm.ticket.opened.v1',

@@ -2,7 +2,10 @@ import { DomainError } from '@platform/domain';
 import { domainErrorOf } from '@platform/domain/testing';
 import {
   createContact,
+  deleteContact,
   displayName,
+  restoreContact,
+  updateContact,
   MAX_TAGS,
   type NewContactInput,
 } from '../../src/modules/contact/domain/contact';
@@ -29,8 +32,19 @@ describe('createContact', () => {
       email: 'ada.lovelace@example.com',
       phone: null,
       relationshipState: 'Lead',
+      lifecycleStage: null,
+      leadStatus: null,
+      status: 'active',
+      organizationRole: null,
+      locale: null,
+      timezone: null,
+      nextFollowUpAt: null,
+      lastInteractionAt: null,
       tags: [],
       customFields: {},
+      version: 1,
+      createdById: null,
+      updatedById: null,
       createdAt: NOW,
       updatedAt: NOW,
       deletedAt: null,
@@ -168,5 +182,72 @@ describe('displayName', () => {
   it('joins given and family name, or uses the given name alone', () => {
     expect(displayName({ givenName: 'Ada', familyName: 'Lovelace' })).toBe('Ada Lovelace');
     expect(displayName({ givenName: 'Ada', familyName: null })).toBe('Ada');
+  });
+});
+
+describe('updateContact', () => {
+  const base = create({ givenName: 'Ada', email: 'ada@example.com', tags: ['vip'] });
+  const LATER = new Date('2026-11-29T10:00:00.000Z');
+
+  it('changes the given fields, bumps the version and names what changed', () => {
+    const { contact, changedFields, events } = updateContact(
+      base,
+      {
+        givenName: 'Ada',
+        locale: 'pt-br',
+        timezone: 'Europe/Lisbon',
+        tags: ['vip'],
+        leadStatus: 'qualified',
+      },
+      1,
+      SIGNED_IN_USER,
+      LATER,
+    );
+    expect(changedFields.sort()).toEqual(['leadStatus', 'locale', 'timezone']);
+    expect(contact).toMatchObject({
+      version: 2,
+      locale: 'pt-BR',
+      timezone: 'Europe/Lisbon',
+      leadStatus: 'qualified',
+      updatedById: SIGNED_IN_USER,
+      updatedAt: LATER,
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.type).toBe('crm.contact.updated.v1');
+    expect(JSON.stringify(events)).not.toContain('ada@example.com');
+  });
+
+  it('changes nothing and publishes nothing when nothing differs', () => {
+    const { contact, changedFields, events } = updateContact(
+      base,
+      { email: ' ADA@example.com ' },
+      1,
+      null,
+      LATER,
+    );
+    expect(changedFields).toEqual([]);
+    expect(events).toEqual([]);
+    expect(contact).toBe(base);
+  });
+
+  it('refuses a stale version with CONFLICT and invalid fields with BAD_USER_INPUT', () => {
+    expect(domainErrorOf(() => updateContact(base, { tags: [] }, 7, null, LATER))).toMatchObject({
+      code: 'CONFLICT',
+      details: { expectedVersion: 7, currentVersion: 1 },
+    });
+    const refused = domainErrorOf(() =>
+      updateContact(base, { locale: '12345678901234567890', timezone: 'Nowhere/Land' }, 1, null, LATER),
+    );
+    expect(refused.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('deletes and restores, once each', () => {
+    const { contact: deleted, events } = deleteContact(base, SIGNED_IN_USER, LATER);
+    expect(deleted).toMatchObject({ deletedAt: LATER, version: 2 });
+    expect(events[0]?.type).toBe('crm.contact.deleted.v1');
+    expect(domainErrorOf(() => deleteContact(deleted, null, LATER)).code).toBe('CONFLICT');
+    const { contact: restored } = restoreContact(deleted, SIGNED_IN_USER, LATER);
+    expect(restored).toMatchObject({ deletedAt: null, version: 3 });
+    expect(domainErrorOf(() => restoreContact(restored, null, LATER)).code).toBe('CONFLICT');
   });
 });

@@ -5,4 +5,10 @@ export type ContactMapper = Contact;
 /** Organizations and users are identity's; crm resolves its fields on them from the id alone. */
 export type OrganizationMapper = { id: string };
 export type UserMapper = { id: string };
-export { RelationshipState } from './domain/contact';
+export {
+  ContactStatus,
+  LeadStatus,
+  LifecycleStage,
+  OrganizationRole,
+  RelationshipState,
+} from './domain/contact';

@@ -7,6 +7,9 @@ import { contactRepository } from './infra/contact-repository';
 import { userReferences } from './infra/user-references';
 import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
+import { deleteContact } from './resolvers/Mutation/deleteContact';
+import { restoreContact } from './resolvers/Mutation/restoreContact';
+import { updateContact } from './resolvers/Mutation/updateContact';
 import { Organization } from './resolvers/Organization';
 import { contact } from './resolvers/Query/contact';
 import { contactByEmail } from './resolvers/Query/contactByEmail';
@@ -26,7 +29,7 @@ export interface ContactModuleContext {
 export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
   resolvers: {
     Query: { contact, contactByEmail, contactByPhone },
-    Mutation: { createContact },
+    Mutation: { createContact, updateContact, deleteContact, restoreContact },
     Contact,
     Organization,
     User,

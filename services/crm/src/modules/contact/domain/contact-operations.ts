@@ -10,7 +10,17 @@ import {
   type PageRequest,
 } from '@platform/domain';
 import { InputIssues } from '@platform/domain';
-import { createContact, normalizeEmail, normalizePhone, type Contact, type NewContactInput } from './contact';
+import {
+  createContact,
+  deleteContact,
+  normalizeEmail,
+  normalizePhone,
+  restoreContact,
+  updateContact,
+  type Contact,
+  type ContactPatch,
+  type NewContactInput,
+} from './contact';
 import type { ContactRepository } from './contact-repository';
 import { ensureOwner, type KnownUser } from './owners';
 
@@ -28,7 +38,7 @@ export function contactOperations(
       // An agency user acting inside a client organization is not one of its users: no default owner.
       const defaultOwnerId = actor.actingFromOrganizationId ? null : actor.userId;
       const { contact, events } = createContact(
-        { id: randomUUID(), organizationId, defaultOwnerId },
+        { id: randomUUID(), organizationId, defaultOwnerId, createdById: actor.userId ?? null },
         input,
         clock(),
       );
@@ -38,6 +48,48 @@ export function contactOperations(
         ensureOwner(contact.ownerId, { organizationId, userId: defaultOwnerId }, known);
       }
       return repository.create(contact, events);
+    },
+
+    /**
+     * Changes a contact read at `expectedVersion` (CONFLICT when it changed since); a new owner must be
+     * a user of the organization, like a creator's choice.
+     */
+    async update(actor: Actor, id: string, patch: ContactPatch, expectedVersion: number): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const current = await repository.find(organizationId, id, { withDeleted: false });
+      if (!current) throw notFound('Contact', id);
+      const { contact, events, changedFields } = updateContact(
+        current,
+        patch,
+        expectedVersion,
+        actor.userId ?? null,
+        clock(),
+      );
+      if (changedFields.length === 0) return contact;
+      if (changedFields.includes('ownerId') && contact.ownerId) {
+        const self = actor.actingFromOrganizationId ? null : actor.userId;
+        const known = contact.ownerId === self ? null : await users.find(organizationId, contact.ownerId);
+        ensureOwner(contact.ownerId, { organizationId, userId: self }, known);
+      }
+      return repository.save(contact, current.version, events);
+    },
+
+    /** Soft-deletes a contact (restorable); NOT_FOUND when it is not there or already deleted. */
+    async delete(actor: Actor, id: string): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const current = await repository.find(organizationId, id, { withDeleted: false });
+      if (!current) throw notFound('Contact', id);
+      const { contact, events } = deleteContact(current, actor.userId ?? null, clock());
+      return repository.save(contact, current.version, events);
+    },
+
+    /** Restores a deleted contact; CONFLICT when it is not deleted or its email/phone is taken now. */
+    async restore(actor: Actor, id: string): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const current = await repository.find(organizationId, id, { withDeleted: true });
+      if (!current) throw notFound('Contact', id);
+      const { contact, events } = restoreContact(current, actor.userId ?? null, clock());
+      return repository.save(contact, current.version, events);
     },
 
     /**

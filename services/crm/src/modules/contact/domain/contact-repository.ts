@@ -1,10 +1,17 @@
 import type { PageRequest } from '@platform/domain';
-import type { Contact, ContactCreated } from './contact';
+import type { Contact, ContactCreated, ContactEvent } from './contact';
 
 /** What the contact operations need of storage (infra/contact-repository.ts implements it). */
 export interface ContactRepository {
   /** Stores a new contact and its events in one transaction. */
   create(contact: Contact, events: readonly ContactCreated[]): Promise<Contact>;
+  /** One contact of the organization; deleted ones only when asked. */
+  find(organizationId: string, id: string, options: { withDeleted: boolean }): Promise<Contact | null>;
+  /**
+   * Stores a changed contact and its events, if it still has `previousVersion` (CONFLICT otherwise),
+   * with the identifiers it holds now (CONFLICT when another live contact holds one).
+   */
+  save(contact: Contact, previousVersion: number, events: readonly ContactEvent[]): Promise<Contact>;
   /** The organization's live contact with this email (lower-cased) or phone (E.164), if any. */
   byIdentifier(organizationId: string, kind: 'email' | 'phone', value: string): Promise<Contact | null>;
   /** The organization's live contacts with these ids, in id order (null where none). */

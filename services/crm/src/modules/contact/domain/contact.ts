@@ -1,10 +1,28 @@
 /** Contact rules (EMMA's contact-centric core) and the events they imply. No Prisma or GraphQL here. */
-import { createEvent, RELATIONSHIP_STATES, type CloudEvent, type EventData } from '@platform/events/catalog';
-import { enumObject, InputIssues } from '@platform/domain';
+import {
+  CONTACT_STATUSES,
+  createEvent,
+  LEAD_STATUSES,
+  LIFECYCLE_STAGES,
+  ORGANIZATION_ROLES,
+  RELATIONSHIP_STATES,
+  type CatalogEvent,
+  type CloudEvent,
+  type EventData,
+} from '@platform/events/catalog';
+import { conflict, enumObject, InputIssues } from '@platform/domain';
 
 /** Where a contact stands with the organization. A captured lead is a Contact in the Lead state. */
 export const RelationshipState = enumObject(RELATIONSHIP_STATES);
 export type RelationshipState = (typeof RELATIONSHIP_STATES)[number];
+export const LifecycleStage = enumObject(LIFECYCLE_STAGES);
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export const LeadStatus = enumObject(LEAD_STATUSES);
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const ContactStatus = enumObject(CONTACT_STATUSES);
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+export const OrganizationRole = enumObject(ORGANIZATION_ROLES);
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
 
 export type CustomFieldValues = Record<string, unknown>;
 
@@ -17,27 +35,55 @@ export interface Contact {
   email: string | null;
   phone: string | null;
   relationshipState: RelationshipState;
+  lifecycleStage: LifecycleStage | null;
+  leadStatus: LeadStatus | null;
+  status: ContactStatus;
+  organizationRole: OrganizationRole | null;
+  /** BCP 47, canonical (en-CA). */
+  locale: string | null;
+  /** IANA (America/Toronto). */
+  timezone: string | null;
+  nextFollowUpAt: Date | null;
+  lastInteractionAt: Date | null;
   tags: string[];
   customFields: CustomFieldValues;
+  /** Optimistic concurrency: 1 when created, +1 per update. */
+  version: number;
+  createdById: string | null;
+  updatedById: string | null;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
 }
 
-export interface NewContactInput {
+/** What a caller may set on a contact (create: all; update: any of them). */
+export interface ContactFields {
   givenName: string;
   familyName?: string | null;
   email?: string | null;
   phone?: string | null;
   relationshipState?: RelationshipState | null;
+  lifecycleStage?: LifecycleStage | null;
+  leadStatus?: LeadStatus | null;
+  status?: ContactStatus | null;
+  organizationRole?: OrganizationRole | null;
+  locale?: string | null;
+  timezone?: string | null;
+  nextFollowUpAt?: Date | null;
   tags?: readonly string[] | null;
   ownerId?: string | null;
   customFields?: CustomFieldValues | null;
 }
 
+export type NewContactInput = ContactFields;
+export type ContactPatch = Partial<ContactFields>;
+
 export const EVENT_SOURCE = '/services/crm';
 
 export type ContactCreated = CloudEvent<'crm.contact.created.v1', EventData<'crm.contact.created.v1'>>;
+export type ContactEvent = CatalogEvent<
+  'crm.contact.created.v1' | 'crm.contact.updated.v1' | 'crm.contact.deleted.v1' | 'crm.contact.restored.v1'
+>;
 
 export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 64;
@@ -47,6 +93,27 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 function optional(value: string | null | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed : null;
+}
+
+/** A BCP 47 tag in its canonical form (en-ca → en-CA); null when it is not one. */
+export function canonicalLocale(value: string): string | null {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value.trim());
+    return canonical ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** An IANA time zone as the runtime's database names it; null when there is no such zone. */
+export function canonicalTimezone(value: string): string | null {
+  const zone = value.trim();
+  if (!zone) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
 }
 
 /** An email as stored and looked up: trimmed and lower-cased; null when it is not a valid address. */
@@ -61,51 +128,256 @@ export function normalizePhone(value: string): string | null {
   return E164.test(phone) ? phone : null;
 }
 
+type Settable = Omit<
+  Contact,
+  | 'id'
+  | 'organizationId'
+  | 'version'
+  | 'createdById'
+  | 'updatedById'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'deletedAt'
+  | 'lastInteractionAt'
+>;
+
 /**
- * A new contact and the event it implies: names trimmed, email lower-cased, phone in E.164, tags
- * trimmed and de-duplicated. Every problem is reported at once, by field.
+ * The fields of `input` that are present, checked and normalised: names trimmed, email lower-cased,
+ * phone in E.164, locale and time zone canonical, tags trimmed and de-duplicated. Every problem is
+ * reported at once, by field.
  */
+function checkedFields(input: ContactPatch): Partial<Settable> {
+  const issues = new InputIssues();
+  const fields: Partial<Settable> = {};
+  if (input.givenName !== undefined) {
+    const givenName = input.givenName.trim();
+    if (givenName.length < 1 || givenName.length > 255) issues.add('givenName', 'must be 1–255 characters');
+    fields.givenName = givenName;
+  }
+  if (input.familyName !== undefined) {
+    const familyName = optional(input.familyName);
+    if (familyName && familyName.length > 255) issues.add('familyName', 'must be at most 255 characters');
+    fields.familyName = familyName;
+  }
+  if (input.email !== undefined) {
+    const emailInput = optional(input.email);
+    const email = emailInput === null ? null : normalizeEmail(emailInput);
+    if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
+    fields.email = email;
+  }
+  if (input.phone !== undefined) {
+    const phoneInput = optional(input.phone);
+    const phone = phoneInput === null ? null : normalizePhone(phoneInput);
+    if (phoneInput !== null && phone === null)
+      issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
+    fields.phone = phone;
+  }
+  if (input.locale !== undefined) {
+    const localeInput = optional(input.locale);
+    const locale = localeInput === null ? null : canonicalLocale(localeInput);
+    if (localeInput !== null && (locale === null || locale.length > 35)) {
+      issues.add('locale', 'must be a BCP 47 language tag, e.g. en-CA');
+    }
+    fields.locale = locale;
+  }
+  if (input.timezone !== undefined) {
+    const timezoneInput = optional(input.timezone);
+    const timezone = timezoneInput === null ? null : canonicalTimezone(timezoneInput);
+    if (timezoneInput !== null && timezone === null) {
+      issues.add('timezone', 'must be an IANA time zone, e.g. America/Toronto');
+    }
+    fields.timezone = timezone;
+  }
+  if (input.tags !== undefined) {
+    const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()))];
+    if (tags.length > MAX_TAGS) issues.add('tags', `at most ${MAX_TAGS} tags`);
+    tags.forEach((tag, index) => {
+      if (tag.length < 1 || tag.length > MAX_TAG_LENGTH) {
+        issues.add(`tags.${index}`, `must be 1–${MAX_TAG_LENGTH} characters`);
+      }
+    });
+    fields.tags = tags;
+  }
+  if (input.nextFollowUpAt !== undefined) {
+    const year = input.nextFollowUpAt?.getUTCFullYear();
+    // Years PostgreSQL and every client can hold.
+    if (year !== undefined && (year < 1 || year > 9999))
+      issues.add('nextFollowUpAt', 'must be in the years 1–9999');
+    fields.nextFollowUpAt = input.nextFollowUpAt;
+  }
+  if (input.relationshipState) fields.relationshipState = input.relationshipState;
+  if (input.status) fields.status = input.status;
+  if (input.lifecycleStage !== undefined) fields.lifecycleStage = input.lifecycleStage;
+  if (input.leadStatus !== undefined) fields.leadStatus = input.leadStatus;
+  if (input.organizationRole !== undefined) fields.organizationRole = input.organizationRole;
+  if (input.ownerId !== undefined) fields.ownerId = input.ownerId;
+  if (input.customFields !== undefined) fields.customFields = input.customFields ?? {};
+  issues.throwIfAny();
+  return fields;
+}
+
+/** A new contact and the event it implies. Every problem is reported at once, by field. */
 export function createContact(
-  ids: { id: string; organizationId: string; defaultOwnerId: string | null },
+  ids: { id: string; organizationId: string; defaultOwnerId: string | null; createdById?: string | null },
   input: NewContactInput,
   now: Date,
 ): { contact: Contact; events: [ContactCreated] } {
-  const issues = new InputIssues();
-  const givenName = input.givenName.trim();
-  if (givenName.length < 1 || givenName.length > 255) issues.add('givenName', 'must be 1–255 characters');
-  const familyName = optional(input.familyName);
-  if (familyName && familyName.length > 255) issues.add('familyName', 'must be at most 255 characters');
-  const emailInput = optional(input.email);
-  const email = emailInput === null ? null : normalizeEmail(emailInput);
-  if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
-  const phoneInput = optional(input.phone);
-  const phone = phoneInput === null ? null : normalizePhone(phoneInput);
-  if (phoneInput !== null && phone === null)
-    issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
-  const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()))];
-  if (tags.length > MAX_TAGS) issues.add('tags', `at most ${MAX_TAGS} tags`);
-  tags.forEach((tag, index) => {
-    if (tag.length < 1 || tag.length > MAX_TAG_LENGTH) {
-      issues.add(`tags.${index}`, `must be 1–${MAX_TAG_LENGTH} characters`);
-    }
-  });
-  issues.throwIfAny();
+  const fields = checkedFields(input);
   const contact: Contact = {
     id: ids.id,
     organizationId: ids.organizationId,
     ownerId: input.ownerId ?? ids.defaultOwnerId,
-    givenName,
-    familyName,
-    email,
-    phone,
-    relationshipState: input.relationshipState ?? RelationshipState.Lead,
-    tags,
-    customFields: input.customFields ?? {},
+    givenName: fields.givenName ?? '',
+    familyName: fields.familyName ?? null,
+    email: fields.email ?? null,
+    phone: fields.phone ?? null,
+    relationshipState: fields.relationshipState ?? RelationshipState.Lead,
+    lifecycleStage: fields.lifecycleStage ?? null,
+    leadStatus: fields.leadStatus ?? null,
+    status: fields.status ?? ContactStatus.active,
+    organizationRole: fields.organizationRole ?? null,
+    locale: fields.locale ?? null,
+    timezone: fields.timezone ?? null,
+    nextFollowUpAt: fields.nextFollowUpAt ?? null,
+    lastInteractionAt: null,
+    tags: fields.tags ?? [],
+    customFields: fields.customFields ?? {},
+    version: 1,
+    createdById: ids.createdById ?? null,
+    updatedById: ids.createdById ?? null,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
   };
   return { contact, events: [contactCreated(contact)] };
+}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a instanceof Date && b instanceof Date
+    ? a.getTime() === b.getTime()
+    : JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A change to a contact read at `expectedVersion`: CONFLICT when it has changed since (someone else
+ * saved first), BAD_USER_INPUT for invalid fields. A change that changes nothing answers the contact as
+ * it is, with no event.
+ */
+export function updateContact(
+  contact: Contact,
+  patch: ContactPatch,
+  expectedVersion: number,
+  updatedById: string | null,
+  now: Date,
+): { contact: Contact; events: ContactEvent[]; changedFields: string[] } {
+  if (contact.version !== expectedVersion) {
+    throw conflict('The contact changed since it was read; read it again and reapply the change', {
+      expectedVersion,
+      currentVersion: contact.version,
+    });
+  }
+  const fields = checkedFields(patch);
+  const changedFields = (Object.keys(fields) as Array<keyof Settable>).filter(
+    (field) => !same(fields[field], contact[field]),
+  );
+  if (changedFields.length === 0) return { contact, events: [], changedFields };
+  const updated: Contact = {
+    ...contact,
+    ...fields,
+    version: contact.version + 1,
+    updatedById,
+    updatedAt: now,
+  };
+  return {
+    contact: updated,
+    changedFields,
+    events: [
+      createEvent('crm.contact.updated.v1', {
+        source: EVENT_SOURCE,
+        subject: updated.id,
+        tenantId: updated.organizationId,
+        time: now,
+        data: {
+          contactId: updated.id,
+          organizationId: updated.organizationId,
+          changedFields,
+          version: updated.version,
+          relationshipState: updated.relationshipState,
+          lifecycleStage: updated.lifecycleStage,
+          leadStatus: updated.leadStatus,
+          status: updated.status,
+          ownerId: updated.ownerId,
+          updatedById,
+          updatedAt: now.toISOString(),
+        },
+      }),
+    ],
+  };
+}
+
+/** Soft delete: the row stays (restorable, audited); its email and phone are free again. */
+export function deleteContact(
+  contact: Contact,
+  deletedById: string | null,
+  now: Date,
+): { contact: Contact; events: ContactEvent[] } {
+  if (contact.deletedAt) throw conflict('The contact is already deleted');
+  const deleted = {
+    ...contact,
+    deletedAt: now,
+    version: contact.version + 1,
+    updatedById: deletedById,
+    updatedAt: now,
+  };
+  return {
+    contact: deleted,
+    events: [
+      createEvent('crm.contact.deleted.v1', {
+        source: EVENT_SOURCE,
+        subject: contact.id,
+        tenantId: contact.organizationId,
+        time: now,
+        data: {
+          contactId: contact.id,
+          organizationId: contact.organizationId,
+          deletedById,
+          deletedAt: now.toISOString(),
+        },
+      }),
+    ],
+  };
+}
+
+/** Brings a deleted contact back (CONFLICT when its email or phone belongs to another contact now). */
+export function restoreContact(
+  contact: Contact,
+  restoredById: string | null,
+  now: Date,
+): { contact: Contact; events: ContactEvent[] } {
+  if (!contact.deletedAt) throw conflict('The contact is not deleted');
+  const restored = {
+    ...contact,
+    deletedAt: null,
+    version: contact.version + 1,
+    updatedById: restoredById,
+    updatedAt: now,
+  };
+  return {
+    contact: restored,
+    events: [
+      createEvent('crm.contact.restored.v1', {
+        source: EVENT_SOURCE,
+        subject: contact.id,
+        tenantId: contact.organizationId,
+        time: now,
+        data: {
+          contactId: contact.id,
+          organizationId: contact.organizationId,
+          restoredById,
+          restoredAt: now.toISOString(),
+        },
+      }),
+    ],
+  };
 }
 
 /** crm.contact.created.v1: no PII (no names, emails or phones), by the catalog's design. */

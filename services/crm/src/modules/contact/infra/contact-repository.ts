@@ -22,8 +22,19 @@ function toContact(cipher: FieldCipher, row: ContactRow): Contact {
     ownerId: row.ownerId,
     ...openContact(cipher, row),
     relationshipState: row.relationshipState,
+    lifecycleStage: row.lifecycleStage,
+    leadStatus: row.leadStatus,
+    status: row.status,
+    organizationRole: row.organizationRole,
+    locale: row.locale,
+    timezone: row.timezone,
+    nextFollowUpAt: row.nextFollowUpAt,
+    lastInteractionAt: row.lastInteractionAt,
     tags: row.tags,
     customFields: (row.customFields ?? {}) as CustomFieldValues,
+    version: row.version,
+    createdById: row.createdById,
+    updatedById: row.updatedById,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     deletedAt: row.deletedAt,
@@ -40,33 +51,73 @@ interface ContactColumns extends Record<string, unknown> {
   email: string | null;
   phone: string | null;
   pii_key_id: string;
-  relationship_state: Contact['relationshipState'];
+  relationship_state: ContactRow['relationshipState'];
+  lifecycle_stage: ContactRow['lifecycleStage'];
+  lead_status: ContactRow['leadStatus'];
+  status: ContactRow['status'];
+  organization_role: ContactRow['organizationRole'];
+  locale: string | null;
+  timezone: string | null;
+  next_follow_up_at: Date | null;
+  last_interaction_at: Date | null;
   tags: string[];
-  custom_fields: CustomFieldValues | null;
+  custom_fields: ContactRow['customFields'];
+  version: number;
+  created_by_id: string | null;
+  updated_by_id: string | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
 }
 
-const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact => ({
-  id: row.id,
-  organizationId: row.organization_id,
-  ownerId: row.owner_id,
-  ...openContact(cipher, {
+const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact =>
+  toContact(cipher, {
     id: row.id,
     organizationId: row.organization_id,
-    piiKeyId: row.pii_key_id,
+    ownerId: row.owner_id,
     givenName: row.given_name,
     familyName: row.family_name,
     email: row.email,
     phone: row.phone,
-  }),
-  relationshipState: row.relationship_state,
-  tags: row.tags,
-  customFields: row.custom_fields ?? {},
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  deletedAt: row.deleted_at,
+    piiKeyId: row.pii_key_id,
+    relationshipState: row.relationship_state,
+    lifecycleStage: row.lifecycle_stage,
+    leadStatus: row.lead_status,
+    status: row.status,
+    organizationRole: row.organization_role,
+    locale: row.locale,
+    timezone: row.timezone,
+    nextFollowUpAt: row.next_follow_up_at,
+    lastInteractionAt: row.last_interaction_at,
+    tags: row.tags,
+    customFields: row.custom_fields,
+    version: row.version,
+    createdById: row.created_by_id,
+    updatedById: row.updated_by_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  });
+
+/** The stored form of a contact (its personal fields sealed). */
+const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
+  ownerId: contact.ownerId,
+  ...sealContact(cipher, contact),
+  relationshipState: contact.relationshipState,
+  lifecycleStage: contact.lifecycleStage,
+  leadStatus: contact.leadStatus,
+  status: contact.status,
+  organizationRole: contact.organizationRole,
+  locale: contact.locale,
+  timezone: contact.timezone,
+  nextFollowUpAt: contact.nextFollowUpAt,
+  tags: contact.tags,
+  customFields: contact.customFields as Prisma.InputJsonObject,
+  version: contact.version,
+  createdById: contact.createdById,
+  updatedById: contact.updatedById,
+  updatedAt: contact.updatedAt,
+  deletedAt: contact.deletedAt,
 });
 
 /** Newest first, then by id: a stable order for cursors. */
@@ -88,7 +139,55 @@ export function contactRepository(
   cipher: FieldCipher,
 ): ContactRepository {
   const toModel = (row: ContactRow) => toContact(cipher, row);
+  /** One at a time, so a collision names the identifier it is about. */
+  const claimIdentifiers = async (tx: Prisma.TransactionClient, contact: Contact) => {
+    for (const identifier of identifiersOf(cipher, contact)) {
+      try {
+        await tx.contactIdentifier.create({ data: identifier });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(TAKEN[identifier.kind], { field: identifier.kind });
+        throw error;
+      }
+    }
+  };
   return {
+    async find(organizationId, id, options) {
+      if (uuidsOnly([id]).length === 0) return null;
+      const row = await db.read(organizationId, (tx) =>
+        tx.contact.findFirst({
+          where: { id, organizationId, ...(options.withDeleted ? {} : { deletedAt: null }) },
+        }),
+      );
+      return row ? toModel(row) : null;
+    },
+
+    async save(contact, previousVersion, events) {
+      try {
+        return await db.write(contact.organizationId, events, async (tx) => {
+          // Only if nobody saved since it was read: the version is the lock.
+          const { count } = await tx.contact.updateMany({
+            where: { id: contact.id, organizationId: contact.organizationId, version: previousVersion },
+            data: columnsOf(cipher, contact),
+          });
+          if (count === 0) {
+            throw conflict('The contact changed since it was read; read it again and reapply the change', {
+              expectedVersion: previousVersion,
+            });
+          }
+          // A live contact holds its current identifiers; a deleted one none.
+          await tx.contactIdentifier.deleteMany({
+            where: { organizationId: contact.organizationId, contactId: contact.id },
+          });
+          if (!contact.deletedAt) await claimIdentifiers(tx, contact);
+          return contact;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
     async create(contact, events) {
       try {
         return await db.write(contact.organizationId, events, async (tx) => {
@@ -96,26 +195,11 @@ export function contactRepository(
             data: {
               id: contact.id,
               organizationId: contact.organizationId,
-              ownerId: contact.ownerId,
-              ...sealContact(cipher, contact),
-              relationshipState: contact.relationshipState,
-              tags: contact.tags,
-              customFields: contact.customFields as Prisma.InputJsonObject,
+              ...columnsOf(cipher, contact),
               createdAt: contact.createdAt,
-              updatedAt: contact.updatedAt,
             },
           });
-          // One at a time, so a collision names the identifier it is about.
-          for (const identifier of identifiersOf(cipher, contact)) {
-            try {
-              await tx.contactIdentifier.create({ data: identifier });
-            } catch (error) {
-              if (isUniqueViolation(error)) {
-                throw conflict(TAKEN[identifier.kind], { field: identifier.kind });
-              }
-              throw error;
-            }
-          }
+          await claimIdentifiers(tx, contact);
           return toModel(row);
         });
       } catch (error) {

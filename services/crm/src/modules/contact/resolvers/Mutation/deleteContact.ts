@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const deleteContact: NonNullable<MutationResolvers['deleteContact']> = (
+  _parent,
+  { id },
+  { auth, contacts },
+) => contacts.delete(auth, id);

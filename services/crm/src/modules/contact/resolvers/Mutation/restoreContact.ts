@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const restoreContact: NonNullable<MutationResolvers['restoreContact']> = (
+  _parent,
+  { id },
+  { auth, contacts },
+) => contacts.restore(auth, id);

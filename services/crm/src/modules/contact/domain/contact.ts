@@ -314,6 +314,18 @@ export function updateContact(
   };
 }
 
+/** A contact deleted (`deletedAt` set) or restored (null): a change like any other, by someone. */
+function withDeletion(contact: Contact, deletedAt: Date | null, by: string | null, now: Date): Contact {
+  return { ...contact, deletedAt, version: contact.version + 1, updatedById: by, updatedAt: now };
+}
+
+const eventEnvelope = (contact: Contact, now: Date) => ({
+  source: EVENT_SOURCE,
+  subject: contact.id,
+  tenantId: contact.organizationId,
+  time: now,
+});
+
 /** Soft delete: the row stays (restorable, audited); its email and phone are free again. */
 export function deleteContact(
   contact: Contact,
@@ -321,27 +333,13 @@ export function deleteContact(
   now: Date,
 ): { contact: Contact; events: ContactEvent[] } {
   if (contact.deletedAt) throw conflict('The contact is already deleted');
-  const deleted = {
-    ...contact,
-    deletedAt: now,
-    version: contact.version + 1,
-    updatedById: deletedById,
-    updatedAt: now,
-  };
+  const data = { contactId: contact.id, organizationId: contact.organizationId };
   return {
-    contact: deleted,
+    contact: withDeletion(contact, now, deletedById, now),
     events: [
       createEvent('crm.contact.deleted.v1', {
-        source: EVENT_SOURCE,
-        subject: contact.id,
-        tenantId: contact.organizationId,
-        time: now,
-        data: {
-          contactId: contact.id,
-          organizationId: contact.organizationId,
-          deletedById,
-          deletedAt: now.toISOString(),
-        },
+        ...eventEnvelope(contact, now),
+        data: { ...data, deletedById, deletedAt: now.toISOString() },
       }),
     ],
   };
@@ -354,27 +352,13 @@ export function restoreContact(
   now: Date,
 ): { contact: Contact; events: ContactEvent[] } {
   if (!contact.deletedAt) throw conflict('The contact is not deleted');
-  const restored = {
-    ...contact,
-    deletedAt: null,
-    version: contact.version + 1,
-    updatedById: restoredById,
-    updatedAt: now,
-  };
+  const data = { contactId: contact.id, organizationId: contact.organizationId };
   return {
-    contact: restored,
+    contact: withDeletion(contact, null, restoredById, now),
     events: [
       createEvent('crm.contact.restored.v1', {
-        source: EVENT_SOURCE,
-        subject: contact.id,
-        tenantId: contact.organizationId,
-        time: now,
-        data: {
-          contactId: contact.id,
-          organizationId: contact.organizationId,
-          restoredById,
-          restoredAt: now.toISOString(),
-        },
+        ...eventEnvelope(contact, now),
+        data: { ...data, restoredById, restoredAt: now.toISOString() },
       }),
     ],
   };

@@ -313,6 +313,23 @@ describe('task module', () => {
       expect(stored.map((row) => row.sortOrder)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     });
 
+    it('refuses two tasks at one place of a checklist at commit, whatever writes them', async () => {
+      const caller = newTenant();
+      const first = await created(caller, { stage: 'Backstop' });
+      const second = await created(caller, { stage: 'Backstop' });
+      const { organizationId } = caller;
+      const duplicate = withTenant(subject.service.database, organizationId, (tx) =>
+        tx.task.update({ where: { id: second.id }, data: { sortOrder: 0 } }),
+      );
+      await expect(duplicate).rejects.toThrow(/tasks_checklist_place_unique/);
+      // Passing through a duplicate inside a transaction is fine when the order is whole at commit.
+      await withTenant(subject.service.database, organizationId, async (tx) => {
+        await tx.task.update({ where: { id: second.id }, data: { sortOrder: 0 } });
+        await tx.task.update({ where: { id: first.id }, data: { sortOrder: 1 } });
+      });
+      expect((await checklist(caller, 'Backstop')).map((task) => task.id)).toEqual([second.id, first.id]);
+    });
+
     it('gives tasks created concurrently in one checklist distinct places 0..n-1', async () => {
       const caller = newTenant();
       const results = await Promise.all(

@@ -45,14 +45,23 @@ ALTER TABLE "tasks" ADD CONSTRAINT "tasks_contact_id_fkey" FOREIGN KEY ("contact
 
 -- Rules the domain also checks, kept by the table whatever writes to it. A task is in a checklist
 -- exactly when it has a stage, and then it has a place; completion is recorded with who and when.
--- Density of the order (0..n-1, no duplicates) is kept by the per-checklist lock every write that
--- changes a checklist takes (see docs/decisions.md), not by a unique index: renumbering a checklist in
--- one UPDATE passes through duplicates that an immediate unique check would refuse.
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_sort_order_not_negative" CHECK ("sort_order" >= 0);
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_checklist_place" CHECK (("stage" IS NULL) = ("sort_order" IS NULL));
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_completion" CHECK (
   ("status" = 'completed') = ("completed_at" IS NOT NULL) AND ("completed_at" IS NULL) = ("completed_by" IS NULL)
 );
+
+-- No two tasks of one checklist share a place. Checked at commit (DEFERRABLE INITIALLY DEFERRED):
+-- renumbering a checklist in one UPDATE passes through duplicates that an immediate unique check would
+-- refuse. An exclusion constraint, as a unique constraint cannot be both deferrable and partial (tasks
+-- in no checklist have no place); coalesce makes the company-less checklists one checklist each. The
+-- per-checklist lock every write takes keeps the order dense (docs/decisions.md); this is the backstop.
+ALTER TABLE "tasks" ADD CONSTRAINT "tasks_checklist_place_unique" EXCLUDE USING btree (
+  "organization_id" WITH =,
+  "stage" WITH =,
+  (coalesce("company_id", '00000000-0000-0000-0000-000000000000'::uuid)) WITH =,
+  "sort_order" WITH =
+) WHERE ("stage" IS NOT NULL) DEFERRABLE INITIALLY DEFERRED;
 
 -- Row-level security: tasks are visible only inside a transaction that set app.organization_id
 -- (set_config(..., true)). ENABLE + FORCE: the policy binds the table owner too. nullif: after a

@@ -118,9 +118,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * `count` tasks per contact assigned to the admin (in one checklist); returns once automation has
- * written the runs (its consumer's statements
- * would otherwise be counted with a request's).
+ * a task per contact assigned to the admin (in one checklist); returns once automation has written
+ * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
@@ -189,9 +188,9 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // Tickets on the contact, assigned to the admin, each with notes of both visibilities.
     const ticket = await admin.ticket({ contactId: contact.id, assigneeId: admin.userId });
     for (let n = 0; n < count; n += 1) await admin.ticketNote(ticket.id, { isInternal: n % 2 === 0 });
-    // Tasks on the contact, assigned to the admin (so User.assignedTasks and Task.contact have K parents).
-    for (let n = 0; n < count; n += 1)
-      await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
+    // User.assignedTasks and the contacts' Task.contact have K parents.
+    await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{

@@ -93,6 +93,8 @@ export interface Member {
   conversation(input?: Record<string, unknown>): Promise<{ id: string }>;
   /** A ticket opened by this user (a general one with a made-up title unless told otherwise). */
   ticket(input?: Record<string, unknown>): Promise<{ id: string; number: number }>;
+  /** A task created by this user (a made-up title unless told otherwise). */
+  task(input?: Record<string, unknown>): Promise<{ id: string; sortOrder: number | null }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /**
@@ -159,6 +161,14 @@ export function seeds(platform: GraphQLCaller) {
           },
         );
         return data.openTicket;
+      },
+      async task(input = {}) {
+        made += 1;
+        const data = await run<{ createTask: { id: string; sortOrder: number | null } }>(
+          `mutation ($input: CreateTaskInput!) { createTask(input: $input) { id sortOrder } }`,
+          { input: { title: `Task ${made}`, ...input } },
+        );
+        return data.createTask;
       },
       async ticketNote(ticketId, input = {}) {
         made += 1;

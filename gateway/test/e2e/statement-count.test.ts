@@ -117,8 +117,9 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
- * conversations per contact, a ticket per contact assigned to the admin with `count` notes each; returns once automation has written the runs (its consumer's statements
- * would otherwise be counted with a request's).
+ * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
+ * a task per contact assigned to the admin (in one checklist); returns once automation has written
+ * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
@@ -187,6 +188,9 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // Tickets on the contact, assigned to the admin, each with notes of both visibilities.
     const ticket = await admin.ticket({ contactId: contact.id, assigneeId: admin.userId });
     for (let n = 0; n < count; n += 1) await admin.ticketNote(ticket.id, { isInternal: n % 2 === 0 });
+    // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
+    // User.assignedTasks and the contacts' Task.contact have K parents.
+    await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -234,6 +238,7 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'WorkflowRun',
         'Ticket',
         'TicketNote',
+        'Task',
       ]),
     );
   });

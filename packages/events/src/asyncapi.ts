@@ -38,6 +38,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'crm.contact': 'Lifecycle of contacts, without PII. Key: contact id.',
   'crm.ticket':
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
+  'crm.task':
+    'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

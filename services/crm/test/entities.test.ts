@@ -6,8 +6,8 @@ import { crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
-// caller's organization, so another organization's contacts never show. Ticket (owned here) likewise
-// resolves to its row or null.
+// caller's organization, so another organization's contacts never show. Ticket and Task (owned here)
+// likewise resolve to their row or null.
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -348,6 +348,109 @@ describe('crm _entities', () => {
       expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
       // The foreign ticket exists: its own organization sees it.
       const [seen] = await entities(TICKET, other, [{ __typename: 'Ticket', id: foreign ?? '' }]);
+      expect(seen?.title).toBe('Secret');
+    });
+  });
+
+  describe('Task', () => {
+    const TASK = `... on Task {
+      id title description priority status companyId dealId contact { id } assignee { id } dueAt
+      completedBy { id } completedAt stage sortOrder createdBy { id } createdAt
+    }`;
+
+    async function seedTasks(
+      organizationId: string,
+      createdBy: string,
+      titles: readonly string[],
+    ): Promise<string[]> {
+      const ids = titles.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.task.createMany({
+          data: titles.map((title, index) => ({
+            id: ids[index] ?? randomUUID(),
+            organizationId,
+            title,
+            createdBy,
+          })),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of a task of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const contactRow = contact('Ada');
+      await seedContacts(caller.organizationId, [contactRow]);
+      const [id, companyId, dealId] = [randomUUID(), randomUUID(), randomUUID()];
+      const createdAt = new Date('2026-03-01T09:30:00.000Z');
+      const completedAt = new Date('2026-03-02T10:00:00.000Z');
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.task.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            title: 'Kick-off call',
+            description: 'Agenda attached.',
+            priority: 'urgent',
+            status: 'completed',
+            completedBy: caller.userId,
+            completedAt,
+            companyId,
+            dealId,
+            contactId: contactRow.id,
+            assigneeId: caller.userId,
+            dueAt: new Date('2026-03-05T15:00:00.000Z'),
+            stage: 'Onboarding',
+            sortOrder: 0,
+            createdBy: caller.userId,
+            createdAt,
+          },
+        }),
+      );
+      const [task] = await entities(TASK, caller, [{ __typename: 'Task', id }]);
+      expect(task).toEqual({
+        id,
+        title: 'Kick-off call',
+        description: 'Agenda attached.',
+        priority: 'urgent',
+        status: 'completed',
+        companyId,
+        dealId,
+        contact: { id: contactRow.id },
+        assignee: { id: caller.userId },
+        dueAt: '2026-03-05T15:00:00.000Z',
+        completedBy: { id: caller.userId },
+        completedAt: completedAt.toISOString(),
+        stage: 'Onboarding',
+        sortOrder: 0,
+        createdBy: { id: caller.userId },
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const [first, second, third] = await seedTasks(caller.organizationId, caller.userId, ['A', 'B', 'C']);
+      const order = [third, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        TASK,
+        caller,
+        order.map((id) => ({ __typename: 'Task', id })),
+      );
+      expect(result.map((found) => found?.title)).toEqual(['C', 'A', 'B', 'A']);
+    });
+
+    it('resolves a task of another organization, an unknown or a malformed id to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [foreign] = await seedTasks(other.organizationId, other.userId, ['Secret']);
+      const [own] = await seedTasks(caller.organizationId, caller.userId, ['Own']);
+      const result = await entities(
+        TASK,
+        caller,
+        [foreign ?? '', randomUUID(), 'not-a-uuid', own ?? ''].map((id) => ({ __typename: 'Task', id })),
+      );
+      expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
+      const [seen] = await entities(TASK, other, [{ __typename: 'Task', id: foreign ?? '' }]);
       expect(seen?.title).toBe('Secret');
     });
   });

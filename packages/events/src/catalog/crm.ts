@@ -174,6 +174,98 @@ const ticketNoteAddedData = z
   })
   .describe('A note was added to a ticket. Carries no note text.');
 
+/** Tasks (spec 003 TASK, 004 checklist TASK): to-dos on a contact, company or deal, or in a checklist. */
+export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const TASK_STATUSES = ['open', 'completed'] as const;
+/** The fields `updateTask` (and `moveTask`, for sortOrder) may change, as `crm.task.updated.v1` names them. */
+export const TASK_UPDATABLE_FIELDS = [
+  'title',
+  'description',
+  'priority',
+  'dueAt',
+  'assigneeId',
+  'contactId',
+  'companyId',
+  'dealId',
+  'stage',
+  'sortOrder',
+] as const;
+
+const taskLinks = {
+  assigneeId: uuid().nullable().describe('The user the task is assigned to, if any.'),
+  contactId: uuid().nullable().describe('The contact the task is about, if any.'),
+  companyId: uuid()
+    .nullable()
+    .describe('The client company the task is about (or whose checklist it is in).'),
+  dealId: uuid().nullable().describe('The deal the task is about, if any.'),
+};
+
+const taskCreatedData = z
+  .object({
+    taskId: uuid(),
+    organizationId: uuid(),
+    priority: z.enum(TASK_PRIORITIES),
+    status: z.enum(TASK_STATUSES),
+    ...taskLinks,
+    dueAt: timestamp().nullable(),
+    sortOrder: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .describe('The place in its checklist (0 first); null when the task is in no checklist.'),
+    createdBy: uuid().describe('The user who created the task.'),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A task was created. Carries no title, description or checklist stage (free text): subscribers ' +
+      'that need them fetch the task through the graph.',
+  );
+
+const taskUpdatedData = z
+  .object({
+    taskId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(TASK_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their text).'),
+    priority: z.enum(TASK_PRIORITIES),
+    ...taskLinks,
+    dueAt: timestamp().nullable(),
+    sortOrder: z.number().int().nonnegative().nullable(),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A task changed or moved in its checklist; the ids and enums as the change left them.');
+
+const taskCompletedData = z
+  .object({
+    taskId: uuid(),
+    organizationId: uuid(),
+    completedBy: uuid(),
+    completedAt: timestamp(),
+  })
+  .describe('A task was completed.');
+
+const taskReopenedData = z
+  .object({
+    taskId: uuid(),
+    organizationId: uuid(),
+    reopenedBy: uuid(),
+    reopenedAt: timestamp(),
+  })
+  .describe('A completed task was reopened.');
+
+const taskDeletedData = z
+  .object({
+    taskId: uuid(),
+    organizationId: uuid(),
+    deletedBy: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A task was deleted (for good: tasks are not kept once deleted).');
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
@@ -222,6 +314,36 @@ export const crmEvents = {
     'crm.ticket',
     'A note was added to a ticket, internal or client-facing; no note text. Published by crm.',
     ticketNoteAddedData,
+  ),
+  'crm.task.created.v1': entry(
+    'crm.task.created.v1',
+    'crm.task',
+    'A task was created. No title, description or stage text. Published by crm.',
+    taskCreatedData,
+  ),
+  'crm.task.updated.v1': entry(
+    'crm.task.updated.v1',
+    'crm.task',
+    'A task changed or moved; names the changed fields, never their text. Published by crm.',
+    taskUpdatedData,
+  ),
+  'crm.task.completed.v1': entry(
+    'crm.task.completed.v1',
+    'crm.task',
+    'A task was completed. Published by crm.',
+    taskCompletedData,
+  ),
+  'crm.task.reopened.v1': entry(
+    'crm.task.reopened.v1',
+    'crm.task',
+    'A completed task was reopened. Published by crm.',
+    taskReopenedData,
+  ),
+  'crm.task.deleted.v1': entry(
+    'crm.task.deleted.v1',
+    'crm.task',
+    'A task was deleted. Published by crm.',
+    taskDeletedData,
   ),
   'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

@@ -17,7 +17,7 @@ import {
   type TicketChangesInput,
   type TicketStatus,
 } from '../../src/modules/ticket/domain/ticket';
-import { assigneeProblem } from '../../src/modules/ticket/domain/ticket-operations';
+import { assigneeProblem } from '../../src/modules/contact/domain/owners';
 
 const ORGANIZATION = '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10';
 const SIGNED_IN_USER = '5d1e8c3a-7b24-4f6e-9c0d-1a2b3c4d5e6f';

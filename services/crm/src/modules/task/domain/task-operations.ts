@@ -13,7 +13,7 @@ import {
   type Page,
   type PageRequest,
 } from '@platform/domain';
-import { assigneeProblem, type KnownUsers } from '../../ticket/domain/ticket-operations';
+import { checkAssigneeAndContact, type KnownUsers } from '../../contact/domain/owners';
 import {
   checklistAfter,
   checkStage,
@@ -41,27 +41,21 @@ export function taskOperations(
   users: KnownUsers,
   clock: () => Date = () => new Date(),
 ) {
-  /** Adds the problems of the task's references (well-formed ids only; the format was checked). */
-  async function checkReferences(
+  /** The assignee and contact a write names (contact/domain/owners.ts). */
+  const checkReferences = (
     caller: { organizationId: string; userId: string },
     references: TaskReferences,
     issues: InputIssues,
-  ): Promise<void> {
-    const { assigneeId, contactId } = references;
-    const [assignee, contact] = await Promise.all([
-      assigneeId && isUuid(assigneeId) && assigneeId !== caller.userId
-        ? users.find(caller.organizationId, assigneeId)
-        : Promise.resolve(null),
-      contactId && isUuid(contactId)
-        ? repository.hasLiveContact(caller.organizationId, contactId)
-        : Promise.resolve(true),
-    ]);
-    if (assigneeId && isUuid(assigneeId)) {
-      const problem = assigneeProblem(assigneeId, caller, assignee);
-      if (problem) issues.add('assigneeId', problem);
-    }
-    if (!contact) issues.add('contactId', 'is not a contact of the organization');
-  }
+  ) =>
+    checkAssigneeAndContact(
+      {
+        users,
+        hasLiveContact: (organizationId, contactId) => repository.hasLiveContact(organizationId, contactId),
+      },
+      caller,
+      references,
+      issues,
+    );
 
   /** Missing tasks and other organizations' tasks are all simply "not found". */
   const missing = (id: string) => notFound('Task', id);

@@ -12,7 +12,7 @@ import {
   type Page,
   type PageRequest,
 } from '@platform/domain';
-import { OWNING_STATUSES, type KnownUser } from '../../contact/domain/owners';
+import { checkAssigneeAndContact, type KnownUsers } from '../../contact/domain/owners';
 import {
   addNote,
   changeTicketStatus,
@@ -36,55 +36,27 @@ import type { TicketFilter, TicketRepository } from './ticket-repository';
 
 const SIGN_IN = 'Sign in to work with tickets';
 
-/** The users crm knows of (its projection of identity's users). */
-export interface KnownUsers {
-  find(organizationId: string, userId: string): Promise<KnownUser | null>;
-}
-
-/**
- * Why `assigneeId` cannot work the ticket, or null: it must be a user of the organization who is not
- * deactivated, suspended or deleted (the same rule as a contact's owner). The caller may always take
- * the ticket themselves: the gateway-signed context vouches for them before crm hears of them.
- */
-export function assigneeProblem(
-  assigneeId: string,
-  caller: { organizationId: string; userId: string },
-  known: KnownUser | null,
-): string | null {
-  if (assigneeId === caller.userId) return null;
-  if (!known || known.organizationId !== caller.organizationId) return 'is not a user of the organization';
-  if (known.deleted || !OWNING_STATUSES.has(known.status))
-    return 'is a deactivated, suspended or deleted user';
-  return null;
-}
-
 /** The ticket use cases: who may do what, and what it changes. */
 export function ticketOperations(
   repository: TicketRepository,
   users: KnownUsers,
   clock: () => Date = () => new Date(),
 ) {
-  /** Adds the problems of the ticket's references (well-formed ids only; the format was checked). */
-  async function checkReferences(
+  /** The assignee and contact a write names (contact/domain/owners.ts). */
+  const checkReferences = (
     caller: { organizationId: string; userId: string },
     references: TicketReferences,
     issues: InputIssues,
-  ): Promise<void> {
-    const { assigneeId, contactId } = references;
-    const [assignee, contact] = await Promise.all([
-      assigneeId && isUuid(assigneeId) && assigneeId !== caller.userId
-        ? users.find(caller.organizationId, assigneeId)
-        : Promise.resolve(null),
-      contactId && isUuid(contactId)
-        ? repository.hasLiveContact(caller.organizationId, contactId)
-        : Promise.resolve(true),
-    ]);
-    if (assigneeId && isUuid(assigneeId)) {
-      const problem = assigneeProblem(assigneeId, caller, assignee);
-      if (problem) issues.add('assigneeId', problem);
-    }
-    if (!contact) issues.add('contactId', 'is not a contact of the organization');
-  }
+  ) =>
+    checkAssigneeAndContact(
+      {
+        users,
+        hasLiveContact: (organizationId, contactId) => repository.hasLiveContact(organizationId, contactId),
+      },
+      caller,
+      references,
+      issues,
+    );
 
   /** Missing tickets and other organizations' tickets are all simply "not found". */
   const missing = (id: string) => notFound('Ticket', id);

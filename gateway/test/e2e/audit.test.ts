@@ -77,9 +77,10 @@ describe('the audit trail through the gateway', () => {
     expect(created?.clientAddress).toEqual(expect.any(String));
     expect(JSON.stringify(created)).not.toContain('grace@example.com');
 
-    // Both entries arrive on their own; wait for the later one before reading the workflow's entries.
+    // Each entry arrives on its own; wait for both before reading the workflow's entries.
+    await recorded(admin, { action: 'automation.workflow.created', entityId: workflow.id });
     await recorded(admin, { action: 'automation.workflow.status_changed', entityId: workflow.id });
-    const workflowEntries = await recorded(admin, { service: 'automation', entityId: workflow.id });
+    const workflowEntries = await trail(admin, { service: 'automation', entityId: workflow.id });
     expect(workflowEntries.map((entry) => entry.action).sort()).toEqual([
       'automation.workflow.created',
       'automation.workflow.status_changed',

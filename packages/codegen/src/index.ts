@@ -32,6 +32,8 @@ const SCALARS: Record<string, { input: string; output: string }> = {
   Date: { input: 'Date', output: 'Date | string' },
   JSONObject: { input: 'Record<string, unknown>', output: 'Record<string, unknown>' },
   JSON: { input: 'unknown', output: 'unknown' },
+  /** The kit's exact decimal, as a canonical string. */
+  Decimal: { input: 'string', output: 'string' },
 };
 
 export class CodegenError extends Error {

@@ -24,3 +24,4 @@ export * from './internal-route';
 export * from './metrics';
 export * from './telemetry';
 export * from './field-encryption';
+export * from './decimal-scalar';

@@ -3,6 +3,7 @@ import type { Messaging } from '@platform/messaging';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { GraphQLScalarType, Kind } from 'graphql';
 import { resolvers as scalarResolvers } from 'graphql-scalars';
+import { DecimalScalar } from './decimal-scalar';
 import type { z } from 'zod';
 import type { DatabaseOptions, PrismaDatabase } from './database';
 import {
@@ -129,13 +130,19 @@ function mergeResolvers(maps: ReadonlyArray<Readonly<Record<string, object>>>): 
   return merged;
 }
 
-/** graphql-scalars' resolver for every custom scalar the schema declares and no module resolves. */
+/**
+ * The resolver of every custom scalar the schema declares and no module resolves: the kit's Decimal, or
+ * graphql-scalars' scalar of that name.
+ */
 function scalarsOf(typeDefs: ReturnType<typeof loadServiceSchema>, resolved: Record<string, object>) {
   const scalars: Record<string, GraphQLScalarType> = {};
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.SCALAR_TYPE_DEFINITION || definition.name.value in resolved) continue;
     const name = definition.name.value;
-    const resolver = (scalarResolvers as Record<string, GraphQLScalarType | undefined>)[name];
+    const resolver =
+      name === 'Decimal'
+        ? DecimalScalar
+        : (scalarResolvers as Record<string, GraphQLScalarType | undefined>)[name];
     if (!resolver) throw new Error(`scalar ${name} has no resolver (not a graphql-scalars scalar)`);
     scalars[name] = resolver;
   }

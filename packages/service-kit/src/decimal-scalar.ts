@@ -16,6 +16,13 @@ export function canonicalDecimal(value: string): string {
   return text === '-0' ? '0' : text;
 }
 
+interface DecimalLike {
+  toFixed(): string;
+}
+
+const isDecimalLike = (value: unknown): value is DecimalLike =>
+  typeof value === 'object' && value !== null && 'toFixed' in value && typeof value.toFixed === 'function';
+
 function parse(value: unknown): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string' || !DECIMAL.test(text)) {
@@ -32,9 +39,11 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   description:
     'An exact decimal number as a string (at most 15 integer digits and 4 decimals), e.g. "1250.5".',
   serialize(value) {
-    // Prisma's Decimal, a string or a number (all print their exact value with toString).
-    if (value === null || value === undefined) throw new TypeError('Decimal cannot be null');
-    return canonicalDecimal(String(value));
+    if (typeof value === 'string') return canonicalDecimal(value);
+    if (typeof value === 'number' || typeof value === 'bigint') return canonicalDecimal(value.toString());
+    // Prisma's Decimal (decimal.js): toFixed() without digits prints it exactly, never with an exponent.
+    if (isDecimalLike(value)) return canonicalDecimal(value.toFixed());
+    throw new TypeError('Decimal: not a decimal value');
   },
   parseValue: parse,
   parseLiteral(ast) {

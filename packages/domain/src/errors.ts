@@ -10,6 +10,7 @@ export const DOMAIN_ERROR_CODES = [
   'CONFLICT',
   'ORGANIZATION_SUSPENDED',
   'TOO_MANY_REQUESTS',
+  'PLAN_LIMIT_REACHED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -64,4 +65,15 @@ export function organizationSuspended(
 /** Too many attempts (sign-in throttling): `retryAfterSeconds` says when to try again. */
 export function tooManyRequests(message: string, retryAfterSeconds: number): DomainError {
   return new DomainError('TOO_MANY_REQUESTS', message, { retryAfterSeconds });
+}
+
+/**
+ * The organization's plan allows no more of something (contacts, custom fields, seats…): `details`
+ * names the `limit`, its `maximum` and the `current` count, so a client can offer the upgrade.
+ */
+export function planLimitReached(
+  message: string,
+  details: { limit: string; maximum: number; current: number } & DomainErrorDetails,
+): DomainError {
+  return new DomainError('PLAN_LIMIT_REACHED', message, details);
 }

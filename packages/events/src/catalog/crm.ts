@@ -266,6 +266,158 @@ const taskDeletedData = z
   })
   .describe('A task was deleted (for good: tasks are not kept once deleted).');
 
+/**
+ * Interactions (spec 000 Interaction = spec 003 Activity): the contact timeline. The enums are 000's;
+ * subject and content are personal data and never travel in an event.
+ */
+export const INTERACTION_TYPES = [
+  'Email',
+  'Call',
+  'Meeting',
+  'Sms',
+  'Chat',
+  'Form',
+  'WebVisit',
+  'Social',
+  'Document',
+  'System',
+  'Note',
+  'Task',
+] as const;
+export const INTERACTION_DIRECTIONS = ['Inbound', 'Outbound', 'SystemGenerated'] as const;
+export const INTERACTION_STATUSES = [
+  'Draft',
+  'Pending',
+  'InProgress',
+  'Completed',
+  'Failed',
+  'Cancelled',
+  'Snoozed',
+] as const;
+export const INTERACTION_PRIORITIES = ['Low', 'Normal', 'High', 'Urgent'] as const;
+export const INTERACTION_CHANNELS = [
+  'Email',
+  'Phone',
+  'SMS',
+  'WhatsApp',
+  'Web',
+  'MobileApp',
+  'InPerson',
+  'Mail',
+  'Social',
+  'Other',
+] as const;
+export const SENTIMENT_LABELS = ['VeryNegative', 'Negative', 'Neutral', 'Positive', 'VeryPositive'] as const;
+export const PRIVACY_LEVELS = ['Public', 'Internal', 'Private', 'Confidential'] as const;
+export const CONFIDENTIALITY_LEVELS = ['Standard', 'Sensitive', 'HighlySensitive'] as const;
+/** The fields `updateInteraction` may change, as `crm.interaction.updated.v1` names them. */
+export const INTERACTION_UPDATABLE_FIELDS = [
+  'type',
+  'direction',
+  'status',
+  'priority',
+  'channel',
+  'subject',
+  'content',
+  'summary',
+  'vectorEmbedding',
+  'sentimentScore',
+  'sentimentLabel',
+  'privacyLevel',
+  'confidentiality',
+  'retentionPolicy',
+  'channelData',
+  'participants',
+  'relatedEntities',
+  'occurredAt',
+  'startedAt',
+  'endedAt',
+  'scheduledFor',
+  'durationSeconds',
+  'location',
+  'attachments',
+  'aiMetadata',
+  'actionItems',
+  'followUpRequired',
+  'followUpBy',
+  'isRead',
+  'isStarred',
+  'tags',
+  'customFields',
+  'externalIds',
+  'metadata',
+  'companyId',
+  'dealId',
+  'assignedToId',
+] as const;
+
+const interactionKind = {
+  contactId: uuid().describe('The contact whose timeline the interaction is on.'),
+  type: z.enum(INTERACTION_TYPES),
+  channel: z.enum(INTERACTION_CHANNELS),
+  direction: z.enum(INTERACTION_DIRECTIONS),
+  status: z.enum(INTERACTION_STATUSES),
+  privacyLevel: z
+    .enum(PRIVACY_LEVELS)
+    .describe('The level the interaction was given (its tags may make its content stricter still).'),
+  occurredAt: timestamp().describe('When the interaction happened (its place on the timeline).'),
+};
+
+const interactionCreatedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    ...interactionKind,
+    parentInteractionId: uuid().nullable().describe('The interaction it replies to, if any.'),
+    threadId: uuid().describe('The id of the thread’s first interaction (its own id for a new thread).'),
+    assignedToId: uuid().nullable().describe('The user the interaction is assigned to, if any.'),
+    createdById: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'An interaction was recorded on a contact’s timeline. Carries no subject, content, summary, ' +
+      'participants or other free text: subscribers that need them read the interaction through the ' +
+      'graph, where its privacy level applies.',
+  );
+
+const interactionUpdatedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    ...interactionKind,
+    changedFields: z
+      .array(z.enum(INTERACTION_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their values).'),
+    version: z.number().int().positive().describe('The interaction’s version after the change.'),
+    assignedToId: uuid().nullable(),
+    updatedById: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('An interaction changed; the ids and enums as the change left them.');
+
+const interactionDeletedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    contactId: uuid(),
+    version: z.number().int().positive(),
+    deletedById: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('An interaction was soft-deleted: it leaves the timeline and can be restored.');
+
+const interactionRestoredData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    contactId: uuid(),
+    version: z.number().int().positive(),
+    restoredById: uuid(),
+    restoredAt: timestamp(),
+  })
+  .describe('A soft-deleted interaction was restored to the timeline.');
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
@@ -344,6 +496,30 @@ export const crmEvents = {
     'crm.task',
     'A task was deleted. Published by crm.',
     taskDeletedData,
+  ),
+  'crm.interaction.created.v1': entry(
+    'crm.interaction.created.v1',
+    'crm.interaction',
+    'An interaction was recorded on a contact’s timeline. No subject, content or other free text. Published by crm.',
+    interactionCreatedData,
+  ),
+  'crm.interaction.updated.v1': entry(
+    'crm.interaction.updated.v1',
+    'crm.interaction',
+    'An interaction changed; names the changed fields, never their values. Published by crm.',
+    interactionUpdatedData,
+  ),
+  'crm.interaction.deleted.v1': entry(
+    'crm.interaction.deleted.v1',
+    'crm.interaction',
+    'An interaction was soft-deleted. Published by crm.',
+    interactionDeletedData,
+  ),
+  'crm.interaction.restored.v1': entry(
+    'crm.interaction.restored.v1',
+    'crm.interaction',
+    'A soft-deleted interaction was restored. Published by crm.',
+    interactionRestoredData,
   ),
   'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

@@ -1,0 +1,16 @@
+// What the generated resolver types use as parents (see @platform/codegen).
+import type { ActionItem, InteractionView } from './domain/interaction';
+
+/** An interaction as the caller may see it (content withheld where its privacy says so). */
+export type InteractionMapper = InteractionView;
+export type InteractionActionItemMapper = ActionItem;
+export {
+  Confidentiality,
+  InteractionChannel,
+  InteractionDirection,
+  InteractionPriority,
+  InteractionStatus,
+  InteractionType,
+  PrivacyLevel,
+  SentimentLabel,
+} from './domain/interaction';

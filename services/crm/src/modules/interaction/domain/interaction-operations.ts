@@ -19,6 +19,7 @@ import {
   deleteInteraction,
   draftInteraction,
   mayReadContent,
+  recordInteraction,
   restoreInteraction,
   updateInteraction,
   type CreateInteractionInput,
@@ -102,7 +103,7 @@ export function interactionOperations(
           : Promise.resolve(true),
         checkAssignee(caller, input.assignedToId, issues),
       ]);
-      const { interaction, events } = draftInteraction(
+      const draft = draftInteraction(
         { id: randomUUID(), organizationId: caller.organizationId, createdById: caller.userId },
         input,
         parent,
@@ -111,6 +112,7 @@ export function interactionOperations(
       );
       if (!liveContact) issues.add('contactId', 'is not a contact of the organization');
       issues.throwIfAny();
+      const { interaction, events } = recordInteraction(draft);
       return asSeenBy(readerOf(actor), await repository.create(interaction, events));
     },
 

@@ -658,7 +658,8 @@ const kindOf = (interaction: Interaction) => ({
 /**
  * A new interaction, checked (problems added to `issues`, with those of its thread): status Completed,
  * priority Normal and privacy level Internal unless given; `occurredAt` defaults to when it started,
- * else now. The caller adds the problems of the references it looks up and throws them all at once.
+ * else now. The caller adds the problems of the references it looks up, throws them all at once, and
+ * then records the draft with its event (`recordInteraction`).
  */
 export function draftInteraction(
   ids: { id: string; organizationId: string; createdById: string },
@@ -666,7 +667,7 @@ export function draftInteraction(
   parent: ParentInteraction | null,
   now: Date,
   issues: InputIssues,
-): { interaction: Interaction; events: [InteractionCreated] } {
+): Interaction {
   const fields = checkInteractionFields(input, issues);
   for (const field of ['type', 'direction', 'channel'] as const) {
     if (!input[field]) issues.add(field, 'is required');
@@ -730,11 +731,19 @@ export function draftInteraction(
     deletedAt: null,
     ...timed({ startedAt: null, endedAt: null, durationSeconds: null }, fields, issues),
   };
+  return interaction;
+}
+
+/** A checked draft and crm.interaction.created.v1: no subject, content or other free text in it. */
+export function recordInteraction(interaction: Interaction): {
+  interaction: Interaction;
+  events: [InteractionCreated];
+} {
   return {
     interaction,
     events: [
       createEvent('crm.interaction.created.v1', {
-        ...envelope(interaction, now),
+        ...envelope(interaction, interaction.createdAt),
         data: {
           interactionId: interaction.id,
           organizationId: interaction.organizationId,
@@ -743,7 +752,7 @@ export function draftInteraction(
           threadId: interaction.threadId,
           assignedToId: interaction.assignedToId,
           createdById: interaction.createdById,
-          createdAt: now.toISOString(),
+          createdAt: interaction.createdAt.toISOString(),
         },
       }),
     ],

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { startCrmService } from '../src/service';
-import { crmOptions, sealed } from './support';
+import { sealInteraction } from '../src/modules/interaction/infra/interaction-pii';
+import { cipher, crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
-// caller's organization, so another organization's contacts never show. Ticket and Task (owned here)
-// likewise resolve to their row or null.
+// caller's organization, so another organization's contacts never show. Ticket, Task and Interaction
+// (owned here) likewise resolve to their row or null; an Interaction's content as the caller may read it.
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -452,6 +453,136 @@ describe('crm _entities', () => {
       expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
       const [seen] = await entities(TASK, other, [{ __typename: 'Task', id: foreign ?? '' }]);
       expect(seen?.title).toBe('Secret');
+    });
+  });
+
+  describe('Interaction', () => {
+    const INTERACTION = `... on Interaction {
+      id type direction status channel subject content contentHidden privacyLevel occurredAt threadId
+      version tags contact { id } parent { id } createdBy { id } createdAt
+    }`;
+
+    /** Stores interactions on the contact directly, their subject and content sealed as crm seals them. */
+    async function seedInteractions(
+      organizationId: string,
+      contactId: string,
+      createdById: string,
+      subjects: readonly string[],
+      extra: { privacyLevel?: 'Public' | 'Internal' | 'Private' | 'Confidential'; deleted?: boolean } = {},
+    ): Promise<string[]> {
+      const ids = subjects.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.interaction.createMany({
+          data: subjects.map((text, index) => {
+            const id = ids[index] ?? randomUUID();
+            return {
+              id,
+              organizationId,
+              contactId,
+              threadId: id,
+              type: 'Email' as const,
+              direction: 'Inbound' as const,
+              status: 'Completed' as const,
+              channel: 'Email' as const,
+              ...sealInteraction(cipher, { id, organizationId, subject: text, content: `About ${text}` }),
+              privacyLevel: extra.privacyLevel ?? 'Internal',
+              occurredAt: new Date('2026-03-01T09:30:00.000Z'),
+              createdById,
+              createdAt: new Date('2026-03-01T09:31:00.000Z'),
+              deletedAt: extra.deleted ? new Date() : null,
+            };
+          }),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of an interaction of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [id] = await seedInteractions(caller.organizationId, owner.id, caller.userId, ['Viewing']);
+      const [interaction] = await entities(INTERACTION, caller, [
+        { __typename: 'Interaction', id: id ?? '' },
+      ]);
+      expect(interaction).toEqual({
+        id,
+        type: 'Email',
+        direction: 'Inbound',
+        status: 'Completed',
+        channel: 'Email',
+        subject: 'Viewing',
+        content: 'About Viewing',
+        contentHidden: false,
+        privacyLevel: 'Internal',
+        occurredAt: '2026-03-01T09:30:00.000Z',
+        threadId: id,
+        version: 1,
+        tags: [],
+        contact: { id: owner.id },
+        parent: null,
+        createdBy: { id: caller.userId },
+        createdAt: '2026-03-01T09:31:00.000Z',
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [first, second, third] = await seedInteractions(caller.organizationId, owner.id, caller.userId, [
+        'A',
+        'B',
+        'C',
+      ]);
+      const order = [third, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        INTERACTION,
+        caller,
+        order.map((id) => ({ __typename: 'Interaction', id })),
+      );
+      expect(result.map((found) => found?.subject)).toEqual(['C', 'A', 'B', 'A']);
+    });
+
+    it('resolves an interaction of another organization, an unknown or malformed id, a deleted one or one of a deleted contact to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [theirs, mine, gone] = [contact('Mallory'), contact('Own'), contact('Gone')];
+      await seedContacts(other.organizationId, [theirs]);
+      await seedContacts(caller.organizationId, [mine, gone]);
+      const [foreign] = await seedInteractions(other.organizationId, theirs.id, other.userId, ['Secret']);
+      const [own] = await seedInteractions(caller.organizationId, mine.id, caller.userId, ['Own']);
+      const [deleted] = await seedInteractions(caller.organizationId, mine.id, caller.userId, ['Deleted'], {
+        deleted: true,
+      });
+      const [orphaned] = await seedInteractions(caller.organizationId, gone.id, caller.userId, ['Orphaned']);
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.contact.update({ where: { id: gone.id }, data: { deletedAt: new Date() } }),
+      );
+      const result = await entities(
+        INTERACTION,
+        caller,
+        [foreign, randomUUID(), 'not-a-uuid', deleted, orphaned, own].map((id) => ({
+          __typename: 'Interaction',
+          id: id ?? '',
+        })),
+      );
+      expect(result.map((found) => found?.subject ?? null)).toEqual([null, null, null, null, null, 'Own']);
+      const [seen] = await entities(INTERACTION, other, [{ __typename: 'Interaction', id: foreign ?? '' }]);
+      expect(seen?.subject).toBe('Secret');
+    });
+
+    it('resolves a Confidential interaction without its content for a caller who may not read it', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [id] = await seedInteractions(caller.organizationId, owner.id, caller.userId, ['Settlement'], {
+        privacyLevel: 'Confidential',
+      });
+      const colleague = { organizationId: caller.organizationId, userId: randomUUID() };
+      const [hidden] = await entities(INTERACTION, colleague, [{ __typename: 'Interaction', id: id ?? '' }]);
+      expect(hidden).toMatchObject({ id, type: 'Email', subject: null, content: null, contentHidden: true });
+      const [shown] = await entities(INTERACTION, caller, [{ __typename: 'Interaction', id: id ?? '' }]);
+      expect(shown).toMatchObject({ subject: 'Settlement', contentHidden: false });
     });
   });
 });

@@ -269,7 +269,8 @@ function checkedFields(input: ContactPatch, current: Contact | null, now: Date):
     const email = emailInput === null ? null : normalizeEmail(emailInput);
     if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
     fields.emails = withPrimaryEmail(current?.emails ?? [], email);
-    fields.email = email;
+    // Cleared: the next address, if any, became primary.
+    fields.email = primaryOf(fields.emails)?.address ?? null;
   }
   if (input.phone !== undefined && input.phones === undefined) {
     const phoneInput = optional(input.phone);
@@ -277,7 +278,7 @@ function checkedFields(input: ContactPatch, current: Contact | null, now: Date):
     if (phoneInput !== null && phone === null)
       issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
     fields.phones = withPrimaryPhone(current?.phones ?? [], phone);
-    fields.phone = phone;
+    fields.phone = primaryOf(fields.phones)?.number ?? null;
   }
   if (input.locale !== undefined) {
     const localeInput = optional(input.locale);

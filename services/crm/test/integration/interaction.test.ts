@@ -228,7 +228,7 @@ describe('interaction module', () => {
       const recorded = await created(caller, { contactId, subject: 'Gone soon' });
       const deleted = await softly(caller, 'deleteInteraction', recorded.id);
       expect(deleted.data?.deleteInteraction).toMatchObject({ version: 2 });
-      expect(deleted.data?.deleteInteraction.deletedAt).toEqual(expect.any(String));
+      expect(deleted.data?.deleteInteraction?.deletedAt).toEqual(expect.any(String));
       expect((await read(caller, recorded.id)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect((await softly(caller, 'deleteInteraction', recorded.id)).errors?.[0]?.extensions?.code).toBe(
         'NOT_FOUND',

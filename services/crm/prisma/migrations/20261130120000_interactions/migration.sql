@@ -17,9 +17,6 @@ CREATE TYPE "InteractionChannel" AS ENUM ('Email', 'Phone', 'SMS', 'WhatsApp', '
 CREATE TYPE "SentimentLabel" AS ENUM ('VeryNegative', 'Negative', 'Neutral', 'Positive', 'VeryPositive');
 
 -- CreateEnum
-CREATE TYPE "PrivacyLevel" AS ENUM ('Public', 'Internal', 'Private', 'Confidential');
-
--- CreateEnum
 CREATE TYPE "Confidentiality" AS ENUM ('Standard', 'Sensitive', 'HighlySensitive');
 
 -- CreateTable

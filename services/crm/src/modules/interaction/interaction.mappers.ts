@@ -4,6 +4,7 @@ import type { ActionItem, InteractionView } from './domain/interaction';
 /** An interaction as the caller may see it (content withheld where its privacy says so). */
 export type InteractionMapper = InteractionView;
 export type InteractionActionItemMapper = ActionItem;
+// PrivacyLevel is the contact module's enum (same values; contact.mappers.ts binds it).
 export {
   Confidentiality,
   InteractionChannel,
@@ -11,6 +12,5 @@ export {
   InteractionPriority,
   InteractionStatus,
   InteractionType,
-  PrivacyLevel,
   SentimentLabel,
 } from './domain/interaction';

@@ -4,7 +4,8 @@ import { SYSTEM_ROLE_PERMISSIONS } from '@platform/domain';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { startCrmService } from '../../src/service';
-import { crmOptions, sealed } from '../support';
+import { sealInteraction } from '../../src/modules/interaction/infra/interaction-pii';
+import { cipher, crmOptions, sealed } from '../support';
 
 // The interaction module (the contact timeline) against real PostgreSQL through its subgraph:
 // interactions recorded, changed with optimistic concurrency (a stale update is CONFLICT), threaded,
@@ -238,7 +239,7 @@ describe('interaction module', () => {
       );
       const bin = await call<{ interactions: Page }>(
         caller,
-        `query { interactions(filter: { deleted: true }) { totalCount edges { node { id } } } }`,
+        `query { interactions(deleted: true) { totalCount edges { node { id } } } }`,
       );
       expect(bin.data?.interactions.edges.map((edge) => edge.node.id)).toEqual([recorded.id]);
 
@@ -324,7 +325,7 @@ describe('interaction module', () => {
       });
       const thread = await call<{ interactions: Page }>(
         caller,
-        `query ($thread: ID!) { interactions(filter: { threadId: $thread }) { totalCount edges { node { id } } } }`,
+        `query ($thread: ID!) { interactions(filter: { threadId: { eq: $thread } }) { totalCount edges { node { id } } } }`,
         { thread: root.id },
       );
       expect(thread.data?.interactions.edges.map((edge) => edge.node.id)).toEqual([
@@ -382,12 +383,12 @@ describe('interaction module', () => {
       expect(walked.map((node) => node.type)).toEqual(expected);
       expect(walked.map((node) => node.id)).toEqual(expected.map((type) => byType.get(type)));
 
-      const calls = await timeline(caller, contactId, 'filter: { type: Call }');
+      const calls = await timeline(caller, contactId, 'filter: { type: { eq: Call } }');
       expect(calls.edges.map((edge) => edge.node.type)).toEqual(['Call']);
       const window = await timeline(
         caller,
         contactId,
-        `filter: { occurredAfter: "${T(20)}", occurredBefore: "${T(45)}" }`,
+        `filter: { occurredAt: { gte: "${T(20)}", lt: "${T(45)}" } }`,
       );
       expect(window.edges.map((edge) => edge.node.type)).toEqual(['Note', 'Meeting', 'Sms']);
 
@@ -465,7 +466,7 @@ describe('interaction module', () => {
         env.countStatements(() =>
           env.entities<{ interactions: { totalCount: number } }>(
             crm.graphqlUrl,
-            '... on Contact { interactions(first: 2, filter: { direction: Outbound }) { totalCount edges { node { id subject replies { totalCount } } } } }',
+            '... on Contact { interactions(first: 2, filter: { direction: { eq: Outbound } }) { totalCount edges { node { id subject replies { totalCount } } } } }',
             caller,
             ids.map((id) => ({ __typename: 'Contact', id })),
           ),
@@ -476,6 +477,125 @@ describe('interaction module', () => {
         contacts.map((_, index) => (index % 3) + 1),
       );
       expect(all.statements).toBe(one.statements);
+    });
+  });
+
+  describe('the organization’s list', () => {
+    it('filters with field operators and and / or / not, sorts, and pages with cursors of its order', async () => {
+      const caller = newTenant();
+      const [ada, bob] = [await contactOf(caller.organizationId), await contactOf(caller.organizationId)];
+      const seeded = [
+        { contactId: ada, type: 'Call', channel: 'Phone', occurredAt: T(10), tags: ['vip'] },
+        { contactId: ada, type: 'Email', channel: 'Email', occurredAt: T(20), tags: [] },
+        { contactId: bob, type: 'Email', channel: 'Email', occurredAt: T(30), tags: ['vip', 'renewal'] },
+        { contactId: bob, type: 'Meeting', channel: 'InPerson', occurredAt: T(40), tags: [] },
+        { contactId: ada, type: 'Note', channel: 'Other', occurredAt: T(5), tags: ['renewal'] },
+      ];
+      const ids: string[] = [];
+      for (const input of seeded) ids.push((await created(caller, input)).id);
+      const list = async (args: string) => {
+        const { data, errors } = await call<{ interactions: Page }>(
+          caller,
+          `query { interactions(${args}) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        );
+        return { page: data?.interactions, errors };
+      };
+      const positions = (page: Page | undefined) =>
+        (page?.edges ?? []).map((edge) => ids.indexOf(edge.node.id));
+
+      // Newest occurredAt first by default.
+      expect(positions((await list('first: 10')).page)).toEqual([3, 2, 1, 0, 4]);
+      // A call, or anything tagged vip, but not by email.
+      const tree = await list(
+        'filter: { or: [{ type: { eq: Call } }, { tags: { hasSome: ["vip"] } }], not: { channel: { eq: Email } } }',
+      );
+      expect(positions(tree.page)).toEqual([0]);
+      const ofBob = await list(`filter: { contactId: { eq: "${bob}" }, tags: { isEmpty: false } }`);
+      expect(positions(ofBob.page)).toEqual([2]);
+      const window = await list(
+        `filter: { occurredAt: { gte: "${T(10)}", lt: "${T(40)}" }, type: { in: [Email, Call] } }`,
+      );
+      expect(positions(window.page)).toEqual([2, 1, 0]);
+
+      // Oldest recorded first, two at a time: the cursors belong to this order.
+      const first = await list('first: 2, orderBy: [{ field: CREATED_AT, direction: ASC }]');
+      expect(first.page?.totalCount).toBe(5);
+      const second = await list(
+        `first: 2, after: "${first.page?.pageInfo.endCursor}", orderBy: [{ field: CREATED_AT, direction: ASC }]`,
+      );
+      const third = await list(
+        `first: 2, after: "${second.page?.pageInfo.endCursor}", orderBy: [{ field: CREATED_AT, direction: ASC }]`,
+      );
+      expect([...positions(first.page), ...positions(second.page), ...positions(third.page)]).toEqual([
+        0, 1, 2, 3, 4,
+      ]);
+      expect(third.page?.pageInfo.hasNextPage).toBe(false);
+      // A cursor of another order is refused.
+      const mixed = await list(`first: 2, after: "${first.page?.pageInfo.endCursor}"`);
+      expect(mixed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const malformed = await list('filter: { contactId: { eq: "nope" } }');
+      expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+      // The timeline takes the same filter; deleted ones are listed apart, to restore them.
+      const timelineOfAda = await timeline(
+        caller,
+        ada,
+        'filter: { or: [{ type: { eq: Note } }, { type: { eq: Call } }] }',
+      );
+      expect(timelineOfAda.edges.map((edge) => ids.indexOf(edge.node.id))).toEqual([0, 4]);
+      await softly(caller, 'deleteInteraction', ids[1] ?? '');
+      expect((await timeline(caller, ada, 'deleted: true')).edges.map((edge) => edge.node.id)).toEqual([
+        ids[1],
+      ]);
+      expect((await timeline(caller, ada)).totalCount).toBe(2);
+      expect(positions((await list('deleted: true')).page)).toEqual([1]);
+    });
+
+    it('reads a page of the list in statements that do not grow with the rows', async () => {
+      const { env } = subject;
+      const caller = newTenant();
+      const contactId = await contactOf(caller.organizationId);
+      const seed = async (count: number) =>
+        withTenant(subject.service.database, caller.organizationId, (tx) =>
+          tx.interaction.createMany({
+            data: Array.from({ length: count }, () => {
+              const id = randomUUID();
+              return {
+                id,
+                organizationId: caller.organizationId,
+                contactId,
+                threadId: id,
+                type: 'Note' as const,
+                direction: 'Outbound' as const,
+                status: 'Completed' as const,
+                channel: 'Other' as const,
+                ...sealInteraction(cipher, {
+                  id,
+                  organizationId: caller.organizationId,
+                  subject: 'Seeded',
+                  content: null,
+                }),
+                occurredAt: new Date(),
+                createdById: caller.userId,
+              };
+            }),
+          }),
+        );
+      const measure = () =>
+        env.countStatements(() =>
+          call<{ interactions: Page }>(
+            caller,
+            `query { interactions(first: 5, filter: { type: { eq: Note } }) {
+              totalCount edges { node { id subject contact { id } replies { totalCount } } } } }`,
+          ),
+        );
+      await seed(5);
+      const few = await measure();
+      await seed(60);
+      const many = await measure();
+      expect(few.result.data?.interactions.totalCount).toBe(5);
+      expect(many.result.data?.interactions.totalCount).toBe(65);
+      expect(many.statements).toBe(few.statements);
     });
   });
 

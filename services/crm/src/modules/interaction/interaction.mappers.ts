@@ -9,6 +9,7 @@ export {
   Confidentiality,
   InteractionChannel,
   InteractionDirection,
+  InteractionOrderField,
   InteractionPriority,
   InteractionStatus,
   InteractionType,

@@ -4,7 +4,7 @@ import type { CrmDependencies } from '../../service';
 import { userReferences } from '../contact/infra/user-references';
 import type { InteractionView } from './domain/interaction';
 import { interactionOperations, type InteractionOperations } from './domain/interaction-operations';
-import type { InteractionFilter } from './domain/interaction-repository';
+import type { InteractionSelection } from './domain/interaction-repository';
 import { interactionRepository } from './infra/interaction-repository';
 import { Contact } from './resolvers/Contact';
 import { Interaction } from './resolvers/Interaction';
@@ -24,7 +24,9 @@ export interface InteractionModuleContext {
    * Pages of contacts' timelines for one filter: one query per batch (per distinct filter and
    * first/after), so a list of N contacts costs what one costs.
    */
-  interactionsByContact: (filter: InteractionFilter) => DataLoader<PageKey, Page<InteractionView>, string>;
+  interactionsByContact: (
+    selection: InteractionSelection,
+  ) => DataLoader<PageKey, Page<InteractionView>, string>;
   /** Pages of interactions' replies: one query per batch (per distinct first/after). */
   repliesByInteraction: DataLoader<PageKey, Page<InteractionView>, string>;
 }
@@ -45,12 +47,12 @@ export const interactionModule = defineModule<CrmDependencies, InteractionModule
       return {
         interactions: operations,
         interactionById: new DataLoader((ids: readonly string[]) => operations.byIds(auth, ids)),
-        interactionsByContact: (filter) => {
-          const key = JSON.stringify(filter);
+        interactionsByContact: (selection) => {
+          const key = JSON.stringify(selection);
           let loader = timelines.get(key);
           if (!loader) {
             loader = pageLoader((contactIds, request) =>
-              operations.ofContacts(auth, contactIds, filter, request),
+              operations.ofContacts(auth, contactIds, selection, request),
             );
             timelines.set(key, loader);
           }

@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import {
   forbidden,
   InputIssues,
+  listRequest,
+  mapListPage,
   isUuid,
   notFound,
   organizationOf,
-  pageOf,
   pagesOf,
   signedInUser,
   type Actor,
+  type ListFilter,
+  type ListPage,
   type Page,
   type PageRequest,
+  type SortKey,
+  type SortKeyInput,
 } from '@platform/domain';
 import { assigneeProblem, type KnownUsers } from '../../contact/domain/owners';
 import {
@@ -18,6 +23,7 @@ import {
   checkInteractionFields,
   deleteInteraction,
   draftInteraction,
+  InteractionOrderField,
   mayReadContent,
   recordInteraction,
   restoreInteraction,
@@ -29,7 +35,12 @@ import {
   type InteractionView,
   type Reader,
 } from './interaction';
-import type { InteractionFilter, InteractionRepository } from './interaction-repository';
+import type { InteractionRepository, InteractionSelection } from './interaction-repository';
+
+/** The organization's list, newest occurredAt first unless asked otherwise. */
+export const DEFAULT_INTERACTION_ORDER: readonly SortKey[] = [
+  { field: InteractionOrderField.OCCURRED_AT, direction: 'DESC' },
+];
 
 const SIGN_IN = 'Sign in to work with interactions';
 
@@ -55,16 +66,6 @@ export function interactionOperations(
       assignedToId === caller.userId ? null : await users.find(caller.organizationId, assignedToId);
     const problem = assigneeProblem(assignedToId, caller, known);
     if (problem) issues.add('assignedToId', problem);
-  }
-
-  /** Checks the filter's ids; ids that name no row simply match nothing. */
-  function checkFilter(filter: InteractionFilter): void {
-    const issues = new InputIssues();
-    for (const field of ['contactId', 'threadId', 'assignedToId'] as const) {
-      const value = filter[field];
-      if (value && !isUuid(value)) issues.add(`filter.${field}`, 'must be a UUID');
-    }
-    issues.throwIfAny();
   }
 
   async function change(
@@ -168,35 +169,41 @@ export function interactionOperations(
       return found.map((interaction) => (interaction ? asSeenBy(reader, interaction) : null));
     },
 
-    /** A page of the organization's interactions, newest occurredAt first. */
+    /**
+     * A page of the organization's interactions: the filter tree, the order (newest occurredAt first by
+     * default) and the cursor are checked and compiled by the list framework.
+     */
     async list(
       actor: Actor,
-      filter: InteractionFilter,
-      request: PageRequest,
-    ): Promise<Page<InteractionView>> {
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+        deleted?: boolean | null;
+      },
+    ): Promise<ListPage<InteractionView>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      checkFilter(filter);
       const reader = readerOf(actor);
-      const { rows, totalCount } = await repository.list(organizationId, filter, request);
-      return pageOf(
-        rows.map((row) => asSeenBy(reader, row)),
-        request,
-        totalCount,
+      const page = await repository.list(
+        organizationId,
+        listRequest(args, DEFAULT_INTERACTION_ORDER),
+        args.deleted ?? false,
       );
+      return mapListPage(page, (row) => asSeenBy(reader, row));
     },
 
     /** Pages of many contacts' timelines at once, in the order asked. */
     async ofContacts(
       actor: Actor,
       contactIds: readonly string[],
-      filter: InteractionFilter,
+      selection: InteractionSelection,
       request: PageRequest,
     ): Promise<Array<Page<InteractionView>>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      checkFilter(filter);
       const reader = readerOf(actor);
       const pages = await pagesOf(contactIds, request, (ids) =>
-        repository.ofContacts(organizationId, ids, filter, request),
+        repository.ofContacts(organizationId, ids, selection, request),
       );
       return pages.map((page) => ({ ...page, items: page.items.map((row) => asSeenBy(reader, row)) }));
     },

@@ -1,12 +1,5 @@
-import type { PageRequest } from '@platform/domain';
-import type {
-  Interaction,
-  InteractionChannel,
-  InteractionDirection,
-  InteractionEvent,
-  InteractionStatus,
-  InteractionType,
-} from './interaction';
+import type { ListFilter, ListPage, ListRequest, PageRequest } from '@platform/domain';
+import type { Interaction, InteractionEvent } from './interaction';
 
 /** What the operations decide once the storing transaction has what they need. */
 export interface Decided<T> {
@@ -14,23 +7,13 @@ export interface Decided<T> {
   events: readonly InteractionEvent[];
 }
 
-/** Which interactions a list asks for; every condition given must hold. */
-export interface InteractionFilter {
-  contactId?: string | null;
-  threadId?: string | null;
-  type?: InteractionType | null;
-  channel?: InteractionChannel | null;
-  direction?: InteractionDirection | null;
-  status?: InteractionStatus | null;
-  assignedToId?: string | null;
-  /** Interactions with this tag (exactly as stored). */
-  tag?: string | null;
-  /** Interactions that happened at or after this instant. */
-  occurredAfter?: Date | null;
-  /** Interactions that happened before this instant. */
-  occurredBefore?: Date | null;
-  /** true: the deleted ones only (to restore them); otherwise the live ones. */
-  deleted?: boolean | null;
+/**
+ * Which interactions a list holds: a filter tree (InteractionFilter; compiled in the repository) and
+ * whether it lists the deleted interactions (to restore them) instead of the live ones.
+ */
+export interface InteractionSelection {
+  filter: ListFilter | null;
+  deleted: boolean;
 }
 
 /** Up to `first + 1` rows after the cursor, and how many there are in all. */
@@ -66,13 +49,13 @@ export interface InteractionRepository {
   find(organizationId: string, id: string): Promise<Interaction | null>;
   /** The organization's live interactions with these ids, in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Interaction | null>>;
-  /** A page of the organization's interactions that match the filter, newest occurredAt first. */
-  list(organizationId: string, filter: InteractionFilter, request: PageRequest): Promise<Rows<Interaction>>;
+  /** A page of the organization's interactions that match the request's filter, in its order. */
+  list(organizationId: string, request: ListRequest, deleted: boolean): Promise<ListPage<Interaction>>;
   /** For each contact, a page of its timeline (newest occurredAt first), in contact order: one query. */
   ofContacts(
     organizationId: string,
     contactIds: readonly string[],
-    filter: InteractionFilter,
+    selection: InteractionSelection,
     request: PageRequest,
   ): Promise<Array<Rows<Interaction>>>;
   /** For each interaction, a page of its live replies (newest occurredAt first): one query. */

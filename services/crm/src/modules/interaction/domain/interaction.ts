@@ -38,6 +38,19 @@ export const Confidentiality = enumObject(CONFIDENTIALITY_LEVELS);
 export type Confidentiality = (typeof CONFIDENTIALITY_LEVELS)[number];
 export type InteractionField = (typeof INTERACTION_UPDATABLE_FIELDS)[number];
 
+/** What the organization's interaction list sorts by (the API's InteractionOrderField). */
+export const INTERACTION_ORDER_FIELDS = [
+  'OCCURRED_AT',
+  'CREATED_AT',
+  'UPDATED_AT',
+  'SCHEDULED_FOR',
+  'FOLLOW_UP_BY',
+  'DURATION_SECONDS',
+  'CUSTOM_FIELD',
+] as const;
+export type InteractionOrderField = (typeof INTERACTION_ORDER_FIELDS)[number];
+export const InteractionOrderField = enumObject(INTERACTION_ORDER_FIELDS);
+
 export type JsonObject = Record<string, unknown>;
 
 /** Someone who took part (spec 000 `participants`): a contact, a user, or someone known by name/email. */

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import {
   conflict,
   InputIssues,
+  listFilterSql,
+  listPage,
+  mapListPage,
   orderByKeys,
   pagesByParent,
   uuidsOnly,
@@ -20,10 +23,11 @@ import type {
 } from '../domain/interaction';
 import type {
   Decided,
-  InteractionFilter,
   InteractionRepository,
+  InteractionSelection,
   Rows,
 } from '../domain/interaction-repository';
+import { interactionListSpec } from './interaction-list';
 import { openInteraction, sealInteraction } from './interaction-pii';
 
 type Transaction = Prisma.TransactionClient;
@@ -292,28 +296,6 @@ const columnsOf = (cipher: FieldCipher, interaction: Interaction) => ({
 });
 
 /**
- * The filter as SQL over the interactions table, its values bound as parameters. Deleted interactions
- * only when asked for (and then only those).
- */
-function filterSql(filter: InteractionFilter, bind: (value: unknown) => string): string {
-  const conditions = [filter.deleted ? 'deleted_at IS NOT NULL' : 'deleted_at IS NULL'];
-  if (filter.contactId) conditions.push(`contact_id = ${bind(filter.contactId)}::uuid`);
-  if (filter.threadId) conditions.push(`thread_id = ${bind(filter.threadId)}::uuid`);
-  if (filter.assignedToId) conditions.push(`assigned_to_id = ${bind(filter.assignedToId)}::uuid`);
-  if (filter.type) conditions.push(`type = ${bind(filter.type)}::"InteractionType"`);
-  if (filter.channel) conditions.push(`channel = ${bind(filter.channel)}::"InteractionChannel"`);
-  if (filter.direction) conditions.push(`direction = ${bind(filter.direction)}::"InteractionDirection"`);
-  if (filter.status) conditions.push(`status = ${bind(filter.status)}::"InteractionStatus"`);
-  if (filter.tag) conditions.push(`tags @> ARRAY[${bind(filter.tag)}::text]`);
-  if (filter.occurredAfter) conditions.push(`occurred_at >= ${bind(filter.occurredAfter)}::timestamptz`);
-  if (filter.occurredBefore) conditions.push(`occurred_at < ${bind(filter.occurredBefore)}::timestamptz`);
-  return conditions.join(' AND ');
-}
-
-/** Only interactions of live contacts: a deleted contact's timeline goes with it. */
-const OF_LIVE_CONTACTS = 'contact_id IN (SELECT c.id FROM contacts c WHERE c.deleted_at IS NULL)';
-
-/**
  * Locks the contact's row until the transaction ends, if it is a live contact of the organization.
  * Every write to a contact's timeline takes it first, so they take turns: each recomputes the
  * contact's lastInteractionAt from what the previous ones committed. FOR NO KEY UPDATE does not block
@@ -354,14 +336,17 @@ export function interactionRepository(
 ): InteractionRepository {
   const toModel = (row: InteractionRow) => toInteraction(cipher, row);
 
-  /** Pages of live interactions by a parent column, newest occurredAt first: one statement. */
+  /**
+   * Pages of interactions by a parent column, newest occurredAt first, filtered as the lists filter
+   * (interaction-list.ts): one statement for any number of parents.
+   */
   const pages = (
     tx: Transaction,
     organizationId: string,
-    parentColumn: 'organization_id' | 'contact_id' | 'parent_interaction_id',
+    parentColumn: 'contact_id' | 'parent_interaction_id',
     parentIds: readonly string[],
     request: PageRequest,
-    where: (bind: (value: unknown) => string) => string,
+    selection: InteractionSelection,
   ): Promise<Array<Rows<Interaction>>> =>
     pagesByParent<InteractionColumns>(tx, {
       table: 'interactions',
@@ -370,7 +355,12 @@ export function interactionRepository(
       parentIds,
       request,
       orderColumn: 'occurred_at',
-      where,
+      where: (bind) =>
+        listFilterSql(
+          interactionListSpec({ deleted: selection.deleted }),
+          selection.filter,
+          (value, type) => `${bind(value)}::${type}`,
+        ),
     }).then((found) =>
       found.map(({ rows, totalCount }) => ({
         rows: rows.map((row) => toModel(fromColumns(row))),
@@ -450,31 +440,28 @@ export function interactionRepository(
       return orderByKeys(ids, rows.map(toModel), (interaction) => interaction.id);
     },
 
-    // The organization's list is the one page of its interactions by organization: one statement.
-    list: (organizationId, filter, request) =>
+    list: (organizationId, request, deleted) =>
       db.read(organizationId, async (tx) => {
-        const [page] = await pages(
+        const page = await listPage<InteractionColumns>(
           tx,
+          interactionListSpec({ deleted }),
           organizationId,
-          'organization_id',
-          [organizationId],
           request,
-          (bind) => `${filterSql(filter, bind)} AND ${OF_LIVE_CONTACTS}`,
         );
-        return page ?? { rows: [], totalCount: 0 };
+        return mapListPage(page, (row) => toModel(fromColumns(row)));
       }),
 
-    ofContacts: (organizationId, contactIds, filter, request) =>
+    ofContacts: (organizationId, contactIds, selection, request) =>
       db.read(organizationId, (tx) =>
-        // The contacts asked for are live (they were read): their own timelines, whatever contactId says.
-        pages(tx, organizationId, 'contact_id', contactIds, request, (bind) =>
-          filterSql({ ...filter, contactId: null }, bind),
-        ),
+        pages(tx, organizationId, 'contact_id', contactIds, request, selection),
       ),
 
     repliesTo: (organizationId, parentIds, request) =>
       db.read(organizationId, (tx) =>
-        pages(tx, organizationId, 'parent_interaction_id', parentIds, request, (bind) => filterSql({}, bind)),
+        pages(tx, organizationId, 'parent_interaction_id', parentIds, request, {
+          filter: null,
+          deleted: false,
+        }),
       ),
 
     async hasLiveContact(organizationId, contactId) {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { pageOf, pageRequest, type PageRequest } from '@platform/domain';
 import { readTestState } from '@platform/testing';
 import { Client } from 'pg';
+import { listFilterSql, type ListSpec } from '../src/list-query';
 import { pagesByParent, toConnectionBy, type RawQueryTransaction } from '../src/pagination';
 
 // One page per parent in one statement, against real PostgreSQL: ordered by created_at (every caller
@@ -140,6 +141,37 @@ describe('pagesByParent', () => {
     expect(calls?.totalCount).toBe(2);
     const [fixed] = await pages({ first: 5, after: null }, { where: "kind = 'email'" });
     expect(idsOf(fixed?.rows ?? [])).toEqual([1]);
+  });
+
+  it('filters each parent’s page with a list’s filter tree (listFilterSql), its values bound', async () => {
+    const spec: ListSpec = {
+      table: 'entries',
+      where: "t.kind <> 'note'",
+      filters: {
+        kind: { column: 'kind', type: 'text' },
+        happenedAt: { column: 'happened_at', type: 'timestamptz' },
+      },
+      sorts: {},
+    };
+    const filtered = (filter: Record<string, unknown> | null) =>
+      pages(
+        { first: 5, after: null },
+        {
+          orderColumn: 'happened_at',
+          where: (bind) => listFilterSql(spec, filter, (value, type) => `${bind(value)}::${type}`),
+        },
+      );
+    // The spec's own condition holds without a filter: no notes.
+    const [all] = await filtered(null);
+    expect(idsOf(all?.rows ?? [])).toEqual([0, 2, 1]);
+    const [tree, , b] = await filtered({
+      or: [{ kind: { eq: 'email' } }, { happenedAt: { gte: at(25) } }],
+      not: { kind: { startsWith: "x' or '1'='1" } },
+    });
+    expect(idsOf(tree?.rows ?? [])).toEqual([0, 1]);
+    expect(tree?.totalCount).toBe(2);
+    expect(idsOf(b?.rows ?? [])).toEqual([4]);
+    await expect(filtered({ colour: { eq: 'red' } })).rejects.toThrow(/cannot filter on colour/);
   });
 
   it('makes connections whose cursors continue in that order', async () => {

@@ -87,6 +87,9 @@ CREATE INDEX "interactions_organization_id_thread_id_idx" ON "interactions"("org
 CREATE INDEX "interactions_organization_id_parent_interaction_id_occurred_idx" ON "interactions"("organization_id", "parent_interaction_id", "occurred_at", "id");
 
 -- CreateIndex
+CREATE INDEX "interactions_tags_idx" ON "interactions" USING GIN ("tags");
+
+-- CreateIndex
 CREATE INDEX "interactions_pii_key_id_idx" ON "interactions"("pii_key_id");
 
 -- AddForeignKey

@@ -97,6 +97,8 @@ export interface Member {
   task(input?: Record<string, unknown>): Promise<{ id: string; sortOrder: number | null }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
+  /** An interaction recorded by this user on a contact's timeline (an outbound note unless told otherwise). */
+  interaction(contactId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /**
    * A colleague invited by this user with `roles`, who accepted the invitation from the email in the
    * local mailbox and is signed in.
@@ -177,6 +179,23 @@ export function seeds(platform: GraphQLCaller) {
           { ticketId, input: { content: `Note ${made}`, isInternal: false, ...input } },
         );
         return data.addTicketNote;
+      },
+      async interaction(contactId, input = {}) {
+        made += 1;
+        const data = await run<{ createInteraction: { id: string } }>(
+          `mutation ($input: CreateInteractionInput!) { createInteraction(input: $input) { id } }`,
+          {
+            input: {
+              contactId,
+              type: 'Note',
+              direction: 'Outbound',
+              channel: 'Other',
+              subject: `Interaction ${made}`,
+              ...input,
+            },
+          },
+        );
+        return data.createInteraction;
       },
       async invite(roles, label = roles.join('-') || 'member') {
         made += 1;

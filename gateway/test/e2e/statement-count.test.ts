@@ -191,6 +191,16 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // An interaction on the contact with one of each of its object lists (the action item assigned to
+    // the admin), and a reply to it: K interactions with K of each, and K replies.
+    const interaction = await admin.interaction(contact.id, {
+      assignedToId: admin.userId,
+      participants: [{ role: 'recipient', contactId: contact.id, name: 'Seed' }],
+      relatedEntities: [{ type: 'property', id: `prop-${index}` }],
+      attachments: [{ name: 'brochure.pdf' }],
+      actionItems: [{ text: 'Call back', assignedToId: admin.userId }],
+    });
+    await admin.interaction(contact.id, { parentInteractionId: interaction.id });
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -212,11 +222,11 @@ describe('SQL statements per request do not grow with the number of parents', ()
   beforeAll(async () => {
     // A principal is fetched per credential, not per parent: kept for the whole run, it cannot expire
     // between the two measurements of a type and make one of them look dearer.
-    // The lists are read at their largest (first: 100, nested): far over the public cost limit, which
-    // is not what this test is about.
+    // The lists are read at their largest (first: 100, nested), every field selected: far over the
+    // public cost and size limits, which are not what this test is about.
     platform = await startTestPlatform({
       principalTtlMs: 3_600_000,
-      limits: { maxCost: 1_000_000_000, maxDepth: 100 },
+      limits: { maxCost: 1_000_000_000, maxDepth: 100, maxTokens: 1_000_000 },
     });
     one = await seedOrganization(platform, 1);
     many = await seedOrganization(platform, K);
@@ -239,6 +249,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'Interaction',
+        'InteractionActionItem',
       ]),
     );
   });

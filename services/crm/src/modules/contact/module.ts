@@ -8,6 +8,7 @@ import { userReferences } from './infra/user-references';
 import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
 import { deleteContact } from './resolvers/Mutation/deleteContact';
+import { importContacts } from './resolvers/Mutation/importContacts';
 import { restoreContact } from './resolvers/Mutation/restoreContact';
 import { updateContact } from './resolvers/Mutation/updateContact';
 import { Organization } from './resolvers/Organization';
@@ -30,7 +31,7 @@ export interface ContactModuleContext {
 export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
   resolvers: {
     Query: { contact, contacts: contactList, contactByEmail, contactByPhone },
-    Mutation: { createContact, updateContact, deleteContact, restoreContact },
+    Mutation: { createContact, importContacts, updateContact, deleteContact, restoreContact },
     Contact,
     Organization,
     User,

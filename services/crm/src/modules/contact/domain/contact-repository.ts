@@ -5,6 +5,15 @@ import type { Contact, ContactCreated, ContactEvent } from './contact';
 export interface ContactRepository {
   /** Stores a new contact and its events in one transaction. */
   create(contact: Contact, events: readonly ContactCreated[]): Promise<Contact>;
+  /**
+   * Stores many new contacts of one organization and their events in one transaction (all or none);
+   * CONFLICT naming the positions whose email or phone another live contact holds.
+   */
+  createMany(
+    organizationId: string,
+    contacts: readonly Contact[],
+    events: readonly ContactCreated[],
+  ): Promise<Contact[]>;
   /** One contact of the organization; deleted ones only when asked. */
   find(organizationId: string, id: string, options: { withDeleted: boolean }): Promise<Contact | null>;
   /**

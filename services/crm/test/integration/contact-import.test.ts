@@ -114,3 +114,89 @@ describe('importing contacts', () => {
     expect((await importing(auth, many)).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('merging contacts', () => {
+  const subject = serviceUnderTest('crm', (env) => startCrmService(crmOptions(env.startOptions())));
+
+  async function call<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}) {
+    const { env, service: crm } = subject;
+    return env.graphql<T>(crm.graphqlUrl, query, variables, await env.headersFor(auth));
+  }
+
+  async function create(auth: TestTenant, input: Record<string, unknown>) {
+    const { data, errors } = await call<{ createContact: { id: string } }>(
+      auth,
+      'mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }',
+      { input },
+    );
+    expect(errors).toBeUndefined();
+    return data?.createContact.id ?? '';
+  }
+
+  const MERGE = `mutation ($kept: ID!, $merged: ID!) {
+    mergeContacts(keptContactId: $kept, mergedContactId: $merged) {
+      id familyName email emails { address } tags version tasks { totalCount } tickets { totalCount }
+    }
+  }`;
+
+  it('moves the duplicate’s tasks and tickets, joins its emails, deletes it, and frees nothing it held', async () => {
+    const auth = newTenant();
+    const kept = await create(auth, { givenName: 'Ada', email: 'ada@work.example' });
+    const duplicate = await create(auth, {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      email: 'ada@home.example',
+    });
+    for (const title of ['Call', 'Write']) {
+      await call(auth, 'mutation ($input: CreateTaskInput!) { createTask(input: $input) { id } }', {
+        input: { title, contactId: duplicate },
+      });
+    }
+    const { data, errors } = await call<{
+      mergeContacts: {
+        familyName: string;
+        email: string;
+        emails: Array<{ address: string }>;
+        version: number;
+        tasks: { totalCount: number };
+      };
+    }>(auth, MERGE, { kept, merged: duplicate });
+    expect(errors).toBeUndefined();
+    expect(data?.mergeContacts).toMatchObject({
+      familyName: 'Lovelace',
+      email: 'ada@work.example',
+      emails: [{ address: 'ada@work.example' }, { address: 'ada@home.example' }],
+      version: 2,
+      tasks: { totalCount: 2 },
+    });
+    // The duplicate is gone from the list; its email finds the kept contact.
+    const found = await call<{ contactByEmail: { id: string } | null }>(
+      auth,
+      'query { contactByEmail(email: "ada@home.example") { id } }',
+    );
+    expect(found.data?.contactByEmail?.id).toBe(kept);
+    const read = await call(auth, 'query ($id: ID!) { contact(id: $id) { id } }', { id: duplicate });
+    expect(read.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    const events = (await subject.env.outboxEvents()).filter(
+      (event) => event.subject === kept || event.subject === duplicate,
+    );
+    expect(events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['crm.contact.merged.v1', 'crm.contact.deleted.v1']),
+    );
+    // Merging it again: it is not a live contact any more.
+    const again = await call(auth, MERGE, { kept, merged: duplicate });
+    expect(again.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
+
+  it('refuses another organization’s contact and a contact merged into itself', async () => {
+    const auth = newTenant();
+    const kept = await create(auth, { givenName: 'Ada' });
+    const stranger = await create(newTenant(), { givenName: 'Eve' });
+    expect((await call(auth, MERGE, { kept, merged: stranger })).errors?.[0]?.extensions?.['code']).toBe(
+      'NOT_FOUND',
+    );
+    expect((await call(auth, MERGE, { kept, merged: kept })).errors?.[0]?.extensions?.['code']).toBe(
+      'BAD_USER_INPUT',
+    );
+  });
+});

@@ -18,6 +18,7 @@ import { DomainError, InputIssues, type InputIssue } from '@platform/domain';
 import {
   createContact,
   deleteContact,
+  mergeContacts,
   normalizeEmail,
   normalizePhone,
   restoreContact,
@@ -185,6 +186,22 @@ export function contactOperations(
         ensureOwner(assignee, { organizationId, userId: self }, known, 'assignedUserId');
       }
       return repository.save(contact, current.version, events);
+    },
+
+    /**
+     * Merges a duplicate into the contact kept (mergeContacts): both must be live contacts of the
+     * organization (NOT_FOUND otherwise); a concurrent change to either is CONFLICT.
+     */
+    async merge(actor: Actor, keptId: string, mergedId: string): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const [kept, merged] = await Promise.all([
+        repository.find(organizationId, keptId, { withDeleted: false }),
+        repository.find(organizationId, mergedId, { withDeleted: false }),
+      ]);
+      if (!kept) throw notFound('Contact', keptId);
+      if (!merged) throw notFound('Contact', mergedId);
+      const result = mergeContacts(kept, merged, actor.userId ?? null, clock());
+      return repository.merge(result.kept, kept.version, result.merged, merged.version, result.eventsFor);
     },
 
     /** Soft-deletes a contact (restorable); NOT_FOUND when it is not there or already deleted. */

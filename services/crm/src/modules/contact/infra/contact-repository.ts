@@ -212,6 +212,15 @@ const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
   deletedAt: contact.deletedAt,
 });
 
+/**
+ * The records that name a contact and follow it when it is merged into another: (kind as the merged
+ * event counts it, table, column).
+ */
+const CONTACT_REFERENCES: ReadonlyArray<readonly [string, string, string]> = [
+  ['tasks', 'tasks', 'contact_id'],
+  ['tickets', 'tickets', 'contact_id'],
+];
+
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -309,6 +318,46 @@ export function contactRepository(
         });
       } catch (error) {
         // Two creates with the same identifier at once: the loser's insert fails on the primary key.
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async merge(kept, keptVersion, merged, mergedVersion, eventsFor) {
+      const organizationId = kept.organizationId;
+      try {
+        return await db.writeDecided(organizationId, async (tx) => {
+          for (const [contact, version] of [
+            [merged, mergedVersion],
+            [kept, keptVersion],
+          ] as const) {
+            const { count } = await tx.contact.updateMany({
+              where: { id: contact.id, organizationId, version },
+              data: columnsOf(cipher, contact),
+            });
+            if (count === 0) {
+              throw conflict('A contact of the merge changed since it was read; read both again and merge');
+            }
+          }
+          // The merged contact's emails and phones are the kept one's now.
+          await tx.contactIdentifier.deleteMany({
+            where: { organizationId, contactId: { in: [merged.id, kept.id] } },
+          });
+          await claimIdentifiers(tx, kept);
+          await indexNames(tx, kept);
+          const movedRecords: Record<string, number> = {};
+          for (const [kind, table, column] of CONTACT_REFERENCES) {
+            movedRecords[kind] = await tx.$executeRawUnsafe(
+              `UPDATE "${table}" SET "${column}" = $1::uuid WHERE organization_id = $2::uuid AND "${column}" = $3::uuid`,
+              kept.id,
+              organizationId,
+              merged.id,
+            );
+          }
+          return { value: kept, events: eventsFor(movedRecords) };
+        });
+      } catch (error) {
         if (isUniqueViolation(error))
           throw conflict('Another contact of the organization has this identifier');
         throw error;

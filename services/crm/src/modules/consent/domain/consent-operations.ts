@@ -118,7 +118,11 @@ export function consentOperations(
         const current = state.consents.find((consent) => consent.purpose === checked.purpose) ?? null;
         const decision = decideConsent(current, { ...checked, ipHash }, context);
         if (!decision.changed)
-          return { value: decision.consent, writes: { consents: [], history: [], preferences: null }, events: [] };
+          return {
+            value: decision.consent,
+            writes: { consents: [], history: [], preferences: null },
+            events: [],
+          };
         const after = { ...state, consents: withConsent(state.consents, decision.consent) };
         return {
           value: decision.consent,
@@ -270,7 +274,8 @@ export function consentOperations(
      */
     capturedFrom(consent: ContactConsent, ipAddress: string): boolean | null {
       const normalized = normalizeIpAddress(ipAddress);
-      if (normalized === null) new InputIssues().add('ipAddress', 'must be an IPv4 or IPv6 address').throwIfAny();
+      if (normalized === null)
+        new InputIssues().add('ipAddress', 'must be an IPv4 or IPv6 address').throwIfAny();
       if (consent.ipHash === null || normalized === null) return null;
       return evidence.ipHash(consent.organizationId, normalized) === consent.ipHash;
     },

@@ -284,7 +284,8 @@ export function transitionProblem(
   if (to === 'unknown' && !undecided) return 'a recorded consent is never reset to unknown: withdraw it';
   if (from === 'granted' && to === 'denied') return 'a granted consent is withdrawn, not denied';
   if (from === 'granted' && to === 'pending') return 'a granted consent needs no confirmation';
-  const comesBack = (isRefusal(from) && (to === 'granted' || to === 'pending')) || (from === 'pending' && to === 'granted');
+  const comesBack =
+    (isRefusal(from) && (to === 'granted' || to === 'pending')) || (from === 'pending' && to === 'granted');
   if (comesBack && !EXPLICIT_SOURCES.has(source))
     return `${from === 'pending' ? 'confirming a pending consent' : 'a consent the contact refused comes back only'} from the contact’s own act (form, double opt-in, preference center, inbound message or a user), not from ${source}`;
   return null;
@@ -325,17 +326,23 @@ export function decideConsent(
   const from = current?.status ?? null;
   const problem = transitionProblem(from, change.status, change.source);
   if (problem)
-    throw conflict(`Consent for ${change.purpose} cannot move from ${from ?? 'none'} to ${change.status}: ${problem}`, {
-      purpose: change.purpose,
-      from,
-      to: change.status,
-      source: change.source,
-    });
+    throw conflict(
+      `Consent for ${change.purpose} cannot move from ${from ?? 'none'} to ${change.status}: ${problem}`,
+      {
+        purpose: change.purpose,
+        from,
+        to: change.status,
+        source: change.source,
+      },
+    );
   if (current && change.capturedAt && change.capturedAt.getTime() < current.capturedAt.getTime())
-    throw conflict(`A later decision on ${change.purpose} is recorded (captured ${current.capturedAt.toISOString()})`, {
-      purpose: change.purpose,
-      capturedAt: current.capturedAt.toISOString(),
-    });
+    throw conflict(
+      `A later decision on ${change.purpose} is recorded (captured ${current.capturedAt.toISOString()})`,
+      {
+        purpose: change.purpose,
+        capturedAt: current.capturedAt.toISOString(),
+      },
+    );
   const capturedAt = change.capturedAt ?? context.at;
   const consent: ContactConsent = {
     organizationId: context.organizationId,
@@ -424,7 +431,8 @@ export function purposesToWithdraw(
   consents: ReadonlyArray<Pick<ContactConsent, 'purpose' | 'status'>>,
   channel: ContactChannel | null,
 ): ConsentPurpose[] {
-  const statusOf = (purpose: ConsentPurpose) => consents.find((consent) => consent.purpose === purpose)?.status;
+  const statusOf = (purpose: ConsentPurpose) =>
+    consents.find((consent) => consent.purpose === purpose)?.status;
   return unsubscribePurposes(channel).filter((purpose) => {
     const status = statusOf(purpose);
     if (isRefusal(status)) return false;

@@ -15,7 +15,15 @@ import { enumObject, type InputIssues } from '@platform/domain';
 import { canonicalLocale } from '../../contact/domain/contact';
 import { EVENT_SOURCE, type ContactChannel } from './consent';
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
 export const Weekday = enumObject(WEEKDAYS);
 export type Weekday = (typeof WEEKDAYS)[number];
 export const FREQUENCY_PERIODS = ['day', 'week', 'month'] as const;
@@ -110,7 +118,8 @@ export function formatClockTime(minutes: number): string {
 export function checkPreferencesChanges(input: PreferencesInput, issues: InputIssues): PreferencesChanges {
   const changes: PreferencesChanges = {};
   if (input.channels !== undefined) {
-    if (input.channels === null) issues.add('channels', 'cannot be cleared: allow or block channels one by one');
+    if (input.channels === null)
+      issues.add('channels', 'cannot be cleared: allow or block channels one by one');
     else {
       const channels = new Map<ContactChannel, boolean>();
       input.channels.forEach(({ channel, allowed }, index) => {
@@ -137,7 +146,10 @@ export function checkPreferencesChanges(input: PreferencesInput, issues: InputIs
       if (startMinute === null) issues.add('communicationHours.start', 'must be a time HH:MM (24 h)');
       if (endMinute === null) issues.add('communicationHours.end', 'must be a time HH:MM (24 h)');
       else if (startMinute === endMinute)
-        issues.add('communicationHours.end', 'must differ from start (an end before the start spans midnight)');
+        issues.add(
+          'communicationHours.end',
+          'must differ from start (an end before the start spans midnight)',
+        );
       if (hours.days.length === 0) issues.add('communicationHours.days', 'must name at least one day');
       if (new Set(hours.days).size !== hours.days.length)
         issues.add('communicationHours.days', 'must name each day at most once');
@@ -150,9 +162,16 @@ export function checkPreferencesChanges(input: PreferencesInput, issues: InputIs
   }
   if (input.marketingFrequencyCap !== undefined) {
     const cap = input.marketingFrequencyCap;
-    if (cap !== null && (!Number.isInteger(cap.maxMessages) || cap.maxMessages < 1 || cap.maxMessages > MAX_FREQUENCY_CAP))
-      issues.add('marketingFrequencyCap.maxMessages', `must be a whole number from 1 to ${MAX_FREQUENCY_CAP}`);
-    changes.marketingFrequencyCap = cap === null ? null : { maxMessages: cap.maxMessages, period: cap.period };
+    if (
+      cap !== null &&
+      (!Number.isInteger(cap.maxMessages) || cap.maxMessages < 1 || cap.maxMessages > MAX_FREQUENCY_CAP)
+    )
+      issues.add(
+        'marketingFrequencyCap.maxMessages',
+        `must be a whole number from 1 to ${MAX_FREQUENCY_CAP}`,
+      );
+    changes.marketingFrequencyCap =
+      cap === null ? null : { maxMessages: cap.maxMessages, period: cap.period };
   }
   if (input.doNotContact !== undefined) {
     if (input.doNotContact === null) issues.add('doNotContact', 'cannot be cleared: set it to true or false');
@@ -193,12 +212,15 @@ export function applyPreferences(
   const next: ContactPreferences = {
     ...current,
     blockedChannels: CONTACT_CHANNELS.filter((channel) => blocked.has(channel)),
-    preferredChannel: changes.preferredChannel !== undefined ? changes.preferredChannel : current.preferredChannel,
+    preferredChannel:
+      changes.preferredChannel !== undefined ? changes.preferredChannel : current.preferredChannel,
     language: changes.language !== undefined ? changes.language : current.language,
     communicationHours:
       changes.communicationHours !== undefined ? changes.communicationHours : current.communicationHours,
     marketingFrequencyCap:
-      changes.marketingFrequencyCap !== undefined ? changes.marketingFrequencyCap : current.marketingFrequencyCap,
+      changes.marketingFrequencyCap !== undefined
+        ? changes.marketingFrequencyCap
+        : current.marketingFrequencyCap,
     doNotContact: changes.doNotContact ?? current.doNotContact,
   };
   if (next.preferredChannel !== null && blocked.has(next.preferredChannel))
@@ -248,4 +270,14 @@ export function withinFrequencyCap(
 ): boolean {
   const cap = preferences?.marketingFrequencyCap;
   return !cap || sentInPeriod < cap.maxMessages;
+}
+
+/** Every channel and whether the contact accepts it, in the channels' order. */
+export function channelPreferences(
+  preferences: Pick<ContactPreferences, 'blockedChannels'>,
+): Array<{ channel: ContactChannel; allowed: boolean }> {
+  return CONTACT_CHANNELS.map((channel) => ({
+    channel,
+    allowed: !preferences.blockedChannels.includes(channel),
+  }));
 }

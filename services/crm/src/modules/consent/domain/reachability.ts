@@ -232,8 +232,12 @@ export function subscriptionEvents(
   };
   const events: Array<ContactUnsubscribed | ContactResubscribed> = [];
   if (lost.length > 0 || (after.unsubscribed && !before.unsubscribed))
-    events.push(createEvent('crm.contact.unsubscribed.v1', { ...envelope, data: { ...data, channels: lost } }));
+    events.push(
+      createEvent('crm.contact.unsubscribed.v1', { ...envelope, data: { ...data, channels: lost } }),
+    );
   if (gained.length > 0 || (before.unsubscribed && !after.unsubscribed))
-    events.push(createEvent('crm.contact.resubscribed.v1', { ...envelope, data: { ...data, channels: gained } }));
+    events.push(
+      createEvent('crm.contact.resubscribed.v1', { ...envelope, data: { ...data, channels: gained } }),
+    );
   return events;
 }

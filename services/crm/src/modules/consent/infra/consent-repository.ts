@@ -26,7 +26,8 @@ function toSourceDetails(value: Prisma.JsonValue): SourceDetails {
   const details: SourceDetails = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return details;
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') details[key] = item;
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+      details[key] = item;
   }
   return details;
 }
@@ -199,19 +200,19 @@ export function consentRepository(db: TenantDatabase<Transaction>): ConsentRepos
       return db.writeDecided(
         organizationId,
         async (tx): Promise<{ value: { value: T } | null; events: readonly CatalogEvent[] }> => {
-        await lockContact(tx, organizationId, contactId);
-        const live = await tx.contact.count({ where: { id: contactId, organizationId, deletedAt: null } });
-        if (live === 0) return { value: null, events: [] };
-        const [consents, preferences] = await Promise.all([
-          tx.contactConsent.findMany({ where: { organizationId, contactId } }),
-          tx.contactPreferences.findFirst({ where: { organizationId, contactId } }),
-        ]);
-        const decided = decide({
-          consents: consents.map(toConsent),
-          preferences: preferences ? toPreferences(preferences) : null,
-        });
-        await store(tx, decided.writes);
-        return { value: { value: decided.value }, events: decided.events };
+          await lockContact(tx, organizationId, contactId);
+          const live = await tx.contact.count({ where: { id: contactId, organizationId, deletedAt: null } });
+          if (live === 0) return { value: null, events: [] };
+          const [consents, preferences] = await Promise.all([
+            tx.contactConsent.findMany({ where: { organizationId, contactId } }),
+            tx.contactPreferences.findFirst({ where: { organizationId, contactId } }),
+          ]);
+          const decided = decide({
+            consents: consents.map(toConsent),
+            preferences: preferences ? toPreferences(preferences) : null,
+          });
+          await store(tx, decided.writes);
+          return { value: { value: decided.value }, events: decided.events };
         },
       );
     },

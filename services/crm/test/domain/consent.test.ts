@@ -58,7 +58,9 @@ const aConsent = (overrides: Partial<ContactConsent> = {}): ContactConsent => ({
   ...overrides,
 });
 
-const aChange = (overrides: Partial<ConsentChange> = {}): ConsentChange & { ipHash: string | null } => ({
+const aChange = (
+  overrides: Partial<ConsentChange & { ipHash: string | null }> = {},
+): ConsentChange & { ipHash: string | null } => ({
   purpose: 'marketing',
   status: 'granted',
   source: 'form',
@@ -480,9 +482,10 @@ describe('reachability: canReceive', () => {
       'no_consent',
     ],
   ] as const)('%s', (_name, consents, preferences, channel, kind, allowed, blockedBy) => {
-    const decision = reachability(views(consents), prefs(preferences), channel, kind, at, 'UTC');
+    const view = { ...prefs(), ...preferences };
+    const decision = reachability(views(consents), view, channel, kind, at, 'UTC');
     expect(decision).toEqual({ allowed, blockedBy });
-    expect(canReceive(views(consents), prefs(preferences), channel, kind, at, 'UTC')).toBe(allowed);
+    expect(canReceive(views(consents), view, channel, kind, at, 'UTC')).toBe(allowed);
   });
 
   it('sends marketing only within the communication hours, in the contact’s time zone', () => {

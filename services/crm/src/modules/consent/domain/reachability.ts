@@ -40,10 +40,11 @@ export interface Reachability {
 
 /** What the rule reads of the consents and preferences (events and the graph carry all of it). */
 export type ConsentView = Pick<ContactConsent, 'purpose' | 'status'>;
-export type PreferencesView = Pick<
-  ContactPreferences,
-  'blockedChannels' | 'doNotContact' | 'communicationHours'
->;
+export interface PreferencesView {
+  blockedChannels: readonly ContactChannel[];
+  doNotContact: boolean;
+  communicationHours: ContactPreferences['communicationHours'];
+}
 
 /** Where marketing consent for `channel` stands: the channel's own decision, else the general one. */
 export function marketingConsent(

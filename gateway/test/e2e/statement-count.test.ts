@@ -118,7 +118,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * a task per contact assigned to the admin (in one checklist); returns once automation has written
+ * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact;
+ * returns once automation has written
  * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
@@ -191,6 +192,15 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // A consent on the contact (one history entry) and its preferences: K of each in all.
+    await admin.run(
+      `mutation($id: ID!) { setContactConsent(contactId: $id, input: { purpose: marketing, status: granted, source: form }) { status } }`,
+      { id: contact.id },
+    );
+    await admin.run(
+      `mutation($id: ID!) { setContactPreferences(contactId: $id, input: { preferredChannel: email }) { doNotContact } }`,
+      { id: contact.id },
+    );
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -239,6 +249,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'ContactConsent',
+        'ConsentHistoryEntry',
       ]),
     );
   });

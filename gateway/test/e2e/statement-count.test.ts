@@ -192,13 +192,18 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
-    // A consent on the contact (one history entry) and its preferences: K of each in all.
+    // A consent on the contact (one history entry) and its preferences with hours and a cap: K of each
+    // in all (a contact without them would read null hours and cap, and those types have no parents).
     await admin.run(
       `mutation($id: ID!) { setContactConsent(contactId: $id, input: { purpose: marketing, status: granted, source: form }) { status } }`,
       { id: contact.id },
     );
     await admin.run(
-      `mutation($id: ID!) { setContactPreferences(contactId: $id, input: { preferredChannel: email }) { doNotContact } }`,
+      `mutation($id: ID!) { setContactPreferences(contactId: $id, input: {
+        preferredChannel: email
+        communicationHours: { start: "09:00", end: "17:00", days: [monday] }
+        marketingFrequencyCap: { maxMessages: 2, period: week }
+      }) { doNotContact } }`,
       { id: contact.id },
     );
   }

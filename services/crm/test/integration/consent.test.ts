@@ -243,6 +243,30 @@ describe('consent module', () => {
       );
     });
 
+    it('keeps the history append-only: the service may not change or delete an entry', async () => {
+      const caller = newTenant();
+      const contactId = await contactOf(caller.organizationId);
+      await consentSet(caller, contactId, { purpose: 'data_sharing', status: 'denied', source: 'user' });
+      const client = new Client({ connectionString: subject.env.database.appUrl });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('app.organization_id', $1, true)`, [caller.organizationId]);
+        await expect(
+          client.query(`UPDATE contact_consent_history SET to_status = 'granted'`),
+        ).rejects.toThrow(/permission denied/);
+        await client.query('ROLLBACK');
+        await expect(client.query(`DELETE FROM contact_consent_history`)).rejects.toThrow(
+          /permission denied/,
+        );
+      } finally {
+        await client.end();
+      }
+      expect((await read(caller, contactId)).consentHistory.edges.map(({ node }) => node.to)).toEqual([
+        'denied',
+      ]);
+    });
+
     it('pages the history with cursors', async () => {
       const caller = newTenant();
       const contactId = await contactOf(caller.organizationId);

@@ -111,23 +111,26 @@ describe('custom field values', () => {
       refuses(budget, 1_000_001, 'must be at most 1000000.5');
     });
 
-    it('decimal: exact, from a string or a number, stored canonical', () => {
+    it('decimal: exact, from a string or a number, stored as a number that survives any JSON parser', () => {
       const rate = field('rate', 'decimal', { validation: { min: '-10', max: '99.9999' } });
-      accepts(rate, '12.3400', '12.34');
-      accepts(rate, 7.5, '7.5');
-      accepts(rate, '-0.0', '0');
+      accepts(rate, '12.3400', 12.34);
+      accepts(rate, 7.5, 7.5);
+      accepts(rate, '-0.0', 0);
       refuses(rate, '1e3', /decimal number/);
-      refuses(rate, '12.34567', /at most 15 integer digits and 4 decimals/);
+      refuses(rate, '12.34567', /at most 15 significant digits and 4 decimals/);
       refuses(rate, '100', 'must be at most 99.9999');
       refuses(rate, '-10.0001', 'must be at least -10');
+      const large = field('large', 'decimal');
+      accepts(large, '12345678901.2345', 12345678901.2345);
+      refuses(large, '123456789012.3456', /at most 15 significant digits/);
     });
 
     it('currency: a decimal with at most the currency’s decimals', () => {
       const euros = field('price', 'currency', { currencyCode: 'EUR' });
       const yen = field('price_jpy', 'currency', { currencyCode: 'JPY' });
-      accepts(euros, '19.90', '19.9');
+      accepts(euros, '19.90', 19.9);
       refuses(euros, '19.999', 'must have at most 2 decimals (EUR)');
-      accepts(yen, 1500, '1500');
+      accepts(yen, 1500, 1500);
       refuses(yen, '1500.5', 'must have at most 0 decimals (JPY)');
     });
 

@@ -3,3 +3,4 @@ import type { CustomFieldDefinition } from './domain/custom-field';
 
 export type CustomFieldDefinitionMapper = CustomFieldDefinition;
 export { CustomFieldDataType, CustomFieldEntityType } from './domain/data-types';
+export { CustomFieldDefinitionOrderField } from './domain/custom-field';

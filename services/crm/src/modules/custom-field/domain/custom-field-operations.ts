@@ -3,16 +3,18 @@ import {
   InputIssues,
   isUuid,
   notFound,
+  listRequest,
   organizationOf,
-  pageOf,
   signedInUser,
   type Actor,
-  type Page,
-  type PageRequest,
+  type ListFilter,
+  type ListPage,
+  type SortKeyInput,
 } from '@platform/domain';
 import {
   archiveDefinition,
   createDefinition,
+  DEFAULT_DEFINITION_ORDER,
   draftDefinition,
   restoreDefinition,
   updateDefinition,
@@ -20,7 +22,7 @@ import {
   type CustomFieldDefinition,
   type UpdateCustomFieldDefinitionInput,
 } from './custom-field';
-import type { CustomFieldFilter, CustomFieldRepository } from './custom-field-repository';
+import type { CustomFieldRepository } from './custom-field-repository';
 
 const SIGN_IN = 'Sign in to work with custom fields';
 
@@ -108,15 +110,25 @@ export function customFieldOperations(
       return definition;
     },
 
-    /** A page of the organization's definitions (live ones unless archived ones are asked for too). */
+    /**
+     * The organization's definitions matching `filter`, in `orderBy` (by entity type, position and age
+     * by default), a page after `after`; live ones only unless `includeArchived`. BAD_USER_INPUT for a
+     * bad page size, order or cursor.
+     */
     async list(
       actor: Actor,
-      filter: CustomFieldFilter,
-      request: PageRequest,
-    ): Promise<Page<CustomFieldDefinition>> {
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+        includeArchived?: boolean | null;
+      },
+    ): Promise<ListPage<CustomFieldDefinition>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      const { rows, totalCount } = await repository.list(organizationId, filter, request);
-      return pageOf(rows, request, totalCount);
+      return repository.list(organizationId, listRequest(args, DEFAULT_DEFINITION_ORDER), {
+        includeArchived: args.includeArchived ?? false,
+      });
     },
   };
 }

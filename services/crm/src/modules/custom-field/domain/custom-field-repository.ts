@@ -1,4 +1,4 @@
-import type { PageRequest } from '@platform/domain';
+import type { ListPage, ListRequest } from '@platform/domain';
 import type {
   CreationFacts,
   CustomFieldDefinition,
@@ -6,25 +6,11 @@ import type {
   CustomFieldEvent,
   RestoreFacts,
 } from './custom-field';
-import type { CustomFieldEntityType } from './data-types';
 
 /** What the operations decide once the storing transaction has what they need. */
 export interface Decided<T> {
   value: T;
   events: readonly CustomFieldEvent[];
-}
-
-/** Which of an organization's definitions a list asks for. */
-export interface CustomFieldFilter {
-  entityType?: CustomFieldEntityType | null;
-  /** Archived definitions too (default: live ones only). */
-  includeArchived?: boolean | null;
-}
-
-/** Up to `first + 1` rows after the cursor, and how many there are in all. */
-export interface Rows<T> {
-  rows: T[];
-  totalCount: number;
 }
 
 /**
@@ -62,10 +48,13 @@ export interface CustomFieldRepository {
   ): Promise<CustomFieldDefinition | null>;
   /** The organization's definitions with these ids (archived ones too), in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<CustomFieldDefinition | null>>;
-  /** A page of the organization's definitions, by entity type, position, creation. */
+  /**
+   * A page of the organization's definitions matching the request's filter, in its order (live ones
+   * only unless `includeArchived`).
+   */
   list(
     organizationId: string,
-    filter: CustomFieldFilter,
-    request: PageRequest,
-  ): Promise<Rows<CustomFieldDefinition>>;
+    request: ListRequest,
+    options: { includeArchived: boolean },
+  ): Promise<ListPage<CustomFieldDefinition>>;
 }

@@ -15,7 +15,7 @@ import {
   MAX_TEXT_LENGTH,
   parseCalendarDate,
   parseDateTime,
-  parseDecimal,
+  parseDecimalValue,
   parseEmail,
   parsePhone,
   parseUrl,
@@ -120,17 +120,23 @@ function checkScalar(
     }
     case 'decimal':
     case 'currency': {
-      const decimal = parseDecimal(raw);
-      if (decimal === null) {
-        issues.add(path, 'must be a decimal number with at most 15 integer digits and 4 decimals');
+      const parsed = parseDecimalValue(raw);
+      if (parsed === null) {
+        issues.add(path, 'must be a decimal number with at most 15 significant digits and 4 decimals');
         return undefined;
       }
       const code = rules.currencyCode;
-      if (rules.dataType === 'currency' && code !== null && decimalPlaces(decimal) > currencyDecimals(code)) {
+      if (
+        rules.dataType === 'currency' &&
+        code !== null &&
+        decimalPlaces(parsed.decimal) > currencyDecimals(code)
+      ) {
         issues.add(path, `must have at most ${currencyDecimals(code)} decimals (${code})`);
         return undefined;
       }
-      return checkBounds(decimal, compareDecimals, numericBounds, path, issues) ? decimal : undefined;
+      return checkBounds(parsed.decimal, compareDecimals, numericBounds, path, issues)
+        ? parsed.value
+        : undefined;
     }
     case 'boolean':
       if (typeof raw !== 'boolean') {

@@ -10,7 +10,7 @@ import {
   type CloudEvent,
   type EventData,
 } from '@platform/events/catalog';
-import { conflict, type InputIssues } from '@platform/domain';
+import { conflict, enumObject, type InputIssues, type SortKey } from '@platform/domain';
 import { checkValue } from './custom-field-values';
 import {
   calendarDateOf,
@@ -33,6 +33,25 @@ import { checkPlanLimit } from './entitlements';
 import { compilePattern, isPattern } from './pattern';
 
 export type CustomFieldChange = (typeof CUSTOM_FIELD_UPDATABLE_FIELDS)[number];
+
+/** What the definition list sorts by (the API's CustomFieldDefinitionOrderField). */
+export const CUSTOM_FIELD_DEFINITION_ORDER_FIELDS = [
+  'ENTITY_TYPE',
+  'POSITION',
+  'KEY',
+  'LABEL',
+  'CREATED_AT',
+  'UPDATED_AT',
+] as const;
+export type CustomFieldDefinitionOrderField = (typeof CUSTOM_FIELD_DEFINITION_ORDER_FIELDS)[number];
+export const CustomFieldDefinitionOrderField = enumObject(CUSTOM_FIELD_DEFINITION_ORDER_FIELDS);
+
+/** The order a form shows an entity type's fields in: by entity type, then position, then age. */
+export const DEFAULT_DEFINITION_ORDER: readonly SortKey[] = [
+  { field: 'ENTITY_TYPE', direction: 'ASC' },
+  { field: 'POSITION', direction: 'ASC' },
+  { field: 'CREATED_AT', direction: 'ASC' },
+];
 
 /** The rules a field's values meet (spec 003's validation; spec 000's isRequired/isUnique). */
 export interface CustomFieldValidation {

@@ -12,7 +12,7 @@ export type CustomFieldEntityType = (typeof CUSTOM_FIELD_ENTITY_TYPES)[number];
 export const CustomFieldDataType = enumObject(CUSTOM_FIELD_DATA_TYPES);
 export type CustomFieldDataType = (typeof CUSTOM_FIELD_DATA_TYPES)[number];
 
-/** One value as stored: a string (text-like, decimal, date, datetime, select), a number or a boolean. */
+/** One value as stored: a string (text-like, date, datetime, select), a number (number, decimal, currency) or a boolean. */
 export type CustomFieldScalar = string | number | boolean;
 /** A stored value: one scalar, or a list of them (array fields and multiselect). */
 export type CustomFieldValue = CustomFieldScalar | CustomFieldScalar[];
@@ -78,6 +78,22 @@ export function parseDecimal(raw: unknown): string | null {
   const trimmed = fraction.replace(/0+$/, '');
   const canonical = trimmed ? `${integer}.${trimmed}` : integer;
   return canonical === '-0' ? '0' : canonical;
+}
+
+/** Most significant digits of a decimal value: every such decimal survives a trip through a double. */
+export const MAX_SIGNIFICANT_DIGITS = 15;
+
+/**
+ * A decimal or currency value as stored: a JSON number, so that lists sort and compare it numerically
+ * (jsonb compares numbers by value, strings by text), with at most 15 significant digits and 4
+ * decimals, so that it stays exact through every JSON parser (a double holds any 15-digit decimal
+ * exactly). Its canonical decimal comes with it for the bounds. Null when it is not one.
+ */
+export function parseDecimalValue(raw: unknown): { decimal: string; value: number } | null {
+  const decimal = parseDecimal(raw);
+  if (decimal === null) return null;
+  const digits = decimal.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
+  return digits.length > MAX_SIGNIFICANT_DIGITS ? null : { decimal, value: Number(decimal) };
 }
 
 /** How many decimals a canonical decimal has. */

@@ -1,15 +1,13 @@
-import { afterCursorWhere, orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import { listPage, mapListPage, orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import { duplicateValues, type CustomFieldDefinition } from '../domain/custom-field';
-import type { CustomFieldFilter, CustomFieldRepository } from '../domain/custom-field-repository';
-import { definitionData, toDefinition } from './definition-rows';
+import type { CustomFieldRepository } from '../domain/custom-field-repository';
+import { customFieldListSpec } from './custom-field-list';
+import { definitionData, fromColumns, toDefinition, type DefinitionColumns } from './definition-rows';
 import { entitlementsIn, lockPlanLimit } from './entitlements';
 import { hasSharedValues } from './custom-field-values';
 
 type Transaction = Prisma.TransactionClient;
-
-/** Newest first, then by id: a stable order for cursors. */
-const ORDER: Prisma.CustomFieldDefinitionOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
 const liveCount = (tx: Transaction, organizationId: string) =>
   tx.customFieldDefinition.count({ where: { organizationId, archivedAt: null } });
@@ -140,22 +138,15 @@ export function customFieldRepository(db: TenantDatabase<Transaction>): CustomFi
       return orderByKeys(ids, rows.map(toDefinition), (definition) => definition.id);
     },
 
-    list: (organizationId, filter: CustomFieldFilter, request) =>
+    list: (organizationId, request, options) =>
       db.read(organizationId, async (tx) => {
-        const scope: Prisma.CustomFieldDefinitionWhereInput = {
+        const page = await listPage<DefinitionColumns & Record<string, unknown>>(
+          tx,
+          customFieldListSpec(options),
           organizationId,
-          ...(filter.entityType ? { entityType: filter.entityType } : {}),
-          ...(filter.includeArchived ? {} : { archivedAt: null }),
-        };
-        const [rows, totalCount] = await Promise.all([
-          tx.customFieldDefinition.findMany({
-            where: { ...scope, ...afterCursorWhere(request) },
-            orderBy: ORDER,
-            take: request.first + 1,
-          }),
-          tx.customFieldDefinition.count({ where: scope }),
-        ]);
-        return { rows: rows.map(toDefinition), totalCount };
+          request,
+        );
+        return mapListPage(page, fromColumns);
       }),
   };
 }

@@ -82,9 +82,8 @@ describe('custom fields', () => {
   /** The error's code and, for BAD_USER_INPUT, the issues' paths and codes. */
   function refusal(result: { errors?: Array<{ extensions?: Record<string, unknown> }> }) {
     const extensions = result.errors?.[0]?.extensions ?? {};
-    const details = extensions.details;
-    const listed = typeof details === 'object' && details !== null && 'issues' in details ? details.issues : [];
-    const issues: Issue[] = Array.isArray(listed) ? listed : [];
+    const details = extensions.details as { issues?: Issue[] } | undefined;
+    const issues = details?.issues ?? [];
     return { code: extensions.code, issues: issues.map(({ path, code }) => ({ path, code })) };
   }
 

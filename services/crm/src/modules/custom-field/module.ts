@@ -1,8 +1,10 @@
 import { DataLoader, defineModule } from '@platform/service-kit';
 import type { CrmDependencies } from '../../service';
 import type { CustomFieldDefinition as CustomFieldDefinitionModel } from './domain/custom-field';
+import type { CustomFieldEntityType } from './domain/data-types';
 import { customFieldOperations, type CustomFieldOperations } from './domain/custom-field-operations';
 import { customFieldRepository } from './infra/custom-field-repository';
+import { definitionsFor } from './infra/custom-field-values';
 import { CustomFieldDefinition } from './resolvers/CustomFieldDefinition';
 import { archiveCustomFieldDefinition } from './resolvers/Mutation/archiveCustomFieldDefinition';
 import { createCustomFieldDefinition } from './resolvers/Mutation/createCustomFieldDefinition';
@@ -15,6 +17,11 @@ export interface CustomFieldModuleContext {
   customFields: CustomFieldOperations;
   /** The caller's organization's definitions (archived ones too) by id (one query per batch). */
   customFieldDefinitionById: DataLoader<string, CustomFieldDefinitionModel | null>;
+  /**
+   * The caller's organization's definitions of an entity type, live and archived (one transaction per
+   * batch): what records' `customFields` resolvers show values through (`visibleCustomFieldValues`).
+   */
+  customFieldDefinitionsOf: DataLoader<CustomFieldEntityType, CustomFieldDefinitionModel[]>;
 }
 
 /**
@@ -43,6 +50,13 @@ export const customFieldModule = defineModule<CrmDependencies, CustomFieldModule
           ? repository.byIds(auth.organizationId, ids)
           : Promise.resolve(ids.map(() => null)),
       ),
+      customFieldDefinitionsOf: new DataLoader((entityTypes: readonly CustomFieldEntityType[]) => {
+        const organizationId = auth.organizationId;
+        if (!organizationId) return Promise.resolve(entityTypes.map(() => []));
+        return tenants.read(organizationId, (tx) =>
+          Promise.all(entityTypes.map((entityType) => definitionsFor(tx, organizationId, entityType))),
+        );
+      }),
     });
   },
 });

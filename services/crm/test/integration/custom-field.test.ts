@@ -598,6 +598,47 @@ describe('custom fields', () => {
       await contactWith(caller, { member_no: 'M-1' });
     });
 
+    it('checks every imported row’s values at once, unique values inside the batch too', async () => {
+      const caller = newTenant();
+      await defined(caller, { key: 'member_no', dataType: 'text', validation: { unique: true } });
+      await defined(caller, {
+        key: 'tier',
+        dataType: 'select',
+        options: [{ value: 'gold', label: 'Gold' }],
+        defaultValue: 'gold',
+      });
+      await contactWith(caller, { member_no: 'M-1' });
+      const IMPORT = `mutation ($contacts: [CreateContactInput!]!) { importContacts(contacts: $contacts) { id customFields } }`;
+      const refused = await call(caller, IMPORT, {
+        contacts: [
+          { givenName: 'A', customFields: { member_no: 'M-1' } },
+          { givenName: 'B', customFields: { member_no: 'M-2', tier: 'silver' } },
+          { givenName: 'C', customFields: { member_no: 'M-2' } },
+          { givenName: 'D', customFields: { colour: 'red' } },
+        ],
+      });
+      expect(refusal(refused)).toEqual({
+        code: 'BAD_USER_INPUT',
+        issues: [
+          { path: 'contacts.1.customFields.tier', code: 'invalid' },
+          { path: 'contacts.3.customFields.colour', code: 'unknown' },
+          { path: 'contacts.2.customFields.member_no', code: 'not_unique' },
+          { path: 'contacts.0.customFields.member_no', code: 'not_unique' },
+        ],
+      });
+      const imported = await call<{ importContacts: ContactView[] }>(caller, IMPORT, {
+        contacts: [
+          { givenName: 'B', customFields: { member_no: 'M-2' } },
+          { givenName: 'C', customFields: {} },
+        ],
+      });
+      expect(imported.errors).toBeUndefined();
+      expect(imported.data?.importContacts.map((row) => row.customFields)).toEqual([
+        { member_no: 'M-2', tier: 'gold' },
+        { tier: 'gold' },
+      ]);
+    });
+
     it('makes a field unique only while no two live contacts share a value', async () => {
       const caller = newTenant();
       const code = await defined(caller, { key: 'code', dataType: 'text' });

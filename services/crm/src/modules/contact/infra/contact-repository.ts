@@ -13,7 +13,7 @@ import {
 } from '@platform/service-kit';
 import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
-import { checkCustomFields } from '../../custom-field/infra/custom-field-values';
+import { checkCustomFields, checkCustomFieldsOfMany } from '../../custom-field/infra/custom-field-values';
 import { contactListSpec } from './contact-list';
 import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
@@ -397,12 +397,24 @@ export function contactRepository(
       }
     },
 
-    async createMany(organizationId, contacts, events) {
-      const identifiers = contacts.flatMap((contact, index) =>
+    async createMany(organizationId, drafts, events) {
+      const identifiers = drafts.flatMap((contact, index) =>
         identifiersOf(cipher, contact).map((identifier) => ({ ...identifier, index })),
       );
       try {
         return await db.write(organizationId, events, async (tx) => {
+          // Every row's custom field values, as for one contact (the custom-field module's check).
+          const customFields = await checkCustomFieldsOfMany(
+            tx,
+            organizationId,
+            'contact',
+            drafts.map((contact) => ({ entityId: contact.id, creating: true, input: contact.customFields })),
+            (index) => `contacts.${index}.customFields`,
+          );
+          const contacts = drafts.map((contact, index) => ({
+            ...contact,
+            customFields: customFields[index] ?? {},
+          }));
           // Which rows' identifiers another live contact holds: named all at once.
           const taken = await tx.contactIdentifier.findMany({
             where: {

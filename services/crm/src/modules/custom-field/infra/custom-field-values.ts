@@ -68,39 +68,75 @@ export async function checkCustomFields(
   input: CustomFieldValues,
   write: CustomFieldWrite,
 ): Promise<CustomFieldValues> {
-  const definitions = await definitionsFor(tx, organizationId, entityType, { lock: true });
-  const issues = new InputIssues();
-  const values = checkCustomFieldValues(
+  const [values] = await checkCustomFieldsOfMany(
+    tx,
+    organizationId,
     entityType,
-    definitions,
-    input,
-    { creating: write.creating, stored: write.stored ?? null },
-    issues,
+    [{ ...write, input }],
+    () => 'customFields',
   );
-  const unique = definitions.filter(
-    (field) => field.archivedAt === null && field.validation.unique && values[field.key] !== undefined,
-  );
-  if (unique.length > 0) {
-    const probes = unique.map((field) => ({
-      key: field.key,
-      probe: JSON.stringify({ [field.key]: values[field.key] }),
-    }));
-    const taken = await takenValues(tx, organizationId, entityType, write.entityId, probes);
-    for (const key of taken)
-      issues.add(`customFields.${key}`, `is taken by another ${entityType} record`, 'not_unique');
-  }
-  issues.throwIfAny();
-  return values;
+  return values ?? {};
 }
 
-/** Locks the probed values, then answers the keys whose value another live record holds. */
+/**
+ * `checkCustomFields` for many records of one write (an import): the definitions read once, every
+ * record's issues under `pathOf(index)` (e.g. `contacts.3.customFields`), all at once; a unique value
+ * two records of the batch share is refused on the later one. Answers the values to store, in order.
+ */
+export async function checkCustomFieldsOfMany(
+  tx: Transaction,
+  organizationId: string,
+  entityType: CustomFieldEntityType,
+  records: ReadonlyArray<CustomFieldWrite & { input: CustomFieldValues }>,
+  pathOf: (index: number) => string,
+): Promise<CustomFieldValues[]> {
+  const definitions = await definitionsFor(tx, organizationId, entityType, { lock: true });
+  const issues = new InputIssues();
+  const checked = records.map((record, index) =>
+    checkCustomFieldValues(
+      entityType,
+      definitions,
+      record.input,
+      { creating: record.creating, stored: record.stored ?? null, path: pathOf(index) },
+      issues,
+    ),
+  );
+  const unique = definitions.filter((field) => field.archivedAt === null && field.validation.unique);
+  const probes: Probe[] = [];
+  const seen = new Set<string>();
+  checked.forEach((values, index) => {
+    for (const field of unique) {
+      if (values[field.key] === undefined) continue;
+      const probe = JSON.stringify({ [field.key]: values[field.key] });
+      if (seen.has(probe))
+        issues.add(`${pathOf(index)}.${field.key}`, 'repeats a unique value of this batch', 'not_unique');
+      else probes.push({ index, key: field.key, probe, entityId: records[index]?.entityId ?? '' });
+      seen.add(probe);
+    }
+  });
+  if (probes.length > 0) {
+    for (const { index, key } of await takenValues(tx, organizationId, entityType, probes))
+      issues.add(`${pathOf(index)}.${key}`, `is taken by another ${entityType} record`, 'not_unique');
+  }
+  issues.throwIfAny();
+  return checked;
+}
+
+/** One unique value a write stores: whose (`index`, `entityId`), under which key, as a jsonb probe. */
+interface Probe {
+  index: number;
+  key: string;
+  probe: string;
+  entityId: string;
+}
+
+/** Locks the probed values, then answers the probes whose value another live record holds. */
 async function takenValues(
   tx: Transaction,
   organizationId: string,
   entityType: CustomFieldEntityType,
-  entityId: string,
-  probes: ReadonlyArray<{ key: string; probe: string }>,
-): Promise<string[]> {
+  probes: readonly Probe[],
+): Promise<Array<{ index: number; key: string }>> {
   const locks = probes.map(({ probe }) => `crm.custom_field_unique|${organizationId}|${entityType}|${probe}`);
   // In hash order, so two writes that need the same locks never wait on each other crosswise.
   await tx.$executeRaw`
@@ -109,18 +145,20 @@ async function takenValues(
     ) locks`;
   const { table, live } = ENTITY_TABLES[entityType];
   // `@>` on one key with a scalar is equality (numbers by value); a GIN index on custom_fields serves it.
-  const rows = await tx.$queryRawUnsafe<Array<{ key: string }>>(
-    `SELECT u.key FROM unnest($1::text[], $2::jsonb[]) AS u(key, probe)
+  const rows = await tx.$queryRawUnsafe<Array<{ index: number; key: string }>>(
+    `SELECT u.index, u.key FROM unnest($1::int[], $2::text[], $3::jsonb[], $4::uuid[]) AS u(index, key, probe, entity_id)
      WHERE EXISTS (
        SELECT 1 FROM "${table}" t
-       WHERE t.organization_id = $3::uuid AND t.id <> $4::uuid AND (${live}) AND t.custom_fields @> u.probe
-     )`,
+       WHERE t.organization_id = $5::uuid AND t.id <> u.entity_id AND (${live}) AND t.custom_fields @> u.probe
+     )
+     ORDER BY u.index, u.key`,
+    probes.map(({ index }) => index),
     probes.map(({ key }) => key),
     probes.map(({ probe }) => probe),
+    probes.map(({ entityId }) => entityId),
     organizationId,
-    entityId,
   );
-  return rows.map((row) => row.key);
+  return rows;
 }
 
 /**

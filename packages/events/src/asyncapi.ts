@@ -40,6 +40,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
   'crm.task':
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
+  'crm.custom_field':
+    'Lifecycle of custom field definitions (defined, changed, archived, restored), without labels, options or default values. Key: definition id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

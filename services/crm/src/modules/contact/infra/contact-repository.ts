@@ -14,6 +14,7 @@ import {
 import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
 import { checkCustomFields, checkCustomFieldsOfMany } from '../../custom-field/infra/custom-field-values';
+import { enforcePlanLimit } from '../../custom-field/infra/entitlements';
 import { contactListSpec } from './contact-list';
 import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
@@ -214,6 +215,19 @@ const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
 });
 
 /**
+ * The plan's contact limit (Free 100, Basic 1,000, Pro 10,000 live contacts; from billing's events),
+ * checked under the organization's lock inside the transaction that adds `adding` contacts.
+ */
+const enforceContactLimit = (tx: Prisma.TransactionClient, organizationId: string, adding: number) =>
+  enforcePlanLimit(
+    tx,
+    organizationId,
+    'contacts',
+    (locked) => locked.contact.count({ where: { organizationId, deletedAt: null } }),
+    adding,
+  );
+
+/**
  * The records that name a contact and follow it when it is merged into another: (kind as the merged
  * event counts it, table, column).
  */
@@ -308,6 +322,10 @@ export function contactRepository(
       try {
         return await db.write(changed.organizationId, events, async (tx) => {
           const contact = customFieldsChange ? await withCheckedCustomFields(tx, changed, false) : changed;
+          // A restored contact counts against the plan again.
+          if (events.some((event) => event.type === 'crm.contact.restored.v1')) {
+            await enforceContactLimit(tx, contact.organizationId, 1);
+          }
           // Only if nobody saved since it was read: the version is the lock.
           const { count } = await tx.contact.updateMany({
             where: { id: contact.id, organizationId: contact.organizationId, version: previousVersion },
@@ -337,6 +355,7 @@ export function contactRepository(
       try {
         return await db.write(contact.organizationId, events, async (tx) => {
           const checked = await withCheckedCustomFields(tx, contact, true);
+          await enforceContactLimit(tx, contact.organizationId, 1);
           const row = await tx.contact.create({
             data: {
               id: contact.id,
@@ -415,6 +434,7 @@ export function contactRepository(
             ...contact,
             customFields: customFields[index] ?? {},
           }));
+          await enforceContactLimit(tx, organizationId, contacts.length);
           // Which rows' identifiers another live contact holds: named all at once.
           const taken = await tx.contactIdentifier.findMany({
             where: {

@@ -42,6 +42,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
   'crm.interaction':
     'Lifecycle of interactions on contacts’ timelines (recorded, changed, deleted, restored), without subjects, content or other free text. Key: interaction id.',
+  'crm.custom_field':
+    'Lifecycle of custom field definitions (defined, changed, archived, restored), without labels, options or default values. Key: definition id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

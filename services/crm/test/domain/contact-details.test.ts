@@ -1,5 +1,10 @@
 import { domainErrorOf } from '@platform/domain/testing';
-import { createContact, updateContact, type NewContactInput } from '../../src/modules/contact/domain/contact';
+import {
+  createContact,
+  mergeContacts,
+  updateContact,
+  type NewContactInput,
+} from '../../src/modules/contact/domain/contact';
 import { normalizeEmail } from '../../src/modules/contact/domain/contact-details';
 
 const ORGANIZATION = '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10';
@@ -155,5 +160,59 @@ describe('a contact’s other fields', () => {
     ]) {
       expect(normalizeEmail(bad)).toBeNull();
     }
+  });
+});
+
+describe('mergeContacts', () => {
+  const make = (id: string, input: Omit<NewContactInput, 'givenName'> & { givenName?: string }) =>
+    createContact(
+      { id, organizationId: ORGANIZATION, defaultOwnerId: null },
+      { givenName: 'Ada', ...input },
+      NOW,
+    ).contact;
+  const KEPT = '11111111-1111-4111-8111-111111111111';
+  const DUPLICATE = '22222222-2222-4222-8222-222222222222';
+
+  it('keeps the kept values, fills the empty ones, joins the lists and deletes the duplicate', () => {
+    const kept = make(KEPT, { email: 'ada@work.example', tags: ['vip'], customFields: { budget: 1 } });
+    const duplicate = make(DUPLICATE, {
+      givenName: 'Adeline',
+      familyName: 'Lovelace',
+      emails: [{ address: 'ada@home.example' }, { address: 'ADA@work.example', isPrimary: true }],
+      phones: [{ number: '+15551234567' }],
+      tags: ['vip', 'investor'],
+      customFields: { budget: 2, region: 'north' },
+    });
+    const result = mergeContacts(kept, duplicate, null, NOW);
+    expect(result.kept).toMatchObject({
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      email: 'ada@work.example',
+      phone: '+15551234567',
+      tags: ['vip', 'investor'],
+      customFields: { budget: 1, region: 'north' },
+      version: 2,
+    });
+    expect(result.kept.emails.map((entry) => [entry.address, entry.isPrimary])).toEqual([
+      ['ada@work.example', true],
+      ['ada@home.example', false],
+    ]);
+    expect(result.merged.deletedAt).toEqual(NOW);
+    expect(result.changedFields.sort()).toEqual(
+      ['customFields', 'emails', 'familyName', 'phone', 'phones', 'tags'].sort(),
+    );
+    const events = result.eventsFor({ tasks: 2, tickets: 0 });
+    expect(events.map((event) => event.type)).toEqual(['crm.contact.merged.v1', 'crm.contact.deleted.v1']);
+    expect(events[0]?.data).toMatchObject({
+      contactId: KEPT,
+      mergedContactId: DUPLICATE,
+      movedRecords: { tasks: 2 },
+    });
+    expect(JSON.stringify(events)).not.toMatch(/lovelace|example/i);
+  });
+
+  it('refuses merging a contact into itself', () => {
+    const kept = make(KEPT, {});
+    expect(domainErrorOf(() => mergeContacts(kept, kept, null, NOW)).code).toBe('BAD_USER_INPUT');
   });
 });

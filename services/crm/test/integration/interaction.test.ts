@@ -68,6 +68,16 @@ describe('interaction module', () => {
     return id;
   }
 
+  /** A custom field of the organization's interactions (values are checked against it). */
+  async function defineField(auth: TestTenant, field: Record<string, unknown>) {
+    const { errors } = await call(
+      auth,
+      `mutation ($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { id } }`,
+      { input: { entityType: 'interaction', ...field } },
+    );
+    expect(errors).toBeUndefined();
+  }
+
   const create = (auth: TestTenant & { permissions?: string[] }, input: Record<string, unknown>) =>
     call<{ createInteraction: InteractionView }>(
       auth,
@@ -135,6 +145,7 @@ describe('interaction module', () => {
     it('records every 000 field, changes it at the version read, and refuses a stale update with CONFLICT', async () => {
       const caller = newTenant();
       const contactId = await contactOf(caller.organizationId);
+      await defineField(caller, { key: 'campaign', label: 'Campaign', dataType: 'text' });
       const [companyId, dealId] = [randomUUID(), randomUUID()];
       const recorded = await created(caller, {
         contactId,
@@ -163,7 +174,7 @@ describe('interaction module', () => {
         followUpRequired: true,
         followUpBy: '2026-11-03T17:00:00.000Z',
         tags: ['viewing'],
-        customFields: { campaignId: 'fall2026' },
+        customFields: { campaign: 'fall2026' },
         externalIds: { hubspot: '7011' },
         companyId,
         dealId,
@@ -197,7 +208,7 @@ describe('interaction module', () => {
             dueBy: '2026-11-03T17:00:00.000Z',
           },
         ],
-        customFields: { campaignId: 'fall2026' },
+        customFields: { campaign: 'fall2026' },
         externalIds: { hubspot: '7011' },
         createdBy: { id: caller.userId },
         assignedTo: { id: caller.userId },
@@ -221,6 +232,35 @@ describe('interaction module', () => {
         subject: 'Condo viewing',
         version: 2,
       });
+    });
+
+    it('checks custom field values against the organization’s interaction fields', async () => {
+      const caller = newTenant();
+      const contactId = await contactOf(caller.organizationId);
+      await defineField(caller, { key: 'budget', label: 'Budget', dataType: 'number' });
+      await defineField(caller, {
+        key: 'source',
+        label: 'Source',
+        dataType: 'text',
+        defaultValue: 'website',
+      });
+      const refused = await create(caller, { contactId, customFields: { budget: 'lots', colour: 'red' } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const issues = (refused.errors?.[0]?.extensions?.details as { issues: Array<{ path: string }> }).issues;
+      expect(issues.map((issue) => issue.path).sort()).toEqual([
+        'customFields.budget',
+        'customFields.colour',
+      ]);
+      // The default fills what was not given.
+      const recorded = await created(caller, { contactId, customFields: { budget: 5000 } });
+      expect(recorded).toMatchObject({ customFields: { budget: 5000, source: 'website' } });
+      const wrong = await update(caller, recorded.id, 1, { customFields: { budget: 'x' } });
+      expect(wrong.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { issues: [{ path: 'customFields.budget' }] },
+      });
+      const changed = await update(caller, recorded.id, 1, { customFields: { budget: 7000 } });
+      expect(changed.data?.updateInteraction).toMatchObject({ customFields: { budget: 7000 }, version: 2 });
     });
 
     it('soft-deletes and restores an interaction, each a new version', async () => {

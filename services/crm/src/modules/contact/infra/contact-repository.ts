@@ -1,6 +1,8 @@
 import {
   afterCursorWhere,
   conflict,
+  asColumns,
+  insertRows,
   isUniqueViolation,
   listPage,
   orderByKeys,
@@ -11,6 +13,8 @@ import {
 } from '@platform/service-kit';
 import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
+import { checkCustomFields, checkCustomFieldsOfMany } from '../../custom-field/infra/custom-field-values';
+import { enforcePlanLimit } from '../../custom-field/infra/entitlements';
 import { contactListSpec } from './contact-list';
 import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
@@ -210,6 +214,28 @@ const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
   deletedAt: contact.deletedAt,
 });
 
+/**
+ * The plan's contact limit (Free 100, Basic 1,000, Pro 10,000 live contacts; from billing's events),
+ * checked under the organization's lock inside the transaction that adds `adding` contacts.
+ */
+const enforceContactLimit = (tx: Prisma.TransactionClient, organizationId: string, adding: number) =>
+  enforcePlanLimit(
+    tx,
+    organizationId,
+    'contacts',
+    (locked) => locked.contact.count({ where: { organizationId, deletedAt: null } }),
+    adding,
+  );
+
+/**
+ * The records that name a contact and follow it when it is merged into another: (kind as the merged
+ * event counts it, table, column).
+ */
+const CONTACT_REFERENCES: ReadonlyArray<readonly [string, string, string]> = [
+  ['tasks', 'tasks', 'contact_id'],
+  ['tickets', 'tickets', 'contact_id'],
+];
+
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -240,6 +266,32 @@ export function contactRepository(
       }
     }
   };
+  /**
+   * The contact's custom field values as the organization's definitions have them (the custom-field
+   * module's check, in this transaction): defaults applied on creation, archived fields' stored values
+   * carried over on updates, BAD_USER_INPUT with every issue (unique values included) otherwise.
+   */
+  const withCheckedCustomFields = async (
+    tx: Prisma.TransactionClient,
+    contact: Contact,
+    creating: boolean,
+  ): Promise<Contact> => {
+    const stored = creating
+      ? null
+      : await tx.contact.findUnique({ where: { id: contact.id }, select: { customFields: true } });
+    const customFields = await checkCustomFields(
+      tx,
+      contact.organizationId,
+      'contact',
+      contact.customFields,
+      {
+        entityId: contact.id,
+        creating,
+        stored: stored ? jsonObject(stored.customFields) : null,
+      },
+    );
+    return { ...contact, customFields };
+  };
   /** The contact's name search tokens, replaced. */
   const indexNames = async (tx: Prisma.TransactionClient, contact: Contact) => {
     await tx.contactSearchToken.deleteMany({ where: { contactId: contact.id } });
@@ -262,9 +314,18 @@ export function contactRepository(
       return row ? toModel(row) : null;
     },
 
-    async save(contact, previousVersion, events) {
+    async save(changed, previousVersion, events) {
+      const customFieldsChange = events.some(
+        (event) =>
+          event.type === 'crm.contact.updated.v1' && event.data.changedFields.includes('customFields'),
+      );
       try {
-        return await db.write(contact.organizationId, events, async (tx) => {
+        return await db.write(changed.organizationId, events, async (tx) => {
+          const contact = customFieldsChange ? await withCheckedCustomFields(tx, changed, false) : changed;
+          // A restored contact counts against the plan again.
+          if (events.some((event) => event.type === 'crm.contact.restored.v1')) {
+            await enforceContactLimit(tx, contact.organizationId, 1);
+          }
           // Only if nobody saved since it was read: the version is the lock.
           const { count } = await tx.contact.updateMany({
             where: { id: contact.id, organizationId: contact.organizationId, version: previousVersion },
@@ -293,11 +354,13 @@ export function contactRepository(
     async create(contact, events) {
       try {
         return await db.write(contact.organizationId, events, async (tx) => {
+          const checked = await withCheckedCustomFields(tx, contact, true);
+          await enforceContactLimit(tx, contact.organizationId, 1);
           const row = await tx.contact.create({
             data: {
               id: contact.id,
               organizationId: contact.organizationId,
-              ...columnsOf(cipher, contact),
+              ...columnsOf(cipher, checked),
               createdAt: contact.createdAt,
             },
           });
@@ -309,6 +372,122 @@ export function contactRepository(
         // Two creates with the same identifier at once: the loser's insert fails on the primary key.
         if (isUniqueViolation(error))
           throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async merge(kept, keptVersion, merged, mergedVersion, eventsFor) {
+      const organizationId = kept.organizationId;
+      try {
+        return await db.writeDecided(organizationId, async (tx) => {
+          for (const [contact, version] of [
+            [merged, mergedVersion],
+            [kept, keptVersion],
+          ] as const) {
+            const { count } = await tx.contact.updateMany({
+              where: { id: contact.id, organizationId, version },
+              data: columnsOf(cipher, contact),
+            });
+            if (count === 0) {
+              throw conflict('A contact of the merge changed since it was read; read both again and merge');
+            }
+          }
+          // The merged contact's emails and phones are the kept one's now.
+          await tx.contactIdentifier.deleteMany({
+            where: { organizationId, contactId: { in: [merged.id, kept.id] } },
+          });
+          await claimIdentifiers(tx, kept);
+          await indexNames(tx, kept);
+          const movedRecords: Record<string, number> = {};
+          for (const [kind, table, column] of CONTACT_REFERENCES) {
+            movedRecords[kind] = await tx.$executeRawUnsafe(
+              `UPDATE "${table}" SET "${column}" = $1::uuid WHERE organization_id = $2::uuid AND "${column}" = $3::uuid`,
+              kept.id,
+              organizationId,
+              merged.id,
+            );
+          }
+          return { value: kept, events: eventsFor(movedRecords) };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async createMany(organizationId, drafts, events) {
+      const identifiers = drafts.flatMap((contact, index) =>
+        identifiersOf(cipher, contact).map((identifier) => ({ ...identifier, index })),
+      );
+      try {
+        return await db.write(organizationId, events, async (tx) => {
+          // Every row's custom field values, as for one contact (the custom-field module's check).
+          const customFields = await checkCustomFieldsOfMany(
+            tx,
+            organizationId,
+            'contact',
+            drafts.map((contact) => ({ entityId: contact.id, creating: true, input: contact.customFields })),
+            (index) => `contacts.${index}.customFields`,
+          );
+          const contacts = drafts.map((contact, index) => ({
+            ...contact,
+            customFields: customFields[index] ?? {},
+          }));
+          await enforceContactLimit(tx, organizationId, contacts.length);
+          // Which rows' identifiers another live contact holds: named all at once.
+          const taken = await tx.contactIdentifier.findMany({
+            where: {
+              organizationId,
+              blindIndex: { in: identifiers.map((identifier) => identifier.blindIndex) },
+            },
+            select: { kind: true, blindIndex: true },
+          });
+          if (taken.length > 0) {
+            const held = new Set(taken.map((row) => `${row.kind}:${row.blindIndex}`));
+            const rows = identifiers
+              .filter((identifier) => held.has(`${identifier.kind}:${identifier.blindIndex}`))
+              .map((identifier) => ({ index: identifier.index, field: identifier.kind }));
+            throw conflict('Other contacts of the organization hold emails or phones of these rows', {
+              rows,
+            });
+          }
+          // Thousands of rows: one statement per table (Prisma's createMany is seconds slower).
+          await insertRows(
+            tx,
+            'contacts',
+            contacts.map((contact) =>
+              asColumns({
+                id: contact.id,
+                organizationId,
+                ...columnsOf(cipher, contact),
+                lastInteractionAt: contact.lastInteractionAt,
+                createdAt: contact.createdAt,
+              }),
+            ),
+          );
+          await insertRows(
+            tx,
+            'contact_identifiers',
+            identifiers.map(({ index: _index, ...identifier }) => asColumns(identifier)),
+          );
+          await insertRows(
+            tx,
+            'contact_search_tokens',
+            contacts.flatMap((contact) =>
+              searchTokensOf(cipher, contact).map((token) => ({
+                organization_id: organizationId,
+                contact_id: contact.id,
+                token,
+              })),
+            ),
+          );
+          return [...contacts];
+        });
+      } catch (error) {
+        // Another write took one of the identifiers between the check and the insert.
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization took an email or phone of this import');
         throw error;
       }
     },

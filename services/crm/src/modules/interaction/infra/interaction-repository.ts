@@ -13,6 +13,7 @@ import {
 } from '@platform/service-kit';
 import type { PageRequest } from '@platform/domain';
 import { Prisma } from '../../../generated/prisma/client';
+import { checkCustomFields } from '../../custom-field/infra/custom-field-values';
 import type {
   ActionItem,
   Attachment,
@@ -373,6 +374,14 @@ export function interactionRepository(
       db.write(interaction.organizationId, events, async (tx) => {
         if (!(await lockLiveContact(tx, interaction.organizationId, interaction.contactId)))
           new InputIssues().add('contactId', 'is not a contact of the organization').throwIfAny();
+        // The organization's custom field definitions for interactions decide the values (defaults too).
+        const customFields = await checkCustomFields(
+          tx,
+          interaction.organizationId,
+          'interaction',
+          interaction.customFields,
+          { entityId: interaction.id, creating: true },
+        );
         const row = await tx.interaction.create({
           data: {
             id: interaction.id,
@@ -382,7 +391,7 @@ export function interactionRepository(
             threadId: interaction.threadId,
             createdById: interaction.createdById,
             createdAt: interaction.createdAt,
-            ...columnsOf(cipher, interaction),
+            ...columnsOf(cipher, { ...interaction, customFields }),
           },
         });
         await refreshLastInteractionAt(tx, interaction.organizationId, interaction.contactId);
@@ -404,8 +413,23 @@ export function interactionRepository(
         const row = await tx.interaction.findFirst({ where });
         if (!row) return { value: null, events: [] };
         const current = toModel(row);
-        const { value, events } = decide(current);
-        if (events.length === 0) return { value, events };
+        const decided = decide(current);
+        if (decided.events.length === 0) return decided;
+        const { events } = decided;
+        // New custom field values go through the definitions (archived fields' stored values carried over).
+        const value =
+          JSON.stringify(decided.value.customFields) === JSON.stringify(current.customFields)
+            ? decided.value
+            : {
+                ...decided.value,
+                customFields: await checkCustomFields(
+                  tx,
+                  organizationId,
+                  'interaction',
+                  decided.value.customFields,
+                  { entityId: id, creating: false, stored: current.customFields },
+                ),
+              };
         // The version is the lock of last resort: only if nobody saved since it was read.
         const { count } = await tx.interaction.updateMany({
           where: { id, organizationId, version: current.version },

@@ -1,6 +1,7 @@
 import { pageRequest } from '@platform/domain';
 import { toConnectionBy } from '@platform/service-kit';
 import type { InteractionResolvers } from '../../../generated/graphql';
+import { visibleCustomFieldValues } from '../../custom-field/domain/custom-field-values';
 import { timelinePosition } from '../domain/interaction';
 
 export const Interaction: InteractionResolvers = {
@@ -18,6 +19,9 @@ export const Interaction: InteractionResolvers = {
   /** An empty embedding reads as none. */
   vectorEmbedding: (interaction) =>
     interaction.vectorEmbedding.length > 0 ? interaction.vectorEmbedding : null,
+  /** Live custom fields' values only: an archived field's stay stored, hidden until it is restored. */
+  customFields: async (interaction, _args, { customFieldDefinitionsOf }) =>
+    visibleCustomFieldValues(await customFieldDefinitionsOf.load('interaction'), interaction.customFields),
   /** References the identity subgraph resolves (batched there). */
   assignedTo: (interaction) => (interaction.assignedToId ? { id: interaction.assignedToId } : null),
   createdBy: (interaction) => ({ id: interaction.createdById }),

@@ -40,6 +40,10 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
   'crm.task':
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
+  'crm.pipeline':
+    'Lifecycle of deal pipelines (created, changed, deleted), their stages by id, without names. Key: pipeline id.',
+  'crm.deal':
+    'Lifecycle of deals (created, changed, moved between stages, won, lost, deleted, restored), without names, amounts or lost reasons. Key: deal id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

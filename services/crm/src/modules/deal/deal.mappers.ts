@@ -11,5 +11,5 @@ export type PipelineBoardMapper = Board;
 export type PipelineBoardColumnMapper = BoardColumn;
 export type CurrencyTotalMapper = Total;
 export { DealStatus } from './domain/deal';
-export { PipelineBoardOrder } from './domain/deal-repository';
+export { DealOrderField, PipelineBoardOrder, PipelineOrderField } from './domain/deal-repository';
 export { PipelineStageKind } from './domain/pipeline';

@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import {
   InputIssues,
   isUuid,
+  listRequest,
   MAX_PAGE_SIZE,
   notFound,
   organizationOf,
-  pageOf,
   pagesOf,
   signedInUser,
   type Actor,
+  type ListFilter,
+  type ListPage,
   type Page,
   type PageRequest,
+  type SortKey,
+  type SortKeyInput,
 } from '@platform/domain';
 import { assigneeProblem, type KnownUsers } from '../../contact/domain/owners';
 import {
@@ -29,7 +33,7 @@ import {
   type MoveOptions,
   type PlacementRequest,
 } from './deal';
-import type { Board, BoardOrder, DealFilter, DealRepository } from './deal-repository';
+import type { Board, BoardFilter, BoardOrder, DealRepository } from './deal-repository';
 import { checkAmount } from './money';
 
 const SIGN_IN = 'Sign in to work with deals';
@@ -37,9 +41,12 @@ const SIGN_IN = 'Sign in to work with deals';
 /** How many deals a board shows per stage unless told. */
 export const DEFAULT_BOARD_PAGE = 10;
 
-/** Adds the problems of a list or board filter: ids are UUIDs, amounts decimals, ranges in order. */
-export function checkDealFilter(filter: DealFilter, issues: InputIssues, path = 'filter'): void {
-  for (const field of ['pipelineId', 'stageId', 'ownerId', 'contactId', 'companyId'] as const) {
+/** The deal list's order when the caller gives none: newest first. */
+export const DEFAULT_DEAL_ORDER: readonly SortKey[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+/** Adds the problems of a board filter: ids are UUIDs, amounts decimals, the date range in order. */
+export function checkBoardFilter(filter: BoardFilter, issues: InputIssues, path = 'filter'): void {
+  for (const field of ['ownerId', 'contactId', 'companyId'] as const) {
     const value = filter[field];
     if (value && !isUuid(value)) issues.add(`${path}.${field}`, 'must be a UUID');
   }
@@ -234,14 +241,21 @@ export function dealOperations(
       return deal;
     },
 
-    /** A page of the organization's deals; filter ids that name no row match nothing. */
-    async list(actor: Actor, filter: DealFilter, request: PageRequest): Promise<Page<Deal>> {
+    /**
+     * The organization's live deals matching `filter`, in `orderBy` (newest first by default), a page
+     * after `after`; BAD_USER_INPUT for a bad page size, order, filter or cursor.
+     */
+    async list(
+      actor: Actor,
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+      },
+    ): Promise<ListPage<Deal>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      const issues = new InputIssues();
-      checkDealFilter(filter, issues);
-      issues.throwIfAny();
-      const { rows, totalCount } = await repository.list(organizationId, filter, request);
-      return pageOf(rows, request, totalCount);
+      return repository.list(organizationId, listRequest(args, DEFAULT_DEAL_ORDER));
     },
 
     /**
@@ -251,7 +265,7 @@ export function dealOperations(
     async board(
       actor: Actor,
       pipelineId: string | null | undefined,
-      filter: DealFilter,
+      filter: BoardFilter,
       request: { first: number | null | undefined; order: BoardOrder | null | undefined },
     ): Promise<Board | null> {
       const organizationId = organizationOf(actor, SIGN_IN);
@@ -259,7 +273,7 @@ export function dealOperations(
       const first = request.first ?? DEFAULT_BOARD_PAGE;
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
         issues.add('first', `must be 1–${MAX_PAGE_SIZE}`);
-      checkDealFilter(filter, issues);
+      checkBoardFilter(filter, issues);
       issues.throwIfAny();
       const id = pipelineId ?? (await repository.defaultPipelineId(organizationId));
       if (id === null) return null;

@@ -1,5 +1,5 @@
-import { enumObject, type PageRequest } from '@platform/domain';
-import type { Deal, DealEvent, DealStageMove, DealStatus, PlacementRequest, PlacementState } from './deal';
+import { enumObject, type ListPage, type ListRequest, type PageRequest } from '@platform/domain';
+import type { Deal, DealEvent, DealStageMove, PlacementRequest, PlacementState } from './deal';
 import type { Pipeline, PipelineEvent, PipelineStage, PipelineWithStages, StageDealCounts } from './pipeline';
 
 /** What the operations decide once the storing transaction has what they need. */
@@ -81,15 +81,30 @@ export interface PipelineRepository {
   stagesOf(organizationId: string, pipelineIds: readonly string[]): Promise<PipelineStage[][]>;
   /** The organization's stages with these ids, removed ones included, in id order (null where none). */
   stagesByIds(organizationId: string, ids: readonly string[]): Promise<Array<PipelineStage | null>>;
-  /** A page of the organization's live pipelines, newest first. */
-  list(organizationId: string, request: PageRequest): Promise<Rows<Pipeline>>;
+  /** A page of the organization's live pipelines that match the request's filter, in its order. */
+  list(organizationId: string, request: ListRequest): Promise<ListPage<Pipeline>>;
 }
 
-/** Which of an organization's live deals a list or a board asks for; every condition given must hold. */
-export interface DealFilter {
-  pipelineId?: string | null;
-  stageId?: string | null;
-  status?: DealStatus | null;
+/** What the deal list sorts by (the API's DealOrderField). */
+export const DEAL_ORDER_FIELDS = [
+  'CREATED_AT',
+  'UPDATED_AT',
+  'NAME',
+  'AMOUNT',
+  'EXPECTED_CLOSE_DATE',
+  'PROBABILITY',
+  'CUSTOM_FIELD',
+] as const;
+export const DealOrderField = enumObject(DEAL_ORDER_FIELDS);
+export type DealOrderField = (typeof DEAL_ORDER_FIELDS)[number];
+
+/** What the pipeline list sorts by (the API's PipelineOrderField). */
+export const PIPELINE_ORDER_FIELDS = ['CREATED_AT', 'NAME'] as const;
+export const PipelineOrderField = enumObject(PIPELINE_ORDER_FIELDS);
+export type PipelineOrderField = (typeof PIPELINE_ORDER_FIELDS)[number];
+
+/** Which of a pipeline's live deals a board counts and shows; every condition given must hold. */
+export interface BoardFilter {
   ownerId?: string | null;
   contactId?: string | null;
   companyId?: string | null;
@@ -173,8 +188,8 @@ export interface DealRepository {
   ): Promise<Deal | null>;
   /** The organization's live deals with these ids, in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Deal | null>>;
-  /** A page of the organization's live deals that match the filter, newest first. */
-  list(organizationId: string, filter: DealFilter, request: PageRequest): Promise<Rows<Deal>>;
+  /** A page of the organization's live deals that match the request's filter, in its order. */
+  list(organizationId: string, request: ListRequest): Promise<ListPage<Deal>>;
   /** For each contact, a page of its live deals, newest first: one statement for any number. */
   ofContacts(
     organizationId: string,
@@ -201,7 +216,7 @@ export interface DealRepository {
   board(
     organizationId: string,
     pipelineId: string,
-    filter: DealFilter,
+    filter: BoardFilter,
     request: { first: number; order: BoardOrder },
   ): Promise<Board | null>;
   /** The id of the organization's default pipeline, if it has one. */

@@ -3,12 +3,14 @@ import {
   InputIssues,
   isUuid,
   notFound,
+  listRequest,
   organizationOf,
-  pageOf,
   signedInUser,
   type Actor,
-  type Page,
-  type PageRequest,
+  type ListFilter,
+  type ListPage,
+  type SortKey,
+  type SortKeyInput,
 } from '@platform/domain';
 import { moveDeal } from './deal';
 import type { PipelineRepository } from './deal-repository';
@@ -28,6 +30,9 @@ import {
 } from './pipeline';
 
 const SIGN_IN = 'Sign in to work with pipelines';
+
+/** The pipeline list's order when the caller gives none: oldest first (the order they were set up in). */
+export const DEFAULT_PIPELINE_ORDER: readonly SortKey[] = [{ field: 'CREATED_AT', direction: 'ASC' }];
 
 /** The pipeline use cases: who may do what, and what it changes. */
 export function pipelineOperations(
@@ -150,11 +155,18 @@ export function pipelineOperations(
       return pipeline;
     },
 
-    /** A page of the organization's live pipelines, newest first. */
-    async list(actor: Actor, request: PageRequest): Promise<Page<Pipeline>> {
+    /** A page of the organization's live pipelines matching `filter`, in `orderBy` (oldest first by default). */
+    async list(
+      actor: Actor,
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+      },
+    ): Promise<ListPage<Pipeline>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      const { rows, totalCount } = await repository.list(organizationId, request);
-      return pageOf(rows, request, totalCount);
+      return repository.list(organizationId, listRequest(args, DEFAULT_PIPELINE_ORDER));
     },
   };
 }

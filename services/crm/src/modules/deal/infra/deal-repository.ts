@@ -1,21 +1,17 @@
-import {
-  afterCursorWhere,
-  orderByKeys,
-  pagesByParent,
-  uuidsOnly,
-  type TenantDatabase,
-} from '@platform/service-kit';
+import { mapListPage } from '@platform/domain';
+import { listPage, orderByKeys, pagesByParent, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
 import type {
   Board,
   BoardColumn,
+  BoardFilter,
   BoardOrder,
-  DealFilter,
   DealRepository,
   Decided,
 } from '../domain/deal-repository';
 import type { Deal } from '../domain/deal';
 import type { PipelineStage } from '../domain/pipeline';
+import { DEAL_LIST_SPEC } from './deal-list';
 import {
   dealData,
   decimalText,
@@ -33,35 +29,8 @@ import {
   type Transaction,
 } from './deal-rows';
 
-/** Newest first, then by id: a stable order for cursors. */
-const ORDER: Prisma.DealOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
-
-function filterWhere(organizationId: string, filter: DealFilter): Prisma.DealWhereInput {
-  const amount = {
-    ...(filter.amountFrom ? { gte: filter.amountFrom } : {}),
-    ...(filter.amountTo ? { lte: filter.amountTo } : {}),
-  };
-  const expectedCloseDate = {
-    ...(filter.expectedCloseFrom ? { gte: filter.expectedCloseFrom } : {}),
-    ...(filter.expectedCloseTo ? { lte: filter.expectedCloseTo } : {}),
-  };
-  return {
-    organizationId,
-    deletedAt: null,
-    ...(filter.pipelineId ? { pipelineId: filter.pipelineId } : {}),
-    ...(filter.stageId ? { stageId: filter.stageId } : {}),
-    ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.ownerId ? { ownerId: filter.ownerId } : {}),
-    ...(filter.contactId ? { contactId: filter.contactId } : {}),
-    ...(filter.companyId ? { companyId: filter.companyId } : {}),
-    ...(Object.keys(amount).length > 0 ? { amount } : {}),
-    ...(Object.keys(expectedCloseDate).length > 0 ? { expectedCloseDate } : {}),
-    ...(filter.tags && filter.tags.length > 0 ? { tags: { hasSome: [...filter.tags] } } : {}),
-  };
-}
-
-/** The same filter as SQL conditions on `deals d` (the board's statements), ANDed. */
-function filterSql(filter: DealFilter): Prisma.Sql {
+/** A board's filter as SQL conditions on `deals d`, ANDed. */
+function filterSql(filter: BoardFilter): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
   if (filter.ownerId) conditions.push(Prisma.sql`d.owner_id = ${filter.ownerId}::uuid`);
   if (filter.contactId) conditions.push(Prisma.sql`d.contact_id = ${filter.contactId}::uuid`);
@@ -120,7 +89,7 @@ async function readBoard(
   tx: Transaction,
   organizationId: string,
   pipelineId: string,
-  filter: DealFilter,
+  filter: BoardFilter,
   request: { first: number; order: BoardOrder },
 ): Promise<Board | null> {
   const where = filterSql(filter);
@@ -305,19 +274,13 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
       return orderByKeys(ids, rows.map(toDeal), (deal) => deal.id);
     },
 
-    list: (organizationId, filter, request) =>
-      db.read(organizationId, async (tx) => {
-        const where = filterWhere(organizationId, filter);
-        const [rows, totalCount] = await Promise.all([
-          tx.deal.findMany({
-            where: { ...where, ...afterCursorWhere(request) },
-            orderBy: ORDER,
-            take: request.first + 1,
-          }),
-          tx.deal.count({ where }),
-        ]);
-        return { rows: rows.map(toDeal), totalCount };
-      }),
+    list: (organizationId, request) =>
+      db.read(organizationId, async (tx) =>
+        mapListPage(
+          await listPage<DealColumns>(tx, DEAL_LIST_SPEC, organizationId, request),
+          fromDealColumns,
+        ),
+      ),
 
     ofContacts: byParent('contact_id'),
     ownedBy: byParent('owner_id'),

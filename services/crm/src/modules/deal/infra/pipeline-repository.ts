@@ -1,4 +1,5 @@
-import { afterCursorWhere, orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import { mapListPage } from '@platform/domain';
+import { listPage, orderByKeys, uuidsOnly, type ListSpec, type TenantDatabase } from '@platform/service-kit';
 import type { Deal } from '../domain/deal';
 import type { Decided, PipelineRepository, PipelineWrite } from '../domain/deal-repository';
 import type { Pipeline, PipelineStage, PipelineWithStages } from '../domain/pipeline';
@@ -13,6 +14,52 @@ import {
   writeMovedDeals,
   type Transaction,
 } from './deal-rows';
+
+/** How the pipeline list filters and sorts (the API's PipelineFilter and PipelineOrderField). */
+const PIPELINE_LIST_SPEC: ListSpec = {
+  table: 'pipelines',
+  where: 't.deleted_at IS NULL',
+  filters: {
+    id: { column: 'id', type: 'uuid' },
+    name: { column: 'name', type: 'text' },
+    currency: { column: 'currency', type: 'text' },
+    createdAt: { column: 'created_at', type: 'timestamptz' },
+  },
+  sorts: {
+    CREATED_AT: { column: 'created_at', type: 'timestamptz' },
+    NAME: { column: 'name', type: 'text' },
+  },
+};
+
+/** A pipeline row as PostgreSQL names its columns (what listPage returns). */
+interface PipelineColumns extends Record<string, unknown> {
+  id: string;
+  organization_id: string;
+  name: string;
+  currency: string;
+  is_default: boolean;
+  version: number;
+  created_by: string;
+  updated_by: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+const fromPipelineColumns = (row: PipelineColumns): Pipeline =>
+  toPipeline({
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    currency: row.currency,
+    isDefault: row.is_default,
+    version: row.version,
+    createdBy: row.created_by,
+    updatedBy: row.updated_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  });
 
 const stageData = (stage: PipelineStage) => ({
   name: stage.name,
@@ -170,17 +217,11 @@ export function pipelineRepository(db: TenantDatabase<Transaction>): PipelineRep
     },
 
     list: (organizationId, request) =>
-      db.read(organizationId, async (tx) => {
-        const where = { organizationId, deletedAt: null };
-        const [rows, totalCount] = await Promise.all([
-          tx.pipeline.findMany({
-            where: { ...where, ...afterCursorWhere(request) },
-            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-            take: request.first + 1,
-          }),
-          tx.pipeline.count({ where }),
-        ]);
-        return { rows: rows.map(toPipeline), totalCount };
-      }),
+      db.read(organizationId, async (tx) =>
+        mapListPage(
+          await listPage<PipelineColumns>(tx, PIPELINE_LIST_SPEC, organizationId, request),
+          fromPipelineColumns,
+        ),
+      ),
   };
 }

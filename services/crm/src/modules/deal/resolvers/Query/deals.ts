@@ -1,9 +1,8 @@
-import { pageRequest } from '@platform/domain';
-import { toConnection } from '@platform/service-kit';
+import { toListConnection } from '@platform/service-kit';
 import type { QueryResolvers } from '../../../../generated/graphql';
 
 export const deals: NonNullable<QueryResolvers['deals']> = async (
   _parent,
-  { first, after, filter },
+  { first, after, filter, orderBy },
   context,
-) => toConnection(await context.deals.list(context.auth, filter ?? {}, pageRequest(first, after)));
+) => toListConnection(await context.deals.list(context.auth, { first, after, filter, orderBy }));

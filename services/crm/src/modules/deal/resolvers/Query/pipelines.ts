@@ -1,9 +1,8 @@
-import { pageRequest } from '@platform/domain';
-import { toConnection } from '@platform/service-kit';
+import { toListConnection } from '@platform/service-kit';
 import type { QueryResolvers } from '../../../../generated/graphql';
 
 export const pipelines: NonNullable<QueryResolvers['pipelines']> = async (
   _parent,
-  { first, after },
+  { first, after, filter, orderBy },
   context,
-) => toConnection(await context.pipelines.list(context.auth, pageRequest(first, after)));
+) => toListConnection(await context.pipelines.list(context.auth, { first, after, filter, orderBy }));

@@ -456,7 +456,7 @@ export function updatePipeline(
     else if (targets.has(from.id)) issues.add(`${at}.fromStageId`, 'is named twice');
     if (!to) issues.add(`${at}.toStageId`, 'must be a stage the pipeline keeps');
     else if (from && to.kind !== from.kind)
-      issues.add(`${at}.toStageId`, `must be a ${from.kind} stage, like the removed one`);
+      issues.add(`${at}.toStageId`, `must be of the removed stage's kind (${from.kind})`);
     if (from && to) targets.set(from.id, to);
   });
   issues.throwIfAny();

@@ -472,10 +472,12 @@ describe('deal rules', () => {
       },
       issues,
     );
+    checkBoardFilter({ expectedCloseFrom: new Date('0000-06-01T00:00:00.000Z') }, issues, 'other');
     expect(issues.list.map((issue) => issue.path)).toEqual([
       'filter.ownerId',
       'filter.amountFrom',
       'filter.expectedCloseTo',
+      'other.expectedCloseFrom',
     ]);
   });
 });

@@ -55,6 +55,14 @@ export function checkBoardFilter(filter: BoardFilter, issues: InputIssues, path 
     if (value !== null && value !== undefined) checkAmount(issues, `${path}.${field}`, value);
   }
   const { expectedCloseFrom: from, expectedCloseTo: to } = filter;
+  for (const [field, value] of [
+    ['expectedCloseFrom', from],
+    ['expectedCloseTo', to],
+  ] as const) {
+    const year = value?.getUTCFullYear();
+    if (year !== undefined && (Number.isNaN(year) || year < 1 || year > 9999))
+      issues.add(`${path}.${field}`, 'must be a date in the years 1–9999');
+  }
   if (from && to && from.getTime() > to.getTime())
     issues.add(`${path}.expectedCloseTo`, 'must not be before expectedCloseFrom');
 }

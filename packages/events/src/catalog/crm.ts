@@ -94,6 +94,22 @@ const contactUpdatedData = z
   })
   .describe('A contact changed. Names the changed fields and carries the non-personal state only.');
 
+const contactMergedData = z
+  .object({
+    contactId: uuid().describe('The contact that was kept (the merge target).'),
+    mergedContactId: uuid().describe('The contact merged into it, now deleted (restorable).'),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(CONTACT_UPDATABLE_FIELDS))
+      .describe('Fields of the kept contact the merge filled or extended; never their values.'),
+    movedRecords: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe('How many records of each kind now point at the kept contact (tasks, tickets, …).'),
+    mergedById: uuid().nullable(),
+    mergedAt: timestamp(),
+  })
+  .describe('Two contacts were merged: one kept, the other deleted, its records moved to the kept one.');
+
 const contactDeletedData = z
   .object({
     contactId: uuid(),
@@ -464,6 +480,12 @@ export const crmEvents = {
     'crm.contact',
     'A contact was soft-deleted. Published by crm.',
     contactDeletedData,
+  ),
+  'crm.contact.merged.v1': entry(
+    'crm.contact.merged.v1',
+    'crm.contact',
+    'A duplicate contact was merged into another (which is kept). No PII. Published by crm.',
+    contactMergedData,
   ),
   'crm.contact.restored.v1': entry(
     'crm.contact.restored.v1',

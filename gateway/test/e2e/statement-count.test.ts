@@ -118,8 +118,9 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * a task per contact assigned to the admin (in one checklist); returns once automation has written
- * the runs (its consumer's statements would otherwise be counted with a request's).
+ * a task per contact assigned to the admin (in one checklist), pipelines, and a deal per contact owned
+ * by the admin, moved once; returns once automation has written the runs (its consumer's statements
+ * would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
@@ -182,6 +183,10 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     });
   }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
+  // Pipelines (the first is the default: the board's), each with its stages.
+  const pipelines = [];
+  for (let index = 0; index < count; index += 1) pipelines.push(await admin.pipeline());
+  const stages = pipelines[0]?.stages ?? [];
   for (let index = 0; index < count; index += 1) {
     const contact = await admin.contact({ ownerId: admin.userId });
     for (let n = 0; n < count; n += 1) await admin.conversation({ contactId: contact.id });
@@ -191,6 +196,22 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // A deal on the contact, owned by the admin, moved once (two stage history entries): K deals in K
+    // stages of the default pipeline, so the board has K columns with totals.
+    const deal = await admin.deal({
+      contactId: contact.id,
+      ownerId: admin.userId,
+      amount: '100',
+      stageId: stages[index]?.id,
+    });
+    await admin.run(
+      `mutation ($id: ID!, $stageId: ID!, $version: Int!) { moveDeal(id: $id, stageId: $stageId, expectedVersion: $version) { id } }`,
+      {
+        id: deal.id,
+        stageId: stages[index + 1]?.id,
+        version: deal.version,
+      },
+    );
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -239,6 +260,12 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'Pipeline',
+        'PipelineStage',
+        'Deal',
+        'DealStageMove',
+        'PipelineBoardColumn',
+        'CurrencyTotal',
       ]),
     );
   });

@@ -202,7 +202,11 @@ function checkDate(issues: InputIssues, path: string, value: Date | null): void 
 
 function checkTags(issues: InputIssues, tags: readonly string[]): string[] {
   const unique = [...new Set(tags.map((tag) => tag.trim()))];
-  if (unique.length > MAX_TAGS) issues.add('tags', `at most ${MAX_TAGS} tags`);
+  if (unique.length > MAX_TAGS) {
+    // Refused as a whole: the tags of a list that long are not checked one by one.
+    issues.add('tags', `at most ${MAX_TAGS} tags`);
+    return unique;
+  }
   unique.forEach((tag, index) => {
     if (tag.length < 1 || tag.length > MAX_TAG_LENGTH)
       issues.add(`tags.${index}`, `must be 1–${MAX_TAG_LENGTH} characters`);

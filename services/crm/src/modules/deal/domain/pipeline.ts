@@ -151,6 +151,8 @@ export function planStages(
 ): PipelineStage[] {
   if (input.length < MIN_STAGES || input.length > MAX_STAGES)
     issues.add(path, `must have ${MIN_STAGES}–${MAX_STAGES} stages`);
+  // A list that long is refused whatever its stages say; they are not read one by one.
+  if (input.length > MAX_STAGES) return [];
   const existing = new Map(context.existing.map((stage) => [stage.id, stage]));
   const names = new Set<string>();
   const ids = new Set<string>();
@@ -379,6 +381,10 @@ export function checkPipelineChanges(input: UpdatePipelineInput, issues: InputIs
   if (input.stages !== undefined) {
     if (input.stages === null) issues.add('stages', 'cannot be cleared');
     else changes.stages = input.stages;
+  }
+  if (changes.moveDeals.length > MAX_STAGES) {
+    issues.add('moveDeals', `at most ${MAX_STAGES} entries`);
+    changes.moveDeals = [];
   }
   changes.moveDeals.forEach((move, index) => {
     if (!isUuid(move.fromStageId)) issues.add(`moveDeals.${index}.fromStageId`, 'must be a UUID');

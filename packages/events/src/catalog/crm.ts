@@ -462,6 +462,118 @@ const dealRestoredData = z
   })
   .describe('A deleted deal was restored, into the stage it was in (or was moved to meanwhile).');
 
+/**
+ * Consent and communication preferences of contacts. Purposes: marketing in general (spec 000's
+ * `consentStatus.marketing`), marketing on each channel (email, SMS, calls, WhatsApp, social messages,
+ * postal mail: each needs its own opt-in under CASL, TCPA and WhatsApp's rules), AI processing of the
+ * contact's data (000's AI features, 001/003 scoring: what GDPR calls profiling), sharing with third
+ * parties (001's CRM sync, CCPA's "share") and the privacy policy (000's `consentStatus.privacyPolicy`).
+ */
+export const CONTACT_CHANNELS = ['email', 'sms', 'phone', 'whatsapp', 'social', 'mail'] as const;
+export const CONSENT_PURPOSES = [
+  'marketing',
+  'email_marketing',
+  'sms_marketing',
+  'phone_marketing',
+  'whatsapp_marketing',
+  'social_marketing',
+  'mail_marketing',
+  'ai_processing',
+  'data_sharing',
+  'privacy_policy',
+] as const;
+export const CONSENT_STATUSES = ['unknown', 'pending', 'granted', 'denied', 'withdrawn'] as const;
+/** How the contact expressed it (not which client recorded it). */
+export const CONSENT_SOURCES = [
+  'form',
+  'double_opt_in',
+  'preference_center',
+  'inbound_message',
+  'user',
+  'import',
+  'api',
+  'unsubscribe_link',
+] as const;
+/** The fields `setContactPreferences` may change, as `crm.contact.preferences_changed.v1` names them. */
+export const CONTACT_PREFERENCE_FIELDS = [
+  'channels',
+  'preferredChannel',
+  'language',
+  'communicationHours',
+  'marketingFrequencyCap',
+  'doNotContact',
+] as const;
+
+const consentChangedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    purpose: z.enum(CONSENT_PURPOSES),
+    from: z
+      .enum(CONSENT_STATUSES)
+      .nullable()
+      .describe('The status before the change; null when the purpose had none recorded.'),
+    to: z.enum(CONSENT_STATUSES),
+    source: z.enum(CONSENT_SOURCES).describe('How the contact expressed it.'),
+    capturedAt: timestamp().describe('When the contact expressed it (may precede occurredAt).'),
+    changedBy: uuid().nullable().describe('The user who recorded it; null when the platform did.'),
+    occurredAt: timestamp().describe('When crm recorded the change.'),
+  })
+  .describe(
+    'A contact’s consent for a purpose changed. Carries no source details, IP address or anything ' +
+      'else the contact gave: subscribers that need them read Contact.consents through the graph.',
+  );
+
+const subscriptionFields = {
+  contactId: uuid(),
+  organizationId: uuid(),
+  marketingChannels: z
+    .array(z.enum(CONTACT_CHANNELS))
+    .describe('Every channel marketing may use after the change (quiet hours and caps aside).'),
+  unsubscribed: z
+    .boolean()
+    .describe('Whether the contact is unsubscribed after the change: no marketing channel, and a refusal.'),
+  occurredAt: timestamp(),
+};
+
+const contactUnsubscribedData = z
+  .object({
+    ...subscriptionFields,
+    channels: z
+      .array(z.enum(CONTACT_CHANNELS))
+      .describe('The channels marketing could use before and cannot now (empty when none could).'),
+  })
+  .describe(
+    'A contact can no longer receive marketing on some channels, or became unsubscribed. Senders stop ' +
+      'marketing to it on those channels.',
+  );
+
+const contactResubscribedData = z
+  .object({
+    ...subscriptionFields,
+    channels: z
+      .array(z.enum(CONTACT_CHANNELS))
+      .describe('The channels marketing can use now and could not before (empty when none).'),
+  })
+  .describe(
+    'A contact can receive marketing on channels where it could not (a first opt-in included), or is ' +
+      'no longer unsubscribed.',
+  );
+
+const contactPreferencesChangedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(CONTACT_PREFERENCE_FIELDS))
+      .min(1)
+      .describe('Which preferences changed; never their values.'),
+    doNotContact: z.boolean().describe('Whether the contact may be contacted at all after the change.'),
+    changedBy: uuid().nullable(),
+    occurredAt: timestamp(),
+  })
+  .describe('A contact’s communication preferences changed. Names the changed fields only.');
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
@@ -492,6 +604,30 @@ export const crmEvents = {
     'crm.contact',
     'A soft-deleted contact was restored. Published by crm.',
     contactRestoredData,
+  ),
+  'crm.contact.consent_changed.v1': entry(
+    'crm.contact.consent_changed.v1',
+    'crm.contact',
+    'A contact’s consent for a purpose changed (from, to, how). No PII. Published by crm.',
+    consentChangedData,
+  ),
+  'crm.contact.unsubscribed.v1': entry(
+    'crm.contact.unsubscribed.v1',
+    'crm.contact',
+    'A contact can no longer receive marketing on some channels, or is unsubscribed. Published by crm.',
+    contactUnsubscribedData,
+  ),
+  'crm.contact.resubscribed.v1': entry(
+    'crm.contact.resubscribed.v1',
+    'crm.contact',
+    'A contact can receive marketing on channels where it could not. Published by crm.',
+    contactResubscribedData,
+  ),
+  'crm.contact.preferences_changed.v1': entry(
+    'crm.contact.preferences_changed.v1',
+    'crm.contact',
+    'A contact’s communication preferences changed; names the fields only. Published by crm.',
+    contactPreferencesChangedData,
   ),
   'crm.ticket.opened.v1': entry(
     'crm.ticket.opened.v1',

@@ -567,7 +567,7 @@ export function mergeContacts(
   kept: Contact;
   merged: Contact;
   changedFields: string[];
-  eventsFor(movedRecords: Record<string, number>): ContactEvent[];
+  eventsFor: (movedRecords: Record<string, number>) => ContactEvent[];
 } {
   if (kept.id === merged.id) {
     new InputIssues().add('mergedContactId', 'must be another contact than the one kept').throwIfAny();

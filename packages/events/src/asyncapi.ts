@@ -40,6 +40,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
   'crm.task':
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
+  'crm.custom_field':
+    'Lifecycle of custom field definitions (defined, changed, archived, restored), without labels, options or default values. Key: definition id.',
   'crm.pipeline':
     'Lifecycle of deal pipelines (created, changed, deleted), their stages by id, without names. Key: pipeline id.',
   'crm.deal':

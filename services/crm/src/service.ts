@@ -9,6 +9,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startEntitlementsConsumer } from './consumers/entitlements';
 import { startUserConsumer } from './consumers/users';
 import { crmEnvironment } from './environment';
 import { startPiiRotation } from './modules/contact/infra/pii-rotation';
@@ -51,6 +52,7 @@ export const crmService = defineService({
   }),
   consumers: async (dependencies, messaging, options) => [
     await startUserConsumer(dependencies, messaging, options),
+    await startEntitlementsConsumer(dependencies, messaging, options),
   ],
   jobs: (dependencies, options) => [
     startPiiRotation(dependencies, {

@@ -6,8 +6,9 @@ import { crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
-// caller's organization, so another organization's contacts never show. Ticket and Task (owned here)
-// likewise resolve to their row or null, and so do Pipeline and Deal (deleted ones to null).
+// caller's organization, so another organization's contacts never show. Ticket, Task,
+// CustomFieldDefinition, Pipeline and Deal (owned here) likewise resolve to their row or null (deleted
+// pipelines and deals to null).
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -452,6 +453,125 @@ describe('crm _entities', () => {
       expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
       const [seen] = await entities(TASK, other, [{ __typename: 'Task', id: foreign ?? '' }]);
       expect(seen?.title).toBe('Secret');
+    });
+  });
+
+  describe('CustomFieldDefinition', () => {
+    const DEFINITION = `... on CustomFieldDefinition {
+      id entityType key label description dataType isArray currencyCode position archived archivedAt
+      archivedBy { id } createdBy { id } defaultValue options { value label }
+      validation { required unique min max minLength maxLength regex }
+    }`;
+
+    async function seedDefinitions(
+      organizationId: string,
+      createdBy: string,
+      keys: readonly string[],
+      archivedAt: Date | null = null,
+    ): Promise<string[]> {
+      const ids = keys.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.customFieldDefinition.createMany({
+          data: keys.map((key, index) => ({
+            id: ids[index] ?? randomUUID(),
+            organizationId,
+            entityType: 'contact' as const,
+            key,
+            label: key.toUpperCase(),
+            dataType: 'text' as const,
+            position: index,
+            createdBy,
+            updatedBy: createdBy,
+            archivedAt,
+            archivedBy: archivedAt ? createdBy : null,
+          })),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of a field of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const id = randomUUID();
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.customFieldDefinition.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            entityType: 'deal',
+            key: 'budget',
+            label: 'Budget',
+            description: 'What the client can spend',
+            dataType: 'currency',
+            currencyCode: 'EUR',
+            validation: { required: true, unique: false, min: '0', max: '1000000' },
+            defaultValue: 100,
+            position: 2,
+            createdBy: caller.userId,
+            updatedBy: caller.userId,
+          },
+        }),
+      );
+      const [definition] = await entities(DEFINITION, caller, [{ __typename: 'CustomFieldDefinition', id }]);
+      expect(definition).toEqual({
+        id,
+        entityType: 'deal',
+        key: 'budget',
+        label: 'Budget',
+        description: 'What the client can spend',
+        dataType: 'currency',
+        isArray: false,
+        currencyCode: 'EUR',
+        position: 2,
+        archived: false,
+        archivedAt: null,
+        archivedBy: null,
+        createdBy: { id: caller.userId },
+        defaultValue: 100,
+        options: [],
+        validation: {
+          required: true,
+          unique: false,
+          min: '0',
+          max: '1000000',
+          minLength: null,
+          maxLength: null,
+          regex: null,
+        },
+      });
+    });
+
+    it('answers several representations in request order, archived fields included', async () => {
+      const caller = newTenant();
+      const [first, second] = await seedDefinitions(caller.organizationId, caller.userId, ['a', 'b']);
+      const [archived] = await seedDefinitions(caller.organizationId, caller.userId, ['c'], new Date());
+      const order = [archived, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        DEFINITION,
+        caller,
+        order.map((id) => ({ __typename: 'CustomFieldDefinition', id })),
+      );
+      expect(result.map((found) => found?.key)).toEqual(['c', 'a', 'b', 'a']);
+      expect(result[0]?.archived).toBe(true);
+    });
+
+    it('resolves a field of another organization, an unknown or a malformed id to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [foreign] = await seedDefinitions(other.organizationId, other.userId, ['secret']);
+      const [own] = await seedDefinitions(caller.organizationId, caller.userId, ['own']);
+      const result = await entities(
+        DEFINITION,
+        caller,
+        [foreign ?? '', randomUUID(), 'not-a-uuid', own ?? ''].map((id) => ({
+          __typename: 'CustomFieldDefinition',
+          id,
+        })),
+      );
+      expect(result.map((found) => found?.key ?? null)).toEqual([null, null, null, 'own']);
+      const [seen] = await entities(DEFINITION, other, [
+        { __typename: 'CustomFieldDefinition', id: foreign ?? '' },
+      ]);
+      expect(seen?.key).toBe('secret');
     });
   });
 

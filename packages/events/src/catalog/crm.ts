@@ -463,6 +463,85 @@ const dealRestoredData = z
   .describe('A deleted deal was restored, into the stage it was in (or was moved to meanwhile).');
 
 /**
+ * Custom field definitions (spec 000 CustomField, spec 003 CustomFieldDefinition): the organization's
+ * own fields on contacts, companies, deals and interactions, with 000's data types and 003's validation.
+ */
+export const CUSTOM_FIELD_ENTITY_TYPES = ['contact', 'company', 'deal', 'interaction'] as const;
+export const CUSTOM_FIELD_DATA_TYPES = [
+  'text',
+  'long_text',
+  'number',
+  'decimal',
+  'currency',
+  'boolean',
+  'date',
+  'datetime',
+  'select',
+  'multiselect',
+  'email',
+  'phone',
+  'url',
+] as const;
+/** The fields `updateCustomFieldDefinition` may change, as `crm.custom_field.updated.v1` names them. */
+export const CUSTOM_FIELD_UPDATABLE_FIELDS = [
+  'label',
+  'description',
+  'validation',
+  'options',
+  'defaultValue',
+  'position',
+] as const;
+
+const customFieldIdentity = {
+  definitionId: uuid(),
+  organizationId: uuid(),
+  entityType: z.enum(CUSTOM_FIELD_ENTITY_TYPES).describe('The kind of record the field belongs to.'),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/)
+    .describe('The field’s key in the records’ custom field values (a slug, never changes).'),
+};
+
+const customFieldCreatedData = z
+  .object({
+    ...customFieldIdentity,
+    dataType: z.enum(CUSTOM_FIELD_DATA_TYPES),
+    isArray: z.boolean().describe('Whether a value is a list of values of the data type.'),
+    required: z.boolean(),
+    unique: z.boolean(),
+    position: z.number().int().nonnegative().describe('Its place among the entity type’s fields.'),
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A custom field was defined. Carries no label, description, options or default value: ' +
+      'subscribers that need them fetch the definition through the graph.',
+  );
+
+const customFieldUpdatedData = z
+  .object({
+    ...customFieldIdentity,
+    changedFields: z
+      .array(z.enum(CUSTOM_FIELD_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The parts of the definition the change touched (names only).'),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A custom field definition changed.');
+
+const customFieldArchivedData = z
+  .object({ ...customFieldIdentity, archivedBy: uuid(), archivedAt: timestamp() })
+  .describe(
+    'A custom field was archived (soft delete): records keep their values, which no longer show or ' +
+      'validate until the field is restored.',
+  );
+
+const customFieldRestoredData = z
+  .object({ ...customFieldIdentity, restoredBy: uuid(), restoredAt: timestamp() })
+  .describe('An archived custom field was restored, with the values records kept.');
+
+/**
  * Consent and communication preferences of contacts. Purposes: marketing in general (spec 000's
  * `consentStatus.marketing`), marketing on each channel (email, SMS, calls, WhatsApp, social messages,
  * postal mail: each needs its own opt-in under CASL, TCPA and WhatsApp's rules), AI processing of the
@@ -682,6 +761,30 @@ export const crmEvents = {
     'crm.task',
     'A task was deleted. Published by crm.',
     taskDeletedData,
+  ),
+  'crm.custom_field.created.v1': entry(
+    'crm.custom_field.created.v1',
+    'crm.custom_field',
+    'A custom field was defined. No label, description, options or default. Published by crm.',
+    customFieldCreatedData,
+  ),
+  'crm.custom_field.updated.v1': entry(
+    'crm.custom_field.updated.v1',
+    'crm.custom_field',
+    'A custom field definition changed; names the changed parts. Published by crm.',
+    customFieldUpdatedData,
+  ),
+  'crm.custom_field.archived.v1': entry(
+    'crm.custom_field.archived.v1',
+    'crm.custom_field',
+    'A custom field was archived (its values are kept). Published by crm.',
+    customFieldArchivedData,
+  ),
+  'crm.custom_field.restored.v1': entry(
+    'crm.custom_field.restored.v1',
+    'crm.custom_field',
+    'An archived custom field was restored. Published by crm.',
+    customFieldRestoredData,
   ),
   'crm.pipeline.created.v1': entry(
     'crm.pipeline.created.v1',

@@ -95,6 +95,10 @@ export interface Member {
   ticket(input?: Record<string, unknown>): Promise<{ id: string; number: number }>;
   /** A task created by this user (a made-up title unless told otherwise). */
   task(input?: Record<string, unknown>): Promise<{ id: string; sortOrder: number | null }>;
+  /** A deal pipeline created by this user (a made-up name and the default stages unless told otherwise). */
+  pipeline(input?: Record<string, unknown>): Promise<{ id: string; stages: Array<{ id: string }> }>;
+  /** A deal created by this user (in the default pipeline with a made-up name unless told otherwise). */
+  deal(input?: Record<string, unknown>): Promise<{ id: string; version: number }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /** An interaction recorded by this user on a contact's timeline (an outbound note unless told otherwise). */
@@ -171,6 +175,22 @@ export function seeds(platform: GraphQLCaller) {
           { input: { title: `Task ${made}`, ...input } },
         );
         return data.createTask;
+      },
+      async pipeline(input = {}) {
+        made += 1;
+        const data = await run<{ createPipeline: { id: string; stages: Array<{ id: string }> } }>(
+          `mutation ($input: CreatePipelineInput!) { createPipeline(input: $input) { id stages { id } } }`,
+          { input: { name: `Pipeline ${made}`, ...input } },
+        );
+        return data.createPipeline;
+      },
+      async deal(input = {}) {
+        made += 1;
+        const data = await run<{ createDeal: { id: string; version: number } }>(
+          `mutation ($input: CreateDealInput!) { createDeal(input: $input) { id version } }`,
+          { input: { name: `Deal ${made}`, ...input } },
+        );
+        return data.createDeal;
       },
       async ticketNote(ticketId, input = {}) {
         made += 1;

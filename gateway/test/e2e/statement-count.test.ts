@@ -118,8 +118,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact;
- * returns once automation has written
+ * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact,
+ * pipelines, and a deal per contact owned by the admin, moved once; returns once automation has written
  * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
@@ -183,6 +183,10 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     });
   }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
+  // Pipelines (the first is the default: the board's), each with its stages.
+  const pipelines = [];
+  for (let index = 0; index < count; index += 1) pipelines.push(await admin.pipeline());
+  const stages = pipelines[0]?.stages ?? [];
   for (let index = 0; index < count; index += 1) {
     // Each with an email, a phone and an address, so their lists have K parents.
     const tag = `${admin.userId.slice(0, 8)}-${index}`;
@@ -209,6 +213,22 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       actionItems: [{ text: 'Call back', assignedToId: admin.userId }],
     });
     await admin.interaction(contact.id, { parentInteractionId: interaction.id });
+    // A deal on the contact, owned by the admin, moved once (two stage history entries): K deals in K
+    // stages of the default pipeline, so the board has K columns with totals.
+    const deal = await admin.deal({
+      contactId: contact.id,
+      ownerId: admin.userId,
+      amount: '100',
+      stageId: stages[index]?.id,
+    });
+    await admin.run(
+      `mutation ($id: ID!, $stageId: ID!, $version: Int!) { moveDeal(id: $id, stageId: $stageId, expectedVersion: $version) { id } }`,
+      {
+        id: deal.id,
+        stageId: stages[index + 1]?.id,
+        version: deal.version,
+      },
+    );
     // A consent on the contact (one history entry) and its preferences with hours and a cap: K of each
     // in all (a contact without them would read null hours and cap, and those types have no parents).
     await admin.run(
@@ -273,6 +293,12 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Task',
         'Interaction',
         'InteractionActionItem',
+        'Pipeline',
+        'PipelineStage',
+        'Deal',
+        'DealStageMove',
+        'PipelineBoardColumn',
+        'CurrencyTotal',
         'ContactConsent',
         'ConsentHistoryEntry',
       ]),

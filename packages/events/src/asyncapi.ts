@@ -44,6 +44,10 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of interactions on contacts’ timelines (recorded, changed, deleted, restored), without subjects, content or other free text. Key: interaction id.',
   'crm.custom_field':
     'Lifecycle of custom field definitions (defined, changed, archived, restored), without labels, options or default values. Key: definition id.',
+  'crm.pipeline':
+    'Lifecycle of deal pipelines (created, changed, deleted), their stages by id, without names. Key: pipeline id.',
+  'crm.deal':
+    'Lifecycle of deals (created, changed, moved between stages, won, lost, deleted, restored), without names, amounts or lost reasons. Key: deal id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

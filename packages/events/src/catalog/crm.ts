@@ -302,6 +302,167 @@ const taskDeletedData = z
   .describe('A task was deleted (for good: tasks are not kept once deleted).');
 
 /**
+ * Pipelines and deals (spec 003 Pipeline and Opportunity). Events carry ids, enums, stage ids and the
+ * names of changed fields: no names, descriptions, lost reasons, amounts or custom field values.
+ */
+export const PIPELINE_STAGE_KINDS = ['open', 'won', 'lost'] as const;
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+/** The fields `updatePipeline` may change (and `isDefault` when another pipeline becomes the default). */
+export const PIPELINE_UPDATABLE_FIELDS = ['name', 'currency', 'isDefault', 'stages'] as const;
+/** The fields `updateDeal` may change, as `crm.deal.updated.v1` names them. */
+export const DEAL_UPDATABLE_FIELDS = [
+  'name',
+  'description',
+  'amount',
+  'currency',
+  'probability',
+  'expectedCloseDate',
+  'actualCloseDate',
+  'lostReason',
+  'contactId',
+  'companyId',
+  'ownerId',
+  'customFields',
+  'tags',
+] as const;
+/** Why a deal changed stage: someone moved it, or its stage was removed and its deals moved on. */
+export const DEAL_MOVE_CAUSES = ['moved', 'stage_removed'] as const;
+
+const pipelineStageSummary = z
+  .object({
+    stageId: uuid(),
+    position: z.number().int().nonnegative().describe('Its place in the pipeline, 0 first.'),
+    kind: z.enum(PIPELINE_STAGE_KINDS),
+    probability: z.number().int().min(0).max(100).describe('The win probability of its deals, in %.'),
+  })
+  .describe('A stage of the pipeline, without its name.');
+
+const pipelineCreatedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    isDefault: z.boolean().describe('Whether new deals go to this pipeline when none is named.'),
+    stages: z.array(pipelineStageSummary).min(3).describe('Its stages in their order.'),
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe('A pipeline was created. Carries no pipeline or stage names.');
+
+const pipelineUpdatedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(PIPELINE_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only).'),
+    version: z.number().int().positive().describe('The pipeline’s version after the change.'),
+    isDefault: z.boolean(),
+    stages: z.array(pipelineStageSummary).min(3).describe('Its stages in their order after the change.'),
+    removedStageIds: z.array(uuid()).describe('Stages the change removed.'),
+    movedDealCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('How many deals of removed stages moved to another stage (each has its stage_moved event).'),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A pipeline changed: renamed, its stages edited, or it became or stopped being the default.');
+
+const pipelineDeletedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    deletedBy: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A pipeline was deleted (soft: its closed deals keep pointing at it).');
+
+const dealLinks = {
+  pipelineId: uuid().describe('The pipeline the deal is in.'),
+  stageId: uuid().describe('The stage the deal is in.'),
+  status: z.enum(DEAL_STATUSES).describe('open, won or lost: the kind of its stage.'),
+  ownerId: uuid().nullable().describe('The user responsible for the deal, if any.'),
+  contactId: uuid().nullable().describe('The deal’s primary contact, if any.'),
+  companyId: uuid().nullable().describe('The company the deal is with, if any.'),
+};
+
+const dealCreatedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    ...dealLinks,
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A deal was created. Carries no name, description, amount or custom field values: subscribers ' +
+      'that need them fetch the deal through the graph (deals:read).',
+  );
+
+const dealUpdatedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(DEAL_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their values).'),
+    version: z.number().int().positive().describe('The deal’s version after the change.'),
+    ...dealLinks,
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A deal changed; the ids and status as the change left them.');
+
+const dealStageMovedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    fromPipelineId: uuid(),
+    fromStageId: uuid(),
+    toPipelineId: uuid(),
+    toStageId: uuid(),
+    fromStatus: z.enum(DEAL_STATUSES),
+    status: z.enum(DEAL_STATUSES).describe('The deal’s status after the move.'),
+    cause: z.enum(DEAL_MOVE_CAUSES),
+    version: z.number().int().positive().describe('The deal’s version after the move.'),
+    movedBy: uuid(),
+    movedAt: timestamp(),
+  })
+  .describe('A deal moved from one stage to another (recorded in its stage history).');
+
+const dealClosedData = z.object({
+  dealId: uuid(),
+  organizationId: uuid(),
+  pipelineId: uuid(),
+  stageId: uuid(),
+  actualCloseDate: z.iso.date().describe('The day the deal closed.'),
+  closedBy: uuid(),
+  closedAt: timestamp(),
+});
+
+const dealDeletedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    deletedBy: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A deal was deleted (soft: it can be restored).');
+
+const dealRestoredData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    ...dealLinks,
+    restoredBy: uuid(),
+    restoredAt: timestamp(),
+  })
+  .describe('A deleted deal was restored, into the stage it was in (or was moved to meanwhile).');
+
+/**
  * Custom field definitions (spec 000 CustomField, spec 003 CustomFieldDefinition): the organization's
  * own fields on contacts, companies, deals and interactions, with 000's data types and 003's validation.
  */
@@ -800,6 +961,66 @@ export const crmEvents = {
     'crm.interaction',
     'A soft-deleted interaction was restored. Published by crm.',
     interactionRestoredData,
+  ),
+  'crm.pipeline.created.v1': entry(
+    'crm.pipeline.created.v1',
+    'crm.pipeline',
+    'A pipeline was created. No pipeline or stage names. Published by crm.',
+    pipelineCreatedData,
+  ),
+  'crm.pipeline.updated.v1': entry(
+    'crm.pipeline.updated.v1',
+    'crm.pipeline',
+    'A pipeline changed; names the changed fields and lists its stages by id. Published by crm.',
+    pipelineUpdatedData,
+  ),
+  'crm.pipeline.deleted.v1': entry(
+    'crm.pipeline.deleted.v1',
+    'crm.pipeline',
+    'A pipeline was soft-deleted. Published by crm.',
+    pipelineDeletedData,
+  ),
+  'crm.deal.created.v1': entry(
+    'crm.deal.created.v1',
+    'crm.deal',
+    'A deal was created. No name, description, amount or custom values. Published by crm.',
+    dealCreatedData,
+  ),
+  'crm.deal.updated.v1': entry(
+    'crm.deal.updated.v1',
+    'crm.deal',
+    'A deal changed; names the changed fields, never their values. Published by crm.',
+    dealUpdatedData,
+  ),
+  'crm.deal.stage_moved.v1': entry(
+    'crm.deal.stage_moved.v1',
+    'crm.deal',
+    'A deal moved to another stage. Published by crm.',
+    dealStageMovedData,
+  ),
+  'crm.deal.won.v1': entry(
+    'crm.deal.won.v1',
+    'crm.deal',
+    'A deal was won (it entered a won stage). Published by crm.',
+    dealClosedData.describe('A deal entered the won stage of its pipeline.'),
+  ),
+  'crm.deal.lost.v1': entry(
+    'crm.deal.lost.v1',
+    'crm.deal',
+    'A deal was lost (it entered a lost stage). No lost reason text. Published by crm.',
+    dealClosedData.describe('A deal entered the lost stage of its pipeline (the reason stays in crm).'),
+  ),
+  'crm.deal.deleted.v1': entry(
+    'crm.deal.deleted.v1',
+    'crm.deal',
+    'A deal was soft-deleted. Published by crm.',
+    dealDeletedData,
+  ),
+  'crm.deal.restored.v1': entry(
+    'crm.deal.restored.v1',
+    'crm.deal',
+    'A soft-deleted deal was restored. Published by crm.',
+    dealRestoredData,
   ),
   'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

@@ -40,6 +40,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
   'crm.task':
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
+  'crm.company':
+    'Lifecycle of companies (client accounts): created, changed, stage moves, assignments, ad figures recorded, deleted, restored; ids, enums and stage names only. Key: company id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

@@ -9,6 +9,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startOrganizationConsumer } from './consumers/organizations';
 import { startUserConsumer } from './consumers/users';
 import { crmEnvironment } from './environment';
 import { startPiiRotation } from './modules/contact/infra/pii-rotation';
@@ -36,8 +37,9 @@ export interface CrmDependencies extends TenantFoundation<Database, Prisma.Trans
 
 /**
  * crm: contacts (EMMA's contact-centric core, their personal data encrypted) and support tickets with
- * their notes, and later companies, deals, interactions, tasks; keeps a projection of identity's users
- * to check the owners contacts and the assignees tickets name.
+ * their notes, tasks, companies (client accounts), and later deals and interactions; keeps projections of
+ * identity's users (to check the owners and assignees records name) and of its organization settings
+ * (the pipeline stages and health thresholds of client accounts).
  */
 export const crmService = defineService({
   name: 'crm',
@@ -51,6 +53,7 @@ export const crmService = defineService({
   }),
   consumers: async (dependencies, messaging, options) => [
     await startUserConsumer(dependencies, messaging, options),
+    await startOrganizationConsumer(dependencies, messaging, options),
   ],
   jobs: (dependencies, options) => [
     startPiiRotation(dependencies, {

@@ -50,8 +50,22 @@ async function main(): Promise<void> {
       organizationId,
       givenName: `Given${index}`,
       familyName: `Family${index}`,
+      middleName: null,
       email: `person${index}@example.com`,
       phone: `+1555${String(index).padStart(7, '0')}`,
+      dateOfBirth: '1980-01-01',
+      emails: [
+        { address: `person${index}@example.com`, type: 'work' as const, isPrimary: true, verified: true },
+      ],
+      phones: [
+        {
+          number: `+1555${String(index).padStart(7, '0')}`,
+          type: 'mobile' as const,
+          isPrimary: true,
+          verified: false,
+        },
+      ],
+      addresses: [],
     }));
 
     // What crm does per contact on a write, and on a read.
@@ -80,14 +94,17 @@ async function main(): Promise<void> {
           row?.familyName,
           row?.email,
           row?.phone,
+          row?.emails,
+          row?.phones,
+          row?.dateOfBirth,
           row?.piiKeyId,
           at,
         );
         const n = values.length;
-        return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}, $${n})`;
+        return `($${n - 11}, $${n - 10}, $${n - 9}, $${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}, $${n})`;
       });
       await superuser.query(
-        `insert into contacts (id, organization_id, owner_id, given_name, family_name, email, phone, pii_key_id, created_at, updated_at) values ${rows.join(', ')}`,
+        `insert into contacts (id, organization_id, owner_id, given_name, family_name, email, phone, emails, phones, date_of_birth, pii_key_id, created_at, updated_at) values ${rows.join(', ')}`,
         values,
       );
       const identifiers = slice.flatMap((person) => identifiersOf(cipher, person));

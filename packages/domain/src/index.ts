@@ -10,3 +10,4 @@ export * from './issues';
 export * from './page';
 export * from './enums';
 export * from './permissions';
+export * from './list';

@@ -25,3 +25,4 @@ export * from './metrics';
 export * from './telemetry';
 export * from './field-encryption';
 export * from './decimal-scalar';
+export * from './list-query';

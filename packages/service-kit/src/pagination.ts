@@ -2,7 +2,13 @@
  * The two ends of paging that are not domain: Relay connections for the GraphQL layer, and the Prisma
  * condition for rows after a cursor. The domain's `Page` and `PageRequest` (@platform/domain) sit between.
  */
-import { encodeCursor, type Page, type PageRequest, type PagePosition } from '@platform/domain';
+import {
+  encodeCursor,
+  type ListPage,
+  type Page,
+  type PageRequest,
+  type PagePosition,
+} from '@platform/domain';
 
 /** A Relay connection (edges with cursors, pageInfo, totalCount), as every list field answers. */
 export interface Connection<T> {
@@ -18,6 +24,21 @@ export interface Connection<T> {
 
 export function toConnection<T extends PagePosition>(page: Page<T>): Connection<T> {
   const edges = page.items.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: page.totalCount,
+  };
+}
+
+/** A sorted list's page as a Relay connection: each edge's cursor is the one the list gave its item. */
+export function toListConnection<T>(page: ListPage<T>): Connection<T> {
+  const edges = page.items.map((node, index) => ({ cursor: page.cursors[index] ?? '', node }));
   return {
     edges,
     pageInfo: {

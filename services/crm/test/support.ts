@@ -32,7 +32,14 @@ export function sealed(contact: {
     organizationId: contact.organizationId,
     givenName: contact.givenName,
     familyName: contact.familyName ?? null,
+    middleName: null,
     email: contact.email ?? null,
     phone: contact.phone ?? null,
+    dateOfBirth: null,
+    emails: contact.email
+      ? [{ address: contact.email, type: 'other', isPrimary: true, verified: false }]
+      : [],
+    phones: contact.phone ? [{ number: contact.phone, type: 'other', isPrimary: true, verified: false }] : [],
+    addresses: [],
   });
 }

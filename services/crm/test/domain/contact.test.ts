@@ -29,8 +29,27 @@ describe('createContact', () => {
       ownerId: SIGNED_IN_USER,
       givenName: 'Ada',
       familyName: 'Lovelace',
+      middleName: null,
+      prefix: null,
+      suffix: null,
       email: 'ada.lovelace@example.com',
       phone: null,
+      emails: [{ address: 'ada.lovelace@example.com', type: 'other', isPrimary: true, verified: false }],
+      phones: [],
+      addresses: [],
+      dateOfBirth: null,
+      gender: null,
+      avatarUrl: null,
+      bio: null,
+      source: null,
+      sourceDetails: {},
+      privacyLevel: 'Internal',
+      metadata: {},
+      externalIds: {},
+      assignedUserId: null,
+      companyId: null,
+      leadScore: null,
+      leadScoreValue: null,
       relationshipState: 'Lead',
       lifecycleStage: null,
       leadStatus: null,
@@ -180,8 +199,8 @@ describe('createContact', () => {
 
 describe('displayName', () => {
   it('joins given and family name, or uses the given name alone', () => {
-    expect(displayName({ givenName: 'Ada', familyName: 'Lovelace' })).toBe('Ada Lovelace');
-    expect(displayName({ givenName: 'Ada', familyName: null })).toBe('Ada');
+    expect(displayName({ givenName: 'Ada', middleName: null, familyName: 'Lovelace' })).toBe('Ada Lovelace');
+    expect(displayName({ givenName: 'Ada', middleName: null, familyName: null })).toBe('Ada');
   });
 });
 

@@ -93,10 +93,11 @@ describe('a contact’s changes, deletion and restore', () => {
       leadStatus: 'contacted',
       updatedById: caller.userId,
     });
-    // givenName was sent unchanged: not a change.
+    // givenName was sent unchanged: not a change. The primary email is also the email list's entry.
     expect((events[1]?.data['changedFields'] as string[]).sort()).toEqual(
       [
         'email',
+        'emails',
         'lifecycleStage',
         'leadStatus',
         'locale',

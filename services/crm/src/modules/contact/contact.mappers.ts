@@ -12,3 +12,13 @@ export {
   OrganizationRole,
   RelationshipState,
 } from './domain/contact';
+export {
+  AddressType,
+  ContactOrderField,
+  EmailType,
+  LeadScore,
+  PhoneType,
+  PrivacyLevel,
+} from './domain/contact-details';
+/** The shared list vocabulary (declared in crm's schema.graphql). */
+export { SortDirection } from '@platform/domain';

@@ -14,6 +14,7 @@ import { Organization } from './resolvers/Organization';
 import { contact } from './resolvers/Query/contact';
 import { contactByEmail } from './resolvers/Query/contactByEmail';
 import { contactByPhone } from './resolvers/Query/contactByPhone';
+import { contacts as contactList } from './resolvers/Query/contacts';
 import { User } from './resolvers/User';
 
 export interface ContactModuleContext {
@@ -28,7 +29,7 @@ export interface ContactModuleContext {
 
 export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
   resolvers: {
-    Query: { contact, contactByEmail, contactByPhone },
+    Query: { contact, contacts: contactList, contactByEmail, contactByPhone },
     Mutation: { createContact, updateContact, deleteContact, restoreContact },
     Contact,
     Organization,

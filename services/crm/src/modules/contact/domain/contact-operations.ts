@@ -5,8 +5,13 @@ import {
   organizationOf,
   pageOf,
   pagesOf,
+  listRequest,
   type Actor,
+  type ListFilter,
+  type ListPage,
   type Page,
+  type SortKey,
+  type SortKeyInput,
   type PageRequest,
 } from '@platform/domain';
 import { InputIssues } from '@platform/domain';
@@ -25,6 +30,9 @@ import type { ContactRepository } from './contact-repository';
 import { ensureOwner, type KnownUser } from './owners';
 
 const SIGN_IN = 'Sign in to work with contacts';
+
+/** Newest first. */
+export const DEFAULT_CONTACT_ORDER: readonly SortKey[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
 
 /** The contact use cases: who may do what, and what it changes. */
 export function contactOperations(
@@ -46,6 +54,11 @@ export function contactOperations(
         const known =
           contact.ownerId === actor.userId ? null : await users.find(organizationId, contact.ownerId);
         ensureOwner(contact.ownerId, { organizationId, userId: defaultOwnerId }, known);
+      }
+      if (contact.assignedUserId) {
+        const assignee = contact.assignedUserId;
+        const known = assignee === defaultOwnerId ? null : await users.find(organizationId, assignee);
+        ensureOwner(assignee, { organizationId, userId: defaultOwnerId }, known, 'assignedUserId');
       }
       return repository.create(contact, events);
     },
@@ -70,6 +83,12 @@ export function contactOperations(
         const self = actor.actingFromOrganizationId ? null : actor.userId;
         const known = contact.ownerId === self ? null : await users.find(organizationId, contact.ownerId);
         ensureOwner(contact.ownerId, { organizationId, userId: self }, known);
+      }
+      if (changedFields.includes('assignedUserId') && contact.assignedUserId) {
+        const self = actor.actingFromOrganizationId ? null : actor.userId;
+        const assignee = contact.assignedUserId;
+        const known = assignee === self ? null : await users.find(organizationId, assignee);
+        ensureOwner(assignee, { organizationId, userId: self }, known, 'assignedUserId');
       }
       return repository.save(contact, current.version, events);
     },
@@ -131,6 +150,23 @@ export function contactOperations(
             .then(({ rows, totalCount }) => pageOf(rows, request, totalCount))
         : emptyPage<Contact>();
       return organizationIds.map((id) => (id === own ? page : emptyPage()));
+    },
+
+    /**
+     * The organization's live contacts matching `filter`, in `orderBy` (newest first by default), a page
+     * after `after`; BAD_USER_INPUT for a bad page size, order or cursor.
+     */
+    async list(
+      actor: Actor,
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+      },
+    ): Promise<ListPage<Contact>> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      return repository.list(organizationId, listRequest(args, DEFAULT_CONTACT_ORDER));
     },
 
     /** Pages of the contacts each user owns, for many users at once, in the order asked. */

@@ -1,4 +1,4 @@
-import type { PageRequest } from '@platform/domain';
+import type { ListPage, ListRequest, PageRequest } from '@platform/domain';
 import type { Contact, ContactCreated, ContactEvent } from './contact';
 
 /** What the contact operations need of storage (infra/contact-repository.ts implements it). */
@@ -16,6 +16,8 @@ export interface ContactRepository {
   byIdentifier(organizationId: string, kind: 'email' | 'phone', value: string): Promise<Contact | null>;
   /** The organization's live contacts with these ids, in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Contact | null>>;
+  /** A page of the organization's live contacts that match the request's filter, in its order. */
+  list(organizationId: string, request: ListRequest): Promise<ListPage<Contact>>;
   /** Up to `request.first + 1` of the organization's contacts after the cursor, newest first, and how many in all. */
   ofOrganization(
     organizationId: string,

@@ -11,6 +11,31 @@ import {
   type EventData,
 } from '@platform/events/catalog';
 import { conflict, enumObject, InputIssues } from '@platform/domain';
+import {
+  checkAddresses,
+  checkDateOfBirth,
+  checkEmails,
+  checkExternalIds,
+  checkJsonObject,
+  checkPhones,
+  checkUrl,
+  normalizeEmail,
+  normalizePhone,
+  primaryOf,
+  PrivacyLevel,
+  text,
+  withPrimaryEmail,
+  withPrimaryPhone,
+  type AddressInput,
+  type ContactAddress,
+  type ContactEmail,
+  type ContactPhone,
+  type EmailInput,
+  type LeadScore,
+  type PhoneInput,
+} from './contact-details';
+
+export { normalizeEmail, normalizePhone } from './contact-details';
 
 /** Where a contact stands with the organization. A captured lead is a Contact in the Lead state. */
 export const RelationshipState = enumObject(RELATIONSHIP_STATES);
@@ -32,8 +57,38 @@ export interface Contact {
   ownerId: string | null;
   givenName: string;
   familyName: string | null;
+  middleName: string | null;
+  /** Mr., Dr. … */
+  prefix: string | null;
+  /** Jr., III … */
+  suffix: string | null;
+  /** The primary email's address (derived from `emails`). */
   email: string | null;
+  /** The primary phone's number (derived from `phones`). */
   phone: string | null;
+  emails: ContactEmail[];
+  phones: ContactPhone[];
+  addresses: ContactAddress[];
+  /** YYYY-MM-DD. */
+  dateOfBirth: string | null;
+  gender: string | null;
+  avatarUrl: string | null;
+  bio: string | null;
+  /** Lead source (Website Form, Referral, import, api …). */
+  source: string | null;
+  sourceDetails: Record<string, unknown>;
+  /** Deprecated for decisions (UNIFICATION.md): kept, never used to allow or deny. */
+  privacyLevel: PrivacyLevel;
+  metadata: Record<string, unknown>;
+  /** System name → the contact's id there. */
+  externalIds: Record<string, string>;
+  /** The agent working the contact now, beside its owner. */
+  assignedUserId: string | null;
+  /** The company (client account) the contact belongs to. */
+  companyId: string | null;
+  leadScore: LeadScore | null;
+  /** 0–100. */
+  leadScoreValue: number | null;
   relationshipState: RelationshipState;
   lifecycleStage: LifecycleStage | null;
   leadStatus: LeadStatus | null;
@@ -60,8 +115,30 @@ export interface Contact {
 export interface ContactFields {
   givenName: string;
   familyName?: string | null;
+  middleName?: string | null;
+  prefix?: string | null;
+  suffix?: string | null;
+  /** Sets the primary email (the other entries stay); not together with `emails`. */
   email?: string | null;
+  /** Sets the primary phone (the other entries stay); not together with `phones`. */
   phone?: string | null;
+  /** Replaces the list. */
+  emails?: readonly EmailInput[] | null;
+  phones?: readonly PhoneInput[] | null;
+  addresses?: readonly AddressInput[] | null;
+  dateOfBirth?: Date | null;
+  gender?: string | null;
+  avatarUrl?: string | null;
+  bio?: string | null;
+  source?: string | null;
+  sourceDetails?: Record<string, unknown> | null;
+  privacyLevel?: PrivacyLevel | null;
+  metadata?: Record<string, unknown> | null;
+  externalIds?: Record<string, unknown> | null;
+  assignedUserId?: string | null;
+  companyId?: string | null;
+  leadScore?: LeadScore | null;
+  leadScoreValue?: number | null;
   relationshipState?: RelationshipState | null;
   lifecycleStage?: LifecycleStage | null;
   leadStatus?: LeadStatus | null;
@@ -87,8 +164,6 @@ export type ContactEvent = CatalogEvent<
 
 export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 64;
-const E164 = /^\+[1-9]\d{1,14}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function optional(value: string | null | undefined): string | null {
   const trimmed = value?.trim();
@@ -116,18 +191,6 @@ export function canonicalTimezone(value: string): string | null {
   }
 }
 
-/** An email as stored and looked up: trimmed and lower-cased; null when it is not a valid address. */
-export function normalizeEmail(value: string): string | null {
-  const email = value.trim().toLowerCase();
-  return email.length > 0 && email.length <= 255 && EMAIL.test(email) ? email : null;
-}
-
-/** A phone as stored and looked up: E.164 without separators; null when it is not one. */
-export function normalizePhone(value: string): string | null {
-  const phone = value.trim().replace(/[\s().-]/g, '');
-  return E164.test(phone) ? phone : null;
-}
-
 type Settable = Omit<
   Contact,
   | 'id'
@@ -142,13 +205,55 @@ type Settable = Omit<
 >;
 
 /**
- * The fields of `input` that are present, checked and normalised: names trimmed, email lower-cased,
- * phone in E.164, locale and time zone canonical, tags trimmed and de-duplicated. Every problem is
- * reported at once, by field.
+ * The fields of `input` that are present, checked and normalised: names trimmed, emails lower-cased,
+ * phones in E.164, locale and time zone canonical, tags trimmed and de-duplicated, one primary per
+ * list. `current` is the contact being changed (null when creating): setting the single `email` or
+ * `phone` changes its list's primary entry. Every problem is reported at once, by field.
  */
-function checkedFields(input: ContactPatch): Partial<Settable> {
+function checkedFields(input: ContactPatch, current: Contact | null, now: Date): Partial<Settable> {
   const issues = new InputIssues();
   const fields: Partial<Settable> = {};
+  if (input.middleName !== undefined) fields.middleName = text(issues, 'middleName', input.middleName, 255);
+  if (input.prefix !== undefined) fields.prefix = text(issues, 'prefix', input.prefix, 20);
+  if (input.suffix !== undefined) fields.suffix = text(issues, 'suffix', input.suffix, 20);
+  if (input.emails !== undefined && input.email !== undefined) {
+    issues.add('email', 'give email or emails, not both');
+  }
+  if (input.phones !== undefined && input.phone !== undefined) {
+    issues.add('phone', 'give phone or phones, not both');
+  }
+  if (input.emails !== undefined) {
+    fields.emails = checkEmails(issues, input.emails ?? []);
+    fields.email = primaryOf(fields.emails)?.address ?? null;
+  }
+  if (input.phones !== undefined) {
+    fields.phones = checkPhones(issues, input.phones ?? []);
+    fields.phone = primaryOf(fields.phones)?.number ?? null;
+  }
+  if (input.addresses !== undefined) fields.addresses = checkAddresses(issues, input.addresses ?? []);
+  if (input.dateOfBirth !== undefined) {
+    fields.dateOfBirth = checkDateOfBirth(issues, input.dateOfBirth, now);
+  }
+  if (input.gender !== undefined) fields.gender = text(issues, 'gender', input.gender, 50);
+  if (input.avatarUrl !== undefined) fields.avatarUrl = checkUrl(issues, 'avatarUrl', input.avatarUrl);
+  if (input.bio !== undefined) fields.bio = text(issues, 'bio', input.bio, 2000);
+  if (input.source !== undefined) fields.source = text(issues, 'source', input.source, 100);
+  if (input.sourceDetails !== undefined) {
+    fields.sourceDetails = checkJsonObject(issues, 'sourceDetails', input.sourceDetails);
+  }
+  if (input.metadata !== undefined) fields.metadata = checkJsonObject(issues, 'metadata', input.metadata);
+  if (input.externalIds !== undefined) fields.externalIds = checkExternalIds(issues, input.externalIds);
+  if (input.privacyLevel) fields.privacyLevel = input.privacyLevel;
+  if (input.assignedUserId !== undefined) fields.assignedUserId = input.assignedUserId;
+  if (input.companyId !== undefined) fields.companyId = input.companyId;
+  if (input.leadScore !== undefined) fields.leadScore = input.leadScore;
+  if (input.leadScoreValue !== undefined) {
+    const value = input.leadScoreValue;
+    if (value !== null && (!Number.isInteger(value) || value < 0 || value > 100)) {
+      issues.add('leadScoreValue', 'must be a whole number 0–100');
+    }
+    fields.leadScoreValue = value;
+  }
   if (input.givenName !== undefined) {
     const givenName = input.givenName.trim();
     if (givenName.length < 1 || givenName.length > 255) issues.add('givenName', 'must be 1–255 characters');
@@ -159,17 +264,19 @@ function checkedFields(input: ContactPatch): Partial<Settable> {
     if (familyName && familyName.length > 255) issues.add('familyName', 'must be at most 255 characters');
     fields.familyName = familyName;
   }
-  if (input.email !== undefined) {
+  if (input.email !== undefined && input.emails === undefined) {
     const emailInput = optional(input.email);
     const email = emailInput === null ? null : normalizeEmail(emailInput);
     if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
+    fields.emails = withPrimaryEmail(current?.emails ?? [], email);
     fields.email = email;
   }
-  if (input.phone !== undefined) {
+  if (input.phone !== undefined && input.phones === undefined) {
     const phoneInput = optional(input.phone);
     const phone = phoneInput === null ? null : normalizePhone(phoneInput);
     if (phoneInput !== null && phone === null)
       issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
+    fields.phones = withPrimaryPhone(current?.phones ?? [], phone);
     fields.phone = phone;
   }
   if (input.locale !== undefined) {
@@ -222,15 +329,34 @@ export function createContact(
   input: NewContactInput,
   now: Date,
 ): { contact: Contact; events: [ContactCreated] } {
-  const fields = checkedFields(input);
+  const fields = checkedFields(input, null, now);
   const contact: Contact = {
     id: ids.id,
     organizationId: ids.organizationId,
     ownerId: input.ownerId ?? ids.defaultOwnerId,
     givenName: fields.givenName ?? '',
     familyName: fields.familyName ?? null,
+    middleName: fields.middleName ?? null,
+    prefix: fields.prefix ?? null,
+    suffix: fields.suffix ?? null,
     email: fields.email ?? null,
     phone: fields.phone ?? null,
+    emails: fields.emails ?? [],
+    phones: fields.phones ?? [],
+    addresses: fields.addresses ?? [],
+    dateOfBirth: fields.dateOfBirth ?? null,
+    gender: fields.gender ?? null,
+    avatarUrl: fields.avatarUrl ?? null,
+    bio: fields.bio ?? null,
+    source: fields.source ?? null,
+    sourceDetails: fields.sourceDetails ?? {},
+    privacyLevel: fields.privacyLevel ?? PrivacyLevel.Internal,
+    metadata: fields.metadata ?? {},
+    externalIds: fields.externalIds ?? {},
+    assignedUserId: fields.assignedUserId ?? null,
+    companyId: fields.companyId ?? null,
+    leadScore: fields.leadScore ?? null,
+    leadScoreValue: fields.leadScoreValue ?? null,
     relationshipState: fields.relationshipState ?? RelationshipState.Lead,
     lifecycleStage: fields.lifecycleStage ?? null,
     leadStatus: fields.leadStatus ?? null,
@@ -275,7 +401,7 @@ export function updateContact(
       currentVersion: contact.version,
     });
   }
-  const fields = checkedFields(patch);
+  const fields = checkedFields(patch, contact, now);
   const changedFields = (Object.keys(fields) as Array<keyof Settable>).filter(
     (field) => !same(fields[field], contact[field]),
   );
@@ -382,6 +508,11 @@ function contactCreated(contact: Contact): ContactCreated {
   });
 }
 
-export function displayName(contact: Pick<Contact, 'givenName' | 'familyName'>): string {
-  return contact.familyName ? `${contact.givenName} ${contact.familyName}` : contact.givenName;
+/** Given, middle and family name joined (prefix and suffix are fields of their own). */
+export function displayName(contact: Pick<Contact, 'givenName' | 'middleName' | 'familyName'>): string {
+  return [contact.givenName, contact.middleName, contact.familyName].filter(Boolean).join(' ');
 }
+
+/** Spec 000's isActive: a contact that is worked (status active) and not deleted. */
+export const isActive = (contact: Pick<Contact, 'status' | 'deletedAt'>): boolean =>
+  contact.status === ContactStatus.active && contact.deletedAt === null;

@@ -2,18 +2,39 @@ import {
   afterCursorWhere,
   conflict,
   isUniqueViolation,
+  listPage,
   orderByKeys,
   pagesByParent,
   uuidsOnly,
   type FieldCipher,
   type TenantDatabase,
 } from '@platform/service-kit';
+import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
-import type { Contact, CustomFieldValues } from '../domain/contact';
+import { contactListSpec } from './contact-list';
+import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
-import { blindIndexOf, identifiersOf, openContact, sealContact, type IdentifierKind } from './contact-pii';
+import {
+  blindIndexOf,
+  identifiersOf,
+  nameSortKey,
+  openContact,
+  sealContact,
+  searchTokensOf,
+  type IdentifierKind,
+} from './contact-pii';
 
 type ContactRow = Prisma.ContactGetPayload<object>;
+
+const jsonObject = (value: Prisma.JsonValue): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+
+const stringValues = (value: Prisma.JsonValue): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(jsonObject(value)).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 
 function toContact(cipher: FieldCipher, row: ContactRow): Contact {
   return {
@@ -21,6 +42,20 @@ function toContact(cipher: FieldCipher, row: ContactRow): Contact {
     organizationId: row.organizationId,
     ownerId: row.ownerId,
     ...openContact(cipher, row),
+    prefix: row.prefix,
+    suffix: row.suffix,
+    gender: row.gender,
+    avatarUrl: row.avatarUrl,
+    bio: row.bio,
+    source: row.source,
+    sourceDetails: jsonObject(row.sourceDetails),
+    privacyLevel: row.privacyLevel,
+    metadata: jsonObject(row.metadata),
+    externalIds: stringValues(row.externalIds),
+    assignedUserId: row.assignedUserId,
+    companyId: row.companyId,
+    leadScore: row.leadScore,
+    leadScoreValue: row.leadScoreValue,
     relationshipState: row.relationshipState,
     lifecycleStage: row.lifecycleStage,
     leadStatus: row.leadStatus,
@@ -31,7 +66,7 @@ function toContact(cipher: FieldCipher, row: ContactRow): Contact {
     nextFollowUpAt: row.nextFollowUpAt,
     lastInteractionAt: row.lastInteractionAt,
     tags: row.tags,
-    customFields: (row.customFields ?? {}) as CustomFieldValues,
+    customFields: jsonObject(row.customFields),
     version: row.version,
     createdById: row.createdById,
     updatedById: row.updatedById,
@@ -41,16 +76,36 @@ function toContact(cipher: FieldCipher, row: ContactRow): Contact {
   };
 }
 
-/** A contact row as PostgreSQL names its columns (what `pagesByParent` returns). */
+/** A contact row as PostgreSQL names its columns (what `pagesByParent` and `listPage` return). */
 interface ContactColumns extends Record<string, unknown> {
   id: string;
   organization_id: string;
   owner_id: string | null;
   given_name: string;
   family_name: string | null;
+  middle_name: string | null;
   email: string | null;
   phone: string | null;
+  emails: string | null;
+  phones: string | null;
+  addresses: string | null;
+  date_of_birth: string | null;
   pii_key_id: string;
+  name_sort_key: string;
+  prefix: string | null;
+  suffix: string | null;
+  gender: string | null;
+  avatar_url: string | null;
+  bio: string | null;
+  source: string | null;
+  source_details: ContactRow['sourceDetails'];
+  privacy_level: ContactRow['privacyLevel'];
+  metadata: ContactRow['metadata'];
+  external_ids: ContactRow['externalIds'];
+  assigned_user_id: string | null;
+  company_id: string | null;
+  lead_score: ContactRow['leadScore'];
+  lead_score_value: number | null;
   relationship_state: ContactRow['relationshipState'];
   lifecycle_stage: ContactRow['lifecycleStage'];
   lead_status: ContactRow['leadStatus'];
@@ -77,9 +132,29 @@ const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact =>
     ownerId: row.owner_id,
     givenName: row.given_name,
     familyName: row.family_name,
+    middleName: row.middle_name,
     email: row.email,
     phone: row.phone,
+    emails: row.emails,
+    phones: row.phones,
+    addresses: row.addresses,
+    dateOfBirth: row.date_of_birth,
     piiKeyId: row.pii_key_id,
+    nameSortKey: row.name_sort_key,
+    prefix: row.prefix,
+    suffix: row.suffix,
+    gender: row.gender,
+    avatarUrl: row.avatar_url,
+    bio: row.bio,
+    source: row.source,
+    sourceDetails: row.source_details,
+    privacyLevel: row.privacy_level,
+    metadata: row.metadata,
+    externalIds: row.external_ids,
+    assignedUserId: row.assigned_user_id,
+    companyId: row.company_id,
+    leadScore: row.lead_score,
+    leadScoreValue: row.lead_score_value,
     relationshipState: row.relationship_state,
     lifecycleStage: row.lifecycle_stage,
     leadStatus: row.lead_status,
@@ -99,10 +174,25 @@ const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact =>
     deletedAt: row.deleted_at,
   });
 
-/** The stored form of a contact (its personal fields sealed). */
+/** The stored form of a contact (its personal fields sealed, its names' sort key in clear). */
 const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
   ownerId: contact.ownerId,
   ...sealContact(cipher, contact),
+  nameSortKey: nameSortKey(contact),
+  prefix: contact.prefix,
+  suffix: contact.suffix,
+  gender: contact.gender,
+  avatarUrl: contact.avatarUrl,
+  bio: contact.bio,
+  source: contact.source,
+  sourceDetails: contact.sourceDetails as Prisma.InputJsonObject,
+  privacyLevel: contact.privacyLevel,
+  metadata: contact.metadata as Prisma.InputJsonObject,
+  externalIds: contact.externalIds,
+  assignedUserId: contact.assignedUserId,
+  companyId: contact.companyId,
+  leadScore: contact.leadScore,
+  leadScoreValue: contact.leadScoreValue,
   relationshipState: contact.relationshipState,
   lifecycleStage: contact.lifecycleStage,
   leadStatus: contact.leadStatus,
@@ -150,6 +240,17 @@ export function contactRepository(
       }
     }
   };
+  /** The contact's name search tokens, replaced. */
+  const indexNames = async (tx: Prisma.TransactionClient, contact: Contact) => {
+    await tx.contactSearchToken.deleteMany({ where: { contactId: contact.id } });
+    await tx.contactSearchToken.createMany({
+      data: searchTokensOf(cipher, contact).map((token) => ({
+        organizationId: contact.organizationId,
+        contactId: contact.id,
+        token,
+      })),
+    });
+  };
   return {
     async find(organizationId, id, options) {
       if (uuidsOnly([id]).length === 0) return null;
@@ -179,6 +280,7 @@ export function contactRepository(
             where: { organizationId: contact.organizationId, contactId: contact.id },
           });
           if (!contact.deletedAt) await claimIdentifiers(tx, contact);
+          await indexNames(tx, contact);
           return contact;
         });
       } catch (error) {
@@ -200,6 +302,7 @@ export function contactRepository(
             },
           });
           await claimIdentifiers(tx, contact);
+          await indexNames(tx, contact);
           return toModel(row);
         });
       } catch (error) {
@@ -239,6 +342,17 @@ export function contactRepository(
           tx.contact.count({ where: scope }),
         ]);
         return { rows: rows.map(toModel), totalCount };
+      }),
+
+    list: (organizationId, request) =>
+      db.read(organizationId, async (tx) => {
+        const page = await listPage<ContactColumns>(
+          tx,
+          contactListSpec(cipher, organizationId),
+          organizationId,
+          request,
+        );
+        return mapListPage(page, (row) => fromColumns(cipher, row));
       }),
 
     ownedBy: (organizationId, ownerIds, request) =>

@@ -1,6 +1,13 @@
 import { FieldDecryptionError, type Logger } from '@platform/service-kit';
 import type { CrmDependencies } from '../../../service';
-import { identifiersOf, openContact, PLAINTEXT_KEY_ID, sealContact } from './contact-pii';
+import {
+  identifiersOf,
+  nameSortKey,
+  openContact,
+  PLAINTEXT_KEY_ID,
+  sealContact,
+  searchTokensOf,
+} from './contact-pii';
 
 /**
  * Key rotation for contacts' personal data: rows sealed with a key other than the keyring's active one
@@ -50,22 +57,28 @@ export async function rotatePiiBatch(
           unreadable.push(row.id);
           continue;
         }
+        const contact = { id: row.id, organizationId, ...opened };
         await tx.contact.update({
           where: { id: row.id },
           // Not a change of the contact: its updatedAt stays.
           data: {
-            ...sealContact(cipher, { id: row.id, organizationId, ...opened }),
+            ...sealContact(cipher, contact),
+            nameSortKey: nameSortKey(contact),
             updatedAt: row.updatedAt,
           },
         });
+        // The search tokens of its names (rows stored before name search had none).
+        await tx.contactSearchToken.deleteMany({ where: { contactId: row.id } });
+        await tx.contactSearchToken.createMany({
+          data: searchTokensOf(cipher, contact).map((token) => ({
+            organizationId,
+            contactId: row.id,
+            token,
+          })),
+        });
         if (row.piiKeyId === PLAINTEXT_KEY_ID && row.deletedAt === null) {
           await tx.contactIdentifier.createMany({
-            data: identifiersOf(cipher, {
-              id: row.id,
-              organizationId,
-              email: opened.email,
-              phone: opened.phone,
-            }),
+            data: identifiersOf(cipher, contact),
             skipDuplicates: true,
           });
         }

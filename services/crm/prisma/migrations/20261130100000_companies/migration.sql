@@ -12,6 +12,7 @@ CREATE TABLE "companies" (
     "id" UUID NOT NULL,
     "organization_id" UUID NOT NULL,
     "name" VARCHAR(255) NOT NULL,
+    "name_sort_key" VARCHAR(255) NOT NULL,
     "domain" VARCHAR(253),
     "website" VARCHAR(500),
     "industry" VARCHAR(100),
@@ -104,7 +105,7 @@ CREATE TABLE "organization_settings" (
 CREATE INDEX "companies_organization_id_created_at_id_idx" ON "companies"("organization_id", "created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "companies_organization_id_name_id_idx" ON "companies"("organization_id", "name", "id");
+CREATE INDEX "companies_organization_id_name_sort_key_id_idx" ON "companies"("organization_id", "name_sort_key", "id");
 
 -- CreateIndex
 CREATE INDEX "companies_organization_id_account_stage_idx" ON "companies"("organization_id", "account_stage");
@@ -153,6 +154,7 @@ ALTER TABLE "company_assignments" ADD CONSTRAINT "company_assignments_company_id
 
 -- AddForeignKey
 ALTER TABLE "ad_performance" ADD CONSTRAINT "ad_performance_company_id_fkey" FOREIGN KEY ("company_id") REFERENCES "companies"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 -- A domain belongs to one live company of an organization: deleted companies free theirs (restore
 -- claims it again, CONFLICT when another company took it meanwhile). Prisma does not model partial

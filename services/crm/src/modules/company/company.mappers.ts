@@ -9,5 +9,5 @@ export type CompanyAssignmentMapper = CompanyAssignment;
 export type AdPerformanceMapper = AdPerformance;
 export { AdPlatform } from './domain/ad-performance';
 export { CompanyAssignmentRole } from './domain/assignment';
-export { CompanySize } from './domain/company';
+export { CompanyOrderField, CompanySize } from './domain/company';
 export { CompanyHealth } from './domain/pipeline';

@@ -25,6 +25,7 @@ import { recordAdPerformance } from './resolvers/Mutation/recordAdPerformance';
 import { restoreCompany } from './resolvers/Mutation/restoreCompany';
 import { unassignUserFromCompany } from './resolvers/Mutation/unassignUserFromCompany';
 import { updateCompany } from './resolvers/Mutation/updateCompany';
+import { companies as companyList } from './resolvers/Query/companies';
 import { company } from './resolvers/Query/company';
 import { companyByDomain } from './resolvers/Query/companyByDomain';
 import { User } from './resolvers/User';
@@ -62,7 +63,7 @@ export interface CompanyModuleContext {
 
 export const companyModule = defineModule<CrmDependencies, CompanyModuleContext>({
   resolvers: {
-    Query: { company, companyByDomain },
+    Query: { company, companies: companyList, companyByDomain },
     Mutation: {
       createCompany,
       updateCompany,

@@ -3,14 +3,18 @@ import {
   DEFAULT_PAGE_SIZE,
   InputIssues,
   isUuid,
+  listRequest,
   MAX_PAGE_SIZE,
   notFound,
   organizationOf,
   pagesOf,
   signedInUser,
   type Actor,
+  type ListFilter,
+  type ListPage,
   type Page,
   type PageRequest,
+  type SortKeyInput,
 } from '@platform/domain';
 import { assigneeProblem, type KnownUsers } from '../../contact/domain/owners';
 import {
@@ -28,6 +32,7 @@ import {
   checkCompanyFields,
   checkMoveNotes,
   createCompany,
+  DEFAULT_COMPANY_ORDER,
   deleteCompany,
   moveCompanyStage,
   normalizeDomain,
@@ -326,6 +331,26 @@ export function companyOperations(
       const company = await load(id);
       if (!company) throw missing(id);
       return company;
+    },
+
+    /**
+     * The organization's live companies matching `filter`, in `orderBy` (newest first by default), a page
+     * after `after`; BAD_USER_INPUT for a bad page size, order, filter or cursor. `loadSettings` gives the
+     * organization's settings (the request's loader, so the list and its companies' health read them once).
+     */
+    async list(
+      actor: Actor,
+      args: {
+        first?: number | null;
+        after?: string | null;
+        filter?: ListFilter | null;
+        orderBy?: readonly SortKeyInput[] | null;
+      },
+      loadSettings: (organizationId: string) => Promise<OrganizationSettings>,
+    ): Promise<ListPage<Company>> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const request = listRequest(args, DEFAULT_COMPANY_ORDER);
+      return repository.list(organizationId, request, await loadSettings(organizationId), clock());
     },
 
     /** The organization's live company with this domain (normalised as stored), or null. */

@@ -1,4 +1,4 @@
-import type { PageRequest } from '@platform/domain';
+import type { ListPage, ListRequest, PageRequest } from '@platform/domain';
 import type {
   AdPerformance,
   AdPerformancePosition,
@@ -35,6 +35,16 @@ export interface CompanyRepository {
   settings(organizationId: string): Promise<OrganizationSettings>;
   /** One company of the organization; deleted ones only when asked. */
   find(organizationId: string, id: string, options: { withDeleted: boolean }): Promise<Company | null>;
+  /**
+   * A page of the organization's live companies matching the request's filter, in its order; health
+   * filters are compiled with the organization's `settings` as of `now`. One statement.
+   */
+  list(
+    organizationId: string,
+    request: ListRequest,
+    settings: OrganizationSettings,
+    now: Date,
+  ): Promise<ListPage<Company>>;
   /** The organization's live companies with these ids, in id order (null where none). */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Company | null>>;
   /** The organization's live company with this (normalised) domain, if any. */

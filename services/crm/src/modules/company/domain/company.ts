@@ -9,13 +9,36 @@ import {
   createEvent,
   type CatalogEvent,
 } from '@platform/events/catalog';
-import { conflict, enumObject, isUuid, type InputIssues } from '@platform/domain';
+import { conflict, enumObject, isUuid, type InputIssues, type SortKey } from '@platform/domain';
 
 export const CompanySize = enumObject(COMPANY_SIZES);
 export type CompanySize = (typeof COMPANY_SIZES)[number];
 export type CompanyField = (typeof COMPANY_UPDATABLE_FIELDS)[number];
 
 export type CustomFieldValues = Record<string, unknown>;
+
+/** What the company list sorts by (the API's CompanyOrderField). */
+export const COMPANY_ORDER_FIELDS = [
+  'CREATED_AT',
+  'UPDATED_AT',
+  'NAME',
+  'STAGE_ENTERED_AT',
+  'TOTAL_SPEND',
+  'LIFETIME_VALUE',
+  'REVENUE',
+  'INSTALL_DATE',
+  'CUSTOM_FIELD',
+] as const;
+export const CompanyOrderField = enumObject(COMPANY_ORDER_FIELDS);
+export type CompanyOrderField = (typeof COMPANY_ORDER_FIELDS)[number];
+
+/** Newest first. */
+export const DEFAULT_COMPANY_ORDER: readonly SortKey[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+/** What a name sorts by: lower-cased, accents dropped (Élan sorts with elan, between Acme and Zeta). */
+export function nameSortKey(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().slice(0, MAX_NAME_LENGTH);
+}
 
 export interface Company {
   id: string;

@@ -3,6 +3,8 @@ import {
   canonicalDecimal,
   conflict,
   isUniqueViolation,
+  listPage,
+  mapListPage,
   orderByKeys,
   pagesByParent,
   uuidsOnly,
@@ -11,14 +13,16 @@ import {
 import { Prisma } from '../../../generated/prisma/client';
 import type { AdPerformance, AdPlatform } from '../domain/ad-performance';
 import type { CompanyAssignment, CompanyAssignmentRole } from '../domain/assignment';
-import type {
-  Company,
-  CompanySize,
-  CompanyStageEvent,
-  CustomFieldValues,
-  ParentChain,
+import {
+  nameSortKey,
+  type Company,
+  type CompanySize,
+  type CompanyStageEvent,
+  type CustomFieldValues,
+  type ParentChain,
 } from '../domain/company';
 import type { AdPerformanceRows, CompanyRepository, Decided } from '../domain/company-repository';
+import { companyListSpec } from './company-list';
 import { readOrganizationSettings } from './organization-settings';
 
 type Transaction = Prisma.TransactionClient;
@@ -130,6 +134,7 @@ export const fromCompanyColumns = (row: CompanyColumns): Company => ({
 /** What a write stores of a company (totalSpend is the ad figures' to keep, never a caller's). */
 const companyData = (company: Company) => ({
   name: company.name,
+  nameSortKey: nameSortKey(company.name),
   domain: company.domain,
   website: company.website,
   industry: company.industry,
@@ -319,6 +324,14 @@ export function companyRepository(db: TenantDatabase<Transaction>): CompanyRepos
       );
       return row ? toCompany(row) : null;
     },
+
+    list: (organizationId, request, settings, now) =>
+      db.read(organizationId, async (tx) =>
+        mapListPage(
+          await listPage<CompanyColumns>(tx, companyListSpec(settings, now), organizationId, request),
+          fromCompanyColumns,
+        ),
+      ),
 
     async byIds(organizationId, ids) {
       const rows = await db.read(organizationId, (tx) =>

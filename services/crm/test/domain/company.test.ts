@@ -338,6 +338,20 @@ describe('company lifecycle', () => {
     expect(error.details).toEqual({ from: 'Live', to: 'Live' });
   });
 
+  it('dates a move after the moment the company entered its stage, whatever the clock says', () => {
+    const company = aCompany({ stageEnteredAt: LATER });
+    const { company: moved, stageEvent } = moveCompanyStage(
+      company,
+      'Live',
+      null,
+      { stageEventId: STAGE_EVENT, movedById: USER },
+      CREATED,
+    );
+    const next = new Date(LATER.getTime() + 1);
+    expect(moved.stageEnteredAt).toEqual(next);
+    expect(stageEvent.createdAt).toEqual(next);
+  });
+
   it('assigns and unassigns with events naming the user and role', () => {
     const { assignment, events } = assignUser(
       { id: STAGE_EVENT, organizationId: ORGANIZATION, companyId: COMPANY, assignedById: USER },

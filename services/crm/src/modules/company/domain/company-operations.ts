@@ -217,7 +217,6 @@ export function companyOperations(
       const text = checkMoveNotes(checked, notes);
       checked.throwIfAny();
       if (!isUuid(id)) throw missing(id);
-      const now = clock();
       const moved = await repository.move(caller.organizationId, id, (current, settings) => {
         const issues = new InputIssues();
         const toStage = resolveStage(settings, stage, issues);
@@ -227,7 +226,8 @@ export function companyOperations(
           toStage,
           text,
           { stageEventId: randomUUID(), movedById: caller.userId },
-          now,
+          // Read under the company's lock: a move that waited for another is dated after it.
+          clock(),
         );
         return { value: { company, stageEvent }, events };
       });

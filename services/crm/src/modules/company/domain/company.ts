@@ -515,8 +515,10 @@ export function checkMoveNotes(issues: InputIssues, notes: string | null | undef
 
 /**
  * Moves a company to `toStage` (already resolved against the organization's stages): the stage
- * history entry, the company in its new stage since `now`, and crm.company.stage_moved.v1. Moving to
- * the stage it is in is a CONFLICT naming both (a client retrying a move learns it did nothing).
+ * history entry, the company in its new stage since the move, and crm.company.stage_moved.v1. Moving to
+ * the stage it is in is a CONFLICT naming both (a client retrying a move learns it did nothing). A move
+ * is never dated before the company entered its current stage (a clock a millisecond behind, or two
+ * moves in one millisecond, get the next millisecond), so the history's order is the order of the moves.
  */
 export function moveCompanyStage(
   company: Company,
@@ -528,13 +530,15 @@ export function moveCompanyStage(
   if (company.accountStage === toStage) {
     throw conflict('The company is in this stage already', { from: company.accountStage, to: toStage });
   }
+  const movedAt =
+    now.getTime() > company.stageEnteredAt.getTime() ? now : new Date(company.stageEnteredAt.getTime() + 1);
   const moved: Company = {
     ...company,
     accountStage: toStage,
-    stageEnteredAt: now,
+    stageEnteredAt: movedAt,
     version: company.version + 1,
     updatedById: ids.movedById,
-    updatedAt: now,
+    updatedAt: movedAt,
   };
   const stageEvent: CompanyStageEvent = {
     id: ids.stageEventId,
@@ -544,14 +548,14 @@ export function moveCompanyStage(
     toStage,
     movedById: ids.movedById,
     notes,
-    createdAt: now,
+    createdAt: movedAt,
   };
   return {
     company: moved,
     stageEvent,
     events: [
       createEvent('crm.company.stage_moved.v1', {
-        ...envelope(company, now),
+        ...envelope(company, movedAt),
         data: {
           companyId: company.id,
           organizationId: company.organizationId,
@@ -560,7 +564,7 @@ export function moveCompanyStage(
           to: toStage,
           version: moved.version,
           movedById: ids.movedById,
-          movedAt: now.toISOString(),
+          movedAt: movedAt.toISOString(),
         },
       }),
     ],

@@ -95,6 +95,8 @@ export interface Member {
   ticket(input?: Record<string, unknown>): Promise<{ id: string; number: number }>;
   /** A task created by this user (a made-up title unless told otherwise). */
   task(input?: Record<string, unknown>): Promise<{ id: string; sortOrder: number | null }>;
+  /** A company (client account) created by this user (a made-up name unless told otherwise). */
+  company(input?: Record<string, unknown>): Promise<{ id: string; accountStage: string }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /**
@@ -169,6 +171,14 @@ export function seeds(platform: GraphQLCaller) {
           { input: { title: `Task ${made}`, ...input } },
         );
         return data.createTask;
+      },
+      async company(input = {}) {
+        made += 1;
+        const data = await run<{ createCompany: { id: string; accountStage: string } }>(
+          `mutation ($input: CreateCompanyInput!) { createCompany(input: $input) { id accountStage } }`,
+          { input: { name: `Company ${made}`, ...input } },
+        );
+        return data.createCompany;
       },
       async ticketNote(ticketId, input = {}) {
         made += 1;

@@ -118,7 +118,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * a task per contact assigned to the admin (in one checklist); returns once automation has written
+ * a task per contact assigned to the admin (in one checklist), a company per contact with a subsidiary,
+ * an owner, a stage move and ad figures; returns once automation has written
  * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
@@ -191,6 +192,22 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // A client account with a subsidiary, the admin as owner, a stage move and a day of ad figures: the
+    // company list, its nested lists and User.assignedCompanies have K parents.
+    const company = await admin.company();
+    await admin.company({ parentCompanyId: company.id });
+    await admin.run(
+      `mutation ($c: ID!, $u: ID!) { assignUserToCompany(companyId: $c, userId: $u, role: owner) { id } }`,
+      { c: company.id, u: admin.userId },
+    );
+    await admin.run(`mutation ($c: ID!) { moveCompanyStage(id: $c, stage: "Live") { id } }`, {
+      c: company.id,
+    });
+    await admin.run(
+      `mutation ($c: ID!) { recordAdPerformance(companyId: $c, input: { platform: google_ads, accountId: "a",
+        date: "2026-11-01", spend: 1, impressions: 1, clicks: 1, conversions: 0 }) { id } }`,
+      { c: company.id },
+    );
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -212,11 +229,12 @@ describe('SQL statements per request do not grow with the number of parents', ()
   beforeAll(async () => {
     // A principal is fetched per credential, not per parent: kept for the whole run, it cannot expire
     // between the two measurements of a type and make one of them look dearer.
-    // The lists are read at their largest (first: 100, nested): far over the public cost limit, which
+    // The lists are read at their largest (first: 100, nested), every field selected: far over the
+    // public cost and token limits (Company's walk, with its parent chain, is over 2,000 tokens), which
     // is not what this test is about.
     platform = await startTestPlatform({
       principalTtlMs: 3_600_000,
-      limits: { maxCost: 1_000_000_000, maxDepth: 100 },
+      limits: { maxCost: 1_000_000_000, maxDepth: 100, maxTokens: 1_000_000 },
     });
     one = await seedOrganization(platform, 1);
     many = await seedOrganization(platform, K);
@@ -239,6 +257,10 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'Company',
+        'CompanyStageEvent',
+        'CompanyAssignment',
+        'AdPerformance',
       ]),
     );
   });

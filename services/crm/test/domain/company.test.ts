@@ -460,7 +460,12 @@ describe('ad performance', () => {
   it('reads its own cursors back and refuses others', () => {
     const position = { date: new Date('2026-11-28T00:00:00.000Z'), platform: 'meta_ads' as const };
     expect(decodeAdCursor(encodeAdCursor(position))).toEqual(position);
-    for (const bad of ['', 'bm9wZQ', Buffer.from('ad|2026-11-28|tiktok').toString('base64url')])
+    for (const bad of [
+      '',
+      'bm9wZQ',
+      Buffer.from('ad|2026-11-28|tiktok').toString('base64url'),
+      Buffer.from('ad|0000-01-01|meta_ads').toString('base64url'),
+    ])
       expect(domainErrorOf(() => decodeAdCursor(bad)).code).toBe('BAD_USER_INPUT');
   });
 
@@ -471,6 +476,10 @@ describe('ad performance', () => {
       platform: null,
     };
     expect(domainErrorOf(() => checkRange(range)).code).toBe('BAD_USER_INPUT');
+    const yearZero = new Date('0000-06-01T00:00:00.000Z');
+    expect(domainErrorOf(() => checkRange({ from: yearZero, to: null, platform: null })).details).toEqual({
+      issues: [{ path: 'from', message: 'must be a date in the years 1–9999', code: 'invalid' }],
+    });
     expect(checkRange({ ...range, to: range.from })).toEqual({ ...range, to: range.from });
   });
 });

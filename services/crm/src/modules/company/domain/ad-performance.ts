@@ -56,6 +56,10 @@ export interface AdPerformanceTotals {
 }
 
 export const MAX_EXTERNAL_ID_LENGTH = 100;
+
+/** A day PostgreSQL can hold (years 1–9999; the Date scalar lets year 0 through). */
+const isStorableDay = (date: Date) =>
+  !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
 /** GraphQL's Int: impressions and clicks of one day. */
 const MAX_INT = 2_147_483_647;
 
@@ -93,12 +97,7 @@ function amount(issues: InputIssues, path: string, value: string): string {
 /** Checks a day's figures: ids 1–100 characters, counts and amounts not negative, a real day. */
 export function checkAdPerformance(input: AdPerformanceInput, issues: InputIssues): CheckedAdPerformance {
   const campaign = input.campaignId?.trim() ?? '';
-  if (
-    Number.isNaN(input.date.getTime()) ||
-    input.date.getUTCFullYear() < 1 ||
-    input.date.getUTCFullYear() > 9999
-  )
-    issues.add('date', 'must be a date in the years 1–9999');
+  if (!isStorableDay(input.date)) issues.add('date', 'must be a date in the years 1–9999');
   return {
     platform: input.platform,
     accountId: externalId(issues, 'accountId', input.accountId),
@@ -171,11 +170,16 @@ export interface AdPerformanceRange {
   platform: AdPlatform | null;
 }
 
-/** A range must name days: `from` after `to` is BAD_USER_INPUT. */
+/** A range must name days of the years 1–9999, `from` not after `to` (BAD_USER_INPUT otherwise). */
 export function checkRange(range: AdPerformanceRange): AdPerformanceRange {
-  if (range.from && range.to && range.from.getTime() > range.to.getTime()) {
-    new InputIssues().add('from', 'must not be after to').throwIfAny();
+  const issues = new InputIssues();
+  for (const end of ['from', 'to'] as const) {
+    const day = range[end];
+    if (day && !isStorableDay(day)) issues.add(end, 'must be a date in the years 1–9999');
   }
+  if (range.from && range.to && range.from.getTime() > range.to.getTime())
+    issues.add('from', 'must not be after to');
+  issues.throwIfAny();
   return range;
 }
 
@@ -195,7 +199,7 @@ export function decodeAdCursor(after: string): AdPerformancePosition {
   const [kind, day, platform, extra] = Buffer.from(after, 'base64url').toString('utf8').split('|');
   const date = new Date(`${day ?? ''}T00:00:00.000Z`);
   const known = AD_PLATFORMS.find((value) => value === platform);
-  if (kind !== 'ad' || extra !== undefined || Number.isNaN(date.getTime()) || known === undefined) {
+  if (kind !== 'ad' || extra !== undefined || !isStorableDay(date) || known === undefined) {
     throw badUserInput('after is not a cursor of this connection', {
       issues: [{ path: 'after', message: 'invalid cursor', code: 'invalid' }],
     });

@@ -853,6 +853,14 @@ describe('company module', () => {
       expect(rest.companies.pageInfo.hasNextPage).toBe(false);
       const wrongOrder = await call(caller, LIST, { first: 3, after: first.companies.pageInfo.endCursor });
       expect(wrongOrder.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      // Year 0 passes the date scalars but not PostgreSQL: refused as input, not an internal error.
+      for (const filter of [
+        { createdAt: { eq: '0000-01-01T00:00:00.000Z' } },
+        { installDate: { gte: '0000-01-01' } },
+      ]) {
+        const refused = await call(caller, LIST, { filter });
+        expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      }
     });
   });
 

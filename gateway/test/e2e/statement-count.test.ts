@@ -118,8 +118,9 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
- * a task per contact assigned to the admin (in one checklist), a company per contact with a subsidiary,
- * an owner, a stage move and ad figures; returns once automation has written
+ * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact,
+ * a company per contact with a subsidiary, an owner, a stage move and ad figures; returns once
+ * automation has written
  * the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
@@ -184,7 +185,14 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
   }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
   for (let index = 0; index < count; index += 1) {
-    const contact = await admin.contact({ ownerId: admin.userId });
+    // Each with an email, a phone and an address, so their lists have K parents.
+    const tag = `${admin.userId.slice(0, 8)}-${index}`;
+    const contact = await admin.contact({
+      ownerId: admin.userId,
+      emails: [{ address: `contact-${tag}@example.com`, type: 'work' }],
+      phones: [{ number: `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}` }],
+      addresses: [{ type: 'work', city: 'Toronto', country: 'CA' }],
+    });
     for (let n = 0; n < count; n += 1) await admin.conversation({ contactId: contact.id });
     // Tickets on the contact, assigned to the admin, each with notes of both visibilities.
     const ticket = await admin.ticket({ contactId: contact.id, assigneeId: admin.userId });
@@ -192,6 +200,20 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // A consent on the contact (one history entry) and its preferences with hours and a cap: K of each
+    // in all (a contact without them would read null hours and cap, and those types have no parents).
+    await admin.run(
+      `mutation($id: ID!) { setContactConsent(contactId: $id, input: { purpose: marketing, status: granted, source: form }) { status } }`,
+      { id: contact.id },
+    );
+    await admin.run(
+      `mutation($id: ID!) { setContactPreferences(contactId: $id, input: {
+        preferredChannel: email
+        communicationHours: { start: "09:00", end: "17:00", days: [monday] }
+        marketingFrequencyCap: { maxMessages: 2, period: week }
+      }) { doNotContact } }`,
+      { id: contact.id },
+    );
     // A client account with a subsidiary, the admin as owner, a stage move and a day of ad figures: the
     // company list, its nested lists and User.assignedCompanies have K parents.
     const company = await admin.company();
@@ -257,6 +279,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'ContactConsent',
+        'ConsentHistoryEntry',
         'Company',
         'CompanyStageEvent',
         'CompanyAssignment',

@@ -47,7 +47,13 @@ async function main(): Promise<void> {
       useTypeImports: true,
       enumsAsTypes: true,
       skipTypename: false,
-      scalars: { DateTime: 'string', Date: 'string', JSON: 'unknown', JSONObject: 'Record<string, unknown>' },
+      scalars: {
+        DateTime: 'string',
+        Date: 'string',
+        Decimal: 'string',
+        JSON: 'unknown',
+        JSONObject: 'Record<string, unknown>',
+      },
       strictScalars: true,
     },
   });

@@ -94,6 +94,22 @@ const contactUpdatedData = z
   })
   .describe('A contact changed. Names the changed fields and carries the non-personal state only.');
 
+const contactMergedData = z
+  .object({
+    contactId: uuid().describe('The contact that was kept (the merge target).'),
+    mergedContactId: uuid().describe('The contact merged into it, now deleted (restorable).'),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(CONTACT_UPDATABLE_FIELDS))
+      .describe('Fields of the kept contact the merge filled or extended; never their values.'),
+    movedRecords: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe('How many records of each kind now point at the kept contact (tasks, tickets, …).'),
+    mergedById: uuid().nullable(),
+    mergedAt: timestamp(),
+  })
+  .describe('Two contacts were merged: one kept, the other deleted, its records moved to the kept one.');
+
 const contactDeletedData = z
   .object({
     contactId: uuid(),
@@ -286,6 +302,118 @@ const taskDeletedData = z
   .describe('A task was deleted (for good: tasks are not kept once deleted).');
 
 /**
+ * Consent and communication preferences of contacts. Purposes: marketing in general (spec 000's
+ * `consentStatus.marketing`), marketing on each channel (email, SMS, calls, WhatsApp, social messages,
+ * postal mail: each needs its own opt-in under CASL, TCPA and WhatsApp's rules), AI processing of the
+ * contact's data (000's AI features, 001/003 scoring: what GDPR calls profiling), sharing with third
+ * parties (001's CRM sync, CCPA's "share") and the privacy policy (000's `consentStatus.privacyPolicy`).
+ */
+export const CONTACT_CHANNELS = ['email', 'sms', 'phone', 'whatsapp', 'social', 'mail'] as const;
+export const CONSENT_PURPOSES = [
+  'marketing',
+  'email_marketing',
+  'sms_marketing',
+  'phone_marketing',
+  'whatsapp_marketing',
+  'social_marketing',
+  'mail_marketing',
+  'ai_processing',
+  'data_sharing',
+  'privacy_policy',
+] as const;
+export const CONSENT_STATUSES = ['unknown', 'pending', 'granted', 'denied', 'withdrawn'] as const;
+/** How the contact expressed it (not which client recorded it). */
+export const CONSENT_SOURCES = [
+  'form',
+  'double_opt_in',
+  'preference_center',
+  'inbound_message',
+  'user',
+  'import',
+  'api',
+  'unsubscribe_link',
+] as const;
+/** The fields `setContactPreferences` may change, as `crm.contact.preferences_changed.v1` names them. */
+export const CONTACT_PREFERENCE_FIELDS = [
+  'channels',
+  'preferredChannel',
+  'language',
+  'communicationHours',
+  'marketingFrequencyCap',
+  'doNotContact',
+] as const;
+
+const consentChangedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    purpose: z.enum(CONSENT_PURPOSES),
+    from: z
+      .enum(CONSENT_STATUSES)
+      .nullable()
+      .describe('The status before the change; null when the purpose had none recorded.'),
+    to: z.enum(CONSENT_STATUSES),
+    source: z.enum(CONSENT_SOURCES).describe('How the contact expressed it.'),
+    capturedAt: timestamp().describe('When the contact expressed it (may precede occurredAt).'),
+    changedBy: uuid().nullable().describe('The user who recorded it; null when the platform did.'),
+    occurredAt: timestamp().describe('When crm recorded the change.'),
+  })
+  .describe(
+    'A contact’s consent for a purpose changed. Carries no source details, IP address or anything ' +
+      'else the contact gave: subscribers that need them read Contact.consents through the graph.',
+  );
+
+const subscriptionFields = {
+  contactId: uuid(),
+  organizationId: uuid(),
+  marketingChannels: z
+    .array(z.enum(CONTACT_CHANNELS))
+    .describe('Every channel marketing may use after the change (quiet hours and caps aside).'),
+  unsubscribed: z
+    .boolean()
+    .describe('Whether the contact is unsubscribed after the change: no marketing channel, and a refusal.'),
+  occurredAt: timestamp(),
+};
+
+const contactUnsubscribedData = z
+  .object({
+    ...subscriptionFields,
+    channels: z
+      .array(z.enum(CONTACT_CHANNELS))
+      .describe('The channels marketing could use before and cannot now (empty when none could).'),
+  })
+  .describe(
+    'A contact can no longer receive marketing on some channels, or became unsubscribed. Senders stop ' +
+      'marketing to it on those channels.',
+  );
+
+const contactResubscribedData = z
+  .object({
+    ...subscriptionFields,
+    channels: z
+      .array(z.enum(CONTACT_CHANNELS))
+      .describe('The channels marketing can use now and could not before (empty when none).'),
+  })
+  .describe(
+    'A contact can receive marketing on channels where it could not (a first opt-in included), or is ' +
+      'no longer unsubscribed.',
+  );
+
+const contactPreferencesChangedData = z
+  .object({
+    contactId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(CONTACT_PREFERENCE_FIELDS))
+      .min(1)
+      .describe('Which preferences changed; never their values.'),
+    doNotContact: z.boolean().describe('Whether the contact may be contacted at all after the change.'),
+    changedBy: uuid().nullable(),
+    occurredAt: timestamp(),
+  })
+  .describe('A contact’s communication preferences changed. Names the changed fields only.');
+
+/**
  * Companies (spec 003 Company, spec 004 CLIENT account): size bands, health, who is assigned and how,
  * and the ad platforms whose daily figures are recorded on them.
  */
@@ -412,15 +540,13 @@ const companyAssignmentRemovedData = z
   .object({ ...companyAssignmentData, removedById: uuid(), removedAt: timestamp() })
   .describe('A user’s assignment to a company (in one role) was removed.');
 
-const calendarDay = () => z.iso.date();
-
 const companyAdPerformanceRecordedData = z
   .object({
     companyId: uuid(),
     organizationId: uuid(),
     adPerformanceId: uuid(),
     platform: z.enum(AD_PLATFORMS),
-    date: calendarDay().describe('The day the figures are for.'),
+    date: calendarDate().describe('The day the figures are for.'),
     created: z.boolean().describe('Whether the day was new (false: its figures were corrected).'),
     recordedById: uuid(),
     recordedAt: timestamp(),
@@ -446,11 +572,41 @@ export const crmEvents = {
     'A contact was soft-deleted. Published by crm.',
     contactDeletedData,
   ),
+  'crm.contact.merged.v1': entry(
+    'crm.contact.merged.v1',
+    'crm.contact',
+    'A duplicate contact was merged into another (which is kept). No PII. Published by crm.',
+    contactMergedData,
+  ),
   'crm.contact.restored.v1': entry(
     'crm.contact.restored.v1',
     'crm.contact',
     'A soft-deleted contact was restored. Published by crm.',
     contactRestoredData,
+  ),
+  'crm.contact.consent_changed.v1': entry(
+    'crm.contact.consent_changed.v1',
+    'crm.contact',
+    'A contact’s consent for a purpose changed (from, to, how). No PII. Published by crm.',
+    consentChangedData,
+  ),
+  'crm.contact.unsubscribed.v1': entry(
+    'crm.contact.unsubscribed.v1',
+    'crm.contact',
+    'A contact can no longer receive marketing on some channels, or is unsubscribed. Published by crm.',
+    contactUnsubscribedData,
+  ),
+  'crm.contact.resubscribed.v1': entry(
+    'crm.contact.resubscribed.v1',
+    'crm.contact',
+    'A contact can receive marketing on channels where it could not. Published by crm.',
+    contactResubscribedData,
+  ),
+  'crm.contact.preferences_changed.v1': entry(
+    'crm.contact.preferences_changed.v1',
+    'crm.contact',
+    'A contact’s communication preferences changed; names the fields only. Published by crm.',
+    contactPreferencesChangedData,
   ),
   'crm.ticket.opened.v1': entry(
     'crm.ticket.opened.v1',

@@ -108,6 +108,75 @@ describe('contacts’ personal data at rest', () => {
     expect(back.data?.contact).toMatchObject({ ...person, displayName: 'Philomena Quackenbush' });
   });
 
+  it('seals the middle name, the email, phone and address lists and the date of birth too, and keeps every email unique', async () => {
+    const { env } = subject;
+    const caller = newTenant();
+    const { data, errors } = await create(caller, {
+      givenName: 'Zebulon',
+      middleName: 'Xavier',
+      emails: [
+        { address: 'zebulon@work.example', type: 'work', isPrimary: true },
+        { address: 'zeb.private@home.example', type: 'personal' },
+      ],
+      phones: [
+        { number: '+15550187002', type: 'mobile' },
+        { number: '+15550187003', isPrimary: true },
+      ],
+      addresses: [{ type: 'home', street: '17 Wisteria Lane', city: 'Fairview', country: 'US' }],
+      dateOfBirth: '1971-04-03',
+    });
+    expect(errors).toBeUndefined();
+    const id = data?.createContact.id ?? '';
+    const raw = JSON.stringify(await rowOf(id)).toLowerCase();
+    for (const plaintext of [
+      'xavier',
+      'zeb.private',
+      'home.example',
+      '5550187002',
+      'wisteria',
+      'fairview',
+      '1971',
+    ]) {
+      expect(raw).not.toContain(plaintext);
+    }
+    const back = await env.graphql<{
+      contact: {
+        email: string;
+        phone: string;
+        emails: Array<{ address: string }>;
+        addresses: Array<{ city: string }>;
+        dateOfBirth: string;
+        displayName: string;
+      };
+    }>(
+      subject.service.graphqlUrl,
+      `query ($id: ID!) { contact(id: $id) { email phone displayName dateOfBirth emails { address } addresses { city } } }`,
+      { id },
+      await env.headersFor(caller),
+    );
+    expect(back.data?.contact).toEqual({
+      email: 'zebulon@work.example',
+      phone: '+15550187003',
+      displayName: 'Zebulon Xavier',
+      dateOfBirth: '1971-04-03',
+      emails: [{ address: 'zebulon@work.example' }, { address: 'zeb.private@home.example' }],
+      addresses: [{ city: 'Fairview' }],
+    });
+    // The second address is claimed too: another contact cannot take it, and it finds the contact.
+    const taken = await create(caller, {
+      givenName: 'Copy',
+      emails: [{ address: 'ZEB.private@home.example' }],
+    });
+    expect(taken.errors?.[0]?.extensions?.['code']).toBe('CONFLICT');
+    const found = await env.graphql<{ contactByEmail: { id: string } | null }>(
+      subject.service.graphqlUrl,
+      'query { contactByEmail(email: "zeb.private@home.example") { id } }',
+      {},
+      await env.headersFor(caller),
+    );
+    expect(found.data?.contactByEmail?.id).toBe(id);
+  });
+
   it('refuses to open a ciphertext moved to another row', async () => {
     const caller = newTenant();
     const first =
@@ -231,6 +300,14 @@ describe('contacts’ personal data at rest', () => {
         await env.headersFor(caller),
       );
       expect(found.data?.contactByEmail?.id).toBe(legacy);
+      // … and its name is searchable: the job indexed it.
+      const searched = await env.graphql<{ contacts: { edges: Array<{ node: { id: string } }> } }>(
+        successor.graphqlUrl,
+        'query { contacts(filter: { name: { startsWith: "leg" } }) { edges { node { id } } } }',
+        {},
+        await env.headersFor(caller),
+      );
+      expect(searched.data?.contacts.edges.map((edge) => edge.node.id)).toEqual([legacy]);
       // A process still on the old keyring cannot open what k2 sealed: the rotation is real.
       expect(() =>
         fieldCipher(piiKeyring).decrypt(after.email ?? '', {

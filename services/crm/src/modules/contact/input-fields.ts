@@ -85,6 +85,7 @@ const optionalFields = {
 };
 
 export const CreateContactInput = z.object({ givenName: z.string(), ...optionalFields });
+export const ImportContactsInput = z.object({ contacts: z.array(CreateContactInput) });
 export const UpdateContactInput = z.object({ givenName: z.string().nullish(), ...optionalFields });
 
 /** How update inputs read: a field absent stays, a null clears an optional one. */

@@ -8,6 +8,8 @@ import { userReferences } from './infra/user-references';
 import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
 import { deleteContact } from './resolvers/Mutation/deleteContact';
+import { importContacts } from './resolvers/Mutation/importContacts';
+import { mergeContacts } from './resolvers/Mutation/mergeContacts';
 import { restoreContact } from './resolvers/Mutation/restoreContact';
 import { updateContact } from './resolvers/Mutation/updateContact';
 import { Organization } from './resolvers/Organization';
@@ -30,7 +32,14 @@ export interface ContactModuleContext {
 export const contactModule = defineModule<CrmDependencies, ContactModuleContext>({
   resolvers: {
     Query: { contact, contacts: contactList, contactByEmail, contactByPhone },
-    Mutation: { createContact, updateContact, deleteContact, restoreContact },
+    Mutation: {
+      createContact,
+      importContacts,
+      updateContact,
+      mergeContacts,
+      deleteContact,
+      restoreContact,
+    },
     Contact,
     Organization,
     User,

@@ -166,7 +166,7 @@ export interface AddressInput {
 export function checkAddresses(issues: InputIssues, entries: readonly AddressInput[]): ContactAddress[] {
   const addresses = bounded(issues, 'addresses', entries).map((entry, index): ContactAddress => {
     const at = `addresses.${index}`;
-    const country = text(issues, `${at}.country`, entry.country, 2)?.toUpperCase() ?? null;
+    const country = entry.country?.trim().toUpperCase() || null;
     if (country !== null && !COUNTRY.test(country)) {
       issues.add(`${at}.country`, 'must be an ISO 3166-1 alpha-2 country code, e.g. CA');
     }

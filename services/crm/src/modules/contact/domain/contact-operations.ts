@@ -14,10 +14,11 @@ import {
   type SortKeyInput,
   type PageRequest,
 } from '@platform/domain';
-import { InputIssues } from '@platform/domain';
+import { DomainError, InputIssues, type InputIssue } from '@platform/domain';
 import {
   createContact,
   deleteContact,
+  mergeContacts,
   normalizeEmail,
   normalizePhone,
   restoreContact,
@@ -27,9 +28,27 @@ import {
   type NewContactInput,
 } from './contact';
 import type { ContactRepository } from './contact-repository';
-import { ensureOwner, type KnownUser } from './owners';
+import { assigneeProblem, ensureOwner, type KnownUser } from './owners';
 
 const SIGN_IN = 'Sign in to work with contacts';
+
+/** At most this many contacts per import. */
+export const MAX_IMPORT = 1000;
+
+const issuesOf = (error: DomainError): readonly InputIssue[] => {
+  const issues = error.details?.['issues'];
+  return Array.isArray(issues)
+    ? issues.filter(isIssue)
+    : [{ path: '', message: error.message, code: 'invalid' }];
+};
+
+const isIssue = (value: unknown): value is InputIssue =>
+  typeof value === 'object' &&
+  value !== null &&
+  'path' in value &&
+  'message' in value &&
+  typeof value.path === 'string' &&
+  typeof value.message === 'string';
 
 /** Newest first. */
 export const DEFAULT_CONTACT_ORDER: readonly SortKey[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
@@ -64,6 +83,82 @@ export function contactOperations(
     },
 
     /**
+     * Imports up to MAX_IMPORT contacts at once, all or none: every problem of every row is reported at
+     * once (paths `contacts.<n>.<field>`), emails and phones repeated inside the batch included;
+     * CONFLICT names the rows whose email or phone another contact holds.
+     */
+    async import(actor: Actor, inputs: readonly NewContactInput[]): Promise<Contact[]> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const issues = new InputIssues();
+      if (inputs.length < 1 || inputs.length > MAX_IMPORT) {
+        issues.add('contacts', `must hold 1–${MAX_IMPORT} contacts`).throwIfAny();
+      }
+      const defaultOwnerId = actor.actingFromOrganizationId ? null : actor.userId;
+      const now = clock();
+      const made: Array<ReturnType<typeof createContact>> = [];
+      inputs.forEach((input, index) => {
+        try {
+          made.push(
+            createContact(
+              { id: randomUUID(), organizationId, defaultOwnerId, createdById: actor.userId ?? null },
+              input,
+              now,
+            ),
+          );
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.code !== 'BAD_USER_INPUT') throw error;
+          for (const issue of issuesOf(error))
+            issues.add(`contacts.${index}.${issue.path}`, issue.message, issue.code);
+        }
+      });
+      issues.throwIfAny();
+      const contacts = made.map(({ contact }) => contact);
+      // The same email or phone twice in the batch.
+      const firstHolder = new Map<string, number>();
+      contacts.forEach((contact, index) => {
+        const values = [
+          ...contact.emails.map((entry) => `email:${entry.address}`),
+          ...contact.phones.map((entry) => `phone:${entry.number}`),
+        ];
+        for (const value of values) {
+          const holder = firstHolder.get(value);
+          if (holder === undefined) firstHolder.set(value, index);
+          else
+            issues.add(
+              `contacts.${index}.${value.split(':')[0] ?? ''}`,
+              `is the same as contacts.${holder}'s`,
+            );
+        }
+      });
+      // Owners and assigned users: each distinct one looked up once.
+      const people = new Set(contacts.flatMap((contact) => [contact.ownerId, contact.assignedUserId]));
+      const known = new Map<string, KnownUser | null>();
+      for (const userId of people) {
+        if (userId && userId !== defaultOwnerId) known.set(userId, await users.find(organizationId, userId));
+      }
+      contacts.forEach((contact, index) => {
+        for (const [field, userId] of [
+          ['ownerId', contact.ownerId],
+          ['assignedUserId', contact.assignedUserId],
+        ] as const) {
+          if (!userId) continue;
+          const problem = assigneeProblem(
+            userId,
+            { organizationId, userId: defaultOwnerId },
+            known.get(userId) ?? null,
+          );
+          if (problem) issues.add(`contacts.${index}.${field}`, problem);
+        }
+      });
+      issues.throwIfAny();
+      return repository.createMany(
+        organizationId,
+        contacts,
+        made.flatMap(({ events }) => events),
+      );
+    },
+
+    /**
      * Changes a contact read at `expectedVersion` (CONFLICT when it changed since); a new owner must be
      * a user of the organization, like a creator's choice.
      */
@@ -91,6 +186,22 @@ export function contactOperations(
         ensureOwner(assignee, { organizationId, userId: self }, known, 'assignedUserId');
       }
       return repository.save(contact, current.version, events);
+    },
+
+    /**
+     * Merges a duplicate into the contact kept (mergeContacts): both must be live contacts of the
+     * organization (NOT_FOUND otherwise); a concurrent change to either is CONFLICT.
+     */
+    async merge(actor: Actor, keptId: string, mergedId: string): Promise<Contact> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      const [kept, merged] = await Promise.all([
+        repository.find(organizationId, keptId, { withDeleted: false }),
+        repository.find(organizationId, mergedId, { withDeleted: false }),
+      ]);
+      if (!kept) throw notFound('Contact', keptId);
+      if (!merged) throw notFound('Contact', mergedId);
+      const result = mergeContacts(kept, merged, actor.userId ?? null, clock());
+      return repository.merge(result.kept, kept.version, result.merged, merged.version, result.eventsFor);
     },
 
     /** Soft-deletes a contact (restorable); NOT_FOUND when it is not there or already deleted. */

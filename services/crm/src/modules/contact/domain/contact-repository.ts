@@ -5,6 +5,28 @@ import type { Contact, ContactCreated, ContactEvent } from './contact';
 export interface ContactRepository {
   /** Stores a new contact and its events in one transaction. */
   create(contact: Contact, events: readonly ContactCreated[]): Promise<Contact>;
+  /**
+   * Stores many new contacts of one organization and their events in one transaction (all or none);
+   * CONFLICT naming the positions whose email or phone another live contact holds.
+   */
+  createMany(
+    organizationId: string,
+    contacts: readonly Contact[],
+    events: readonly ContactCreated[],
+  ): Promise<Contact[]>;
+  /**
+   * Stores a merge in one transaction: the kept contact (if it still has `keptVersion`) with every email
+   * and phone of both, the merged one deleted (if it still has `mergedVersion`; CONFLICT otherwise),
+   * the records that named the merged contact moved to the kept one, and the events built from how
+   * many moved.
+   */
+  merge(
+    kept: Contact,
+    keptVersion: number,
+    merged: Contact,
+    mergedVersion: number,
+    eventsFor: (movedRecords: Record<string, number>) => readonly ContactEvent[],
+  ): Promise<Contact>;
   /** One contact of the organization; deleted ones only when asked. */
   find(organizationId: string, id: string, options: { withDeleted: boolean }): Promise<Contact | null>;
   /**

@@ -1,6 +1,7 @@
 /** Contact rules (EMMA's contact-centric core) and the events they imply. No Prisma or GraphQL here. */
 import {
   CONTACT_STATUSES,
+  CONTACT_UPDATABLE_FIELDS,
   createEvent,
   LEAD_STATUSES,
   LIFECYCLE_STAGES,
@@ -159,7 +160,11 @@ export const EVENT_SOURCE = '/services/crm';
 
 export type ContactCreated = CloudEvent<'crm.contact.created.v1', EventData<'crm.contact.created.v1'>>;
 export type ContactEvent = CatalogEvent<
-  'crm.contact.created.v1' | 'crm.contact.updated.v1' | 'crm.contact.deleted.v1' | 'crm.contact.restored.v1'
+  | 'crm.contact.created.v1'
+  | 'crm.contact.updated.v1'
+  | 'crm.contact.deleted.v1'
+  | 'crm.contact.restored.v1'
+  | 'crm.contact.merged.v1'
 >;
 
 export const MAX_TAGS = 50;
@@ -269,7 +274,8 @@ function checkedFields(input: ContactPatch, current: Contact | null, now: Date):
     const email = emailInput === null ? null : normalizeEmail(emailInput);
     if (emailInput !== null && email === null) issues.add('email', 'must be a valid email address');
     fields.emails = withPrimaryEmail(current?.emails ?? [], email);
-    fields.email = email;
+    // Cleared: the next address, if any, became primary.
+    fields.email = primaryOf(fields.emails)?.address ?? null;
   }
   if (input.phone !== undefined && input.phones === undefined) {
     const phoneInput = optional(input.phone);
@@ -277,7 +283,7 @@ function checkedFields(input: ContactPatch, current: Contact | null, now: Date):
     if (phoneInput !== null && phone === null)
       issues.add('phone', 'must be in E.164 format, e.g. +15551234567');
     fields.phones = withPrimaryPhone(current?.phones ?? [], phone);
-    fields.phone = phone;
+    fields.phone = primaryOf(fields.phones)?.number ?? null;
   }
   if (input.locale !== undefined) {
     const localeInput = optional(input.locale);
@@ -516,3 +522,146 @@ export function displayName(contact: Pick<Contact, 'givenName' | 'middleName' | 
 /** Spec 000's isActive: a contact that is worked (status active) and not deleted. */
 export const isActive = (contact: Pick<Contact, 'status' | 'deletedAt'>): boolean =>
   contact.status === ContactStatus.active && contact.deletedAt === null;
+
+/** Fields a merge fills on the kept contact when it has no value and the merged one has. */
+const FILLABLE = [
+  'familyName',
+  'middleName',
+  'prefix',
+  'suffix',
+  'dateOfBirth',
+  'gender',
+  'avatarUrl',
+  'bio',
+  'source',
+  'ownerId',
+  'assignedUserId',
+  'companyId',
+  'lifecycleStage',
+  'leadStatus',
+  'organizationRole',
+  'locale',
+  'timezone',
+  'nextFollowUpAt',
+  'leadScore',
+  'leadScoreValue',
+] as const satisfies ReadonlyArray<keyof Contact>;
+
+const laterOf = (a: Date | null, b: Date | null): Date | null =>
+  a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b;
+
+/**
+ * Merges the duplicate `merged` into `kept`: the kept contact keeps every value it has and takes the
+ * merged one's where it has none; emails, phones and addresses are joined (the kept primary stays
+ * primary, repeated entries once), tags joined, custom fields, external ids, source details and
+ * metadata joined with the kept values winning; the later last interaction. The merged contact is
+ * deleted (restorable). Nothing of either is lost: lists may pass the input limit of ten entries.
+ * `eventsFor` builds the events once storage knows how many records moved.
+ */
+export function mergeContacts(
+  kept: Contact,
+  merged: Contact,
+  mergedById: string | null,
+  now: Date,
+): {
+  kept: Contact;
+  merged: Contact;
+  changedFields: string[];
+  eventsFor: (movedRecords: Record<string, number>) => ContactEvent[];
+} {
+  if (kept.id === merged.id) {
+    new InputIssues().add('mergedContactId', 'must be another contact than the one kept').throwIfAny();
+  }
+  const next: Contact = { ...kept };
+  const changed = new Set<string>();
+  for (const field of FILLABLE) {
+    if (next[field] === null && merged[field] !== null) {
+      Object.assign(next, { [field]: merged[field] });
+      changed.add(field);
+    }
+  }
+  const join = <T>(
+    mine: readonly T[],
+    theirs: readonly T[],
+    key: (item: T) => string,
+    field: string,
+  ): T[] => {
+    const seen = new Set(mine.map(key));
+    const added = theirs.filter((item) => !seen.has(key(item)));
+    if (added.length > 0) changed.add(field);
+    return [...mine, ...added];
+  };
+  const secondary = <T extends { isPrimary: boolean }>(items: readonly T[], keptHasAny: boolean) =>
+    items.map((item) => ({ ...item, isPrimary: item.isPrimary && !keptHasAny }));
+  next.emails = join(
+    kept.emails,
+    secondary(merged.emails, kept.emails.length > 0),
+    (e) => e.address,
+    'emails',
+  );
+  next.phones = join(
+    kept.phones,
+    secondary(merged.phones, kept.phones.length > 0),
+    (p) => p.number,
+    'phones',
+  );
+  next.addresses = join(
+    kept.addresses,
+    secondary(merged.addresses, kept.addresses.length > 0),
+    (a) => JSON.stringify({ ...a, isPrimary: false }),
+    'addresses',
+  );
+  next.email = primaryOf(next.emails)?.address ?? null;
+  next.phone = primaryOf(next.phones)?.number ?? null;
+  if (next.email !== kept.email) changed.add('email');
+  if (next.phone !== kept.phone) changed.add('phone');
+  next.tags = join(kept.tags, merged.tags, (tag) => tag, 'tags');
+  const objects = ['customFields', 'externalIds', 'sourceDetails', 'metadata'] as const;
+  for (const field of objects) {
+    const joined = { ...merged[field], ...kept[field] };
+    if (Object.keys(joined).length > Object.keys(kept[field]).length) {
+      Object.assign(next, { [field]: joined });
+      changed.add(field);
+    }
+  }
+  next.lastInteractionAt = laterOf(kept.lastInteractionAt, merged.lastInteractionAt);
+  const keptVersion = { ...next, version: kept.version + 1, updatedById: mergedById, updatedAt: now };
+  const changedFields = [...changed];
+  const removed = withDeletion(merged, now, mergedById, now);
+  return {
+    kept: keptVersion,
+    merged: removed,
+    changedFields,
+    eventsFor: (movedRecords) => {
+      const envelope = eventEnvelope(kept, now);
+      const events: ContactEvent[] = [
+        createEvent('crm.contact.merged.v1', {
+          ...envelope,
+          data: {
+            contactId: kept.id,
+            mergedContactId: merged.id,
+            organizationId: kept.organizationId,
+            changedFields: changedFields.filter(isUpdatableField),
+            movedRecords,
+            mergedById,
+            mergedAt: now.toISOString(),
+          },
+        }),
+        createEvent('crm.contact.deleted.v1', {
+          ...eventEnvelope(merged, now),
+          data: {
+            contactId: merged.id,
+            organizationId: merged.organizationId,
+            deletedById: mergedById,
+            deletedAt: now.toISOString(),
+          },
+        }),
+      ];
+      return events;
+    },
+  };
+}
+
+const UPDATABLE: ReadonlySet<string> = new Set(CONTACT_UPDATABLE_FIELDS);
+const isUpdatableField = (field: string): field is (typeof CONTACT_UPDATABLE_FIELDS)[number] =>
+  UPDATABLE.has(field);

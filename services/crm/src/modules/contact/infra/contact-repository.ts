@@ -1,6 +1,8 @@
 import {
   afterCursorWhere,
   conflict,
+  asColumns,
+  insertRows,
   isUniqueViolation,
   listPage,
   orderByKeys,
@@ -210,6 +212,15 @@ const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
   deletedAt: contact.deletedAt,
 });
 
+/**
+ * The records that name a contact and follow it when it is merged into another: (kind as the merged
+ * event counts it, table, column).
+ */
+const CONTACT_REFERENCES: ReadonlyArray<readonly [string, string, string]> = [
+  ['tasks', 'tasks', 'contact_id'],
+  ['tickets', 'tickets', 'contact_id'],
+];
+
 /** Newest first, then by id: a stable order for cursors. */
 const ORDER: Prisma.ContactOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -309,6 +320,109 @@ export function contactRepository(
         // Two creates with the same identifier at once: the loser's insert fails on the primary key.
         if (isUniqueViolation(error))
           throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async merge(kept, keptVersion, merged, mergedVersion, eventsFor) {
+      const organizationId = kept.organizationId;
+      try {
+        return await db.writeDecided(organizationId, async (tx) => {
+          for (const [contact, version] of [
+            [merged, mergedVersion],
+            [kept, keptVersion],
+          ] as const) {
+            const { count } = await tx.contact.updateMany({
+              where: { id: contact.id, organizationId, version },
+              data: columnsOf(cipher, contact),
+            });
+            if (count === 0) {
+              throw conflict('A contact of the merge changed since it was read; read both again and merge');
+            }
+          }
+          // The merged contact's emails and phones are the kept one's now.
+          await tx.contactIdentifier.deleteMany({
+            where: { organizationId, contactId: { in: [merged.id, kept.id] } },
+          });
+          await claimIdentifiers(tx, kept);
+          await indexNames(tx, kept);
+          const movedRecords: Record<string, number> = {};
+          for (const [kind, table, column] of CONTACT_REFERENCES) {
+            movedRecords[kind] = await tx.$executeRawUnsafe(
+              `UPDATE "${table}" SET "${column}" = $1::uuid WHERE organization_id = $2::uuid AND "${column}" = $3::uuid`,
+              kept.id,
+              organizationId,
+              merged.id,
+            );
+          }
+          return { value: kept, events: eventsFor(movedRecords) };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization has this identifier');
+        throw error;
+      }
+    },
+
+    async createMany(organizationId, contacts, events) {
+      const identifiers = contacts.flatMap((contact, index) =>
+        identifiersOf(cipher, contact).map((identifier) => ({ ...identifier, index })),
+      );
+      try {
+        return await db.write(organizationId, events, async (tx) => {
+          // Which rows' identifiers another live contact holds: named all at once.
+          const taken = await tx.contactIdentifier.findMany({
+            where: {
+              organizationId,
+              blindIndex: { in: identifiers.map((identifier) => identifier.blindIndex) },
+            },
+            select: { kind: true, blindIndex: true },
+          });
+          if (taken.length > 0) {
+            const held = new Set(taken.map((row) => `${row.kind}:${row.blindIndex}`));
+            const rows = identifiers
+              .filter((identifier) => held.has(`${identifier.kind}:${identifier.blindIndex}`))
+              .map((identifier) => ({ index: identifier.index, field: identifier.kind }));
+            throw conflict('Other contacts of the organization hold emails or phones of these rows', {
+              rows,
+            });
+          }
+          // Thousands of rows: one statement per table (Prisma's createMany is seconds slower).
+          await insertRows(
+            tx,
+            'contacts',
+            contacts.map((contact) =>
+              asColumns({
+                id: contact.id,
+                organizationId,
+                ...columnsOf(cipher, contact),
+                lastInteractionAt: contact.lastInteractionAt,
+                createdAt: contact.createdAt,
+              }),
+            ),
+          );
+          await insertRows(
+            tx,
+            'contact_identifiers',
+            identifiers.map(({ index: _index, ...identifier }) => asColumns(identifier)),
+          );
+          await insertRows(
+            tx,
+            'contact_search_tokens',
+            contacts.flatMap((contact) =>
+              searchTokensOf(cipher, contact).map((token) => ({
+                organization_id: organizationId,
+                contact_id: contact.id,
+                token,
+              })),
+            ),
+          );
+          return [...contacts];
+        });
+      } catch (error) {
+        // Another write took one of the identifiers between the check and the insert.
+        if (isUniqueViolation(error))
+          throw conflict('Another contact of the organization took an email or phone of this import');
         throw error;
       }
     },

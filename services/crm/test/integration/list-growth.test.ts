@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { insertRows, withTenant, type RawExecutor } from '@platform/service-kit';
+import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
+import { startCrmService } from '../../src/service';
+import { crmOptions, sealed } from '../support';
+
+// Every root list of crm, read a page at a time with its nested fields, sends the same number of SQL
+// statements whether the organization holds 10, 100 or 1,000 rows. Rows are written straight into the
+// tables (sealed as crm seals them), so the measurement is the read alone.
+
+const SIZES = [10, 100, 1000] as const;
+
+interface Seeded {
+  auth: TestTenant;
+  contactIds: string[];
+}
+
+/** What one list needs: its rows for an organization, and the query that reads a page of it. */
+interface ListCase {
+  name: string;
+  seed(tx: RawExecutor, seeded: Seeded, count: number): Promise<void>;
+  query: string;
+}
+
+const at = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 60_000).toISOString();
+
+const LISTS: ListCase[] = [
+  {
+    name: 'contacts',
+    // The contacts themselves: every organization has them.
+    seed: () => Promise.resolve(),
+    query: `{ contacts(first: 50, filter: { or: [{ tags: { hasSome: ["even"] } }, { name: { startsWith: "pers" } }] },
+      orderBy: [{ field: NAME }]) {
+      totalCount edges { cursor node { id displayName email emails { address } owner { id }
+        tasks(first: 5) { totalCount edges { node { id } } } tickets(first: 5) { totalCount } } } } }`,
+  },
+  {
+    name: 'tasks',
+    seed: async (tx, { auth, contactIds }, count) => {
+      await insertRows(
+        tx,
+        'tasks',
+        contactIds.slice(0, count).map((contactId, index) => ({
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          title: `Task ${index}`,
+          contact_id: contactId,
+          assignee_id: auth.userId,
+          priority: 'medium',
+          status: 'open',
+          due_at: at(index),
+          created_by: auth.userId,
+          created_at: at(index),
+          updated_at: at(index),
+        })),
+      );
+    },
+    query: `{ tasks(first: 50) { totalCount edges { node { id title contact { id displayName } assignee { id } } } }
+      myOpenTasks(first: 50) { totalCount edges { node { id } } } }`,
+  },
+  {
+    name: 'tickets',
+    seed: async (tx, { auth, contactIds }, count) => {
+      const tickets = contactIds.slice(0, count).map((contactId, index) => ({
+        id: randomUUID(),
+        organization_id: auth.organizationId,
+        number: index + 1,
+        contact_id: contactId,
+        title: `Ticket ${index}`,
+        description: 'Broken',
+        category: 'technical',
+        priority: 'high',
+        status: 'new',
+        assignee_id: auth.userId,
+        time_spent_minutes: 0,
+        created_by: auth.userId,
+        created_at: at(index),
+        updated_at: at(index),
+      }));
+      await insertRows(tx, 'tickets', tickets);
+      await insertRows(
+        tx,
+        'ticket_notes',
+        tickets.map((ticket, index) => ({
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          ticket_id: ticket.id,
+          content: 'Looked at it',
+          is_internal: index % 2 === 0,
+          added_by: auth.userId,
+          created_at: at(index),
+        })),
+      );
+    },
+    query: `{ tickets(first: 50) { totalCount edges { node { id number contact { id displayName }
+      notes(first: 5) { totalCount edges { node { id content } } } } } } }`,
+  },
+];
+
+describe('crm’s lists as the organization grows', () => {
+  const subject = serviceUnderTest('crm', (env) => startCrmService(crmOptions(env.startOptions())));
+
+  /** An organization with `count` contacts (and `count` rows of every other list). */
+  async function organizationOf(count: number): Promise<TestTenant> {
+    const auth = newTenant();
+    const contactIds = Array.from({ length: count }, () => randomUUID());
+    await withTenant(subject.service.database, auth.organizationId, async (tx: RawExecutor) => {
+      await insertRows(
+        tx,
+        'contacts',
+        contactIds.map((id, index) => {
+          const personal = sealed({
+            id,
+            organizationId: auth.organizationId,
+            givenName: `Person${index}`,
+            email: `person${index}@example.com`,
+          });
+          return {
+            id,
+            organization_id: auth.organizationId,
+            owner_id: auth.userId,
+            given_name: personal.givenName,
+            family_name: personal.familyName,
+            email: personal.email,
+            emails: personal.emails,
+            pii_key_id: personal.piiKeyId,
+            name_sort_key: `per`,
+            relationship_state: 'Lead',
+            status: 'active',
+            privacy_level: 'Internal',
+            source_details: {},
+            metadata: {},
+            external_ids: {},
+            version: 1,
+            tags: index % 2 === 0 ? ['even'] : [],
+            custom_fields: {},
+            created_at: at(index),
+            updated_at: at(index),
+          };
+        }),
+      );
+      for (const list of LISTS) await list.seed(tx, { auth, contactIds }, count);
+    });
+    return auth;
+  }
+
+  it.each(LISTS.map((list) => [list.name, list] as const))(
+    'reads a page of %s in as many statements at 10, 100 and 1,000 rows',
+    async (_name, list) => {
+      const { env, service: crm } = subject;
+      const counts: number[] = [];
+      for (const size of SIZES) {
+        const auth = await organizationOf(size);
+        const headers = await env.headersFor(auth);
+        const measured = await env.countStatements(() =>
+          env.graphql(crm.graphqlUrl, list.query, {}, headers),
+        );
+        expect(measured.result.errors).toBeUndefined();
+        counts.push(measured.statements);
+      }
+      expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+    },
+    120_000,
+  );
+});

@@ -538,6 +538,49 @@ describe('company module', () => {
       expect((await created(newTenant(), { name: 'Default' })).accountStage).toBe('Onboarding');
     });
 
+    it('takes a new organization’s settings from its creation event, or identity’s defaults without them', async () => {
+      const [withSettings, without] = [newTenant(), newTenant()];
+      const createdEvent = (organizationId: string, settings?: { pipelineStages: string[] }) =>
+        createEvent('identity.organization.created.v1', {
+          source: '/services/identity',
+          subject: organizationId,
+          tenantId: organizationId,
+          data: {
+            organizationId,
+            name: 'Agency',
+            slug: `agency-${organizationId.slice(0, 8)}`,
+            vertical: 'marketing_agency',
+            status: 'active',
+            parentOrganizationId: null,
+            ...(settings
+              ? {
+                  settings: {
+                    timezone: 'UTC',
+                    businessHours: [],
+                    pipelineStages: settings.pipelineStages,
+                    healthThresholds: { yellowAfterDays: 3, redAfterDays: 5 },
+                  },
+                }
+              : {}),
+            createdAt: new Date().toISOString(),
+          },
+        });
+      await publishSettings(
+        createdEvent(withSettings.organizationId, { pipelineStages: ['Discovery', 'Delivery'] }),
+        createdEvent(without.organizationId),
+      );
+      expect((await created(withSettings)).accountStage).toBe('Discovery');
+      expect((await created(without)).accountStage).toBe('Onboarding');
+      const stored = await withTenant(subject.service.database, without.organizationId, (tx) =>
+        tx.organizationSettings.findUnique({ where: { organizationId: without.organizationId } }),
+      );
+      expect(stored).toMatchObject({
+        pipelineStages: ['Onboarding', 'Installation', 'Audit', 'Live', 'Needs Support', 'Off-Boarding'],
+        healthYellowAfterDays: 7,
+        healthRedAfterDays: 14,
+      });
+    });
+
     it('counts days in the organization’s time zone', async () => {
       const caller = newTenant();
       await publishSettings(

@@ -99,6 +99,8 @@ export interface Member {
   pipeline(input?: Record<string, unknown>): Promise<{ id: string; stages: Array<{ id: string }> }>;
   /** A deal created by this user (in the default pipeline with a made-up name unless told otherwise). */
   deal(input?: Record<string, unknown>): Promise<{ id: string; version: number }>;
+  /** A company (client account) created by this user (a made-up name unless told otherwise). */
+  company(input?: Record<string, unknown>): Promise<{ id: string; accountStage: string }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /** An interaction recorded by this user on a contact's timeline (an outbound note unless told otherwise). */
@@ -191,6 +193,14 @@ export function seeds(platform: GraphQLCaller) {
           { input: { name: `Deal ${made}`, ...input } },
         );
         return data.createDeal;
+      },
+      async company(input = {}) {
+        made += 1;
+        const data = await run<{ createCompany: { id: string; accountStage: string } }>(
+          `mutation ($input: CreateCompanyInput!) { createCompany(input: $input) { id accountStage } }`,
+          { input: { name: `Company ${made}`, ...input } },
+        );
+        return data.createCompany;
       },
       async ticketNote(ticketId, input = {}) {
         made += 1;

@@ -119,8 +119,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
  * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact,
- * pipelines, and a deal per contact owned by the admin, moved once; returns once automation has written
- * the runs (its consumer's statements would otherwise be counted with a request's).
+ * pipelines, a deal per contact owned by the admin, moved once, and a company per contact with a
+ * subsidiary, an owner, a stage move and ad figures; returns once automation has written the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
@@ -243,6 +243,22 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       }) { doNotContact } }`,
       { id: contact.id },
     );
+    // A client account with a subsidiary, the admin as owner, a stage move and a day of ad figures: the
+    // company list, its nested lists and User.assignedCompanies have K parents.
+    const company = await admin.company();
+    await admin.company({ parentCompanyId: company.id });
+    await admin.run(
+      `mutation ($c: ID!, $u: ID!) { assignUserToCompany(companyId: $c, userId: $u, role: owner) { id } }`,
+      { c: company.id, u: admin.userId },
+    );
+    await admin.run(`mutation ($c: ID!) { moveCompanyStage(id: $c, stage: "Live") { id } }`, {
+      c: company.id,
+    });
+    await admin.run(
+      `mutation ($c: ID!) { recordAdPerformance(companyId: $c, input: { platform: google_ads, accountId: "a",
+        date: "2026-11-01", spend: 1, impressions: 1, clicks: 1, conversions: 0 }) { id } }`,
+      { c: company.id },
+    );
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{
@@ -265,7 +281,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
     // A principal is fetched per credential, not per parent: kept for the whole run, it cannot expire
     // between the two measurements of a type and make one of them look dearer.
     // The lists are read at their largest (first: 100, nested), every field selected: far over the
-    // public cost and size limits, which are not what this test is about.
+    // public cost and size limits (Company's walk, with its parent chain, is over 2,000 tokens), which
+    // are not what this test is about.
     platform = await startTestPlatform({
       principalTtlMs: 3_600_000,
       limits: { maxCost: 1_000_000_000, maxDepth: 100, maxTokens: 1_000_000 },
@@ -301,6 +318,10 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'CurrencyTotal',
         'ContactConsent',
         'ConsentHistoryEntry',
+        'Company',
+        'CompanyStageEvent',
+        'CompanyAssignment',
+        'AdPerformance',
       ]),
     );
   });

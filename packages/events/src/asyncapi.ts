@@ -48,6 +48,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of deal pipelines (created, changed, deleted), their stages by id, without names. Key: pipeline id.',
   'crm.deal':
     'Lifecycle of deals (created, changed, moved between stages, won, lost, deleted, restored), without names, amounts or lost reasons. Key: deal id.',
+  'crm.company':
+    'Lifecycle of companies (client accounts): created, changed, stage moves, assignments, ad figures recorded, deleted, restored; ids, enums and stage names only. Key: company id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',

@@ -80,14 +80,21 @@ const json = (value: unknown, path: string): string => {
   return text;
 };
 
+/** A date PostgreSQL can cast back: the scalars let year 0 through, which PostgreSQL refuses (1 BC is -0001). */
+const storableDate = (value: unknown): value is Date =>
+  value instanceof Date &&
+  !Number.isNaN(value.getTime()) &&
+  value.getUTCFullYear() >= 1 &&
+  value.getUTCFullYear() <= 9999;
+
 /** A caller's value as the text PostgreSQL casts to the column's type, checked so the cast cannot fail. */
 function textOf(value: unknown, type: ScalarType, path: string): string {
   switch (type) {
     case 'timestamptz':
-      if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+      if (storableDate(value)) return value.toISOString();
       break;
     case 'date':
-      if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+      if (storableDate(value)) return value.toISOString().slice(0, 10);
       break;
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return String(value);

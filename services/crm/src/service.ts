@@ -10,6 +10,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startEntitlementsConsumer } from './consumers/entitlements';
+import { startOrganizationConsumer } from './consumers/organizations';
 import { startUserConsumer } from './consumers/users';
 import { crmEnvironment } from './environment';
 import { startPiiRotation } from './modules/contact/infra/pii-rotation';
@@ -37,8 +38,10 @@ export interface CrmDependencies extends TenantFoundation<Database, Prisma.Trans
 
 /**
  * crm: contacts (EMMA's contact-centric core, their personal data encrypted) and support tickets with
- * their notes, and later companies, deals, interactions, tasks; keeps a projection of identity's users
- * to check the owners contacts and the assignees tickets name.
+ * their notes, tasks, companies (client accounts), pipelines and deals, interactions, custom fields and
+ * consent; keeps projections of identity's users (to check the owners and assignees records name), of
+ * its organization settings (the pipeline stages and health thresholds of client accounts) and of
+ * billing's entitlements (the plan's limits).
  */
 export const crmService = defineService({
   name: 'crm',
@@ -53,6 +56,7 @@ export const crmService = defineService({
   consumers: async (dependencies, messaging, options) => [
     await startUserConsumer(dependencies, messaging, options),
     await startEntitlementsConsumer(dependencies, messaging, options),
+    await startOrganizationConsumer(dependencies, messaging, options),
   ],
   jobs: (dependencies, options) => [
     startPiiRotation(dependencies, {

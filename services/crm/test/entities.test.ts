@@ -8,8 +8,9 @@ import { cipher, crmOptions, sealed } from './support';
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
 // caller's organization, so another organization's contacts never show. Ticket, Task,
-// CustomFieldDefinition, Interaction, Pipeline and Deal (owned here) likewise resolve to their row or
-// null (deleted pipelines and deals to null); an Interaction with its content as the caller may read it.
+// CustomFieldDefinition, Interaction, Pipeline, Deal and Company (owned here) likewise resolve to their
+// row or null (deleted pipelines, deals and companies to null); an Interaction with
+// its content as the caller may read it.
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -934,6 +935,177 @@ describe('crm _entities', () => {
       // They exist: their own organization sees them.
       const [seen] = await entities('... on Deal { name }', other, [{ __typename: 'Deal', id: foreignDeal }]);
       expect(seen?.name).toBe('Secret');
+    });
+  });
+
+  describe('Company', () => {
+    const COMPANY = `... on Company {
+      id name domain website industry size revenue currency accountStage stageEnteredAt daysInStage
+      healthStatus installDate totalSpend lifetimeValue notes tags isActive customFields version
+      parentCompany { id } createdBy { id } createdAt
+    }`;
+
+    async function seedCompanies(
+      organizationId: string,
+      createdBy: string,
+      names: readonly string[],
+      extra: { deletedAt?: Date; parentCompanyId?: string } = {},
+    ): Promise<string[]> {
+      const ids = names.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.company.createMany({
+          data: names.map((name, index) => ({
+            id: ids[index] ?? randomUUID(),
+            organizationId,
+            name,
+            nameSortKey: name.toLowerCase(),
+            accountStage: 'Onboarding',
+            stageEnteredAt: new Date(),
+            createdById: createdBy,
+            updatedById: createdBy,
+            ...extra,
+          })),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of a company of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const [parent] = await seedCompanies(caller.organizationId, caller.userId, ['Holding']);
+      const id = randomUUID();
+      const createdAt = new Date('2026-03-01T09:30:00.000Z');
+      const stageEnteredAt = new Date(Date.now() - 10 * 86_400_000);
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.company.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            name: 'Acme',
+            nameSortKey: 'acme',
+            domain: 'acme.com',
+            website: 'https://acme.com/',
+            industry: 'Retail',
+            size: 'employees_51_200',
+            revenue: '1250000.5',
+            currency: 'EUR',
+            parentCompanyId: parent ?? null,
+            accountStage: 'Live',
+            stageEnteredAt,
+            installDate: new Date('2026-02-01T00:00:00.000Z'),
+            totalSpend: '99.95',
+            lifetimeValue: '4000',
+            notes: 'Prefers email',
+            tags: ['vip'],
+            customFields: { region: 'north' },
+            version: 3,
+            createdById: caller.userId,
+            updatedById: caller.userId,
+            createdAt,
+          },
+        }),
+      );
+      const [company] = await entities(COMPANY, caller, [{ __typename: 'Company', id }]);
+      expect(company).toEqual({
+        id,
+        name: 'Acme',
+        domain: 'acme.com',
+        website: 'https://acme.com/',
+        industry: 'Retail',
+        size: 'employees_51_200',
+        revenue: '1250000.5',
+        currency: 'EUR',
+        accountStage: 'Live',
+        stageEnteredAt: stageEnteredAt.toISOString(),
+        daysInStage: 10,
+        healthStatus: 'yellow',
+        installDate: '2026-02-01',
+        totalSpend: '99.95',
+        lifetimeValue: '4000',
+        notes: 'Prefers email',
+        tags: ['vip'],
+        isActive: true,
+        customFields: { region: 'north' },
+        version: 3,
+        parentCompany: { id: parent },
+        createdBy: { id: caller.userId },
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const [first, second, third] = await seedCompanies(caller.organizationId, caller.userId, [
+        'A',
+        'B',
+        'C',
+      ]);
+      const order = [third, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        COMPANY,
+        caller,
+        order.map((id) => ({ __typename: 'Company', id })),
+      );
+      expect(result.map((found) => found?.name)).toEqual(['C', 'A', 'B', 'A']);
+    });
+
+    it('resolves a company of another organization, an unknown or malformed id, or a deleted company to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [foreign] = await seedCompanies(other.organizationId, other.userId, ['Secret']);
+      const [own] = await seedCompanies(caller.organizationId, caller.userId, ['Own']);
+      const [deleted] = await seedCompanies(caller.organizationId, caller.userId, ['Gone'], {
+        deletedAt: new Date(),
+      });
+      const result = await entities(
+        COMPANY,
+        caller,
+        [foreign ?? '', randomUUID(), 'not-a-uuid', deleted ?? '', own ?? ''].map((id) => ({
+          __typename: 'Company',
+          id,
+        })),
+      );
+      expect(result.map((found) => found?.name ?? null)).toEqual([null, null, null, null, 'Own']);
+      const [seen] = await entities(COMPANY, other, [{ __typename: 'Company', id: foreign ?? '' }]);
+      expect(seen?.name).toBe('Secret');
+    });
+
+    it('resolves User.assignedCompanies within the caller’s organization only', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [own] = await seedCompanies(caller.organizationId, caller.userId, ['Own']);
+      const [foreign] = await seedCompanies(other.organizationId, other.userId, ['Foreign']);
+      for (const [tenant, companyId] of [
+        [caller, own],
+        [other, foreign],
+      ] as const) {
+        await withTenant(subject.service.database, tenant.organizationId, (tx) =>
+          tx.companyAssignment.create({
+            data: {
+              id: randomUUID(),
+              organizationId: tenant.organizationId,
+              companyId: companyId ?? '',
+              userId: tenant.userId,
+              role: 'owner',
+              assignedById: tenant.userId,
+            },
+          }),
+        );
+      }
+      const USER_ASSIGNMENTS =
+        '... on User { id assignedCompanies { totalCount edges { node { role company { name } } } } }';
+      const result = await entities(USER_ASSIGNMENTS, caller, [
+        { __typename: 'User', id: caller.userId },
+        { __typename: 'User', id: other.userId },
+      ]);
+      expect(result).toEqual([
+        {
+          id: caller.userId,
+          assignedCompanies: {
+            totalCount: 1,
+            edges: [{ node: { role: 'owner', company: { name: 'Own' } } }],
+          },
+        },
+        { id: other.userId, assignedCompanies: { totalCount: 0, edges: [] } },
+      ]);
     });
   });
 });

@@ -805,6 +805,146 @@ const interactionRestoredData = z
   })
   .describe('A soft-deleted interaction was restored to the timeline.');
 
+/**
+ * Companies (spec 003 Company, spec 004 CLIENT account): size bands, health, who is assigned and how,
+ * and the ad platforms whose daily figures are recorded on them.
+ */
+export const COMPANY_SIZES = [
+  'employees_1_10',
+  'employees_11_50',
+  'employees_51_200',
+  'employees_201_500',
+  'employees_501_1000',
+  'employees_1001_5000',
+  'employees_5001_10000',
+  'employees_10001_plus',
+] as const;
+export const COMPANY_HEALTH_STATUSES = ['green', 'yellow', 'red'] as const;
+export const COMPANY_ASSIGNMENT_ROLES = ['owner', 'collaborator'] as const;
+export const AD_PLATFORMS = ['google_ads', 'meta_ads'] as const;
+/** The fields `updateCompany` may change, as `crm.company.updated.v1` names them. */
+export const COMPANY_UPDATABLE_FIELDS = [
+  'name',
+  'domain',
+  'website',
+  'industry',
+  'size',
+  'revenue',
+  'currency',
+  'description',
+  'parentCompanyId',
+  'primaryContactId',
+  'installDate',
+  'lifetimeValue',
+  'notes',
+  'tags',
+  'isActive',
+  'customFields',
+] as const;
+
+const companyLinks = {
+  parentCompanyId: uuid().nullable().describe('The parent company (same organization), if any.'),
+  primaryContactId: uuid().nullable().describe('The primary contact (a crm contact), if any.'),
+};
+
+const companyCreatedData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    ...companyLinks,
+    accountStage: z
+      .string()
+      .min(1)
+      .describe('The pipeline stage it starts in (one of the organization’s configured stage names).'),
+    size: z.enum(COMPANY_SIZES).nullable(),
+    isActive: z.boolean(),
+    createdById: uuid().describe('The user who created the company.'),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A company (client account) was created. Carries no name, domain, website, notes or other free ' +
+      'text: subscribers that need them fetch the company through the graph.',
+  );
+
+const companyUpdatedData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(COMPANY_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('Which fields changed; never their values.'),
+    version: z.number().int().positive().describe('The company’s version after the change.'),
+    ...companyLinks,
+    size: z.enum(COMPANY_SIZES).nullable(),
+    isActive: z.boolean(),
+    updatedById: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A company changed. Names the changed fields; carries ids and enums as the change left them.');
+
+const companyDeletedData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    version: z.number().int().positive(),
+    deletedById: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A company was deleted (soft: it can be restored; its domain is free again).');
+
+const companyRestoredData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    version: z.number().int().positive(),
+    restoredById: uuid(),
+    restoredAt: timestamp(),
+  })
+  .describe('A deleted company was restored.');
+
+const companyStageMovedData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    stageEventId: uuid().describe('The stage-history entry the move wrote.'),
+    from: z.string().min(1).describe('The stage it left.'),
+    to: z.string().min(1).describe('The stage it entered (one of the organization’s stages).'),
+    version: z.number().int().positive(),
+    movedById: uuid(),
+    movedAt: timestamp(),
+  })
+  .describe('A company moved to another pipeline stage. Carries no notes.');
+
+const companyAssignmentData = {
+  companyId: uuid(),
+  organizationId: uuid(),
+  assignmentId: uuid(),
+  userId: uuid().describe('The assigned user.'),
+  role: z.enum(COMPANY_ASSIGNMENT_ROLES),
+};
+
+const companyAssignmentAddedData = z
+  .object({ ...companyAssignmentData, assignedById: uuid(), assignedAt: timestamp() })
+  .describe('A user was assigned to a company as owner or collaborator.');
+
+const companyAssignmentRemovedData = z
+  .object({ ...companyAssignmentData, removedById: uuid(), removedAt: timestamp() })
+  .describe('A user’s assignment to a company (in one role) was removed.');
+
+const companyAdPerformanceRecordedData = z
+  .object({
+    companyId: uuid(),
+    organizationId: uuid(),
+    adPerformanceId: uuid(),
+    platform: z.enum(AD_PLATFORMS),
+    date: calendarDate().describe('The day the figures are for.'),
+    created: z.boolean().describe('Whether the day was new (false: its figures were corrected).'),
+    recordedById: uuid(),
+    recordedAt: timestamp(),
+  })
+  .describe('A day of ad figures was recorded for a company (its totalSpend follows). Carries no figures.');
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
@@ -1021,6 +1161,54 @@ export const crmEvents = {
     'crm.deal',
     'A soft-deleted deal was restored. Published by crm.',
     dealRestoredData,
+  ),
+  'crm.company.created.v1': entry(
+    'crm.company.created.v1',
+    'crm.company',
+    'A company (client account) was created. No name, domain or other free text. Published by crm.',
+    companyCreatedData,
+  ),
+  'crm.company.updated.v1': entry(
+    'crm.company.updated.v1',
+    'crm.company',
+    'A company changed; names the changed fields, never their values. Published by crm.',
+    companyUpdatedData,
+  ),
+  'crm.company.deleted.v1': entry(
+    'crm.company.deleted.v1',
+    'crm.company',
+    'A company was soft-deleted. Published by crm.',
+    companyDeletedData,
+  ),
+  'crm.company.restored.v1': entry(
+    'crm.company.restored.v1',
+    'crm.company',
+    'A soft-deleted company was restored. Published by crm.',
+    companyRestoredData,
+  ),
+  'crm.company.stage_moved.v1': entry(
+    'crm.company.stage_moved.v1',
+    'crm.company',
+    'A company moved to another pipeline stage; no notes. Published by crm.',
+    companyStageMovedData,
+  ),
+  'crm.company.assignment_added.v1': entry(
+    'crm.company.assignment_added.v1',
+    'crm.company',
+    'A user was assigned to a company (owner or collaborator). Published by crm.',
+    companyAssignmentAddedData,
+  ),
+  'crm.company.assignment_removed.v1': entry(
+    'crm.company.assignment_removed.v1',
+    'crm.company',
+    'A user’s assignment to a company was removed. Published by crm.',
+    companyAssignmentRemovedData,
+  ),
+  'crm.company.ad_performance_recorded.v1': entry(
+    'crm.company.ad_performance_recorded.v1',
+    'crm.company',
+    'A day of a company’s ad figures was recorded or corrected; no figures. Published by crm.',
+    companyAdPerformanceRecordedData,
   ),
   'crm.audit.recorded.v1': auditEntry('crm'),
 } as const;

@@ -1,0 +1,6 @@
+import type { AdPerformanceResolvers } from '../../../generated/graphql';
+
+export const AdPerformance: AdPerformanceResolvers = {
+  /** A calendar day: the Date scalar prints the UTC day the row is for. */
+  date: (row) => row.date,
+};

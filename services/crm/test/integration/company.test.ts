@@ -48,6 +48,16 @@ const DAY_MS = 86_400_000;
 describe('company module', () => {
   const subject = serviceUnderTest('crm', (env) => startCrmService(crmOptions(env.startOptions())));
 
+  /** A text custom field of the organization, so records may carry values for it. */
+  async function customField(auth: TestTenant, entityType: 'company' | 'deal', key: string) {
+    const { errors } = await call(
+      auth,
+      `mutation ($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { id } }`,
+      { input: { entityType, key, label: key, dataType: 'text' } },
+    );
+    expect(errors).toBeUndefined();
+  }
+
   async function call<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}) {
     const { env, service: crm } = subject;
     return env.graphql<T>(crm.graphqlUrl, query, variables, await env.headersFor(auth));
@@ -195,6 +205,7 @@ describe('company module', () => {
     it('creates a company in the first stage, reads it, and changes it at the version read', async () => {
       const caller = newTenant();
       const contactId = await contactOf(caller.organizationId);
+      await customField(caller, 'company', 'region');
       const company = await created(caller, {
         name: '  Acme Corp ',
         domain: 'https://www.ACME.com/about',

@@ -5,6 +5,7 @@ import type { Contact as ContactModel } from './domain/contact';
 import { contactOperations, type ContactOperations } from './domain/contact-operations';
 import { contactRepository } from './infra/contact-repository';
 import { userReferences } from './infra/user-references';
+import { Company } from './resolvers/Company';
 import { Contact } from './resolvers/Contact';
 import { createContact } from './resolvers/Mutation/createContact';
 import { deleteContact } from './resolvers/Mutation/deleteContact';
@@ -25,6 +26,8 @@ export interface ContactModuleContext {
   contactById: DataLoader<string, ContactModel | null>;
   /** Pages of contacts by organization (only the caller's has any). */
   contactsByOrganization: DataLoader<PageKey, Page<ContactModel>, string>;
+  /** Pages of contacts by company: one query per batch (per distinct first/after). */
+  contactsByCompany: DataLoader<PageKey, Page<ContactModel>, string>;
   /** Pages of contacts by owner: one query per batch (per distinct first/after). */
   contactsByOwner: DataLoader<PageKey, Page<ContactModel>, string>;
 }
@@ -41,6 +44,7 @@ export const contactModule = defineModule<CrmDependencies, ContactModuleContext>
       restoreContact,
     },
     Contact,
+    Company,
     Organization,
     User,
   },
@@ -53,6 +57,7 @@ export const contactModule = defineModule<CrmDependencies, ContactModuleContext>
         contacts.ofOrganizations(auth, organizationIds, request),
       ),
       contactsByOwner: pageLoader((ownerIds, request) => contacts.ownedBy(auth, ownerIds, request)),
+      contactsByCompany: pageLoader((companyIds, request) => contacts.ofCompanies(auth, companyIds, request)),
       contactById: new DataLoader((ids: readonly string[]) =>
         auth.organizationId
           ? repository.byIds(auth.organizationId, ids)

@@ -27,6 +27,7 @@ import { pipeline } from './resolvers/Query/pipeline';
 import { pipelineBoard } from './resolvers/Query/pipelineBoard';
 import { pipelines as pipelineList } from './resolvers/Query/pipelines';
 import { User } from './resolvers/User';
+import { Company } from './resolvers/Company';
 
 export interface DealModuleContext {
   deals: DealOperations;
@@ -43,6 +44,8 @@ export interface DealModuleContext {
   dealsByContact: DataLoader<PageKey, Page<DealModel>, string>;
   /** Pages of live deals by owner: one query per batch (per distinct first/after). */
   dealsByOwner: DataLoader<PageKey, Page<DealModel>, string>;
+  /** Pages of live deals by company: one query per batch (per distinct first/after). */
+  dealsByCompany: DataLoader<PageKey, Page<DealModel>, string>;
   /** Pages of stage history by deal: one query per batch (per distinct first/after). */
   stageHistoryByDeal: DataLoader<PageKey, Page<DealStageMoveModel>, string>;
 }
@@ -66,6 +69,7 @@ export const dealModule = defineModule<CrmDependencies, DealModuleContext>({
     PipelineBoardColumn,
     Contact,
     User,
+    Company,
   },
   context: ({ tenants }) => {
     const pipelineStore = pipelineRepository(tenants);
@@ -93,6 +97,7 @@ export const dealModule = defineModule<CrmDependencies, DealModuleContext>({
         ),
         dealsByContact: pageLoader((contactIds, request) => deals.ofContacts(auth, contactIds, request)),
         dealsByOwner: pageLoader((userIds, request) => deals.ownedBy(auth, userIds, request)),
+        dealsByCompany: pageLoader((companyIds, request) => deals.ofCompanies(auth, companyIds, request)),
         stageHistoryByDeal: pageLoader((dealIds, request) => deals.historyOf(auth, dealIds, request)),
       };
     };

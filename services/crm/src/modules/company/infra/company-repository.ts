@@ -1,3 +1,4 @@
+import { checkCustomFields } from '../../custom-field/infra/custom-field-values';
 import { COMPANY_ASSIGNMENT_ROLES } from '@platform/events/catalog';
 import {
   canonicalDecimal,
@@ -360,9 +361,20 @@ export function companyRepository(db: TenantDatabase<Transaction>): CompanyRepos
     create: (company, stageEvent, events) =>
       domainChecked(() =>
         db.write(company.organizationId, events, async (tx) => {
+          // The custom field values, checked against the organization's company fields.
+          const customFields = await checkCustomFields(
+            tx,
+            company.organizationId,
+            'company',
+            company.customFields,
+            {
+              entityId: company.id,
+              creating: true,
+            },
+          );
           const row = await tx.company.create({
             data: {
-              ...companyData(company),
+              ...companyData({ ...company, customFields }),
               id: company.id,
               organizationId: company.organizationId,
               createdById: company.createdById,
@@ -382,10 +394,24 @@ export function companyRepository(db: TenantDatabase<Transaction>): CompanyRepos
             await lockHierarchy(tx, company.organizationId);
             checkParent(await chainOf(tx, company.organizationId, parentId));
           }
+          // Changed custom field values are checked against the organization's company fields.
+          const stored = await tx.company.findUnique({
+            where: { id: company.id },
+            select: { customFields: true },
+          });
+          const storedValues = (stored?.customFields ?? {}) as CustomFieldValues;
+          const customFields =
+            JSON.stringify(storedValues) === JSON.stringify(company.customFields)
+              ? company.customFields
+              : await checkCustomFields(tx, company.organizationId, 'company', company.customFields, {
+                  entityId: company.id,
+                  creating: false,
+                  stored: storedValues,
+                });
           // Only if nobody saved since it was read: the version is the lock.
           const { count } = await tx.company.updateMany({
             where: { id: company.id, organizationId: company.organizationId, version: previousVersion },
-            data: companyData(company),
+            data: companyData({ ...company, customFields }),
           });
           if (count === 0) {
             throw conflict('The company changed since it was read; read it again and reapply the change', {

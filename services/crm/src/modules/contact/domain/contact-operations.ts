@@ -280,6 +280,16 @@ export function contactOperations(
       return repository.list(organizationId, listRequest(args, DEFAULT_CONTACT_ORDER));
     },
 
+    /** Pages of the contacts of many companies at once, newest first, in the order asked. */
+    async ofCompanies(
+      actor: Actor,
+      companyIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Array<Page<Contact>>> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      return pagesOf(companyIds, request, (ids) => repository.ofCompanies(organizationId, ids, request));
+    },
+
     /** Pages of the contacts each user owns, for many users at once, in the order asked. */
     async ownedBy(
       actor: Actor,

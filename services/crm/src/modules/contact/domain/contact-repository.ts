@@ -54,4 +54,10 @@ export interface ContactRepository {
     ownerIds: readonly string[],
     request: PageRequest,
   ): Promise<Array<{ rows: Contact[]; totalCount: number }>>;
+  /** As ownedBy, for the contacts of companies (client accounts). */
+  ofCompanies(
+    organizationId: string,
+    companyIds: readonly string[],
+    request: PageRequest,
+  ): Promise<Array<{ rows: Contact[]; totalCount: number }>>;
 }

@@ -549,5 +549,21 @@ export function contactRepository(
           totalCount,
         }));
       }),
+
+    ofCompanies: (organizationId, companyIds, request) =>
+      db.read(organizationId, async (tx) => {
+        const pages = await pagesByParent<ContactColumns>(tx, {
+          table: 'contacts',
+          parentColumn: 'company_id',
+          organizationId,
+          parentIds: companyIds,
+          request,
+          where: 'deleted_at IS NULL',
+        });
+        return pages.map(({ rows, totalCount }) => ({
+          rows: rows.map((row) => fromColumns(cipher, row)),
+          totalCount,
+        }));
+      }),
   };
 }

@@ -302,6 +302,16 @@ export function dealOperations(
       return pagesOf(contactIds, request, (ids) => repository.ofContacts(organizationId, ids, request));
     },
 
+    /** Pages of the live deals of many companies, at once, in the order asked. */
+    async ofCompanies(
+      actor: Actor,
+      companyIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Array<Page<Deal>>> {
+      const organizationId = organizationOf(actor, SIGN_IN);
+      return pagesOf(companyIds, request, (ids) => repository.ofCompanies(organizationId, ids, request));
+    },
+
     /** Pages of the live deals many users own, at once, in the order asked. */
     async ownedBy(
       actor: Actor,

@@ -202,6 +202,12 @@ export interface DealRepository {
     userIds: readonly string[],
     request: PageRequest,
   ): Promise<Array<Rows<Deal>>>;
+  /** As ownedBy, for the deals of companies. */
+  ofCompanies(
+    organizationId: string,
+    userIds: readonly string[],
+    request: PageRequest,
+  ): Promise<Array<Rows<Deal>>>;
   /** For each deal, a page of its stage history, latest first: one statement for any number. */
   historyOf(
     organizationId: string,

@@ -1,3 +1,4 @@
+import { checkCustomFields } from '../../custom-field/infra/custom-field-values';
 import { mapListPage } from '@platform/domain';
 import { listPage, orderByKeys, pagesByParent, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
@@ -177,7 +178,7 @@ async function readBoard(
 /** Deals over Prisma; every call runs in the organization's tenant transaction. */
 export function dealRepository(db: TenantDatabase<Transaction>): DealRepository {
   const byParent =
-    (parentColumn: 'contact_id' | 'owner_id') =>
+    (parentColumn: 'contact_id' | 'owner_id' | 'company_id') =>
     (
       organizationId: string,
       parentIds: readonly string[],
@@ -203,7 +204,15 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
       db.writeDecided(organizationId, async (tx) => {
         const state = await placementState(tx, organizationId, request, true);
         const { value, events } = decide(state);
-        const { deal, move } = value;
+        const { move } = value;
+        // The custom field values, checked against the organization's deal fields (defaults filled).
+        const deal = {
+          ...value.deal,
+          customFields: await checkCustomFields(tx, organizationId, 'deal', value.deal.customFields, {
+            entityId: value.deal.id,
+            creating: true,
+          }),
+        };
         const row = await tx.deal.create({
           data: {
             ...dealData(deal),
@@ -221,8 +230,27 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
       db.writeDecided(organizationId, async (tx): Promise<Decided<Deal | null>> => {
         const current = await lockDeal(tx, organizationId, id, 'live');
         if (!current) return { value: null, events: [] };
-        const { value, events } = decide(current);
-        if (events.length === 0) return { value, events };
+        const decided = decide(current);
+        const { events } = decided;
+        if (events.length === 0) return decided;
+        // Changed custom field values are checked against the organization's deal fields.
+        const value =
+          JSON.stringify(decided.value.customFields) === JSON.stringify(current.customFields)
+            ? decided.value
+            : {
+                ...decided.value,
+                customFields: await checkCustomFields(
+                  tx,
+                  organizationId,
+                  'deal',
+                  decided.value.customFields,
+                  {
+                    entityId: id,
+                    creating: false,
+                    stored: current.customFields,
+                  },
+                ),
+              };
         const row = await tx.deal.update({ where: { id }, data: dealData(value) });
         return { value: toDeal(row), events };
       }),
@@ -284,6 +312,7 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
 
     ofContacts: byParent('contact_id'),
     ownedBy: byParent('owner_id'),
+    ofCompanies: byParent('company_id'),
 
     historyOf: (organizationId, dealIds, request) =>
       db.read(organizationId, async (tx) => {

@@ -1,0 +1,9 @@
+import { pageRequest } from '@platform/domain';
+import { toConnection } from '@platform/service-kit';
+import type { CompanyResolvers } from '../../../generated/graphql';
+
+export const Company: CompanyResolvers = {
+  /** Batched: a list of N companies costs what one costs. */
+  deals: async (company, { first, after }, { dealsByCompany }) =>
+    toConnection(await dealsByCompany.load({ parentId: company.id, request: pageRequest(first, after) })),
+};

@@ -95,10 +95,16 @@ export interface Member {
   ticket(input?: Record<string, unknown>): Promise<{ id: string; number: number }>;
   /** A task created by this user (a made-up title unless told otherwise). */
   task(input?: Record<string, unknown>): Promise<{ id: string; sortOrder: number | null }>;
+  /** A deal pipeline created by this user (a made-up name and the default stages unless told otherwise). */
+  pipeline(input?: Record<string, unknown>): Promise<{ id: string; stages: Array<{ id: string }> }>;
+  /** A deal created by this user (in the default pipeline with a made-up name unless told otherwise). */
+  deal(input?: Record<string, unknown>): Promise<{ id: string; version: number }>;
   /** A company (client account) created by this user (a made-up name unless told otherwise). */
   company(input?: Record<string, unknown>): Promise<{ id: string; accountStage: string }>;
   /** A note added by this user to a ticket (client-facing unless told otherwise). */
   ticketNote(ticketId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
+  /** An interaction recorded by this user on a contact's timeline (an outbound note unless told otherwise). */
+  interaction(contactId: string, input?: Record<string, unknown>): Promise<{ id: string }>;
   /**
    * A colleague invited by this user with `roles`, who accepted the invitation from the email in the
    * local mailbox and is signed in.
@@ -172,6 +178,22 @@ export function seeds(platform: GraphQLCaller) {
         );
         return data.createTask;
       },
+      async pipeline(input = {}) {
+        made += 1;
+        const data = await run<{ createPipeline: { id: string; stages: Array<{ id: string }> } }>(
+          `mutation ($input: CreatePipelineInput!) { createPipeline(input: $input) { id stages { id } } }`,
+          { input: { name: `Pipeline ${made}`, ...input } },
+        );
+        return data.createPipeline;
+      },
+      async deal(input = {}) {
+        made += 1;
+        const data = await run<{ createDeal: { id: string; version: number } }>(
+          `mutation ($input: CreateDealInput!) { createDeal(input: $input) { id version } }`,
+          { input: { name: `Deal ${made}`, ...input } },
+        );
+        return data.createDeal;
+      },
       async company(input = {}) {
         made += 1;
         const data = await run<{ createCompany: { id: string; accountStage: string } }>(
@@ -187,6 +209,23 @@ export function seeds(platform: GraphQLCaller) {
           { ticketId, input: { content: `Note ${made}`, isInternal: false, ...input } },
         );
         return data.addTicketNote;
+      },
+      async interaction(contactId, input = {}) {
+        made += 1;
+        const data = await run<{ createInteraction: { id: string } }>(
+          `mutation ($input: CreateInteractionInput!) { createInteraction(input: $input) { id } }`,
+          {
+            input: {
+              contactId,
+              type: 'Note',
+              direction: 'Outbound',
+              channel: 'Other',
+              subject: `Interaction ${made}`,
+              ...input,
+            },
+          },
+        );
+        return data.createInteraction;
       },
       async invite(roles, label = roles.join('-') || 'member') {
         made += 1;

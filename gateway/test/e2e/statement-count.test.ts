@@ -119,9 +119,8 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
  * a task per contact assigned to the admin (in one checklist), a consent and preferences per contact,
- * a company per contact with a subsidiary, an owner, a stage move and ad figures; returns once
- * automation has written
- * the runs (its consumer's statements would otherwise be counted with a request's).
+ * pipelines, a deal per contact owned by the admin, moved once, and a company per contact with a
+ * subsidiary, an owner, a stage move and ad figures; returns once automation has written the runs (its consumer's statements would otherwise be counted with a request's).
  */
 async function seedOrganization(platform: TestPlatform, count: number): Promise<Member> {
   const { admin } = await seeds(platform).organization(`Statements${count}`);
@@ -184,6 +183,10 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     });
   }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
+  // Pipelines (the first is the default: the board's), each with its stages.
+  const pipelines = [];
+  for (let index = 0; index < count; index += 1) pipelines.push(await admin.pipeline());
+  const stages = pipelines[0]?.stages ?? [];
   for (let index = 0; index < count; index += 1) {
     // Each with an email, a phone and an address, so their lists have K parents.
     const tag = `${admin.userId.slice(0, 8)}-${index}`;
@@ -200,6 +203,32 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // A task on the contact, assigned to the admin, in one checklist: K tasks in all, so the task lists,
     // User.assignedTasks and the contacts' Task.contact have K parents.
     await admin.task({ contactId: contact.id, assigneeId: admin.userId, stage: 'Statements' });
+    // An interaction on the contact with one of each of its object lists (the action item assigned to
+    // the admin), and a reply to it: K interactions with K of each, and K replies.
+    const interaction = await admin.interaction(contact.id, {
+      assignedToId: admin.userId,
+      participants: [{ role: 'recipient', contactId: contact.id, name: 'Seed' }],
+      relatedEntities: [{ type: 'property', id: `prop-${index}` }],
+      attachments: [{ name: 'brochure.pdf' }],
+      actionItems: [{ text: 'Call back', assignedToId: admin.userId }],
+    });
+    await admin.interaction(contact.id, { parentInteractionId: interaction.id });
+    // A deal on the contact, owned by the admin, moved once (two stage history entries): K deals in K
+    // stages of the default pipeline, so the board has K columns with totals.
+    const deal = await admin.deal({
+      contactId: contact.id,
+      ownerId: admin.userId,
+      amount: '100',
+      stageId: stages[index]?.id,
+    });
+    await admin.run(
+      `mutation ($id: ID!, $stageId: ID!, $version: Int!) { moveDeal(id: $id, stageId: $stageId, expectedVersion: $version) { id } }`,
+      {
+        id: deal.id,
+        stageId: stages[index + 1]?.id,
+        version: deal.version,
+      },
+    );
     // A consent on the contact (one history entry) and its preferences with hours and a cap: K of each
     // in all (a contact without them would read null hours and cap, and those types have no parents).
     await admin.run(
@@ -252,8 +281,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
     // A principal is fetched per credential, not per parent: kept for the whole run, it cannot expire
     // between the two measurements of a type and make one of them look dearer.
     // The lists are read at their largest (first: 100, nested), every field selected: far over the
-    // public cost and token limits (Company's walk, with its parent chain, is over 2,000 tokens), which
-    // is not what this test is about.
+    // public cost and size limits (Company's walk, with its parent chain, is over 2,000 tokens), which
+    // are not what this test is about.
     platform = await startTestPlatform({
       principalTtlMs: 3_600_000,
       limits: { maxCost: 1_000_000_000, maxDepth: 100, maxTokens: 1_000_000 },
@@ -279,6 +308,14 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'Ticket',
         'TicketNote',
         'Task',
+        'Interaction',
+        'InteractionActionItem',
+        'Pipeline',
+        'PipelineStage',
+        'Deal',
+        'DealStageMove',
+        'PipelineBoardColumn',
+        'CurrencyTotal',
         'ContactConsent',
         'ConsentHistoryEntry',
         'Company',

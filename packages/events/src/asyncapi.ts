@@ -40,6 +40,14 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Lifecycle of support tickets and their notes, without titles, descriptions or note text. Key: ticket id.',
   'crm.task':
     'Lifecycle of tasks (created, changed, moved, completed, reopened, deleted), without titles, descriptions or stages. Key: task id.',
+  'crm.interaction':
+    'Lifecycle of interactions on contacts’ timelines (recorded, changed, deleted, restored), without subjects, content or other free text. Key: interaction id.',
+  'crm.custom_field':
+    'Lifecycle of custom field definitions (defined, changed, archived, restored), without labels, options or default values. Key: definition id.',
+  'crm.pipeline':
+    'Lifecycle of deal pipelines (created, changed, deleted), their stages by id, without names. Key: pipeline id.',
+  'crm.deal':
+    'Lifecycle of deals (created, changed, moved between stages, won, lost, deleted, restored), without names, amounts or lost reasons. Key: deal id.',
   'crm.company':
     'Lifecycle of companies (client accounts): created, changed, stage moves, assignments, ad figures recorded, deleted, restored; ids, enums and stage names only. Key: company id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',

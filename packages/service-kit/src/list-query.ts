@@ -311,6 +311,20 @@ function asFilter(value: unknown, path: string): ListFilter {
   return value;
 }
 
+/**
+ * The condition `listPage` puts on rows — the spec's fixed condition and the caller's filter tree — as
+ * SQL over the table aliased `t`, every value bound through `bind`: for a list that pages another way
+ * (one page per parent, `pagesByParent`) but filters like every list.
+ */
+export function listFilterSql(spec: ListSpec, filter: ListFilter | null, bind: Bind): string {
+  const compiler: Compiler = { bind, spec, conditions: 0 };
+  const parts = [
+    ...(spec.where ? [`(${spec.where})`] : []),
+    ...(filter ? [filterCondition(compiler, filter, 'filter', 1)] : []),
+  ];
+  return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+}
+
 /** One key of the order, resolved against the spec. */
 interface OrderKey {
   expr: string;

@@ -9,6 +9,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startEntitlementsConsumer } from './consumers/entitlements';
 import { startOrganizationConsumer } from './consumers/organizations';
 import { startUserConsumer } from './consumers/users';
 import { crmEnvironment } from './environment';
@@ -37,9 +38,10 @@ export interface CrmDependencies extends TenantFoundation<Database, Prisma.Trans
 
 /**
  * crm: contacts (EMMA's contact-centric core, their personal data encrypted) and support tickets with
- * their notes, tasks, companies (client accounts), and later deals and interactions; keeps projections of
- * identity's users (to check the owners and assignees records name) and of its organization settings
- * (the pipeline stages and health thresholds of client accounts).
+ * their notes, tasks, companies (client accounts), pipelines and deals, interactions, custom fields and
+ * consent; keeps projections of identity's users (to check the owners and assignees records name), of
+ * its organization settings (the pipeline stages and health thresholds of client accounts) and of
+ * billing's entitlements (the plan's limits).
  */
 export const crmService = defineService({
   name: 'crm',
@@ -53,6 +55,7 @@ export const crmService = defineService({
   }),
   consumers: async (dependencies, messaging, options) => [
     await startUserConsumer(dependencies, messaging, options),
+    await startEntitlementsConsumer(dependencies, messaging, options),
     await startOrganizationConsumer(dependencies, messaging, options),
   ],
   jobs: (dependencies, options) => [

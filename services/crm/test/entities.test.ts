@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { startCrmService } from '../src/service';
-import { crmOptions, sealed } from './support';
+import { sealInteraction } from '../src/modules/interaction/infra/interaction-pii';
+import { cipher, crmOptions, sealed } from './support';
 
 // The federation contract of crm's entities: Contact (owned here) resolves to its row or null;
 // Organization and User (owned by identity) resolve to crm's fields about them, scoped to the
-// caller's organization, so another organization's contacts never show. Ticket, Task and Company
-// (owned here) likewise resolve to their row or null (a deleted company too).
+// caller's organization, so another organization's contacts never show. Ticket, Task,
+// CustomFieldDefinition, Interaction, Pipeline, Deal and Company (owned here) likewise resolve to their
+// row or null (deleted pipelines, deals and companies to null); an Interaction with
+// its content as the caller may read it.
 
 const CONTACT = `... on Contact {
   id givenName familyName displayName email phone relationshipState tags owner { id } customFields createdAt
@@ -452,6 +455,486 @@ describe('crm _entities', () => {
       expect(result.map((found) => found?.title ?? null)).toEqual([null, null, null, 'Own']);
       const [seen] = await entities(TASK, other, [{ __typename: 'Task', id: foreign ?? '' }]);
       expect(seen?.title).toBe('Secret');
+    });
+  });
+
+  describe('CustomFieldDefinition', () => {
+    const DEFINITION = `... on CustomFieldDefinition {
+      id entityType key label description dataType isArray currencyCode position archived archivedAt
+      archivedBy { id } createdBy { id } defaultValue options { value label }
+      validation { required unique min max minLength maxLength regex }
+    }`;
+
+    async function seedDefinitions(
+      organizationId: string,
+      createdBy: string,
+      keys: readonly string[],
+      archivedAt: Date | null = null,
+    ): Promise<string[]> {
+      const ids = keys.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.customFieldDefinition.createMany({
+          data: keys.map((key, index) => ({
+            id: ids[index] ?? randomUUID(),
+            organizationId,
+            entityType: 'contact' as const,
+            key,
+            label: key.toUpperCase(),
+            dataType: 'text' as const,
+            position: index,
+            createdBy,
+            updatedBy: createdBy,
+            archivedAt,
+            archivedBy: archivedAt ? createdBy : null,
+          })),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of a field of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const id = randomUUID();
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.customFieldDefinition.create({
+          data: {
+            id,
+            organizationId: caller.organizationId,
+            entityType: 'deal',
+            key: 'budget',
+            label: 'Budget',
+            description: 'What the client can spend',
+            dataType: 'currency',
+            currencyCode: 'EUR',
+            validation: { required: true, unique: false, min: '0', max: '1000000' },
+            defaultValue: 100,
+            position: 2,
+            createdBy: caller.userId,
+            updatedBy: caller.userId,
+          },
+        }),
+      );
+      const [definition] = await entities(DEFINITION, caller, [{ __typename: 'CustomFieldDefinition', id }]);
+      expect(definition).toEqual({
+        id,
+        entityType: 'deal',
+        key: 'budget',
+        label: 'Budget',
+        description: 'What the client can spend',
+        dataType: 'currency',
+        isArray: false,
+        currencyCode: 'EUR',
+        position: 2,
+        archived: false,
+        archivedAt: null,
+        archivedBy: null,
+        createdBy: { id: caller.userId },
+        defaultValue: 100,
+        options: [],
+        validation: {
+          required: true,
+          unique: false,
+          min: '0',
+          max: '1000000',
+          minLength: null,
+          maxLength: null,
+          regex: null,
+        },
+      });
+    });
+
+    it('answers several representations in request order, archived fields included', async () => {
+      const caller = newTenant();
+      const [first, second] = await seedDefinitions(caller.organizationId, caller.userId, ['a', 'b']);
+      const [archived] = await seedDefinitions(caller.organizationId, caller.userId, ['c'], new Date());
+      const order = [archived, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        DEFINITION,
+        caller,
+        order.map((id) => ({ __typename: 'CustomFieldDefinition', id })),
+      );
+      expect(result.map((found) => found?.key)).toEqual(['c', 'a', 'b', 'a']);
+      expect(result[0]?.archived).toBe(true);
+    });
+
+    it('resolves a field of another organization, an unknown or a malformed id to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [foreign] = await seedDefinitions(other.organizationId, other.userId, ['secret']);
+      const [own] = await seedDefinitions(caller.organizationId, caller.userId, ['own']);
+      const result = await entities(
+        DEFINITION,
+        caller,
+        [foreign ?? '', randomUUID(), 'not-a-uuid', own ?? ''].map((id) => ({
+          __typename: 'CustomFieldDefinition',
+          id,
+        })),
+      );
+      expect(result.map((found) => found?.key ?? null)).toEqual([null, null, null, 'own']);
+      const [seen] = await entities(DEFINITION, other, [
+        { __typename: 'CustomFieldDefinition', id: foreign ?? '' },
+      ]);
+      expect(seen?.key).toBe('secret');
+    });
+  });
+
+  describe('Interaction', () => {
+    const INTERACTION = `... on Interaction {
+      id type direction status channel subject content contentHidden privacyLevel occurredAt threadId
+      version tags contact { id } parent { id } createdBy { id } createdAt
+    }`;
+
+    /** Stores interactions on the contact directly, their subject and content sealed as crm seals them. */
+    async function seedInteractions(
+      organizationId: string,
+      contactId: string,
+      createdById: string,
+      subjects: readonly string[],
+      extra: { privacyLevel?: 'Public' | 'Internal' | 'Private' | 'Confidential'; deleted?: boolean } = {},
+    ): Promise<string[]> {
+      const ids = subjects.map(() => randomUUID());
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        tx.interaction.createMany({
+          data: subjects.map((text, index) => {
+            const id = ids[index] ?? randomUUID();
+            return {
+              id,
+              organizationId,
+              contactId,
+              threadId: id,
+              type: 'Email' as const,
+              direction: 'Inbound' as const,
+              status: 'Completed' as const,
+              channel: 'Email' as const,
+              ...sealInteraction(cipher, { id, organizationId, subject: text, content: `About ${text}` }),
+              privacyLevel: extra.privacyLevel ?? 'Internal',
+              occurredAt: new Date('2026-03-01T09:30:00.000Z'),
+              createdById,
+              createdAt: new Date('2026-03-01T09:31:00.000Z'),
+              deletedAt: extra.deleted ? new Date() : null,
+            };
+          }),
+        }),
+      );
+      return ids;
+    }
+
+    it('resolves a representation of an interaction of the caller’s organization to its fields', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [id] = await seedInteractions(caller.organizationId, owner.id, caller.userId, ['Viewing']);
+      const [interaction] = await entities(INTERACTION, caller, [
+        { __typename: 'Interaction', id: id ?? '' },
+      ]);
+      expect(interaction).toEqual({
+        id,
+        type: 'Email',
+        direction: 'Inbound',
+        status: 'Completed',
+        channel: 'Email',
+        subject: 'Viewing',
+        content: 'About Viewing',
+        contentHidden: false,
+        privacyLevel: 'Internal',
+        occurredAt: '2026-03-01T09:30:00.000Z',
+        threadId: id,
+        version: 1,
+        tags: [],
+        contact: { id: owner.id },
+        parent: null,
+        createdBy: { id: caller.userId },
+        createdAt: '2026-03-01T09:31:00.000Z',
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [first, second, third] = await seedInteractions(caller.organizationId, owner.id, caller.userId, [
+        'A',
+        'B',
+        'C',
+      ]);
+      const order = [third, first, second, first].map((id) => id ?? '');
+      const result = await entities(
+        INTERACTION,
+        caller,
+        order.map((id) => ({ __typename: 'Interaction', id })),
+      );
+      expect(result.map((found) => found?.subject)).toEqual(['C', 'A', 'B', 'A']);
+    });
+
+    it('resolves an interaction of another organization, an unknown or malformed id, a deleted one or one of a deleted contact to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const [theirs, mine, gone] = [contact('Mallory'), contact('Own'), contact('Gone')];
+      await seedContacts(other.organizationId, [theirs]);
+      await seedContacts(caller.organizationId, [mine, gone]);
+      const [foreign] = await seedInteractions(other.organizationId, theirs.id, other.userId, ['Secret']);
+      const [own] = await seedInteractions(caller.organizationId, mine.id, caller.userId, ['Own']);
+      const [deleted] = await seedInteractions(caller.organizationId, mine.id, caller.userId, ['Deleted'], {
+        deleted: true,
+      });
+      const [orphaned] = await seedInteractions(caller.organizationId, gone.id, caller.userId, ['Orphaned']);
+      await withTenant(subject.service.database, caller.organizationId, (tx) =>
+        tx.contact.update({ where: { id: gone.id }, data: { deletedAt: new Date() } }),
+      );
+      const result = await entities(
+        INTERACTION,
+        caller,
+        [foreign, randomUUID(), 'not-a-uuid', deleted, orphaned, own].map((id) => ({
+          __typename: 'Interaction',
+          id: id ?? '',
+        })),
+      );
+      expect(result.map((found) => found?.subject ?? null)).toEqual([null, null, null, null, null, 'Own']);
+      const [seen] = await entities(INTERACTION, other, [{ __typename: 'Interaction', id: foreign ?? '' }]);
+      expect(seen?.subject).toBe('Secret');
+    });
+
+    it('resolves a Confidential interaction without its content for a caller who may not read it', async () => {
+      const caller = newTenant();
+      const owner = contact('Ada');
+      await seedContacts(caller.organizationId, [owner]);
+      const [id] = await seedInteractions(caller.organizationId, owner.id, caller.userId, ['Settlement'], {
+        privacyLevel: 'Confidential',
+      });
+      const colleague = { organizationId: caller.organizationId, userId: randomUUID() };
+      const [hidden] = await entities(INTERACTION, colleague, [{ __typename: 'Interaction', id: id ?? '' }]);
+      expect(hidden).toMatchObject({ id, type: 'Email', subject: null, content: null, contentHidden: true });
+      const [shown] = await entities(INTERACTION, caller, [{ __typename: 'Interaction', id: id ?? '' }]);
+      expect(shown).toMatchObject({ subject: 'Settlement', contentHidden: false });
+    });
+  });
+
+  describe('Pipeline and Deal', () => {
+    const PIPELINE = `... on Pipeline {
+      id name currency isDefault version stages { id name position probability kind removedAt } createdBy { id } createdAt
+    }`;
+    const DEAL = `... on Deal {
+      id name description amount currency probability weightedAmount expectedCloseDate actualCloseDate status
+      lostReason pipeline { id } stage { id name kind } contact { id } companyId owner { id } customFields tags
+      version stageHistory { totalCount edges { node { fromStage { id } toStage { id } movedBy { id } } } }
+      createdBy { id } updatedBy { id } createdAt
+    }`;
+    const createdAt = new Date('2026-03-01T09:30:00.000Z');
+
+    /** A pipeline with an open, a won and a lost stage, and a deal in each stage named; deleted ones when asked. */
+    async function seedPipeline(
+      organizationId: string,
+      userId: string,
+      options: { name?: string; deleted?: boolean } = {},
+    ) {
+      const id = randomUUID();
+      const stages = [
+        { id: randomUUID(), name: 'Talking', position: 0, probability: 30, kind: 'open' as const },
+        { id: randomUUID(), name: 'Won', position: 1, probability: 100, kind: 'won' as const },
+        { id: randomUUID(), name: 'Lost', position: 2, probability: 0, kind: 'lost' as const },
+      ];
+      await withTenant(subject.service.database, organizationId, async (tx) => {
+        await tx.pipeline.create({
+          data: {
+            id,
+            organizationId,
+            name: options.name ?? 'Sales',
+            currency: 'EUR',
+            isDefault: !options.deleted,
+            createdBy: userId,
+            updatedBy: userId,
+            createdAt,
+            deletedAt: options.deleted ? new Date() : null,
+          },
+        });
+        await tx.pipelineStage.createMany({
+          data: stages.map((stage) => ({ ...stage, organizationId, pipelineId: id, createdAt })),
+        });
+      });
+      return { id, stages };
+    }
+
+    async function seedDeal(
+      organizationId: string,
+      userId: string,
+      pipeline: Awaited<ReturnType<typeof seedPipeline>>,
+      fields: { name: string; deleted?: boolean; contactId?: string; won?: boolean },
+    ): Promise<string> {
+      const id = randomUUID();
+      const [open, won] = pipeline.stages;
+      const stage = fields.won ? won : open;
+      if (!stage || !open) throw new Error('no stage');
+      await withTenant(subject.service.database, organizationId, async (tx) => {
+        await tx.deal.create({
+          data: {
+            id,
+            organizationId,
+            pipelineId: pipeline.id,
+            stageId: stage.id,
+            name: fields.name,
+            description: 'Two phases.',
+            amount: '1250.5',
+            currency: 'EUR',
+            probability: stage.probability,
+            expectedCloseDate: new Date('2026-04-30T00:00:00.000Z'),
+            actualCloseDate: fields.won ? new Date('2026-03-20T00:00:00.000Z') : null,
+            status: stage.kind,
+            contactId: fields.contactId ?? null,
+            ownerId: userId,
+            tags: ['web'],
+            customFields: { source: 'referral' },
+            version: fields.won ? 2 : 1,
+            stageEnteredAt: createdAt,
+            createdBy: userId,
+            updatedBy: userId,
+            createdAt,
+            deletedAt: fields.deleted ? new Date() : null,
+          },
+        });
+        await tx.dealStageMove.createMany({
+          data: [
+            { id: randomUUID(), organizationId, dealId: id, toStageId: open.id, movedBy: userId, createdAt },
+            ...(fields.won
+              ? [
+                  {
+                    id: randomUUID(),
+                    organizationId,
+                    dealId: id,
+                    fromStageId: open.id,
+                    toStageId: stage.id,
+                    movedBy: userId,
+                    createdAt: new Date(createdAt.getTime() + 1000),
+                  },
+                ]
+              : []),
+          ],
+        });
+      });
+      return id;
+    }
+
+    it('resolves a representation of a pipeline of the caller’s organization to its fields and stages', async () => {
+      const caller = newTenant();
+      const pipeline = await seedPipeline(caller.organizationId, caller.userId);
+      const [found] = await entities(PIPELINE, caller, [{ __typename: 'Pipeline', id: pipeline.id }]);
+      expect(found).toEqual({
+        id: pipeline.id,
+        name: 'Sales',
+        currency: 'EUR',
+        isDefault: true,
+        version: 1,
+        stages: pipeline.stages.map((stage) => ({ ...stage, removedAt: null })),
+        createdBy: { id: caller.userId },
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('resolves a representation of a deal of the caller’s organization to its fields and history', async () => {
+      const caller = newTenant();
+      const contactRow = contact('Ada');
+      await seedContacts(caller.organizationId, [contactRow]);
+      const pipeline = await seedPipeline(caller.organizationId, caller.userId);
+      const id = await seedDeal(caller.organizationId, caller.userId, pipeline, {
+        name: 'Website relaunch',
+        contactId: contactRow.id,
+        won: true,
+      });
+      const [open, won] = pipeline.stages;
+      const [deal] = await entities(DEAL, caller, [{ __typename: 'Deal', id }]);
+      expect(deal).toEqual({
+        id,
+        name: 'Website relaunch',
+        description: 'Two phases.',
+        amount: '1250.5',
+        currency: 'EUR',
+        probability: 100,
+        weightedAmount: '1250.5',
+        expectedCloseDate: '2026-04-30',
+        actualCloseDate: '2026-03-20',
+        status: 'won',
+        lostReason: null,
+        pipeline: { id: pipeline.id },
+        stage: { id: won?.id, name: 'Won', kind: 'won' },
+        contact: { id: contactRow.id },
+        companyId: null,
+        owner: { id: caller.userId },
+        customFields: { source: 'referral' },
+        tags: ['web'],
+        version: 2,
+        stageHistory: {
+          totalCount: 2,
+          edges: [
+            {
+              node: { fromStage: { id: open?.id }, toStage: { id: won?.id }, movedBy: { id: caller.userId } },
+            },
+            { node: { fromStage: null, toStage: { id: open?.id }, movedBy: { id: caller.userId } } },
+          ],
+        },
+        createdBy: { id: caller.userId },
+        updatedBy: { id: caller.userId },
+        createdAt: createdAt.toISOString(),
+      });
+    });
+
+    it('answers several representations in request order', async () => {
+      const caller = newTenant();
+      const sales = await seedPipeline(caller.organizationId, caller.userId, { name: 'Sales' });
+      const renewals = await seedPipeline(caller.organizationId, caller.userId, {
+        name: 'Renewals',
+        deleted: true,
+      });
+      const [a, b, c] = [
+        await seedDeal(caller.organizationId, caller.userId, sales, { name: 'A' }),
+        await seedDeal(caller.organizationId, caller.userId, sales, { name: 'B' }),
+        await seedDeal(caller.organizationId, caller.userId, sales, { name: 'C' }),
+      ];
+      const deals = await entities(
+        '... on Deal { id name }',
+        caller,
+        [c, a, b, a].map((id) => ({ __typename: 'Deal', id })),
+      );
+      expect(deals.map((found) => found?.name)).toEqual(['C', 'A', 'B', 'A']);
+      const pipelines = await entities(
+        '... on Pipeline { id name }',
+        caller,
+        [sales.id, renewals.id, sales.id].map((id) => ({ __typename: 'Pipeline', id })),
+      );
+      expect(pipelines.map((found) => found?.name ?? null)).toEqual(['Sales', null, 'Sales']);
+    });
+
+    it('resolves another organization’s, unknown, malformed and deleted pipelines and deals to null', async () => {
+      const [caller, other] = [newTenant(), newTenant()];
+      const foreign = await seedPipeline(other.organizationId, other.userId);
+      const foreignDeal = await seedDeal(other.organizationId, other.userId, foreign, { name: 'Secret' });
+      const own = await seedPipeline(caller.organizationId, caller.userId);
+      const deleted = await seedPipeline(caller.organizationId, caller.userId, {
+        name: 'Gone',
+        deleted: true,
+      });
+      const ownDeal = await seedDeal(caller.organizationId, caller.userId, own, { name: 'Own' });
+      const deletedDeal = await seedDeal(caller.organizationId, caller.userId, own, {
+        name: 'Deleted',
+        deleted: true,
+      });
+      const pipelines = await entities(
+        '... on Pipeline { id name }',
+        caller,
+        [foreign.id, randomUUID(), 'not-a-uuid', deleted.id, own.id].map((id) => ({
+          __typename: 'Pipeline',
+          id,
+        })),
+      );
+      expect(pipelines.map((found) => found?.name ?? null)).toEqual([null, null, null, null, 'Sales']);
+      const deals = await entities(
+        '... on Deal { id name }',
+        caller,
+        [foreignDeal, randomUUID(), 'not-a-uuid', deletedDeal, ownDeal].map((id) => ({
+          __typename: 'Deal',
+          id,
+        })),
+      );
+      expect(deals.map((found) => found?.name ?? null)).toEqual([null, null, null, null, 'Own']);
+      // They exist: their own organization sees them.
+      const [seen] = await entities('... on Deal { name }', other, [{ __typename: 'Deal', id: foreignDeal }]);
+      expect(seen?.name).toBe('Secret');
     });
   });
 

@@ -43,3 +43,28 @@ export function sealed(contact: {
     addresses: [],
   });
 }
+
+/** The plans' limits as billing's events carry them (contacts, custom field definitions). */
+const PLAN_LIMITS = {
+  free: { contactLimit: 100, customFieldLimit: 5 },
+  basic: { contactLimit: 1_000, customFieldLimit: 20 },
+  pro: { contactLimit: 10_000, customFieldLimit: 100 },
+  enterprise: { contactLimit: null, customFieldLimit: null },
+} as const;
+
+/**
+ * Puts an organization on a plan in crm's entitlements projection, as billing's
+ * billing.subscription.activated.v1 would (for tests about something else than the event).
+ */
+export async function onPlan(
+  database: { $executeRaw: (query: TemplateStringsArray, ...values: unknown[]) => Promise<number> },
+  organizationId: string,
+  plan: keyof typeof PLAN_LIMITS,
+): Promise<void> {
+  const { contactLimit, customFieldLimit } = PLAN_LIMITS[plan];
+  await database.$executeRaw`
+    INSERT INTO organization_entitlements (organization_id, plan_id, contact_limit, custom_field_limit, subscription_id, effective_at)
+    VALUES (${organizationId}::uuid, ${plan}, ${contactLimit}::int, ${customFieldLimit}::int, gen_random_uuid(), now())
+    ON CONFLICT (organization_id) DO UPDATE SET plan_id = EXCLUDED.plan_id, contact_limit = EXCLUDED.contact_limit,
+      custom_field_limit = EXCLUDED.custom_field_limit, effective_at = EXCLUDED.effective_at`;
+}

@@ -302,6 +302,246 @@ const taskDeletedData = z
   .describe('A task was deleted (for good: tasks are not kept once deleted).');
 
 /**
+ * Pipelines and deals (spec 003 Pipeline and Opportunity). Events carry ids, enums, stage ids and the
+ * names of changed fields: no names, descriptions, lost reasons, amounts or custom field values.
+ */
+export const PIPELINE_STAGE_KINDS = ['open', 'won', 'lost'] as const;
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+/** The fields `updatePipeline` may change (and `isDefault` when another pipeline becomes the default). */
+export const PIPELINE_UPDATABLE_FIELDS = ['name', 'currency', 'isDefault', 'stages'] as const;
+/** The fields `updateDeal` may change, as `crm.deal.updated.v1` names them. */
+export const DEAL_UPDATABLE_FIELDS = [
+  'name',
+  'description',
+  'amount',
+  'currency',
+  'probability',
+  'expectedCloseDate',
+  'actualCloseDate',
+  'lostReason',
+  'contactId',
+  'companyId',
+  'ownerId',
+  'customFields',
+  'tags',
+] as const;
+/** Why a deal changed stage: someone moved it, or its stage was removed and its deals moved on. */
+export const DEAL_MOVE_CAUSES = ['moved', 'stage_removed'] as const;
+
+const pipelineStageSummary = z
+  .object({
+    stageId: uuid(),
+    position: z.number().int().nonnegative().describe('Its place in the pipeline, 0 first.'),
+    kind: z.enum(PIPELINE_STAGE_KINDS),
+    probability: z.number().int().min(0).max(100).describe('The win probability of its deals, in %.'),
+  })
+  .describe('A stage of the pipeline, without its name.');
+
+const pipelineCreatedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    isDefault: z.boolean().describe('Whether new deals go to this pipeline when none is named.'),
+    stages: z.array(pipelineStageSummary).min(3).describe('Its stages in their order.'),
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe('A pipeline was created. Carries no pipeline or stage names.');
+
+const pipelineUpdatedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(PIPELINE_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only).'),
+    version: z.number().int().positive().describe('The pipeline’s version after the change.'),
+    isDefault: z.boolean(),
+    stages: z.array(pipelineStageSummary).min(3).describe('Its stages in their order after the change.'),
+    removedStageIds: z.array(uuid()).describe('Stages the change removed.'),
+    movedDealCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('How many deals of removed stages moved to another stage (each has its stage_moved event).'),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A pipeline changed: renamed, its stages edited, or it became or stopped being the default.');
+
+const pipelineDeletedData = z
+  .object({
+    pipelineId: uuid(),
+    organizationId: uuid(),
+    deletedBy: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A pipeline was deleted (soft: its closed deals keep pointing at it).');
+
+const dealLinks = {
+  pipelineId: uuid().describe('The pipeline the deal is in.'),
+  stageId: uuid().describe('The stage the deal is in.'),
+  status: z.enum(DEAL_STATUSES).describe('open, won or lost: the kind of its stage.'),
+  ownerId: uuid().nullable().describe('The user responsible for the deal, if any.'),
+  contactId: uuid().nullable().describe('The deal’s primary contact, if any.'),
+  companyId: uuid().nullable().describe('The company the deal is with, if any.'),
+};
+
+const dealCreatedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    ...dealLinks,
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A deal was created. Carries no name, description, amount or custom field values: subscribers ' +
+      'that need them fetch the deal through the graph (deals:read).',
+  );
+
+const dealUpdatedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    changedFields: z
+      .array(z.enum(DEAL_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their values).'),
+    version: z.number().int().positive().describe('The deal’s version after the change.'),
+    ...dealLinks,
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A deal changed; the ids and status as the change left them.');
+
+const dealStageMovedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    fromPipelineId: uuid(),
+    fromStageId: uuid(),
+    toPipelineId: uuid(),
+    toStageId: uuid(),
+    fromStatus: z.enum(DEAL_STATUSES),
+    status: z.enum(DEAL_STATUSES).describe('The deal’s status after the move.'),
+    cause: z.enum(DEAL_MOVE_CAUSES),
+    version: z.number().int().positive().describe('The deal’s version after the move.'),
+    movedBy: uuid(),
+    movedAt: timestamp(),
+  })
+  .describe('A deal moved from one stage to another (recorded in its stage history).');
+
+const dealClosedData = z.object({
+  dealId: uuid(),
+  organizationId: uuid(),
+  pipelineId: uuid(),
+  stageId: uuid(),
+  actualCloseDate: z.iso.date().describe('The day the deal closed.'),
+  closedBy: uuid(),
+  closedAt: timestamp(),
+});
+
+const dealDeletedData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    deletedBy: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('A deal was deleted (soft: it can be restored).');
+
+const dealRestoredData = z
+  .object({
+    dealId: uuid(),
+    organizationId: uuid(),
+    ...dealLinks,
+    restoredBy: uuid(),
+    restoredAt: timestamp(),
+  })
+  .describe('A deleted deal was restored, into the stage it was in (or was moved to meanwhile).');
+
+/**
+ * Custom field definitions (spec 000 CustomField, spec 003 CustomFieldDefinition): the organization's
+ * own fields on contacts, companies, deals and interactions, with 000's data types and 003's validation.
+ */
+export const CUSTOM_FIELD_ENTITY_TYPES = ['contact', 'company', 'deal', 'interaction'] as const;
+export const CUSTOM_FIELD_DATA_TYPES = [
+  'text',
+  'long_text',
+  'number',
+  'decimal',
+  'currency',
+  'boolean',
+  'date',
+  'datetime',
+  'select',
+  'multiselect',
+  'email',
+  'phone',
+  'url',
+] as const;
+/** The fields `updateCustomFieldDefinition` may change, as `crm.custom_field.updated.v1` names them. */
+export const CUSTOM_FIELD_UPDATABLE_FIELDS = [
+  'label',
+  'description',
+  'validation',
+  'options',
+  'defaultValue',
+  'position',
+] as const;
+
+const customFieldIdentity = {
+  definitionId: uuid(),
+  organizationId: uuid(),
+  entityType: z.enum(CUSTOM_FIELD_ENTITY_TYPES).describe('The kind of record the field belongs to.'),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/)
+    .describe('The field’s key in the records’ custom field values (a slug, never changes).'),
+};
+
+const customFieldCreatedData = z
+  .object({
+    ...customFieldIdentity,
+    dataType: z.enum(CUSTOM_FIELD_DATA_TYPES),
+    isArray: z.boolean().describe('Whether a value is a list of values of the data type.'),
+    required: z.boolean(),
+    unique: z.boolean(),
+    position: z.number().int().nonnegative().describe('Its place among the entity type’s fields.'),
+    createdBy: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'A custom field was defined. Carries no label, description, options or default value: ' +
+      'subscribers that need them fetch the definition through the graph.',
+  );
+
+const customFieldUpdatedData = z
+  .object({
+    ...customFieldIdentity,
+    changedFields: z
+      .array(z.enum(CUSTOM_FIELD_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The parts of the definition the change touched (names only).'),
+    updatedBy: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('A custom field definition changed.');
+
+const customFieldArchivedData = z
+  .object({ ...customFieldIdentity, archivedBy: uuid(), archivedAt: timestamp() })
+  .describe(
+    'A custom field was archived (soft delete): records keep their values, which no longer show or ' +
+      'validate until the field is restored.',
+  );
+
+const customFieldRestoredData = z
+  .object({ ...customFieldIdentity, restoredBy: uuid(), restoredAt: timestamp() })
+  .describe('An archived custom field was restored, with the values records kept.');
+
+/**
  * Consent and communication preferences of contacts. Purposes: marketing in general (spec 000's
  * `consentStatus.marketing`), marketing on each channel (email, SMS, calls, WhatsApp, social messages,
  * postal mail: each needs its own opt-in under CASL, TCPA and WhatsApp's rules), AI processing of the
@@ -412,6 +652,158 @@ const contactPreferencesChangedData = z
     occurredAt: timestamp(),
   })
   .describe('A contact’s communication preferences changed. Names the changed fields only.');
+
+/**
+ * Interactions (spec 000 Interaction = spec 003 Activity): the contact timeline. The enums are 000's;
+ * subject and content are personal data and never travel in an event.
+ */
+export const INTERACTION_TYPES = [
+  'Email',
+  'Call',
+  'Meeting',
+  'Sms',
+  'Chat',
+  'Form',
+  'WebVisit',
+  'Social',
+  'Document',
+  'System',
+  'Note',
+  'Task',
+] as const;
+export const INTERACTION_DIRECTIONS = ['Inbound', 'Outbound', 'SystemGenerated'] as const;
+export const INTERACTION_STATUSES = [
+  'Draft',
+  'Pending',
+  'InProgress',
+  'Completed',
+  'Failed',
+  'Cancelled',
+  'Snoozed',
+] as const;
+export const INTERACTION_PRIORITIES = ['Low', 'Normal', 'High', 'Urgent'] as const;
+export const INTERACTION_CHANNELS = [
+  'Email',
+  'Phone',
+  'SMS',
+  'WhatsApp',
+  'Web',
+  'MobileApp',
+  'InPerson',
+  'Mail',
+  'Social',
+  'Other',
+] as const;
+export const SENTIMENT_LABELS = ['VeryNegative', 'Negative', 'Neutral', 'Positive', 'VeryPositive'] as const;
+export const PRIVACY_LEVELS = ['Public', 'Internal', 'Private', 'Confidential'] as const;
+export const CONFIDENTIALITY_LEVELS = ['Standard', 'Sensitive', 'HighlySensitive'] as const;
+/** The fields `updateInteraction` may change, as `crm.interaction.updated.v1` names them. */
+export const INTERACTION_UPDATABLE_FIELDS = [
+  'type',
+  'direction',
+  'status',
+  'priority',
+  'channel',
+  'subject',
+  'content',
+  'summary',
+  'vectorEmbedding',
+  'sentimentScore',
+  'sentimentLabel',
+  'privacyLevel',
+  'confidentiality',
+  'retentionPolicy',
+  'channelData',
+  'participants',
+  'relatedEntities',
+  'occurredAt',
+  'startedAt',
+  'endedAt',
+  'scheduledFor',
+  'durationSeconds',
+  'location',
+  'attachments',
+  'aiMetadata',
+  'actionItems',
+  'followUpRequired',
+  'followUpBy',
+  'isRead',
+  'isStarred',
+  'tags',
+  'customFields',
+  'externalIds',
+  'metadata',
+  'companyId',
+  'dealId',
+  'assignedToId',
+] as const;
+
+const interactionKind = {
+  contactId: uuid().describe('The contact whose timeline the interaction is on.'),
+  type: z.enum(INTERACTION_TYPES),
+  channel: z.enum(INTERACTION_CHANNELS),
+  direction: z.enum(INTERACTION_DIRECTIONS),
+  status: z.enum(INTERACTION_STATUSES),
+  privacyLevel: z
+    .enum(PRIVACY_LEVELS)
+    .describe('The level the interaction was given (its tags may make its content stricter still).'),
+  occurredAt: timestamp().describe('When the interaction happened (its place on the timeline).'),
+};
+
+const interactionCreatedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    ...interactionKind,
+    parentInteractionId: uuid().nullable().describe('The interaction it replies to, if any.'),
+    threadId: uuid().describe('The id of the thread’s first interaction (its own id for a new thread).'),
+    assignedToId: uuid().nullable().describe('The user the interaction is assigned to, if any.'),
+    createdById: uuid(),
+    createdAt: timestamp(),
+  })
+  .describe(
+    'An interaction was recorded on a contact’s timeline. Carries no subject, content, summary, ' +
+      'participants or other free text: subscribers that need them read the interaction through the ' +
+      'graph, where its privacy level applies.',
+  );
+
+const interactionUpdatedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    ...interactionKind,
+    changedFields: z
+      .array(z.enum(INTERACTION_UPDATABLE_FIELDS))
+      .min(1)
+      .describe('The fields the change touched (names only, never their values).'),
+    version: z.number().int().positive().describe('The interaction’s version after the change.'),
+    assignedToId: uuid().nullable(),
+    updatedById: uuid(),
+    updatedAt: timestamp(),
+  })
+  .describe('An interaction changed; the ids and enums as the change left them.');
+
+const interactionDeletedData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    contactId: uuid(),
+    version: z.number().int().positive(),
+    deletedById: uuid(),
+    deletedAt: timestamp(),
+  })
+  .describe('An interaction was soft-deleted: it leaves the timeline and can be restored.');
+
+const interactionRestoredData = z
+  .object({
+    interactionId: uuid(),
+    organizationId: uuid(),
+    contactId: uuid(),
+    version: z.number().int().positive(),
+    restoredById: uuid(),
+    restoredAt: timestamp(),
+  })
+  .describe('A soft-deleted interaction was restored to the timeline.');
 
 /**
  * Companies (spec 003 Company, spec 004 CLIENT account): size bands, health, who is assigned and how,
@@ -661,6 +1053,114 @@ export const crmEvents = {
     'crm.task',
     'A task was deleted. Published by crm.',
     taskDeletedData,
+  ),
+  'crm.custom_field.created.v1': entry(
+    'crm.custom_field.created.v1',
+    'crm.custom_field',
+    'A custom field was defined. No label, description, options or default. Published by crm.',
+    customFieldCreatedData,
+  ),
+  'crm.custom_field.updated.v1': entry(
+    'crm.custom_field.updated.v1',
+    'crm.custom_field',
+    'A custom field definition changed; names the changed parts. Published by crm.',
+    customFieldUpdatedData,
+  ),
+  'crm.custom_field.archived.v1': entry(
+    'crm.custom_field.archived.v1',
+    'crm.custom_field',
+    'A custom field was archived (its values are kept). Published by crm.',
+    customFieldArchivedData,
+  ),
+  'crm.custom_field.restored.v1': entry(
+    'crm.custom_field.restored.v1',
+    'crm.custom_field',
+    'An archived custom field was restored. Published by crm.',
+    customFieldRestoredData,
+  ),
+  'crm.interaction.created.v1': entry(
+    'crm.interaction.created.v1',
+    'crm.interaction',
+    'An interaction was recorded on a contact’s timeline. No subject, content or other free text. Published by crm.',
+    interactionCreatedData,
+  ),
+  'crm.interaction.updated.v1': entry(
+    'crm.interaction.updated.v1',
+    'crm.interaction',
+    'An interaction changed; names the changed fields, never their values. Published by crm.',
+    interactionUpdatedData,
+  ),
+  'crm.interaction.deleted.v1': entry(
+    'crm.interaction.deleted.v1',
+    'crm.interaction',
+    'An interaction was soft-deleted. Published by crm.',
+    interactionDeletedData,
+  ),
+  'crm.interaction.restored.v1': entry(
+    'crm.interaction.restored.v1',
+    'crm.interaction',
+    'A soft-deleted interaction was restored. Published by crm.',
+    interactionRestoredData,
+  ),
+  'crm.pipeline.created.v1': entry(
+    'crm.pipeline.created.v1',
+    'crm.pipeline',
+    'A pipeline was created. No pipeline or stage names. Published by crm.',
+    pipelineCreatedData,
+  ),
+  'crm.pipeline.updated.v1': entry(
+    'crm.pipeline.updated.v1',
+    'crm.pipeline',
+    'A pipeline changed; names the changed fields and lists its stages by id. Published by crm.',
+    pipelineUpdatedData,
+  ),
+  'crm.pipeline.deleted.v1': entry(
+    'crm.pipeline.deleted.v1',
+    'crm.pipeline',
+    'A pipeline was soft-deleted. Published by crm.',
+    pipelineDeletedData,
+  ),
+  'crm.deal.created.v1': entry(
+    'crm.deal.created.v1',
+    'crm.deal',
+    'A deal was created. No name, description, amount or custom values. Published by crm.',
+    dealCreatedData,
+  ),
+  'crm.deal.updated.v1': entry(
+    'crm.deal.updated.v1',
+    'crm.deal',
+    'A deal changed; names the changed fields, never their values. Published by crm.',
+    dealUpdatedData,
+  ),
+  'crm.deal.stage_moved.v1': entry(
+    'crm.deal.stage_moved.v1',
+    'crm.deal',
+    'A deal moved to another stage. Published by crm.',
+    dealStageMovedData,
+  ),
+  'crm.deal.won.v1': entry(
+    'crm.deal.won.v1',
+    'crm.deal',
+    'A deal was won (it entered a won stage). Published by crm.',
+    dealClosedData.describe('A deal entered the won stage of its pipeline.'),
+  ),
+  'crm.deal.lost.v1': entry(
+    'crm.deal.lost.v1',
+    'crm.deal',
+    'A deal was lost (it entered a lost stage). No lost reason text. Published by crm.',
+    dealClosedData.describe('A deal entered the lost stage of its pipeline (the reason stays in crm).'),
+  ),
+  'crm.deal.deleted.v1': entry(
+    'crm.deal.deleted.v1',
+    'crm.deal',
+    'A deal was soft-deleted. Published by crm.',
+    dealDeletedData,
+  ),
+  'crm.deal.restored.v1': entry(
+    'crm.deal.restored.v1',
+    'crm.deal',
+    'A soft-deleted deal was restored. Published by crm.',
+    dealRestoredData,
   ),
   'crm.company.created.v1': entry(
     'crm.company.created.v1',

@@ -434,6 +434,16 @@ describe('consent module', () => {
         ['whatsapp_marketing', 'withdrawn'],
         ['ai_processing', 'granted'],
       ]);
+      // No marketing channel is left by the contact's own refusal: the contact is unsubscribed.
+      const statusOf = async () =>
+        (
+          await call<{ contact: { status: string } }>(
+            caller,
+            'query ($id: ID!) { contact(id: $id) { status } }',
+            { id: contactId },
+          )
+        ).data?.contact.status;
+      expect(await statusOf()).toBe('unsubscribed');
       // Again: nothing left to withdraw, nothing written.
       const eventsOf = async () =>
         (await outboxOf(contactId, caller.organizationId)).filter((row) => row.subject === contactId);
@@ -450,6 +460,13 @@ describe('consent module', () => {
         code: 'BAD_USER_INPUT',
         details: { issues: [{ path: 'sourceDetails.email' }, { path: 'source' }] },
       });
+      // Granting marketing again by the contact's own act makes it active again.
+      await consentSet(caller, contactId, {
+        purpose: 'marketing',
+        status: 'granted',
+        source: 'preference_center',
+      });
+      expect(await statusOf()).toBe('active');
     });
 
     it('publishes what changed, with channels and no personal data', async () => {

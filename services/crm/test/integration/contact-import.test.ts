@@ -1,6 +1,7 @@
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { startCrmService } from '../../src/service';
-import { crmOptions } from '../support';
+import { withTenant } from '@platform/service-kit';
+import { crmOptions, onPlan } from '../support';
 
 // Importing contacts through crm's subgraph: all or none, every problem of every row reported at once,
 // duplicates inside the batch and against stored contacts refused, events in the outbox per contact.
@@ -38,8 +39,12 @@ describe('importing contacts', () => {
     return data?.contacts.totalCount;
   }
 
+  const planOf = (auth: TestTenant, plan: 'free' | 'basic' | 'pro') =>
+    withTenant(subject.service.database, auth.organizationId, (tx) => onPlan(tx, auth.organizationId, plan));
+
   it('creates every row in order, searchable and findable by email', async () => {
     const auth = newTenant();
+    await planOf(auth, 'basic');
     const rows = Array.from({ length: 250 }, (_, index) => ({
       givenName: `Imported${index}`,
       familyName: 'Person',
@@ -105,6 +110,59 @@ describe('importing contacts', () => {
       details: { rows: [{ index: 1, field: 'email' }] },
     });
     expect(await total(auth)).toBe(1);
+  });
+
+  it('keeps to the plan’s contact limit on import, create and restore, all or nothing', async () => {
+    const { env, service: crm } = subject;
+    const auth = newTenant();
+    const rows = (count: number, from = 0) =>
+      Array.from({ length: count }, (_, index) => ({ givenName: `P${from + index}` }));
+    // Free: 100 contacts. 101 at once are refused whole.
+    const over = await importing(auth, rows(101));
+    expect(over.errors?.[0]?.extensions).toMatchObject({
+      code: 'PLAN_LIMIT_REACHED',
+      details: { limit: 'contacts', maximum: 100, current: 0 },
+    });
+    expect(await total(auth)).toBe(0);
+    expect((await importing(auth, rows(100))).errors).toBeUndefined();
+    const create = () =>
+      env.graphql<{ createContact: { id: string } }>(
+        crm.graphqlUrl,
+        'mutation { createContact(input: { givenName: "One more" }) { id } }',
+        {},
+        headers,
+      );
+    const headers = await env.headersFor(auth);
+    expect((await create()).errors?.[0]?.extensions?.['code']).toBe('PLAN_LIMIT_REACHED');
+    // A deleted contact frees its place; restoring it needs the place again.
+    const [first] =
+      (
+        await env.graphql<{ contacts: { edges: Array<{ node: { id: string } }> } }>(
+          crm.graphqlUrl,
+          '{ contacts(first: 1) { edges { node { id } } } }',
+          {},
+          headers,
+        )
+      ).data?.contacts.edges ?? [];
+    const id = first?.node.id ?? '';
+    await env.graphql(
+      crm.graphqlUrl,
+      'mutation ($id: ID!) { deleteContact(id: $id) { id } }',
+      { id },
+      headers,
+    );
+    expect((await create()).errors).toBeUndefined();
+    const restore = await env.graphql(
+      crm.graphqlUrl,
+      'mutation ($id: ID!) { restoreContact(id: $id) { id } }',
+      { id },
+      headers,
+    );
+    expect(restore.errors?.[0]?.extensions?.['code']).toBe('PLAN_LIMIT_REACHED');
+    // Basic: 1,000.
+    await planOf(auth, 'basic');
+    expect((await importing(auth, rows(5, 200))).errors).toBeUndefined();
+    expect(await total(auth)).toBe(105);
   });
 
   it('refuses an empty batch and one over 1,000 rows', async () => {

@@ -97,8 +97,24 @@ describe('the contact list', () => {
     },
   ];
 
+  /** The custom fields the people below hold values of (values are checked against them). */
+  async function defineCustomFields(auth: TestTenant) {
+    for (const field of [
+      { key: 'budget', label: 'Budget', dataType: 'number' },
+      { key: 'region', label: 'Region', dataType: 'text' },
+    ]) {
+      const { errors } = await call(
+        auth,
+        `mutation ($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { id } }`,
+        { input: { entityType: 'contact', ...field } },
+      );
+      expect(errors).toBeUndefined();
+    }
+  }
+
   async function book() {
     const auth = newTenant();
+    await defineCustomFields(auth);
     for (const [index, person] of people.entries()) {
       await create(auth, { ...person, email: `person${index}@example.com`, leadScoreValue: index * 10 });
     }

@@ -95,6 +95,95 @@ const LISTS: ListCase[] = [
     query: `{ tickets(first: 50) { totalCount edges { node { id number contact { id displayName }
       notes(first: 5) { totalCount edges { node { id content } } } } } } }`,
   },
+  {
+    name: 'deals',
+    seed: async (tx, { auth, contactIds }, count) => {
+      const pipelineId = randomUUID();
+      const kinds = ['open', 'open', 'open', 'won', 'lost'] as const;
+      const stages = kinds.map((kind, position) => ({
+        id: randomUUID(),
+        organization_id: auth.organizationId,
+        pipeline_id: pipelineId,
+        name: `Stage ${position}`,
+        position,
+        probability: kind === 'won' ? 100 : kind === 'lost' ? 0 : 20 * (position + 1),
+        kind,
+        created_at: at(0),
+      }));
+      await insertRows(tx, 'pipelines', [
+        {
+          id: pipelineId,
+          organization_id: auth.organizationId,
+          name: 'Sales',
+          currency: 'USD',
+          is_default: true,
+          version: 1,
+          created_by: auth.userId,
+          updated_by: auth.userId,
+          created_at: at(0),
+          updated_at: at(0),
+        },
+      ]);
+      await insertRows(tx, 'pipeline_stages', stages);
+      const deals = contactIds.slice(0, count).map((contactId, index) => {
+        const stage = stages[index % stages.length];
+        return {
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          pipeline_id: pipelineId,
+          stage_id: stage?.id,
+          name: `Deal ${index}`,
+          amount: `${index}.25`,
+          currency: index % 3 === 0 ? 'EUR' : 'USD',
+          probability: stage?.probability,
+          status: stage?.kind,
+          actual_close_date: stage?.kind === 'open' ? null : at(index).slice(0, 10),
+          contact_id: contactId,
+          owner_id: auth.userId,
+          tags: index % 2 === 0 ? ['even'] : [],
+          custom_fields: {},
+          version: 1,
+          stage_entered_at: at(index),
+          created_by: auth.userId,
+          updated_by: auth.userId,
+          created_at: at(index),
+          updated_at: at(index),
+        };
+      });
+      await insertRows(tx, 'deals', deals);
+      await insertRows(
+        tx,
+        'deal_stage_history',
+        deals.map((deal) => ({
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          deal_id: deal.id,
+          to_stage_id: deal.stage_id,
+          moved_by: auth.userId,
+          created_at: deal.created_at,
+        })),
+      );
+    },
+    query: `{ deals(first: 50, filter: { or: [{ tags: { hasSome: ["even"] } }, { amount: { gte: "10" } }] },
+      orderBy: [{ field: AMOUNT, direction: DESC }]) {
+      totalCount edges { cursor node { id name amount weightedAmount status stage { name } pipeline { name }
+        contact { id displayName deals(first: 5) { totalCount } } owner { id }
+        stageHistory(first: 5) { totalCount edges { node { fromStage { name } toStage { name } } } } } } }
+      }`,
+  },
+  {
+    name: 'pipelines',
+    // The pipeline the deals' seed made.
+    seed: () => Promise.resolve(),
+    query: `{ pipelines(first: 50) { totalCount edges { node { id name stages { id name probability } } } } }`,
+  },
+  {
+    name: 'the pipeline board',
+    // The deals' seed: the default pipeline and its deals.
+    seed: () => Promise.resolve(),
+    query: `{ pipelineBoard(first: 10) { pipeline { id } columns { stage { name } dealCount hasMoreDeals
+      totals { currency dealCount amount weightedAmount } deals { id contact { id displayName } stage { id } } } } }`,
+  },
 ];
 
 describe('crm’s lists as the organization grows', () => {

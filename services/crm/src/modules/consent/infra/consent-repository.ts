@@ -190,6 +190,30 @@ async function store(tx: Transaction, writes: ConsentWrites): Promise<void> {
  * Consents, their history and preferences over Prisma. Every call runs in the organization's tenant
  * transaction (row-level security backs up the explicit organization filter).
  */
+/**
+ * Keeps the contact's `status` in step with its consents (spec 000's `unsubscribed` status): a change
+ * that leaves it no marketing channel by its own refusal makes an active contact unsubscribed, one that
+ * gives it a channel back makes an unsubscribed contact active again. An inactive contact stays
+ * inactive. The contact's version moves, so an editor holding the old one gets CONFLICT.
+ */
+async function keepContactStatus(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  contactId: string,
+  events: readonly CatalogEvent[],
+): Promise<void> {
+  let unsubscribed: boolean | null = null;
+  for (const event of events) {
+    if (event.type === 'crm.contact.unsubscribed.v1' || event.type === 'crm.contact.resubscribed.v1') {
+      unsubscribed = event.data.unsubscribed;
+    }
+  }
+  if (unsubscribed === null) return;
+  const [from, to] = unsubscribed ? ['active', 'unsubscribed'] : ['unsubscribed', 'active'];
+  await tx.$executeRaw`UPDATE contacts SET status = ${to}::"ContactStatus", version = version + 1, updated_at = now()
+    WHERE id = ${contactId}::uuid AND organization_id = ${organizationId}::uuid AND status = ${from}::"ContactStatus"`;
+}
+
 export function consentRepository(db: TenantDatabase<Transaction>): ConsentRepository {
   return {
     change<T>(
@@ -212,6 +236,7 @@ export function consentRepository(db: TenantDatabase<Transaction>): ConsentRepos
             preferences: preferences ? toPreferences(preferences) : null,
           });
           await store(tx, decided.writes);
+          await keepContactStatus(tx, organizationId, contactId, decided.events);
           return { value: { value: decided.value }, events: decided.events };
         },
       );

@@ -13,6 +13,8 @@ import {
 } from '@platform/service-kit';
 import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
+import { checkCustomFields, checkCustomFieldsOfMany } from '../../custom-field/infra/custom-field-values';
+import { enforcePlanLimit } from '../../custom-field/infra/entitlements';
 import { contactListSpec } from './contact-list';
 import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
@@ -213,6 +215,19 @@ const columnsOf = (cipher: FieldCipher, contact: Contact) => ({
 });
 
 /**
+ * The plan's contact limit (Free 100, Basic 1,000, Pro 10,000 live contacts; from billing's events),
+ * checked under the organization's lock inside the transaction that adds `adding` contacts.
+ */
+const enforceContactLimit = (tx: Prisma.TransactionClient, organizationId: string, adding: number) =>
+  enforcePlanLimit(
+    tx,
+    organizationId,
+    'contacts',
+    (locked) => locked.contact.count({ where: { organizationId, deletedAt: null } }),
+    adding,
+  );
+
+/**
  * The records that name a contact and follow it when it is merged into another: (kind as the merged
  * event counts it, table, column).
  */
@@ -251,6 +266,32 @@ export function contactRepository(
       }
     }
   };
+  /**
+   * The contact's custom field values as the organization's definitions have them (the custom-field
+   * module's check, in this transaction): defaults applied on creation, archived fields' stored values
+   * carried over on updates, BAD_USER_INPUT with every issue (unique values included) otherwise.
+   */
+  const withCheckedCustomFields = async (
+    tx: Prisma.TransactionClient,
+    contact: Contact,
+    creating: boolean,
+  ): Promise<Contact> => {
+    const stored = creating
+      ? null
+      : await tx.contact.findUnique({ where: { id: contact.id }, select: { customFields: true } });
+    const customFields = await checkCustomFields(
+      tx,
+      contact.organizationId,
+      'contact',
+      contact.customFields,
+      {
+        entityId: contact.id,
+        creating,
+        stored: stored ? jsonObject(stored.customFields) : null,
+      },
+    );
+    return { ...contact, customFields };
+  };
   /** The contact's name search tokens, replaced. */
   const indexNames = async (tx: Prisma.TransactionClient, contact: Contact) => {
     await tx.contactSearchToken.deleteMany({ where: { contactId: contact.id } });
@@ -273,9 +314,18 @@ export function contactRepository(
       return row ? toModel(row) : null;
     },
 
-    async save(contact, previousVersion, events) {
+    async save(changed, previousVersion, events) {
+      const customFieldsChange = events.some(
+        (event) =>
+          event.type === 'crm.contact.updated.v1' && event.data.changedFields.includes('customFields'),
+      );
       try {
-        return await db.write(contact.organizationId, events, async (tx) => {
+        return await db.write(changed.organizationId, events, async (tx) => {
+          const contact = customFieldsChange ? await withCheckedCustomFields(tx, changed, false) : changed;
+          // A restored contact counts against the plan again.
+          if (events.some((event) => event.type === 'crm.contact.restored.v1')) {
+            await enforceContactLimit(tx, contact.organizationId, 1);
+          }
           // Only if nobody saved since it was read: the version is the lock.
           const { count } = await tx.contact.updateMany({
             where: { id: contact.id, organizationId: contact.organizationId, version: previousVersion },
@@ -304,11 +354,13 @@ export function contactRepository(
     async create(contact, events) {
       try {
         return await db.write(contact.organizationId, events, async (tx) => {
+          const checked = await withCheckedCustomFields(tx, contact, true);
+          await enforceContactLimit(tx, contact.organizationId, 1);
           const row = await tx.contact.create({
             data: {
               id: contact.id,
               organizationId: contact.organizationId,
-              ...columnsOf(cipher, contact),
+              ...columnsOf(cipher, checked),
               createdAt: contact.createdAt,
             },
           });
@@ -364,12 +416,25 @@ export function contactRepository(
       }
     },
 
-    async createMany(organizationId, contacts, events) {
-      const identifiers = contacts.flatMap((contact, index) =>
+    async createMany(organizationId, drafts, events) {
+      const identifiers = drafts.flatMap((contact, index) =>
         identifiersOf(cipher, contact).map((identifier) => ({ ...identifier, index })),
       );
       try {
         return await db.write(organizationId, events, async (tx) => {
+          // Every row's custom field values, as for one contact (the custom-field module's check).
+          const customFields = await checkCustomFieldsOfMany(
+            tx,
+            organizationId,
+            'contact',
+            drafts.map((contact) => ({ entityId: contact.id, creating: true, input: contact.customFields })),
+            (index) => `contacts.${index}.customFields`,
+          );
+          const contacts = drafts.map((contact, index) => ({
+            ...contact,
+            customFields: customFields[index] ?? {},
+          }));
+          await enforceContactLimit(tx, organizationId, contacts.length);
           // Which rows' identifiers another live contact holds: named all at once.
           const taken = await tx.contactIdentifier.findMany({
             where: {

@@ -1,4 +1,5 @@
 import type { ContactResolvers } from '../../../generated/graphql';
+import { visibleCustomFieldValues } from '../../custom-field/domain/custom-field-values';
 import { displayName, isActive } from '../domain/contact';
 
 export const Contact: ContactResolvers = {
@@ -10,4 +11,7 @@ export const Contact: ContactResolvers = {
   createdBy: (contact) => (contact.createdById ? { id: contact.createdById } : null),
   updatedBy: (contact) => (contact.updatedById ? { id: contact.updatedById } : null),
   isActive: (contact) => isActive(contact),
+  /** Live custom fields' values only: an archived field's stay stored, hidden until it is restored. */
+  customFields: async (contact, _args, { customFieldDefinitionsOf }) =>
+    visibleCustomFieldValues(await customFieldDefinitionsOf.load('contact'), contact.customFields),
 };

@@ -9,7 +9,7 @@ import { seeds, type Member } from './seed';
 
 const CLIENTS_SCREEN = /* GraphQL */ `
   query Clients {
-    companies(orderBy: [{ field: NAME }]) {
+    companies(first: 10, orderBy: [{ field: NAME }]) {
       totalCount
       edges {
         node {
@@ -19,7 +19,7 @@ const CLIENTS_SCREEN = /* GraphQL */ `
           daysInStage
           healthStatus
           totalSpend
-          stageHistory {
+          stageHistory(first: 5) {
             totalCount
             edges {
               node {
@@ -32,7 +32,7 @@ const CLIENTS_SCREEN = /* GraphQL */ `
               }
             }
           }
-          assignments {
+          assignments(first: 5) {
             edges {
               node {
                 role
@@ -43,7 +43,7 @@ const CLIENTS_SCREEN = /* GraphQL */ `
               }
             }
           }
-          contacts {
+          contacts(first: 5) {
             totalCount
             edges {
               node {
@@ -51,7 +51,7 @@ const CLIENTS_SCREEN = /* GraphQL */ `
               }
             }
           }
-          deals {
+          deals(first: 5) {
             totalCount
             edges {
               node {
@@ -82,7 +82,7 @@ const CONTACT_SCREEN = /* GraphQL */ `
         id
         email
       }
-      interactions {
+      interactions(first: 5) {
         totalCount
         edges {
           node {
@@ -94,7 +94,7 @@ const CONTACT_SCREEN = /* GraphQL */ `
           }
         }
       }
-      deals {
+      deals(first: 5) {
         edges {
           node {
             name
@@ -104,7 +104,7 @@ const CONTACT_SCREEN = /* GraphQL */ `
           }
         }
       }
-      tasks {
+      tasks(first: 5) {
         totalCount
         edges {
           node {
@@ -113,7 +113,7 @@ const CONTACT_SCREEN = /* GraphQL */ `
           }
         }
       }
-      tickets {
+      tickets(first: 5) {
         totalCount
         edges {
           node {
@@ -158,7 +158,7 @@ const PIPELINE_SCREEN = /* GraphQL */ `
 
 const MY_DAY_SCREEN = /* GraphQL */ `
   query MyDay($stage: String!, $companyId: ID) {
-    myOpenTasks {
+    myOpenTasks(first: 10) {
       totalCount
       edges {
         node {
@@ -172,14 +172,14 @@ const MY_DAY_SCREEN = /* GraphQL */ `
       sortOrder
       status
     }
-    tickets(filter: { status: [new, in_progress] }) {
+    tickets(first: 10, filter: { status: [new, in_progress] }) {
       totalCount
       edges {
         node {
           number
           title
           priority
-          notes {
+          notes(first: 5) {
             totalCount
             edges {
               node {
@@ -200,7 +200,7 @@ describe('an agency’s book, built and read back through the gateway', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    ({ admin } = await seeds(platform).organization('Agency Book'));
+    ({ admin } = await seeds(platform).organization('Agencybook'));
   }, 120_000);
 
   afterAll(async () => {
@@ -273,9 +273,9 @@ describe('an agency’s book, built and read back through the gateway', () => {
       {
         input: {
           contactId: dana.id,
-          type: 'call',
-          direction: 'outbound',
-          channel: 'phone',
+          type: 'Call',
+          direction: 'Outbound',
+          channel: 'Phone',
           subject: 'Onboarding call',
           content: 'Walked Dana through the install.',
           occurredAt: '2026-11-20T15:00:00.000Z',
@@ -287,9 +287,9 @@ describe('an agency’s book, built and read back through the gateway', () => {
       {
         input: {
           contactId: dana.id,
-          type: 'email',
-          direction: 'inbound',
-          channel: 'email',
+          type: 'Email',
+          direction: 'Inbound',
+          channel: 'Email',
           subject: 'Thanks!',
           occurredAt: '2026-11-21T09:30:00.000Z',
         },
@@ -322,7 +322,7 @@ describe('an agency’s book, built and read back through the gateway', () => {
 
     // Dana's consent to marketing email.
     await admin.run(
-      `mutation ($id: ID!) { setContactConsent(contactId: $id, input: { purpose: email_marketing, status: granted, source: form }) { id } }`,
+      `mutation ($id: ID!) { setContactConsent(contactId: $id, input: { purpose: email_marketing, status: granted, source: form }) { status } }`,
       { id: dana.id },
     );
 
@@ -394,8 +394,8 @@ describe('an agency’s book, built and read back through the gateway', () => {
       interactions: {
         totalCount: 2,
         edges: [
-          { node: { type: 'email', subject: 'Thanks!' } },
-          { node: { type: 'call', subject: 'Onboarding call' } },
+          { node: { type: 'Email', subject: 'Thanks!' } },
+          { node: { type: 'Call', subject: 'Onboarding call' } },
         ],
       },
       deals: { edges: [{ node: { name: 'Acme retainer', stage: { name: 'Proposal' } } }] },

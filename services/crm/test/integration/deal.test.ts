@@ -799,7 +799,7 @@ describe('pipelines and deals', () => {
 
   describe('the board', () => {
     const BOARD = `query ($pipelineId: ID, $first: Int, $orderBy: PipelineBoardOrder, $filter: PipelineBoardFilter) {
-      pipelineBoard(pipelineId: $pipelineId, first: $first, orderBy: $orderBy, filter: $filter) {
+      pipelineBoard(pipelineId: $pipelineId, dealsPerStage: $first, orderBy: $orderBy, filter: $filter) {
         pipeline { id name }
         columns {
           stage { id name }

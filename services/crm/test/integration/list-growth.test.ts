@@ -181,7 +181,7 @@ const LISTS: ListCase[] = [
     name: 'the pipeline board',
     // The deals' seed: the default pipeline and its deals.
     seed: () => Promise.resolve(),
-    query: `{ pipelineBoard(first: 10) { pipeline { id } columns { stage { name } dealCount hasMoreDeals
+    query: `{ pipelineBoard(dealsPerStage: 10) { pipeline { id } columns { stage { name } dealCount hasMoreDeals
       totals { currency dealCount amount weightedAmount } deals { id contact { id displayName } stage { id } } } } }`,
   },
 ];

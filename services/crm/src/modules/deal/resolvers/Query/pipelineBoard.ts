@@ -2,6 +2,6 @@ import type { QueryResolvers } from '../../../../generated/graphql';
 
 export const pipelineBoard: NonNullable<QueryResolvers['pipelineBoard']> = (
   _parent,
-  { pipelineId, first, orderBy, filter },
+  { pipelineId, dealsPerStage, orderBy, filter },
   context,
-) => context.deals.board(context.auth, pipelineId, filter ?? {}, { first, order: orderBy });
+) => context.deals.board(context.auth, pipelineId, filter ?? {}, { first: dealsPerStage, order: orderBy });

@@ -528,23 +528,56 @@ interface Slot {
 }
 
 /**
+ * What an operator input looks like to the list compiler: its field names and their types, every enum
+ * counted as one (RelationshipStateFilter and LeadStatusFilter are the same operators over enums).
+ */
+function filterShape(type: GraphQLInputObjectType): string {
+  return Object.values(type.getFields())
+    .map((field) => {
+      const named = getNamedType(field.type);
+      const list = isListType(getNullableType(field.type)) ? '[]' : '';
+      return `${field.name}:${isEnumType(named) ? 'enum' : named.name}${list}`;
+    })
+    .join(',');
+}
+
+/**
  * Every position inside an argument's value, the argument itself first: input objects, lists (looked
- * into at index 0), and the scalar and enum leaves.
+ * into at index 0), and the scalar and enum leaves. A shared operator input (StringFilter,
+ * DateTimeFilter, IdFilter, the enum filters… — an input type named `…Filter` whose shape was met
+ * already under the same root field) is looked into once per root field: the list compiler treats every occurrence alike, and a filter of
+ * thirty fields would otherwise multiply into thousands of cases that test the same code.
  */
 function slotsOf(
   type: GraphQLInputType,
   position: Position,
   path: PathSegment[],
   enclosing: ReadonlySet<string> = new Set(),
+  expanded: Set<string> = new Set(),
 ): Slot[] {
   const slots: Slot[] = [{ path, type, position }];
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    slots.push(...slotsOf(nullable.ofType, position, [...path, 0], enclosing));
+    slots.push(...slotsOf(nullable.ofType, position, [...path, 0], enclosing, expanded));
   } else if (isInputObjectType(nullable)) {
+    const shared = enclosing.size > 0 && nullable.name.endsWith('Filter');
+    const shape = shared ? filterShape(nullable) : '';
+    if (shared && expanded.has(shape)) return slots;
+    if (shared) expanded.add(shape);
     const inside = new Set([...enclosing, nullable.name]);
+    // Inside a filter, operators of one type (eq, gt, gte, lt, lte over a Decimal…) take the same
+    // path through the compiler: the first of each type is looked into, the others are left out.
+    const leaves = new Set<string>();
     for (const field of fieldsToFill(nullable, inside)) {
-      slots.push(...slotsOf(field.type, fieldPosition(position.root, field), [...path, field.name], inside));
+      const named = getNamedType(field.type);
+      const leaf = `${named.name}${isListType(getNullableType(field.type)) ? '[]' : ''}`;
+      if (nullable.name.endsWith('Filter') && isLeafType(named)) {
+        if (leaves.has(leaf)) continue;
+        leaves.add(leaf);
+      }
+      slots.push(
+        ...slotsOf(field.type, fieldPosition(position.root, field), [...path, field.name], inside, expanded),
+      );
     }
   }
   return slots;

@@ -246,6 +246,27 @@ describe('merging contacts', () => {
     expect(again.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
+  it('links a contact to a live company of its organization only', async () => {
+    const auth = newTenant();
+    const { data } = await call<{ createCompany: { id: string } }>(
+      auth,
+      'mutation { createCompany(input: { name: "Acme" }) { id } }',
+    );
+    const companyId = data?.createCompany.id ?? '';
+    expect(await create(auth, { givenName: 'Ada', companyId })).not.toBe('');
+    const elsewhere = await call(
+      auth,
+      'mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }',
+      {
+        input: { givenName: 'Eve', companyId: '00000000-0000-4000-8000-000000000000' },
+      },
+    );
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { issues: [{ path: 'companyId' }] },
+    });
+  });
+
   it('refuses another organization’s contact and a contact merged into itself', async () => {
     const auth = newTenant();
     const kept = await create(auth, { givenName: 'Ada' });

@@ -538,9 +538,25 @@ describe('pipelines and deals', () => {
     it('creates a deal in the default pipeline’s first open stage, in its currency, owned by the caller', async () => {
       const caller = newTenant();
       const contactId = await contactOf(caller.organizationId);
-      const companyId = randomUUID();
+      const company = await call<{ createCompany: { id: string } }>(
+        caller,
+        `mutation { createCompany(input: { name: "Acme" }) { id } }`,
+      );
+      const companyId = company.data?.createCompany.id ?? '';
       await customField(caller, 'deal', 'source');
       const pipeline = await pipelineOf(caller, { currency: 'CAD' });
+      // A company that is not the organization's is refused.
+      const foreign = await call(
+        caller,
+        `mutation ($input: CreateDealInput!) { createDeal(input: $input) { id } }`,
+        {
+          input: { name: 'Elsewhere', companyId: randomUUID() },
+        },
+      );
+      expect(foreign.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { issues: [{ path: 'companyId' }] },
+      });
       const deal = await dealOf(caller, {
         name: '  Website relaunch ',
         description: 'Phase 1 and 2',

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { insertRows, withTenant, type RawExecutor } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { startCrmService } from '../../src/service';
-import { crmOptions, sealed } from '../support';
+import { sealInteraction } from '../../src/modules/interaction/infra/interaction-pii';
+import { cipher, crmOptions, sealed } from '../support';
 
 // Every root list of crm, read a page at a time with its nested fields, sends the same number of SQL
 // statements whether the organization holds 10, 100 or 1,000 rows. Rows are written straight into the
@@ -183,6 +184,114 @@ const LISTS: ListCase[] = [
     seed: () => Promise.resolve(),
     query: `{ pipelineBoard(dealsPerStage: 10) { pipeline { id } columns { stage { name } dealCount hasMoreDeals
       totals { currency dealCount amount weightedAmount } deals { id contact { id displayName } stage { id } } } } }`,
+  },
+  {
+    name: 'companies',
+    seed: async (tx, { auth, contactIds }, count) => {
+      await insertRows(
+        tx,
+        'companies',
+        contactIds.slice(0, count).map((contactId, index) => ({
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          name: `Company ${index}`,
+          name_sort_key: `company ${index}`,
+          primary_contact_id: contactId,
+          account_stage: 'Onboarding',
+          stage_entered_at: at(index),
+          total_spend: 0,
+          tags: index % 2 === 0 ? ['even'] : [],
+          is_active: true,
+          custom_fields: {},
+          version: 1,
+          created_by_id: auth.userId,
+          updated_by_id: auth.userId,
+          created_at: at(index),
+          updated_at: at(index),
+        })),
+      );
+    },
+    query: `{ companies(first: 50, filter: { or: [{ tags: { hasSome: ["even"] } }, { healthStatus: { in: [red] } }] },
+      orderBy: [{ field: NAME }]) { totalCount edges { node { id name healthStatus daysInStage primaryContact { id displayName }
+        contacts(first: 5) { totalCount } deals(first: 5) { totalCount } stageHistory(first: 5) { totalCount }
+        assignments(first: 5) { totalCount } } } } }`,
+  },
+  {
+    name: 'interactions',
+    seed: async (tx, { auth, contactIds }, count) => {
+      await insertRows(
+        tx,
+        'interactions',
+        contactIds.slice(0, count).map((contactId, index) => {
+          const id = randomUUID();
+          const sealedText = sealInteraction(cipher, {
+            id,
+            organizationId: auth.organizationId,
+            subject: `Call ${index}`,
+            content: 'Talked',
+          });
+          return {
+            id,
+            organization_id: auth.organizationId,
+            contact_id: contactId,
+            thread_id: id,
+            type: 'Call',
+            direction: 'Outbound',
+            status: 'Completed',
+            priority: 'Normal',
+            channel: 'Phone',
+            subject: sealedText.subject,
+            content: sealedText.content,
+            pii_key_id: sealedText.piiKeyId,
+            vector_embedding: [],
+            privacy_level: 'Internal',
+            participants: [],
+            related_entities: [],
+            occurred_at: at(index),
+            attachments: [],
+            action_items: [],
+            follow_up_required: false,
+            is_read: false,
+            is_starred: false,
+            tags: [],
+            custom_fields: {},
+            external_ids: {},
+            created_by_id: auth.userId,
+            version: 1,
+            created_at: at(index),
+            updated_at: at(index),
+          };
+        }),
+      );
+    },
+    query: `{ interactions(first: 50) { totalCount edges { node { id subject contact { id displayName } replies(first: 5) { totalCount } } } }
+      contacts(first: 50) { edges { node { id interactions(first: 5) { totalCount edges { node { id subject } } } } } } }`,
+  },
+  {
+    name: 'custom field definitions',
+    seed: async (tx, { auth }, count) => {
+      await insertRows(
+        tx,
+        'custom_field_definitions',
+        Array.from({ length: count }, (_, index) => ({
+          id: randomUUID(),
+          organization_id: auth.organizationId,
+          entity_type: 'contact',
+          key: `field_${index}`,
+          label: `Field ${index}`,
+          data_type: 'text',
+          is_array: false,
+          validation: {},
+          options: [],
+          position: index,
+          created_by: auth.userId,
+          updated_by: auth.userId,
+          created_at: at(index),
+          updated_at: at(index),
+        })),
+      );
+    },
+    query: `{ customFieldDefinitions(first: 50) { totalCount edges { node { id key label dataType } } } }`,
   },
 ];
 

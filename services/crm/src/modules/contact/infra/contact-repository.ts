@@ -15,6 +15,7 @@ import { mapListPage } from '@platform/domain';
 import type { Prisma } from '../../../generated/prisma/client';
 import { checkCustomFields, checkCustomFieldsOfMany } from '../../custom-field/infra/custom-field-values';
 import { enforcePlanLimit } from '../../custom-field/infra/entitlements';
+import { ensureLiveCompany } from '../../company/infra/company-references';
 import { contactListSpec } from './contact-list';
 import type { Contact } from '../domain/contact';
 import type { ContactRepository } from '../domain/contact-repository';
@@ -322,6 +323,14 @@ export function contactRepository(
       try {
         return await db.write(changed.organizationId, events, async (tx) => {
           const contact = customFieldsChange ? await withCheckedCustomFields(tx, changed, false) : changed;
+          if (
+            events.some(
+              (event) =>
+                event.type === 'crm.contact.updated.v1' && event.data.changedFields.includes('companyId'),
+            )
+          ) {
+            await ensureLiveCompany(tx, contact.organizationId, contact.companyId);
+          }
           // A restored contact counts against the plan again.
           if (events.some((event) => event.type === 'crm.contact.restored.v1')) {
             await enforceContactLimit(tx, contact.organizationId, 1);
@@ -355,6 +364,7 @@ export function contactRepository(
       try {
         return await db.write(contact.organizationId, events, async (tx) => {
           const checked = await withCheckedCustomFields(tx, contact, true);
+          await ensureLiveCompany(tx, contact.organizationId, contact.companyId);
           await enforceContactLimit(tx, contact.organizationId, 1);
           const row = await tx.contact.create({
             data: {
@@ -434,6 +444,9 @@ export function contactRepository(
             ...contact,
             customFields: customFields[index] ?? {},
           }));
+          for (const companyId of new Set(contacts.map((contact) => contact.companyId))) {
+            await ensureLiveCompany(tx, organizationId, companyId);
+          }
           await enforceContactLimit(tx, organizationId, contacts.length);
           // Which rows' identifiers another live contact holds: named all at once.
           const taken = await tx.contactIdentifier.findMany({

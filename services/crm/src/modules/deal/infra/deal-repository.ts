@@ -1,4 +1,5 @@
 import { checkCustomFields } from '../../custom-field/infra/custom-field-values';
+import { ensureLiveCompany } from '../../company/infra/company-references';
 import { mapListPage } from '@platform/domain';
 import { listPage, orderByKeys, pagesByParent, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
@@ -205,6 +206,7 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
         const state = await placementState(tx, organizationId, request, true);
         const { value, events } = decide(state);
         const { move } = value;
+        await ensureLiveCompany(tx, organizationId, value.deal.companyId);
         // The custom field values, checked against the organization's deal fields (defaults filled).
         const deal = {
           ...value.deal,
@@ -233,6 +235,9 @@ export function dealRepository(db: TenantDatabase<Transaction>): DealRepository 
         const decided = decide(current);
         const { events } = decided;
         if (events.length === 0) return decided;
+        if (decided.value.companyId !== current.companyId) {
+          await ensureLiveCompany(tx, organizationId, decided.value.companyId);
+        }
         // Changed custom field values are checked against the organization's deal fields.
         const value =
           JSON.stringify(decided.value.customFields) === JSON.stringify(current.customFields)

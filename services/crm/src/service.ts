@@ -71,4 +71,4 @@ export type CrmService = Awaited<ReturnType<typeof crmService.start>>;
 export const startCrmService = crmService.start;
 
 /** How crm stores contacts' personal data (benchmarks seed rows directly). */
-export { identifiersOf, openContact, sealContact } from './modules/contact/infra/contact-pii';
+export { identifiersOf, nameSortKey, openContact, sealContact } from './modules/contact/infra/contact-pii';

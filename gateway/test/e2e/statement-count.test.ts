@@ -183,6 +183,26 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     });
   }
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
+  // Custom fields of companies (not required, so every other seed stays valid), each a select with
+  // options and validation: the definition lists and their options have K parents.
+  for (let index = 0; index < count; index += 1) {
+    await admin.run(
+      `mutation ($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { id } }`,
+      {
+        input: {
+          entityType: 'company',
+          key: `tier_${index}`,
+          label: `Tier ${index}`,
+          dataType: 'select',
+          options: [
+            { value: 'gold', label: 'Gold' },
+            { value: 'silver', label: 'Silver' },
+          ],
+          validation: { required: false },
+        },
+      },
+    );
+  }
   // Pipelines (the first is the default: the board's), each with its stages.
   const pipelines = [];
   for (let index = 0; index < count; index += 1) pipelines.push(await admin.pipeline());
@@ -267,6 +287,22 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     const runs = data.me.organization.contacts.edges.map((edge) => edge.node.workflowRuns.length);
     return runs.length === count && runs.every((found) => found === count);
   });
+  // … and once identity's audit trail has taken in every entry the seeds caused (its consumer's
+  // statements would be counted too): the count holds still for a while.
+  let previous = -1;
+  let still = 0;
+  await eventually(
+    'the audit trail settled',
+    async () => {
+      const data = await admin.run<{ auditEvents: { totalCount: number } }>(
+        `{ auditEvents(first: 1) { totalCount } }`,
+      );
+      still = data.auditEvents.totalCount === previous ? still + 1 : 0;
+      previous = data.auditEvents.totalCount;
+      return still >= 3;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
   return admin;
 }
 
@@ -322,6 +358,8 @@ describe('SQL statements per request do not grow with the number of parents', ()
         'CompanyStageEvent',
         'CompanyAssignment',
         'AdPerformance',
+        'CustomFieldDefinition',
+        'CustomFieldOption',
       ]),
     );
   });
@@ -339,8 +377,20 @@ describe('SQL statements per request do not grow with the number of parents', ()
         expect(result.errors).toBeUndefined();
         return { byService, parents: countAtPath(result.data, listPath.steps) };
       };
-      const few = await measure(one);
-      const lots = await measure(many);
+      let few = await measure(one);
+      let lots = await measure(many);
+      // Background work of an earlier request (identity taking in the audit entries of a read of
+      // personal data) can land inside a measurement: measure again once it is done. A real N+1
+      // grows every time and still fails.
+      for (
+        let attempt = 0;
+        attempt < 2 && JSON.stringify(few.byService) !== JSON.stringify(lots.byService);
+        attempt += 1
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        few = await measure(one);
+        lots = await measure(many);
+      }
       expect(few.parents).toBeGreaterThanOrEqual(1);
       // The seeds must give the list K parents, or the comparison proves nothing.
       expect(lots.parents).toBeGreaterThanOrEqual(K);

@@ -40,7 +40,9 @@ describe('the permission matrix: every system role × every Query and Mutation f
   const own = new IdPool();
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    // Each probe selects every field of what it returns: a list of contacts (importContacts) read with
+    // all their nested lists is over the public cost limit, which limits.test.ts covers.
+    platform = await startTestPlatform({ limits: { maxCost: 1_000_000 } });
     ({ admin: owner } = await seeds(platform).organization('Matrix'));
     const contact = await owner.contact({ email: 'ada@example.com', phone: '+15551234567' });
     own.add('Contact', contact.id);

@@ -337,8 +337,9 @@ function stringVariants(): LeafVariant[] {
     },
     { label: 'NUL character', value: 'Ada\u0000Lovelace', mustRefuse: true, unstorable: true },
     { label: 'C0 control characters', value: `a${C0_CONTROLS}z`, mustRefuse: false },
+    // A high surrogate here, a low one in ids: one check refuses both, and each kind is sent to every
+    // root field that takes text.
     { label: 'lone high surrogate', value: 'Ada\uD800', mustRefuse: true, unstorable: true },
-    { label: 'lone low surrogate', value: '\uDC00Ada', mustRefuse: true, unstorable: true },
   ];
 }
 
@@ -348,10 +349,8 @@ function idVariants(target: string | undefined, context: GenerationContext): Lea
     { label: 'empty id', value: '', mustRefuse: false },
     { label: 'malformed id', value: 'not-a-uuid', mustRefuse: false },
     { label: 'nonexistent UUID', value: randomUUID(), mustRefuse: false },
-    { label: 'nil UUID', value: '00000000-0000-0000-0000-000000000000', mustRefuse: false },
-    { label: 'id as a number', value: 12345, mustRefuse: false },
     { label: 'NUL in id', value: `${randomUUID()}\u0000`, mustRefuse: true, unstorable: true },
-    { label: 'lone surrogate in id', value: '\uD800', mustRefuse: true, unstorable: true },
+    { label: 'lone low surrogate in id', value: '\uDC00', mustRefuse: true, unstorable: true },
     { label: `${LONG_STRING_LENGTH}-character id`, value: '9'.repeat(LONG_STRING_LENGTH), mustRefuse: false },
   ];
   if (foreign)
@@ -805,7 +804,16 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
 
   // Inline literals: the baseline as written in the document, and NUL, lone surrogates (a parse
   // error in GraphQL syntax), wrong enum spellings, out-of-range numbers and deep JSON written inline.
+  // NUL reaches the subgraph (a literal NUL escape parses), so it is written at every position; the
+  // others are refused by the gateway's parser, validation or limits the same way wherever they
+  // stand, so each is written once per root field, at the first position that takes it.
   if (argumentsOf.length > 0) add('baseline', () => undefined, { mustRefuse: false }, true);
+  const refusedBeforeExecution = new Set<string>();
+  const once = (kind: string): boolean => {
+    if (refusedBeforeExecution.has(kind)) return false;
+    refusedBeforeExecution.add(kind);
+    return true;
+  };
   for (const argument of argumentsOf) {
     for (const slot of slotsOf(argument.type, fieldPosition(root, argument), [argument.name])) {
       const where = slot.path.join('.');
@@ -817,7 +825,7 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       if (isEnumType(type)) {
         const first = firstEnumValue(type);
         const wrong = first === first.toUpperCase() ? first.toLowerCase() : first.toUpperCase();
-        if (!type.getValue(wrong))
+        if (!type.getValue(wrong) && once('enum'))
           add(`${where}: wrong-case enum ${wrong}`, set(wrong), { mustRefuse: true }, true);
       } else if (
         !isScalarType(type) ||
@@ -830,17 +838,18 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       ) {
         continue;
       } else if (type.name === 'Int') {
-        add(`${where}: 2^31`, set(2 ** 31), { mustRefuse: true }, true);
+        if (once('Int')) add(`${where}: 2^31`, set(2 ** 31), { mustRefuse: true }, true);
       } else if (type.name === 'String' || type.name === 'ID') {
         add(`${where}: NUL character`, set('Ada\u0000Lovelace'), { mustRefuse: true, names: where }, true);
-        add(`${where}: lone surrogate`, set('\uD800'), { mustRefuse: true }, true);
+        if (once('surrogate')) add(`${where}: lone surrogate`, set('\uD800'), { mustRefuse: true }, true);
       } else {
-        add(
-          `${where}: JSON nested ${DEEP_JSON_LEVELS} deep`,
-          set(deeplyNested(DEEP_JSON_LEVELS)),
-          { mustRefuse: true },
-          true,
-        );
+        if (once('deep JSON'))
+          add(
+            `${where}: JSON nested ${DEEP_JSON_LEVELS} deep`,
+            set(deeplyNested(DEEP_JSON_LEVELS)),
+            { mustRefuse: true },
+            true,
+          );
         add(`${where}: NUL in JSON`, set({ note: 'a\u0000b' }), { mustRefuse: true, names: where }, true);
       }
     }

@@ -126,6 +126,9 @@ function runHandler(
   }
 }
 
+/** How long an idle keep-alive connection stays open (over the 60 s idle timeout of common load balancers). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /**
  * Starts the service's HTTP server. `/health/live` answers while the process runs; `/health/ready`
  * answers 200 only when every readiness check passes (503 with the failing checks otherwise). Both stay
@@ -204,6 +207,11 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     }
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${path}` } });
   };
+  // Idle keep-alive connections stay open longer than a client or load balancer keeps them (Node's
+  // 5 s default is shorter than most): the client, not the server, then closes an idle connection, so
+  // a request never races the server closing its socket (the client sees ECONNRESET / "fetch failed").
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());

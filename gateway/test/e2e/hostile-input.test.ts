@@ -302,14 +302,20 @@ describe('hostile input through the gateway', () => {
   let requests = 0;
   const startedAt = performance.now();
 
+  /** Milliseconds spent waiting for answers, by the kind of case (the label without its position). */
+  const timeByKind = new Map<string, { requests: number; ms: number }>();
   const call = async (kase: HostileCase, caller: Caller): Promise<Answer> => {
     requests += 1;
+    const sentAt = performance.now();
     const answer = await send(
       platform.gateway.graphqlUrl,
       kase.query,
       kase.variables,
       caller === 'signed in' ? signedIn.token : undefined,
     );
+    const kind = kase.label.replace(/^.*: /, '');
+    const spent = timeByKind.get(kind) ?? { requests: 0, ms: 0 };
+    timeByKind.set(kind, { requests: spent.requests + 1, ms: spent.ms + performance.now() - sentAt });
     const callers = exercised.get(kase.root.name) ?? new Set<Caller>();
     callers.add(caller);
     exercised.set(kase.root.name, callers);
@@ -430,8 +436,13 @@ describe('hostile input through the gateway', () => {
     await Promise.all([...(counters?.values() ?? [])].map((counter) => counter.close()));
     await platform?.close();
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+    // Where the time goes: the kinds of case that took longest to answer, in all.
+    const slowest = [...timeByKind]
+      .sort(([, a], [, b]) => b.ms - a.ms)
+      .slice(0, 12)
+      .map(([kind, { requests: sent, ms }]) => `  ${kind}: ${sent} requests, ${(ms / 1000).toFixed(1)} s`);
     process.stdout.write(
-      `hostile input: ${ROOT_FIELDS.length} root fields, ${requests} hostile requests, ${problemCount} problems, ${seconds} s\n`,
+      `hostile input: ${ROOT_FIELDS.length} root fields, ${requests} hostile requests, ${problemCount} problems, ${seconds} s\n${slowest.join('\n')}\n`,
     );
   });
 

@@ -784,16 +784,28 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
     });
   };
 
+  // A value of the wrong kind for its type (null where one is required, a string for an object, an
+  // unknown enum value, an Int past 2^31, a Boolean as a string…) is refused by GraphQL's coercion of
+  // the variables at the gateway, identically wherever it stands: each kind once per root field, at the
+  // first position that takes it. What the subgraphs decide (text, ids, custom scalars, nulls they
+  // accept) is sent to every position.
+  const coercedKinds = new Set<string>();
   for (const argument of argumentsOf) {
     add(`${argument.name}: omitted`, (values) => delete values[argument.name], {
       mustRefuse: isRequiredArgument(argument),
     });
     for (const slot of slotsOf(argument.type, fieldPosition(root, argument), [argument.name])) {
       const where = slot.path.join('.');
-      for (const variant of [
-        ...structuralVariants(slot.type),
-        ...leafVariants(slot.type, slot.position, context),
-      ]) {
+      const named = getNullableType(slot.type);
+      const builtInCoercion =
+        isEnumType(named) || (isScalarType(named) && ['Int', 'Float', 'Boolean'].includes(named.name));
+      const structural = structuralVariants(slot.type);
+      for (const variant of [...structural, ...leafVariants(slot.type, slot.position, context)]) {
+        if (variant.mustRefuse && (builtInCoercion || structural.includes(variant))) {
+          const kind = variant.label.startsWith('wrong-case') ? 'wrong-case enum value' : variant.label;
+          if (coercedKinds.has(kind)) continue;
+          coercedKinds.add(kind);
+        }
         add(`${where}: ${variant.label}`, (values) => setAt(values, slot.path, variant.value), {
           mustRefuse: variant.mustRefuse,
           ...(variant.unstorable ? { names: where } : {}),
@@ -804,9 +816,9 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
 
   // Inline literals: the baseline as written in the document, and NUL, lone surrogates (a parse
   // error in GraphQL syntax), wrong enum spellings, out-of-range numbers and deep JSON written inline.
-  // NUL reaches the subgraph (a literal NUL escape parses), so it is written at every position; the
-  // others are refused by the gateway's parser, validation or limits the same way wherever they
-  // stand, so each is written once per root field, at the first position that takes it.
+  // Each is written once per root field, at the first position that takes it: the parser, validation
+  // and limits refuse the others the same way wherever they stand, and a literal NUL (which parses)
+  // meets the input guard the variables prove at every position.
   if (argumentsOf.length > 0) add('baseline', () => undefined, { mustRefuse: false }, true);
   const refusedBeforeExecution = new Set<string>();
   const once = (kind: string): boolean => {
@@ -840,7 +852,10 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       } else if (type.name === 'Int') {
         if (once('Int')) add(`${where}: 2^31`, set(2 ** 31), { mustRefuse: true }, true);
       } else if (type.name === 'String' || type.name === 'ID') {
-        add(`${where}: NUL character`, set('Ada\u0000Lovelace'), { mustRefuse: true, names: where }, true);
+        // Written inline, NUL takes the literal path into the same input guard the variables above
+        // already prove at every position: once per root field.
+        if (once('NUL'))
+          add(`${where}: NUL character`, set('Ada\u0000Lovelace'), { mustRefuse: true, names: where }, true);
         if (once('surrogate')) add(`${where}: lone surrogate`, set('\uD800'), { mustRefuse: true }, true);
       } else {
         if (once('deep JSON'))
@@ -850,7 +865,8 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
             { mustRefuse: true },
             true,
           );
-        add(`${where}: NUL in JSON`, set({ note: 'a\u0000b' }), { mustRefuse: true, names: where }, true);
+        if (once('NUL in JSON'))
+          add(`${where}: NUL in JSON`, set({ note: 'a\u0000b' }), { mustRefuse: true, names: where }, true);
       }
     }
   }

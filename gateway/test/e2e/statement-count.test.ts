@@ -147,6 +147,9 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
   }
   // More sessions of the admin (signing in again from another device).
   for (let index = 0; index < count; index += 1) await seeds(platform).signIn(admin.email, admin.password);
+  // Someone invited (their invitation mail comes before the seeds below keep automation busy), who
+  // assigns roles at the end.
+  const inviter = await admin.invite(['admin'], 'inviter');
   const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday'].slice(0, count);
   await admin.run(`mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { id } }`, {
     input: { businessHours: weekdays.map((day) => ({ day, opensAt: '09:00', closesAt: '17:00' })) },
@@ -269,10 +272,8 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       { c: company.id },
     );
   }
-  // Role assignments made by someone who was invited (the founder's own two were made by the platform),
-  // last: the newest page of the audit trail then holds both actors in either organization, so each
+  // Role assignments made by the invited user (the founder's own two were made by the platform), last: the newest page of the audit trail then holds both actors in either organization, so each
   // user is read at the same level of the walk (a user met first deeper down is one more batch).
-  const inviter = await admin.invite(['admin'], 'inviter');
   for (const role of ['manager', 'agent', 'analyst', 'support'].slice(0, count)) {
     await inviter.run(
       `mutation($userId: ID!, $role: String!) { assignRole(userId: $userId, role: $role) { id } }`,

@@ -8,6 +8,7 @@ import {
   type PartitionLag,
 } from '@platform/messaging';
 import {
+  consumerGroupName,
   dlqTopicName,
   eventCatalog,
   isCatalogEvent,
@@ -324,7 +325,7 @@ export async function startEventConsumer<TTx extends SqlExecutor>(
 
   const onLag = observer?.lag?.bind(observer);
   const consumer = messaging.consumer({
-    groupId,
+    groupId: consumerGroupName(groupId, topicPrefix),
     ...(options.partitionsConsumedConcurrently === undefined
       ? {}
       : { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }),

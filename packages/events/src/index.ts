@@ -26,6 +26,7 @@ export {
   isEventType,
   parseEvent,
   topicName,
+  consumerGroupName,
   type AuditEventType,
   type CatalogEntry,
   type CatalogEvent,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsumedMessage, Messaging, OutgoingMessage } from '@platform/messaging';
 import { createTestTopics, type TestTopics } from '@platform/testing';
 import {
+  consumerGroupName,
   startEventConsumer,
   toKafkaMessage,
   type EventConsumer,
@@ -77,9 +78,12 @@ describe('event consumer runner', () => {
     topics: TestTopics,
     handlers: EventHandlers<SqlExecutor>,
     options: Partial<EventConsumerOptions<SqlExecutor>> = {},
-  ): Promise<EventConsumer & { groupId: string; logger: ReturnType<typeof recordingLogger> }> {
+  ): Promise<
+    EventConsumer & { groupId: string; kafkaGroup: string; logger: ReturnType<typeof recordingLogger> }
+  > {
     const groupId = options.groupId ?? `events-test-${randomUUID()}`;
-    if (!groups.includes(groupId)) groups.push(groupId);
+    const kafkaGroup = consumerGroupName(groupId, topics.prefix);
+    if (!groups.includes(kafkaGroup)) groups.push(kafkaGroup);
     const logger = recordingLogger();
     const consumer = await startEventConsumer<SqlExecutor>({
       messaging,
@@ -93,12 +97,13 @@ describe('event consumer runner', () => {
       ...options,
     });
     consumers.push(consumer);
-    return Object.assign(consumer, { groupId, logger });
+    return Object.assign(consumer, { groupId, kafkaGroup, logger });
   }
 
   const send = (topic: string, messages: OutgoingMessage[]) => messaging.producer.send(topic, messages);
-  const committed = async (groupId: string, topic: string) =>
-    (await messaging.admin.committedOffsets(groupId, topic))[0]?.offset ?? null;
+  /** The committed offset of a Kafka consumer group (a consumer's `kafkaGroup`). */
+  const committed = async (kafkaGroup: string, topic: string) =>
+    (await messaging.admin.committedOffsets(kafkaGroup, topic))[0]?.offset ?? null;
   const projection = async (eventIds: readonly string[]) =>
     (
       await db.pool.query<ProjectionRow>(
@@ -143,7 +148,7 @@ describe('event consumer runner', () => {
     expect(consumer.topics).toEqual([topics.contacts]);
     await eventually(
       'all four messages committed',
-      async () => (await committed(consumer.groupId, topics.contacts)) === '4',
+      async () => (await committed(consumer.kafkaGroup, topics.contacts)) === '4',
     );
 
     expect(calls).toEqual([first.id, second.id]);
@@ -171,7 +176,7 @@ describe('event consumer runner', () => {
     });
     await eventually(
       'the offset committed',
-      async () => (await committed(consumer.groupId, topics.contacts)) === '1',
+      async () => (await committed(consumer.kafkaGroup, topics.contacts)) === '1',
     );
 
     expect(calls).toBe(3);
@@ -201,7 +206,7 @@ describe('event consumer runner', () => {
     });
     await eventually(
       'both committed',
-      async () => (await committed(consumer.groupId, topics.contacts)) === '2',
+      async () => (await committed(consumer.kafkaGroup, topics.contacts)) === '2',
     );
     await eventually('the parked message', () => parked.length === 1);
 
@@ -255,7 +260,7 @@ describe('event consumer runner', () => {
     });
     await eventually(
       'all three committed',
-      async () => (await committed(consumer.groupId, topics.contacts)) === '3',
+      async () => (await committed(consumer.kafkaGroup, topics.contacts)) === '3',
     );
     await eventually('two parked messages', () => parked.length === 2);
 
@@ -290,9 +295,9 @@ describe('event consumer runner', () => {
       { retry: { attempts: 50, initialDelayMs: 20, maxDelayMs: 100 } },
     );
     await eventually('a few failed attempts', () => failures >= 3);
-    expect(await committed(failing.groupId, topics.contacts)).toBeNull();
+    expect(await committed(failing.kafkaGroup, topics.contacts)).toBeNull();
     await failing.stop();
-    expect(await committed(failing.groupId, topics.contacts)).toBeNull();
+    expect(await committed(failing.kafkaGroup, topics.contacts)).toBeNull();
     expect(failing.logger.entries.some((entry) => entry.message.includes('dead-letter'))).toBe(false);
 
     const restarted = await start(
@@ -305,7 +310,7 @@ describe('event consumer runner', () => {
     );
     await eventually(
       'the offset committed',
-      async () => (await committed(restarted.groupId, topics.contacts)) === '1',
+      async () => (await committed(restarted.kafkaGroup, topics.contacts)) === '1',
     );
     expect(await projection([event.id])).toHaveLength(1);
   });
@@ -338,6 +343,6 @@ describe('event consumer runner', () => {
     await stopping;
 
     expect(await projection([event.id])).toHaveLength(1);
-    expect(await committed(consumer.groupId, topics.contacts)).toBe('1');
+    expect(await committed(consumer.kafkaGroup, topics.contacts)).toBe('1');
   });
 });

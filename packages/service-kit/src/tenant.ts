@@ -43,11 +43,21 @@ export async function withTenant<Tx extends TenantTransaction, T>(
 ): Promise<T> {
   // The policies cast the setting to uuid; a malformed id would surface as a confusing SQL error.
   if (!isUuid(organizationId)) throw new TypeError('withTenant: organizationId must be a UUID');
-  return client.$transaction(async (tx) => {
-    await tx.$executeRaw`select set_config('app.organization_id', ${organizationId}, true)`;
-    return work(tx);
-  }, options);
+  return client.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`select set_config('app.organization_id', ${organizationId}, true)`;
+      return work(tx);
+    },
+    { maxWait: CONNECTION_WAIT_MS, ...options },
+  );
 }
+
+/**
+ * How long a transaction waits for a pooled connection before it fails. Prisma's default (2 s) failed
+ * requests whose loaders open many short transactions at once while the machine was busy (an internal
+ * error to the client); the gateway gives a subgraph 10 s, so waiting up to that is still an answer.
+ */
+export const CONNECTION_WAIT_MS = 10_000;
 
 /**
  * Runs `work` in one transaction that turned the boolean setting `app.<flag>` on, for tables whose
@@ -60,10 +70,13 @@ export async function withFlag<Tx extends TenantTransaction, T>(
   flag: 'auth_lookup' | 'throttle' | 'mailbox_read',
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return client.$transaction(async (tx) => {
-    await tx.$executeRaw`select set_config(${`app.${flag}`}, 'on', true)`;
-    return work(tx);
-  });
+  return client.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`select set_config(${`app.${flag}`}, 'on', true)`;
+      return work(tx);
+    },
+    { maxWait: CONNECTION_WAIT_MS },
+  );
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

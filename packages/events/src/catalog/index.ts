@@ -95,6 +95,15 @@ export function topicName(logical: string, prefix = ''): string {
   return `${prefix}${logical}`;
 }
 
+/**
+ * The Kafka consumer group of a logical group ('crm.entitlements'): prefixed like the topics, so
+ * environments (or test files) sharing a broker never join each other's groups and take each other's
+ * partitions. processed_events and metrics keep the logical name.
+ */
+export function consumerGroupName(logical: string, prefix = ''): string {
+  return `${prefix}${logical}`;
+}
+
 /** The dead-letter topic of a topic (logical or prefixed). */
 export function dlqTopicName(topic: string): string {
   return `${topic}${DLQ_SUFFIX}`;

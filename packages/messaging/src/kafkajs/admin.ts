@@ -5,6 +5,18 @@ import { lazyConnection } from './lifecycle';
 
 /** How long deleteTopics waits for deleted topics to leave the cluster metadata. */
 const DELETE_DEADLINE_MS = 30_000;
+/** How long ensureTopics waits for new topics to have a leader on every partition. */
+const CREATE_DEADLINE_MS = 30_000;
+
+/** Some partitions of new topics have no leader yet: worth asking again (retriable, as Kafka's own is). */
+class LeaderNotAvailableError extends Error {
+  readonly retriable = true;
+  constructor(topics: readonly string[]) {
+    super(`no leader yet for every partition of ${topics.join(', ')}`);
+    this.name = 'LeaderNotAvailableError';
+  }
+}
+
 /** Let the broker apply its default.replication.factor (needs CreateTopics v3+, which kafkajs sends). */
 const BROKER_DEFAULT = -1;
 
@@ -30,7 +42,9 @@ export function createKafkajsAdmin(kafka: Kafka): TopicAdmin {
       if (missing.length === 0) return [];
       // kafkajs returns false when every topic already existed (created concurrently by someone else).
       const created = await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait retries only LEADER_NOT_AVAILABLE; a broker that has not applied the
+        // creation yet answers UNKNOWN_TOPIC_OR_PARTITION (seen with many topics created at once).
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.name,
           numPartitions: spec.partitions,
@@ -38,6 +52,15 @@ export function createKafkajsAdmin(kafka: Kafka): TopicAdmin {
           configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
+      await retryRetriable(async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: missing.map((spec) => spec.name) });
+        const leaderless = topics.filter((topic) =>
+          topic.partitions.some((partition) => partition.leader < 0 || partition.partitionErrorCode !== 0),
+        );
+        if (leaderless.length > 0) {
+          throw new LeaderNotAvailableError(leaderless.map((topic) => topic.name));
+        }
+      }, CREATE_DEADLINE_MS);
       return created ? missing.map((spec) => spec.name) : [];
     },
 

@@ -789,7 +789,13 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
   // the variables at the gateway, identically wherever it stands: each kind once per root field, at the
   // first position that takes it. What the subgraphs decide (text, ids, custom scalars, nulls they
   // accept) is sent to every position.
-  const coercedKinds = new Set<string>();
+  const sent = new Set<string>();
+  /** True the first time a kind of case comes up for this root field. */
+  const once = (kind: string): boolean => {
+    if (sent.has(kind)) return false;
+    sent.add(kind);
+    return true;
+  };
   for (const argument of argumentsOf) {
     add(`${argument.name}: omitted`, (values) => delete values[argument.name], {
       mustRefuse: isRequiredArgument(argument),
@@ -803,8 +809,7 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       for (const variant of [...structural, ...leafVariants(slot.type, slot.position, context)]) {
         if (variant.mustRefuse && (builtInCoercion || structural.includes(variant))) {
           const kind = variant.label.startsWith('wrong-case') ? 'wrong-case enum value' : variant.label;
-          if (coercedKinds.has(kind)) continue;
-          coercedKinds.add(kind);
+          if (!once(`variable ${kind}`)) continue;
         }
         add(`${where}: ${variant.label}`, (values) => setAt(values, slot.path, variant.value), {
           mustRefuse: variant.mustRefuse,
@@ -820,12 +825,6 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
   // and limits refuse the others the same way wherever they stand, and a literal NUL (which parses)
   // meets the input guard the variables prove at every position.
   if (argumentsOf.length > 0) add('baseline', () => undefined, { mustRefuse: false }, true);
-  const refusedBeforeExecution = new Set<string>();
-  const once = (kind: string): boolean => {
-    if (refusedBeforeExecution.has(kind)) return false;
-    refusedBeforeExecution.add(kind);
-    return true;
-  };
   for (const argument of argumentsOf) {
     for (const slot of slotsOf(argument.type, fieldPosition(root, argument), [argument.name])) {
       const where = slot.path.join('.');
@@ -837,7 +836,7 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       if (isEnumType(type)) {
         const first = firstEnumValue(type);
         const wrong = first === first.toUpperCase() ? first.toLowerCase() : first.toUpperCase();
-        if (!type.getValue(wrong) && once('enum'))
+        if (!type.getValue(wrong) && once('inline enum'))
           add(`${where}: wrong-case enum ${wrong}`, set(wrong), { mustRefuse: true }, true);
       } else if (
         !isScalarType(type) ||
@@ -850,22 +849,23 @@ export function hostileCases(root: RootField, context: GenerationContext): Hosti
       ) {
         continue;
       } else if (type.name === 'Int') {
-        if (once('Int')) add(`${where}: 2^31`, set(2 ** 31), { mustRefuse: true }, true);
+        if (once('inline Int')) add(`${where}: 2^31`, set(2 ** 31), { mustRefuse: true }, true);
       } else if (type.name === 'String' || type.name === 'ID') {
         // Written inline, NUL takes the literal path into the same input guard the variables above
         // already prove at every position: once per root field.
-        if (once('NUL'))
+        if (once('inline NUL'))
           add(`${where}: NUL character`, set('Ada\u0000Lovelace'), { mustRefuse: true, names: where }, true);
-        if (once('surrogate')) add(`${where}: lone surrogate`, set('\uD800'), { mustRefuse: true }, true);
+        if (once('inline surrogate'))
+          add(`${where}: lone surrogate`, set('\uD800'), { mustRefuse: true }, true);
       } else {
-        if (once('deep JSON'))
+        if (once('inline deep JSON'))
           add(
             `${where}: JSON nested ${DEEP_JSON_LEVELS} deep`,
             set(deeplyNested(DEEP_JSON_LEVELS)),
             { mustRefuse: true },
             true,
           );
-        if (once('NUL in JSON'))
+        if (once('inline NUL in JSON'))
           add(`${where}: NUL in JSON`, set({ note: 'a\u0000b' }), { mustRefuse: true, names: where }, true);
       }
     }

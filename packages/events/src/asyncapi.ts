@@ -51,6 +51,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'crm.company':
     'Lifecycle of companies (client accounts): created, changed, stage moves, assignments, ad figures recorded, deleted, restored; ids, enums and stage names only. Key: company id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
+  'billing.entitlements':
+    "An organization's entitlements after every change, versioned per organization. Key: organization id.",
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
   'identity.audit': auditTopic('identity'),

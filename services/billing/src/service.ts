@@ -6,6 +6,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { systemClock, type Clock } from './clock';
 import { startProvisioningConsumer } from './consumers/provisioning';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -14,12 +15,17 @@ import { PrismaClient, type Prisma } from './generated/prisma/client';
 export type Database = PrismaClient<'query'>;
 
 /** What billing's modules and consumers are built from. */
-export type BillingDependencies = TenantFoundation<Database, Prisma.TransactionClient>;
+export interface BillingDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
+  /** Billing's "now" (tests move it forward). */
+  clock: Clock;
+}
 
 /** Billing's start options beyond the kit's. */
 export interface BillingOptions {
   /** Off in tests that provision subscriptions themselves. Default true. */
   consumers?: boolean;
+  /** Billing's clock; the wall clock by default. Tests pass one they move forward. */
+  clock?: Clock;
 }
 
 /** billing: plans and their feature matrix, organization subscriptions (provisioned at sign-up). */
@@ -29,7 +35,10 @@ export const billingService = defineService<Database, BillingDependencies, Billi
   sourceDirectory: __dirname,
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
-  dependencies: (foundation): BillingDependencies => withTenants(foundation),
+  dependencies: (foundation, options): BillingDependencies => ({
+    ...withTenants(foundation),
+    clock: options.clock ?? systemClock,
+  }),
   consumers: async (dependencies, messaging, options) =>
     options.consumers === false ? [] : [await startProvisioningConsumer(dependencies, messaging, options)],
 });

@@ -37,7 +37,35 @@ const subscriptionActivatedData = z
   })
   .describe("An organization's subscription became active; carries the plan's entitlements.");
 
+const entitlementsChangedData = z
+  .object({
+    organizationId: uuid(),
+    subscriptionId: uuid().describe('The subscription that grants them.'),
+    planId: z.enum(PLAN_IDS).describe('The plan whose features the organization has now.'),
+    status: z.enum(SUBSCRIPTION_STATUSES).describe('The subscription status that led to them.'),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'Grows by one with every change of the organization; a consumer keeps the highest it has seen and ignores older ones.',
+      ),
+    entitlements: entitlements.extend({
+      seats: limit().describe('Most users holding a seat; null = unlimited.'),
+    }),
+    changedAt: timestamp(),
+  })
+  .describe(
+    "What an organization is entitled to now: published on every change (start, activation, plan change, downgrade, cancel, revoke, reactivation).",
+  );
+
 export const billingEvents = {
+  'billing.entitlements.changed.v1': entry(
+    'billing.entitlements.changed.v1',
+    'billing.entitlements',
+    "An organization's entitlements changed; every service keeps a local copy and enforces its part. Published by billing.",
+    entitlementsChangedData,
+  ),
   'billing.subscription.activated.v1': entry(
     'billing.subscription.activated.v1',
     'billing.subscription',

@@ -1,0 +1,98 @@
+/**
+ * The payment-provider boundary, shaped like the major providers' APIs (customers, payment methods,
+ * subscriptions, payments, signed webhooks). Billing owns subscriptions and invoices; the provider
+ * only holds the customer, the card, a subscription reference and the payments billing asks for.
+ * Outcomes are asynchronous: a payment starts `processing` and its result arrives as a signed webhook.
+ * No Prisma or GraphQL here.
+ */
+
+/** What the provider says about a payment. Only `succeeded` and `failed` are final. */
+export const PAYMENT_STATUSES = ['processing', 'requires_action', 'succeeded', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export interface ProviderCustomer {
+  customerId: string;
+}
+
+export interface ProviderPaymentMethod {
+  paymentMethodId: string;
+  /** visa, mastercard, …, as the provider reports it. */
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export interface ProviderPayment {
+  paymentId: string;
+  status: PaymentStatus;
+  amountCents: bigint;
+  /** ISO 4217, lower case as the providers write it (usd). */
+  currency: string;
+  /** What billing attached: organizationId, invoiceId, attempt. */
+  metadata: Readonly<Record<string, string>>;
+  /** Why a failed payment failed (card_declined, insufficient_funds, …); null otherwise. */
+  failureCode: string | null;
+  failureMessage: string | null;
+  /** Where the customer completes a payment that requires action (3-D Secure); null otherwise. */
+  nextActionUrl: string | null;
+}
+
+/** A webhook event whose signature was verified. */
+export interface ProviderWebhookEvent {
+  /** The provider's event id: deliveries of one event share it (billing dedupes on it). */
+  eventId: string;
+  /** payment.succeeded, payment.failed, payment.requires_action, … */
+  type: string;
+  /** When the provider created the event (not when it was delivered). */
+  createdAt: Date;
+  /** The payment the event is about, when it is about one. */
+  paymentId: string | null;
+}
+
+export interface PaymentProvider {
+  /** A stable name (`local`, …), stored with every provider id billing keeps. */
+  readonly name: string;
+  createCustomer(input: {
+    organizationId: string;
+    email: string | null;
+    name: string | null;
+    idempotencyKey: string;
+  }): Promise<ProviderCustomer>;
+  /** Attaches a tokenized card (the client tokenizes; billing never sees card numbers) and makes it the default. */
+  attachPaymentMethod(input: { customerId: string; token: string }): Promise<ProviderPaymentMethod>;
+  /** The provider-side subscription billing references (`externalReference`). */
+  createSubscription(input: {
+    customerId: string;
+    metadata: Readonly<Record<string, string>>;
+    idempotencyKey: string;
+  }): Promise<{ subscriptionId: string }>;
+  cancelSubscription(subscriptionId: string): Promise<void>;
+  /**
+   * Charges the customer's default payment method. Returns at once (`processing`); the outcome arrives
+   * as a webhook. The same idempotency key returns the same payment, never a second charge.
+   */
+  createPayment(input: {
+    customerId: string;
+    amountCents: bigint;
+    currency: string;
+    metadata: Readonly<Record<string, string>>;
+    idempotencyKey: string;
+  }): Promise<ProviderPayment>;
+  /** The payment as the provider has it now (webhooks may arrive late, twice or out of order). */
+  retrievePayment(paymentId: string): Promise<ProviderPayment>;
+  /**
+   * Verifies a webhook delivery's signature over the raw body and parses it. Throws
+   * `WebhookSignatureError` for a bad or stale signature and `WebhookPayloadError` for a body that is
+   * not an event.
+   */
+  verifyWebhook(rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>): ProviderWebhookEvent;
+}
+
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+export class WebhookPayloadError extends Error {
+  override readonly name = 'WebhookPayloadError';
+}

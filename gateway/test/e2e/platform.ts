@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
-import { startBillingService, type BillingService } from '@platform/billing';
+import { startBillingService, type BillingService, type BillingServiceOptions } from '@platform/billing';
 import { startConversationsService, type ConversationsService } from '@platform/conversations';
 import { startCrmService, type CrmService } from '@platform/crm';
 import {
@@ -117,6 +117,11 @@ export async function startTestPlatform(
     subgraphTimeoutMs?: number;
     /** Rate limits by cost, counted in a gateway database of this file's own; off by default. */
     rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
+    /**
+     * Billing's clock (tests move it forward) and how often its scheduler looks for due renewals,
+     * retries and expiries (default: once an hour, so no pass lands in a statement count).
+     */
+    billing?: Pick<BillingServiceOptions, 'clock' | 'subscriptionSchedulerIntervalMs'>;
   } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
@@ -197,6 +202,8 @@ export async function startTestPlatform(
       databaseUrl: billingDb.appUrl,
       logger: logger.child({ service: 'billing' }),
       onQuery: onQuery('billing'),
+      subscriptionSchedulerIntervalMs: 3_600_000,
+      ...options.billing,
     }),
   ]);
   let automation = await startAutomation();

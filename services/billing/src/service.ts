@@ -8,6 +8,9 @@ import {
 } from '@platform/service-kit';
 import { systemClock, type Clock } from './clock';
 import { startProvisioningConsumer } from './consumers/provisioning';
+import { subscriptionCollaborators } from './modules/subscription/infra/collaborators';
+import type { SubscriptionCollaborators } from './modules/subscription/infra/subscription-repository';
+import { startSubscriptionScheduler } from './modules/subscription/infra/subscription-scheduler';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
@@ -18,6 +21,8 @@ export type Database = PrismaClient<'query'>;
 export interface BillingDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
   /** Billing's "now" (tests move it forward). */
   clock: Clock;
+  /** What subscriptions ask of payments, entitlements and billing info inside their transactions. */
+  subscriptionCollaborators: SubscriptionCollaborators;
 }
 
 /** Billing's start options beyond the kit's. */
@@ -26,6 +31,8 @@ export interface BillingOptions {
   consumers?: boolean;
   /** Billing's clock; the wall clock by default. Tests pass one they move forward. */
   clock?: Clock;
+  /** How often the scheduler looks for due renewals, retries and expiries (default 60 s). */
+  subscriptionSchedulerIntervalMs?: number;
 }
 
 /** billing: plans and their feature matrix, organization subscriptions (provisioned at sign-up). */
@@ -38,11 +45,19 @@ export const billingService = defineService<Database, BillingDependencies, Billi
   dependencies: (foundation, options): BillingDependencies => ({
     ...withTenants(foundation),
     clock: options.clock ?? systemClock,
+    subscriptionCollaborators: subscriptionCollaborators(),
   }),
   consumers: async (dependencies, messaging, options) =>
     options.consumers === false ? [] : [await startProvisioningConsumer(dependencies, messaging, options)],
+  jobs: (dependencies, options) => [
+    startSubscriptionScheduler(dependencies, {
+      intervalMs: options.subscriptionSchedulerIntervalMs ?? 60_000,
+      logger: options.logger,
+    }),
+  ],
 });
 
 export type BillingServiceOptions = ServiceStartOptions & BillingOptions;
 export type BillingService = Awaited<ReturnType<typeof billingService.start>>;
 export const startBillingService = billingService.start;
+export { manualClock, systemClock, type Clock, type ManualClock } from './clock';

@@ -59,7 +59,83 @@ const entitlementsChangedData = z
     "What an organization is entitled to now: published on every change (start, activation, plan change, downgrade, cancel, revoke, reactivation).",
   );
 
+export const SUBSCRIPTION_CHANGES = [
+  'started',
+  'activated',
+  'renewed',
+  'payment_failed',
+  'payment_recovered',
+  'plan_changed',
+  'downgrade_scheduled',
+  'downgrade_withdrawn',
+  'cancel_scheduled',
+  'cancel_withdrawn',
+  'canceled',
+  'reactivated',
+  'expired',
+  'replaced',
+] as const;
+export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;
+export const INVOICE_KINDS = ['first_period', 'renewal', 'proration', 'reactivation'] as const;
+
+const cents = () =>
+  z
+    .string()
+    .regex(/^-?(0|[1-9][0-9]*)$/)
+    .describe('An amount in minor units (cents), as a decimal string: exact beyond 2^53.');
+
+const subscriptionUpdatedData = z
+  .object({
+    subscriptionId: uuid(),
+    organizationId: uuid(),
+    change: z.enum(SUBSCRIPTION_CHANGES).describe('What happened.'),
+    planId: z.enum(PLAN_IDS),
+    status: z.enum(SUBSCRIPTION_STATUSES).describe('The status after the change.'),
+    previousStatus: z.enum(SUBSCRIPTION_STATUSES).nullable().describe('Null for a new subscription.'),
+    billingCycle: z.enum(['monthly', 'annual']),
+    seats: z.number().int().positive(),
+    cancelAtPeriodEnd: z.boolean(),
+    trialEndsAt: timestamp().nullable(),
+    currentPeriodStart: timestamp(),
+    currentPeriodEnd: timestamp(),
+    at: timestamp().describe('When it happened, on billing’s clock.'),
+  })
+  .describe("A subscription changed: started, activated, renewed, failed a payment, changed plan, was canceled, reactivated or expired.");
+
+const invoiceData = z.object({
+  invoiceId: uuid(),
+  organizationId: uuid(),
+  subscriptionId: uuid(),
+  number: z.string().describe('INV-000001, per organization.'),
+  kind: z.enum(INVOICE_KINDS),
+  status: z.enum(INVOICE_STATUSES),
+  currency: z.string().describe('ISO 4217, lower case.'),
+  totalCents: cents(),
+  amountDueCents: cents(),
+  at: timestamp(),
+});
+
 export const billingEvents = {
+  'billing.subscription.updated.v1': entry(
+    'billing.subscription.updated.v1',
+    'billing.subscription',
+    'A subscription changed (every lifecycle step). Published by billing.',
+    subscriptionUpdatedData,
+  ),
+  'billing.invoice.issued.v1': entry(
+    'billing.invoice.issued.v1',
+    'billing.invoice',
+    'An invoice was finalized: numbered, rendered, open (or paid at once when nothing is due). Published by billing.',
+    invoiceData.describe('An invoice was issued.'),
+  ),
+  'billing.invoice.status_changed.v1': entry(
+    'billing.invoice.status_changed.v1',
+    'billing.invoice',
+    'An invoice was paid, voided or marked uncollectible. Published by billing.',
+    invoiceData
+      .extend({ previousStatus: z.enum(INVOICE_STATUSES), reason: z.string().nullable() })
+      .describe("An invoice's status changed."),
+  ),
   'billing.entitlements.changed.v1': entry(
     'billing.entitlements.changed.v1',
     'billing.entitlements',

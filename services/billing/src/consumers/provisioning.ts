@@ -1,30 +1,32 @@
-import { appendToOutbox, type EventConsumer } from '@platform/events';
+import type { EventConsumer } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
 import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import type { Subscription } from '../modules/subscription/domain/subscription';
 import { provisionSignUpPlan } from '../modules/subscription/domain/subscription-operations';
-import { subscriptionTransaction } from '../modules/subscription/infra/subscription-repository';
+import {
+  subscriptionTransaction,
+  type SubscriptionCollaborators,
+} from '../modules/subscription/infra/subscription-repository';
 import type { BillingDependencies } from '../service';
 
 /** Consumer group of billing's provisioning; also its key in processed_events. */
 export const PROVISIONING_GROUP = 'billing.provisioning';
 
 /**
- * Gives a new organization the sign-up plan inside `tx`: the domain decides the subscription and its
- * event, the subscription row and the outbox row are written in that same transaction.
+ * Gives a new organization the sign-up plan inside `tx`: the subscription, its entitlements and their
+ * events are written in that same transaction.
  */
-export async function provisionOrganization(
+export function provisionOrganization(
   tx: Prisma.TransactionClient,
+  collaborators: SubscriptionCollaborators,
   organizationId: string,
   at: Date,
 ): Promise<Subscription> {
-  const { subscription, events } = await provisionSignUpPlan(subscriptionTransaction(tx), organizationId, at);
-  await appendToOutbox(tx, events);
-  return subscription;
+  return provisionSignUpPlan(subscriptionTransaction(tx, collaborators), organizationId, at);
 }
 
-/** A new organization gets the Free plan (and its entitlements travel on as an event). */
+/** A new organization gets the Free plan (and its entitlements travel on as events). */
 export function startProvisioningConsumer(
   dependencies: BillingDependencies,
   messaging: Messaging,
@@ -34,7 +36,12 @@ export function startProvisioningConsumer(
     groupId: PROVISIONING_GROUP,
     handlers: {
       'identity.organization.created.v1': async (event, tx) => {
-        await provisionOrganization(tx, event.data.organizationId, new Date(event.time));
+        await provisionOrganization(
+          tx,
+          dependencies.subscriptionCollaborators,
+          event.data.organizationId,
+          new Date(event.time),
+        );
       },
     },
   });

@@ -35,3 +35,36 @@ export const ENTERPRISE: Plan = {
     support: 'dedicated',
   },
 };
+
+export const BASIC: Plan = {
+  id: 'basic',
+  name: 'Basic',
+  description: 'For growing teams',
+  seatPriceMonthlyCents: 2900,
+  defaultSeats: 10,
+  features: {
+    contactLimit: 1000,
+    customFieldLimit: 20,
+    storageGb: 10,
+    aiInsights: 'basic',
+    apiAccess: 'full',
+    interactionTracking: 'full',
+    support: 'email',
+  },
+};
+export const PRO: Plan = {
+  id: 'pro',
+  name: 'Professional',
+  description: 'For established businesses',
+  seatPriceMonthlyCents: 9900,
+  defaultSeats: 50,
+  features: {
+    contactLimit: 10000,
+    customFieldLimit: 100,
+    storageGb: 100,
+    aiInsights: 'advanced',
+    apiAccess: 'full',
+    interactionTracking: 'full',
+    support: 'priority',
+  },
+};

@@ -21,42 +21,9 @@ import {
 } from '../../src/modules/subscription/domain/lifecycle';
 import type { InvoiceLine } from '../../src/modules/subscription/domain/proration';
 import { grantsAccess, type SubscriptionStatus } from '../../src/modules/subscription/domain/subscription';
-import { ENTERPRISE, FREE } from './fixtures';
+import { BASIC, ENTERPRISE, FREE, PRO } from './fixtures';
 
 /** Basic and Pro as the migrations write them. */
-const BASIC: Plan = {
-  id: 'basic',
-  name: 'Basic',
-  description: 'For growing teams',
-  seatPriceMonthlyCents: 2900,
-  defaultSeats: 10,
-  features: {
-    contactLimit: 1000,
-    customFieldLimit: 20,
-    storageGb: 10,
-    aiInsights: 'basic',
-    apiAccess: 'full',
-    interactionTracking: 'full',
-    support: 'email',
-  },
-};
-const PRO: Plan = {
-  id: 'pro',
-  name: 'Professional',
-  description: 'For established businesses',
-  seatPriceMonthlyCents: 9900,
-  defaultSeats: 50,
-  features: {
-    contactLimit: 10000,
-    customFieldLimit: 100,
-    storageGb: 100,
-    aiInsights: 'advanced',
-    apiAccess: 'full',
-    interactionTracking: 'full',
-    support: 'priority',
-  },
-};
-
 const utc = (iso: string) => new Date(`${iso}Z`);
 const hoursAfter = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000);
 

@@ -1,26 +1,60 @@
 import { DataLoader, defineModule } from '@platform/service-kit';
 import type { BillingDependencies } from '../../service';
 import type { Subscription } from './domain/subscription';
-import { subscriptionOperations } from './domain/subscription-operations';
-import { subscriptionRepository } from './infra/subscription-repository';
+import { subscriptionOperations, type SubscriptionOperations } from './domain/subscription-operations';
+import { invoiceDocuments, subscriptionRepository } from './infra/subscription-repository';
+import { Invoice } from './resolvers/Invoice';
+import { InvoiceLine } from './resolvers/InvoiceLine';
+import { cancelSubscription } from './resolvers/Mutation/cancelSubscription';
+import { changeSubscriptionPlan } from './resolvers/Mutation/changeSubscriptionPlan';
+import { payInvoice } from './resolvers/Mutation/payInvoice';
+import { reactivateSubscription } from './resolvers/Mutation/reactivateSubscription';
+import { startSubscription } from './resolvers/Mutation/startSubscription';
 import { Organization } from './resolvers/Organization';
 import { OrganizationSubscription } from './resolvers/OrganizationSubscription';
+import { invoice } from './resolvers/Query/invoice';
 
 export interface SubscriptionModuleContext {
+  subscriptions: SubscriptionOperations;
   /**
-   * Current subscriptions by organization id: the caller's own organization's (one query per batch);
+   * The newest subscription by organization id: the caller's own organization's (one query per batch);
    * every other organization's reads as null.
    */
   subscriptionByOrganizationId: DataLoader<string, Subscription | null>;
+  /** Invoices' rendered documents by invoice id, in one query per batch (the caller's organization's). */
+  invoiceDocumentById: DataLoader<string, string | null>;
 }
 
 export const subscriptionModule = defineModule<BillingDependencies, SubscriptionModuleContext>({
-  resolvers: { Organization, OrganizationSubscription },
-  context: ({ tenants }) => {
-    const subscriptions = subscriptionOperations(subscriptionRepository(tenants));
+  resolvers: {
+    Organization,
+    OrganizationSubscription,
+    Invoice,
+    InvoiceLine,
+    Query: { invoice },
+    Mutation: {
+      startSubscription,
+      changeSubscriptionPlan,
+      cancelSubscription,
+      reactivateSubscription,
+      payInvoice,
+    },
+  },
+  context: (dependencies) => {
+    const { tenants, clock, subscriptionCollaborators } = dependencies;
+    const subscriptions = subscriptionOperations(
+      subscriptionRepository(tenants, subscriptionCollaborators),
+      clock,
+    );
     return ({ auth }) => ({
+      subscriptions,
       subscriptionByOrganizationId: new DataLoader((organizationIds: readonly string[]) =>
-        subscriptions.currentOf(auth, organizationIds),
+        subscriptions.latestOf(auth, organizationIds),
+      ),
+      invoiceDocumentById: new DataLoader((invoiceIds: readonly string[]) =>
+        auth.organizationId
+          ? invoiceDocuments(tenants, auth.organizationId, invoiceIds)
+          : Promise.resolve(invoiceIds.map(() => null)),
       ),
     });
   },

@@ -771,6 +771,18 @@ export function transition(state: SubscriptionState, event: LifecycleEvent, now:
   }
 }
 
+/**
+ * A live Free subscription that a newly started one replaces: it ends now, as expired (Free bills
+ * nothing, so there is nothing to settle or reactivate). Refused for anything but an active subscription
+ * that costs nothing.
+ */
+export function replaceFree(state: SubscriptionState, now: Date): ExpiredSubscription {
+  if (state.status !== 'active' || state.plan.seatPriceMonthlyCents !== 0n) {
+    throw illegalTransition(state.status, 'start', 'only a subscription that costs nothing is replaced');
+  }
+  return { ...terms(state), status: 'expired', expiredAt: now };
+}
+
 export type TimedEventType = 'periodEnded' | 'dunningRetryDue' | 'expire';
 
 /**

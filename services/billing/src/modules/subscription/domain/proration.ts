@@ -128,6 +128,7 @@ export const INVOICE_LINE_KINDS = [
   'proration_credit',
   'proration_charge',
   'credit_balance_applied',
+  'usage',
 ] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
 

@@ -1,18 +1,73 @@
-import type { Plan, PlanId } from '../../plan/domain/plan';
-import type { Subscription } from './subscription';
+import type { CatalogEvent } from '@platform/events/catalog';
+import type { Entitlements, Plan, PlanId } from '../../plan/domain/plan';
+import type { InvoiceRecord, InvoiceStatus } from './invoice';
+import type { Cents, Invoice } from './proration';
+import type { Subscription, SubscriptionStatus } from './subscription';
 
 /** What the subscription operations need of storage (infra/subscription-repository.ts implements it). */
 export interface SubscriptionRepository {
-  /** The organization's current subscription: the newest one that is not over (null if none). */
-  current(organizationId: string): Promise<Subscription | null>;
+  /** The newest subscription of each organization (any status), in the order asked. */
+  latestOf(organizationIds: readonly string[]): Promise<Map<string, Subscription>>;
+  /** Invoices of an organization, newest first; `before` is the sequence to continue below. */
+  invoices(
+    organizationId: string,
+    page: { first: number; beforeSequence: number | null },
+  ): Promise<InvoiceRecord[]>;
+  invoice(organizationId: string, id: string): Promise<InvoiceRecord | null>;
+  /** Runs `work` in one tenant transaction of the organization (a mutation's, audited as the caller's). */
+  inTransaction<T>(organizationId: string, work: (store: SubscriptionTransaction) => Promise<T>): Promise<T>;
+}
+
+/** What a subscription's entitlements publication needs. */
+export interface EntitlementsChange {
+  organizationId: string;
+  subscriptionId: string;
+  planId: PlanId;
+  status: SubscriptionStatus;
+  entitlements: Entitlements & { seats: number | null };
+  at: Date;
+}
+
+/** A charge to ask the payment provider for, after the transaction commits. */
+export interface PaymentRequest {
+  organizationId: string;
+  invoiceId: string;
+  attempt: number;
+  amountCents: Cents;
+  currency: string;
 }
 
 /**
- * The same storage inside a transaction that is already open (the provisioning consumer's), so the
- * check, the insert it guards, the consumer's idempotency mark and the outbox rows commit together.
+ * The same storage inside a transaction that is already open (a mutation's, the scheduler's, the
+ * provisioning consumer's, a payment webhook's), so the lifecycle change, its invoices, its payment
+ * requests and its outbox rows commit together.
  */
 export interface SubscriptionTransaction {
+  /** The newest subscription that is not over (null if none). */
   current(organizationId: string): Promise<Subscription | null>;
+  /** The newest subscription of any status, locked for this transaction. */
+  lockLatest(organizationId: string): Promise<Subscription | null>;
+  /** One subscription, locked for this transaction. */
+  lock(organizationId: string, id: string): Promise<Subscription | null>;
   plan(id: PlanId): Promise<Plan>;
   add(subscription: Subscription): Promise<void>;
+  /** Writes the state and the columns that copy it (and when the scheduler is owed its next event). */
+  save(subscription: Subscription): Promise<void>;
+  /** Numbers, renders and stores an invoice; open when something is due, paid at once otherwise. */
+  issueInvoice(input: {
+    invoice: Invoice;
+    subscription: Subscription;
+    currency: string;
+    at: Date;
+  }): Promise<InvoiceRecord>;
+  /** The invoice, locked for this transaction. */
+  lockInvoice(organizationId: string, id: string): Promise<InvoiceRecord | null>;
+  setInvoiceStatus(
+    invoice: InvoiceRecord,
+    change: { status: InvoiceStatus; at: Date; reason: string | null },
+  ): Promise<InvoiceRecord>;
+  recordChargeAttempt(invoice: InvoiceRecord, attempt: number): Promise<void>;
+  requestPayment(request: PaymentRequest): Promise<void>;
+  publishEntitlements(change: EntitlementsChange): Promise<void>;
+  append(events: readonly CatalogEvent[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-/** Subscriptions: their lifecycle and the events they imply. No Prisma or GraphQL here. */
+/** Subscriptions: the stored record around the lifecycle state, and the events it implies. No Prisma or GraphQL here. */
 import {
   createEvent,
   SUBSCRIPTION_STATUSES,
@@ -6,7 +6,8 @@ import {
   type EventData,
 } from '@platform/events/catalog';
 import { enumObject } from '@platform/domain';
-import { entitlements, PlanId, type Plan } from '../../plan/domain/plan';
+import { PlanId } from '../../plan/domain/plan';
+import type { SubscriptionState } from './lifecycle';
 
 /** Lifecycle of a subscription: pending → active → past_due or canceled → expired. */
 export const SubscriptionStatus = enumObject(SUBSCRIPTION_STATUSES);
@@ -17,16 +18,24 @@ export const BILLING_CYCLES = ['monthly', 'annual'] as const;
 export const BillingCycle = enumObject(BILLING_CYCLES);
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
+/** A subscription as stored: who and when around the lifecycle state, which holds everything else. */
 export interface Subscription {
   id: string;
   organizationId: string;
   planId: PlanId;
   status: SubscriptionStatus;
   billingCycle: BillingCycle;
-  /** Null means unlimited seats. */
+  /** The seats paid for (every subscription has a number; unlimited plans are priced per seat too). */
   seatsLimit: number | null;
   startDate: Date;
+  /** When it ended (canceled or expired), or will end (canceling at the period's end); null while it runs on. */
   endDate: Date | null;
+  /** The user who started it; null when the platform provisioned it (Free at sign-up). */
+  createdBy: string | null;
+  /** The payment provider's subscription id, once there is one. */
+  externalReference: string | null;
+  metadata: Record<string, string>;
+  state: SubscriptionState;
 }
 
 export const EVENT_SOURCE = '/services/billing';
@@ -35,6 +44,11 @@ export type SubscriptionActivated = CloudEvent<
   'billing.subscription.activated.v1',
   EventData<'billing.subscription.activated.v1'>
 >;
+export type SubscriptionUpdated = CloudEvent<
+  'billing.subscription.updated.v1',
+  EventData<'billing.subscription.updated.v1'>
+>;
+export type SubscriptionChange = EventData<'billing.subscription.updated.v1'>['change'];
 
 /** Every organization starts on Free (EMMA: provisioning → active; Free needs no payment). */
 export const SIGN_UP_PLAN: PlanId = PlanId.free;
@@ -53,41 +67,135 @@ export function grantsAccess(subscription: Pick<Subscription, 'status'>): boolea
   );
 }
 
-/**
- * A subscription to `plan` that is active from `at`, billed monthly with the plan's seats, and the
- * event that tells the other services what the organization is now entitled to.
- */
-export function activateSubscription(
-  ids: { id: string; organizationId: string },
-  plan: Plan,
-  at: Date,
-): { subscription: Subscription; events: [SubscriptionActivated] } {
-  const subscription: Subscription = {
-    id: ids.id,
-    organizationId: ids.organizationId,
-    planId: plan.id,
-    status: SubscriptionStatus.active,
-    billingCycle: BillingCycle.monthly,
-    seatsLimit: plan.defaultSeats,
-    startDate: at,
-    endDate: null,
+/** The record's columns that copy parts of the state (they are always written together). */
+export function withState(subscription: Subscription, state: SubscriptionState): Subscription {
+  return {
+    ...subscription,
+    planId: state.plan.id,
+    status: state.status,
+    billingCycle: state.cycle,
+    seatsLimit: state.seats,
+    endDate: endDateOf(state),
+    state,
   };
-  return { subscription, events: [subscriptionActivated(subscription, plan)] };
 }
 
-function subscriptionActivated(subscription: Subscription, plan: Plan): SubscriptionActivated {
+function endDateOf(state: SubscriptionState): Date | null {
+  switch (state.status) {
+    case 'pending':
+      return null;
+    case 'active':
+      return state.cancelAtPeriodEnd ? state.period.end : null;
+    case 'past_due':
+      return state.cancelAtPeriodEnd ? state.period.end : null;
+    case 'canceled':
+      return state.canceledAt;
+    case 'expired':
+      return state.expiredAt;
+  }
+}
+
+/** billing.subscription.activated.v1: the subscription grants its plan from `at`. */
+export function subscriptionActivated(subscription: Subscription, at: Date): SubscriptionActivated {
   return createEvent('billing.subscription.activated.v1', {
     source: EVENT_SOURCE,
     subject: subscription.id,
     tenantId: subscription.organizationId,
-    time: subscription.startDate,
+    time: at,
     data: {
       subscriptionId: subscription.id,
       organizationId: subscription.organizationId,
       planId: subscription.planId,
       status: subscription.status,
       startDate: subscription.startDate.toISOString(),
-      entitlements: entitlements(plan),
+      entitlements: subscription.state.plan.entitlements,
     },
   });
+}
+
+/** billing.subscription.updated.v1 for one lifecycle step. */
+export function subscriptionUpdated(
+  subscription: Subscription,
+  change: SubscriptionChange,
+  previousStatus: SubscriptionStatus | null,
+  at: Date,
+): SubscriptionUpdated {
+  const { state } = subscription;
+  return createEvent('billing.subscription.updated.v1', {
+    source: EVENT_SOURCE,
+    subject: subscription.id,
+    tenantId: subscription.organizationId,
+    time: at,
+    data: {
+      subscriptionId: subscription.id,
+      organizationId: subscription.organizationId,
+      change,
+      planId: state.plan.id,
+      status: state.status,
+      previousStatus,
+      billingCycle: state.cycle,
+      seats: state.seats,
+      cancelAtPeriodEnd: cancelsAtPeriodEnd(state),
+      trialEndsAt: state.status === 'active' && state.trialEndsAt ? state.trialEndsAt.toISOString() : null,
+      currentPeriodStart: state.period.start.toISOString(),
+      currentPeriodEnd: state.period.end.toISOString(),
+      at: at.toISOString(),
+    },
+  });
+}
+
+export function cancelsAtPeriodEnd(state: SubscriptionState): boolean {
+  return (state.status === 'active' || state.status === 'past_due') && state.cancelAtPeriodEnd;
+}
+
+/** What the graph shows of a state beyond the record's columns. */
+export interface SubscriptionDetails {
+  trialEndsAt: Date | null;
+  canceledAt: Date | null;
+  cancellationReason: 'requested' | 'payment_failed' | null;
+  /** The reactivation window's end (canceled) or the payment window's (pending). */
+  expiresAt: Date | null;
+  scheduledPlanId: PlanId | null;
+  scheduledSeats: number | null;
+  nextPaymentRetryAt: Date | null;
+  paymentRetries: number;
+}
+
+export function detailsOf(state: SubscriptionState): SubscriptionDetails {
+  const none: SubscriptionDetails = {
+    trialEndsAt: null,
+    canceledAt: null,
+    cancellationReason: null,
+    expiresAt: null,
+    scheduledPlanId: null,
+    scheduledSeats: null,
+    nextPaymentRetryAt: null,
+    paymentRetries: 0,
+  };
+  switch (state.status) {
+    case 'pending':
+      return { ...none, expiresAt: state.expiresAt };
+    case 'active':
+      return {
+        ...none,
+        trialEndsAt: state.trialEndsAt,
+        scheduledPlanId: state.pendingChange?.plan.id ?? null,
+        scheduledSeats: state.pendingChange?.seats ?? null,
+      };
+    case 'past_due':
+      return {
+        ...none,
+        nextPaymentRetryAt: state.dunning.retryInFlight ? null : state.dunning.nextRetryAt,
+        paymentRetries: state.dunning.retriesDone,
+      };
+    case 'canceled':
+      return {
+        ...none,
+        canceledAt: state.canceledAt,
+        cancellationReason: state.cancellation,
+        expiresAt: state.expiresAt,
+      };
+    case 'expired':
+      return none;
+  }
 }

@@ -1,11 +1,43 @@
+import { randomUUID } from 'node:crypto';
 import type { TenantDatabase } from '@platform/service-kit';
-import type { Prisma } from '../../../generated/prisma/client';
+import { appendToOutbox } from '@platform/events';
+import { Prisma } from '../../../generated/prisma/client';
 import { isPlanId } from '../../plan/domain/plan';
 import { planRepository } from '../../plan/infra/plan-repository';
+import type { InvoiceLineRecord, InvoiceRecord } from '../domain/invoice';
+import { nextDeadline, type SubscriptionState } from '../domain/lifecycle';
 import { LIVE_STATUSES, type Subscription } from '../domain/subscription';
-import type { SubscriptionRepository, SubscriptionTransaction } from '../domain/subscription-repository';
+import type {
+  EntitlementsChange,
+  PaymentRequest,
+  SubscriptionRepository,
+  SubscriptionTransaction,
+} from '../domain/subscription-repository';
+import { renderInvoiceDocument } from './invoice-document';
+import { parseState, serializeState } from './subscription-state';
 
 type SubscriptionRow = Prisma.OrganizationSubscriptionGetPayload<object>;
+type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
+
+/** What the subscription's transaction asks of the modules beside it (payments, entitlements). */
+export interface SubscriptionCollaborators {
+  /** Records a charge for the payment module to send after the commit. */
+  requestPayment(tx: Prisma.TransactionClient, request: PaymentRequest): Promise<void>;
+  /** Versions, stores and publishes the organization's entitlements. */
+  publishEntitlements(tx: Prisma.TransactionClient, change: EntitlementsChange): Promise<void>;
+  /** The invoice's bill-to lines (billing contact and address), empty when none is set. */
+  billTo(tx: Prisma.TransactionClient, organizationId: string): Promise<string[]>;
+}
+
+function metadataOf(value: Prisma.JsonValue): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, entry] of Object.entries(value)) {
+      if (typeof entry === 'string') result[key] = entry;
+    }
+  }
+  return result;
+}
 
 function toSubscription(row: SubscriptionRow): Subscription {
   // plan_id references plans(id), whose ids the migrations keep to the catalog's plan codes.
@@ -19,17 +51,120 @@ function toSubscription(row: SubscriptionRow): Subscription {
     seatsLimit: row.seatsLimit,
     startDate: row.startDate,
     endDate: row.endDate,
+    createdBy: row.createdBy,
+    externalReference: row.externalReference,
+    metadata: metadataOf(row.metadata),
+    state: parseState(row.state, row.id),
   };
 }
 
-/** Subscriptions inside an open tenant transaction (the provisioning consumer's). */
-export function subscriptionTransaction(tx: Prisma.TransactionClient): SubscriptionTransaction {
+function toInvoice(row: InvoiceRow): InvoiceRecord {
+  const lines: InvoiceLineRecord[] = [...row.lines]
+    .sort((a, b) => a.position - b.position)
+    .map((line) => ({
+      position: line.position,
+      kind: line.kind,
+      description: line.description,
+      planId: line.planId !== null && isPlanId(line.planId) ? line.planId : null,
+      seats: line.seats,
+      quantity: line.quantity,
+      periodStart: line.periodStart,
+      periodEnd: line.periodEnd,
+      amountCents: line.amountCents,
+    }));
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    subscriptionId: row.subscriptionId,
+    sequence: row.sequence,
+    kind: row.kind,
+    status: row.status,
+    currency: row.currency,
+    subtotalCents: row.subtotalCents,
+    totalCents: row.totalCents,
+    amountDueCents: row.amountDueCents,
+    amountPaidCents: row.amountPaidCents,
+    creditCarriedCents: row.creditCarriedCents,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    issuedAt: row.issuedAt,
+    paidAt: row.paidAt,
+    voidedAt: row.voidedAt,
+    voidReason: row.voidReason,
+    attemptCount: row.attemptCount,
+    lines,
+  };
+}
+
+/**
+ * When the scheduler is owed this subscription's next timed event. None while a renewal's invoice
+ * awaits its payment result: the result saves the subscription again, and with it the next time.
+ */
+export function nextActionAt(state: SubscriptionState): Date | null {
+  if (state.status === 'active' && state.openInvoice !== null) return null;
+  return nextDeadline(state)?.at ?? null;
+}
+
+/** The columns a state is copied into. */
+function stateColumns(subscription: Subscription) {
+  const { state } = subscription;
+  return {
+    planId: subscription.planId,
+    status: subscription.status,
+    billingCycle: subscription.billingCycle,
+    seatsLimit: subscription.seatsLimit,
+    endDate: subscription.endDate,
+    state: serializeState(state, subscription.id),
+    seatPriceMonthlyCents: state.plan.seatPriceMonthlyCents,
+    currentPeriodStart: state.period.start,
+    currentPeriodEnd: state.period.end,
+    trialEndsAt: state.status === 'active' ? state.trialEndsAt : null,
+    cancelAtPeriodEnd: (state.status === 'active' || state.status === 'past_due') && state.cancelAtPeriodEnd,
+    canceledAt: state.status === 'canceled' ? state.canceledAt : null,
+    nextActionAt: nextActionAt(state),
+  };
+}
+
+const NEWEST_FIRST = [{ createdAt: 'desc' }, { startDate: 'desc' }, { id: 'desc' }] as const;
+
+/** Subscriptions and invoices inside an open tenant transaction. */
+export function subscriptionTransaction(
+  tx: Prisma.TransactionClient,
+  collaborators?: SubscriptionCollaborators,
+): SubscriptionTransaction {
+  function collaborator(): SubscriptionCollaborators {
+    if (!collaborators) throw new Error('this subscription transaction was opened for reading only');
+    return collaborators;
+  }
+
+  async function lockedRow(where: Prisma.Sql): Promise<SubscriptionRow | null> {
+    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM organization_subscriptions WHERE ${where}
+      ORDER BY created_at DESC, start_date DESC, id DESC LIMIT 1 FOR UPDATE`;
+    return locked ? tx.organizationSubscription.findUnique({ where: { id: locked.id } }) : null;
+  }
+
+  async function invoiceById(organizationId: string, id: string): Promise<InvoiceRecord | null> {
+    const row = await tx.invoice.findFirst({ where: { organizationId, id }, include: { lines: true } });
+    return row ? toInvoice(row) : null;
+  }
+
   return {
     async current(organizationId) {
       const row = await tx.organizationSubscription.findFirst({
         where: { organizationId, status: { in: [...LIVE_STATUSES] } },
-        orderBy: [{ startDate: 'desc' }, { id: 'desc' }],
+        orderBy: [...NEWEST_FIRST],
       });
+      return row ? toSubscription(row) : null;
+    },
+
+    async lockLatest(organizationId) {
+      const row = await lockedRow(Prisma.sql`organization_id = ${organizationId}::uuid`);
+      return row ? toSubscription(row) : null;
+    },
+
+    async lock(organizationId, id) {
+      const row = await lockedRow(Prisma.sql`organization_id = ${organizationId}::uuid AND id = ${id}::uuid`);
       return row ? toSubscription(row) : null;
     },
 
@@ -44,25 +179,167 @@ export function subscriptionTransaction(tx: Prisma.TransactionClient): Subscript
         data: {
           id: subscription.id,
           organizationId: subscription.organizationId,
-          planId: subscription.planId,
-          status: subscription.status,
-          billingCycle: subscription.billingCycle,
-          seatsLimit: subscription.seatsLimit,
           startDate: subscription.startDate,
-          endDate: subscription.endDate,
+          createdBy: subscription.createdBy,
+          externalReference: subscription.externalReference,
+          metadata: subscription.metadata,
+          ...stateColumns(subscription),
         },
       });
+    },
+
+    async save(subscription) {
+      await tx.organizationSubscription.update({
+        where: { id: subscription.id },
+        data: { externalReference: subscription.externalReference, ...stateColumns(subscription) },
+      });
+    },
+
+    async issueInvoice({ invoice, subscription, currency, at }) {
+      const { organizationId } = subscription;
+      const [counter] = await tx.$queryRaw<Array<{ last_sequence: number }>>`
+        INSERT INTO invoice_counters (organization_id, last_sequence) VALUES (${organizationId}::uuid, 1)
+        ON CONFLICT (organization_id) DO UPDATE SET last_sequence = invoice_counters.last_sequence + 1
+        RETURNING last_sequence`;
+      if (!counter) throw new Error('invoice_counters returned no number');
+      const periodLine = invoice.lines.find((line) => line.period !== null);
+      const subtotalCents = invoice.lines
+        .filter((line) => line.kind !== 'credit_balance_applied')
+        .reduce((total, line) => total + line.amountCents, 0n);
+      const record: InvoiceRecord = {
+        id: invoice.id,
+        organizationId,
+        subscriptionId: subscription.id,
+        sequence: counter.last_sequence,
+        kind: invoice.kind,
+        // Nothing due: settled when issued (a trial's end on a full credit balance, a cheaper proration).
+        status: invoice.amountDueCents > 0n ? 'open' : 'paid',
+        currency,
+        subtotalCents,
+        totalCents: invoice.totalCents,
+        amountDueCents: invoice.amountDueCents,
+        amountPaidCents: 0n,
+        creditCarriedCents: invoice.creditCarriedCents,
+        periodStart: periodLine?.period?.start ?? null,
+        periodEnd: periodLine?.period?.end ?? null,
+        issuedAt: at,
+        paidAt: invoice.amountDueCents > 0n ? null : at,
+        voidedAt: null,
+        voidReason: null,
+        attemptCount: 0,
+        lines: invoice.lines.map((line, position) => ({
+          position,
+          kind: line.kind,
+          description: line.description,
+          planId: line.planId,
+          seats: line.seats,
+          quantity: null,
+          periodStart: line.period?.start ?? null,
+          periodEnd: line.period?.end ?? null,
+          amountCents: line.amountCents,
+        })),
+      };
+      const document = renderInvoiceDocument(record, await collaborator().billTo(tx, organizationId));
+      const { lines, ...columns } = record;
+      await tx.invoice.create({ data: { ...columns, document } });
+      await tx.invoiceLine.createMany({
+        data: lines.map((line) => ({ id: randomUUID(), organizationId, invoiceId: record.id, ...line })),
+      });
+      return record;
+    },
+
+    async lockInvoice(organizationId, id) {
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM invoices WHERE organization_id = ${organizationId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+      return locked.length > 0 ? invoiceById(organizationId, id) : null;
+    },
+
+    async setInvoiceStatus(invoice, { status, at, reason }) {
+      const paid = status === 'paid';
+      const voided = status === 'void' || status === 'uncollectible';
+      await tx.invoice.update({
+        where: { id: invoice.id },
+        data: {
+          status,
+          ...(paid ? { paidAt: at, amountPaidCents: invoice.amountDueCents } : {}),
+          ...(voided ? { voidedAt: at, voidReason: reason } : {}),
+        },
+      });
+      return {
+        ...invoice,
+        status,
+        ...(paid ? { paidAt: at, amountPaidCents: invoice.amountDueCents } : {}),
+        ...(voided ? { voidedAt: at, voidReason: reason } : {}),
+      };
+    },
+
+    async recordChargeAttempt(invoice, attempt) {
+      await tx.invoice.update({ where: { id: invoice.id }, data: { attemptCount: attempt } });
+    },
+
+    requestPayment: (request) => collaborator().requestPayment(tx, request),
+    publishEntitlements: (change) => collaborator().publishEntitlements(tx, change),
+
+    async append(events) {
+      if (events.length > 0) await appendToOutbox(tx, events);
     },
   };
 }
 
 /**
- * Subscriptions over Prisma. Every call runs in the organization's tenant transaction (row-level
- * security backs up the explicit organization filter).
+ * Subscriptions and invoices over Prisma. Every call runs in the organization's tenant transaction
+ * (row-level security backs up the explicit organization filter).
  */
-export function subscriptionRepository(db: TenantDatabase<Prisma.TransactionClient>): SubscriptionRepository {
+export function subscriptionRepository(
+  db: TenantDatabase<Prisma.TransactionClient>,
+  collaborators: SubscriptionCollaborators,
+): SubscriptionRepository {
   return {
-    current: (organizationId) =>
-      db.read(organizationId, (tx) => subscriptionTransaction(tx).current(organizationId)),
+    async latestOf(organizationIds) {
+      const found = new Map<string, Subscription>();
+      for (const organizationId of organizationIds) {
+        const row = await db.read(organizationId, (tx) =>
+          tx.organizationSubscription.findFirst({ where: { organizationId }, orderBy: [...NEWEST_FIRST] }),
+        );
+        if (row) found.set(organizationId, toSubscription(row));
+      }
+      return found;
+    },
+
+    invoices: (organizationId, { first, beforeSequence }) =>
+      db.read(organizationId, async (tx) => {
+        const rows = await tx.invoice.findMany({
+          where: { organizationId, ...(beforeSequence === null ? {} : { sequence: { lt: beforeSequence } }) },
+          orderBy: { sequence: 'desc' },
+          take: first,
+          include: { lines: true },
+        });
+        return rows.map(toInvoice);
+      }),
+
+    invoice: (organizationId, id) =>
+      db.read(organizationId, async (tx) => {
+        const row = await tx.invoice.findFirst({ where: { organizationId, id }, include: { lines: true } });
+        return row ? toInvoice(row) : null;
+      }),
+
+    inTransaction: (organizationId, work) =>
+      db.transaction(organizationId, (tx) => work(subscriptionTransaction(tx, collaborators))),
   };
+}
+
+/** Invoices' stored documents (HTML) by id, in the order asked; null for an id with no invoice. */
+export async function invoiceDocuments(
+  db: TenantDatabase<Prisma.TransactionClient>,
+  organizationId: string,
+  invoiceIds: readonly string[],
+): Promise<Array<string | null>> {
+  const rows = await db.read(organizationId, (tx) =>
+    tx.invoice.findMany({
+      where: { organizationId, id: { in: [...invoiceIds] } },
+      select: { id: true, document: true },
+    }),
+  );
+  const byId = new Map(rows.map((row) => [row.id, row.document]));
+  return invoiceIds.map((id) => byId.get(id) ?? null);
 }

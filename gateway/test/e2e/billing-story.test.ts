@@ -1,0 +1,239 @@
+import { manualClock, type ManualClock } from '@platform/billing';
+import { startTestPlatform, type TestPlatform } from './platform';
+import { seeds, type Member } from './seed';
+
+// A subscription's life through the gateway, on billing's clock moved forward by the test: sign up
+// (Free) → a 14-day Pro trial → the first payment succeeds (active) → two renewals → a declined
+// renewal (past due) → the retry a day later succeeds (active) → cancel at the period's end (active
+// until then) → canceled → expired 30 days later. Payments go through the local payment provider,
+// whose outcomes arrive as signed webhooks; the scheduler runs every 100 ms on the moved clock.
+
+const DAY = 86_400_000;
+
+const STATE = /* GraphQL */ `
+  query BillingState {
+    me {
+      organization {
+        entitlements {
+          contactLimit
+          apiAccess
+        }
+        subscription {
+          status
+          plan {
+            id
+          }
+          trialEndsAt
+          currentPeriodStart
+          currentPeriodEnd
+          cancelAtPeriodEnd
+          endDate
+          nextPaymentRetryAt
+          paymentRetries
+          expiresAt
+        }
+        invoices(first: 20) {
+          number
+          kind
+          status
+          totalCents
+          amountDueCents
+          amountPaidCents
+          attemptCount
+          periodStart
+          periodEnd
+          lines {
+            kind
+            description
+            amountCents
+          }
+          document
+        }
+      }
+    }
+  }
+`;
+
+interface Invoice {
+  number: string;
+  kind: string;
+  status: string;
+  totalCents: string;
+  amountDueCents: string;
+  amountPaidCents: string;
+  attemptCount: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+  lines: Array<{ kind: string; description: string; amountCents: string }>;
+  document: string;
+}
+
+interface BillingState {
+  me: {
+    organization: {
+      entitlements: { contactLimit: number | null; apiAccess: string } | null;
+      subscription: {
+        status: string;
+        plan: { id: string };
+        trialEndsAt: string | null;
+        currentPeriodStart: string;
+        currentPeriodEnd: string;
+        cancelAtPeriodEnd: boolean;
+        endDate: string | null;
+        nextPaymentRetryAt: string | null;
+        paymentRetries: number;
+        expiresAt: string | null;
+      } | null;
+      invoices: Invoice[];
+    };
+  };
+}
+
+describe('a subscription’s life through the gateway, on a clock the test moves', () => {
+  let platform: TestPlatform;
+  let clock: ManualClock;
+
+  beforeAll(async () => {
+    clock = manualClock(new Date());
+    platform = await startTestPlatform({ billing: { clock, subscriptionSchedulerIntervalMs: 100 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  const read = (admin: Member) => admin.run<BillingState>(STATE);
+
+  /** Reads until `done` holds (the scheduler and the provider's webhooks work in the background). */
+  async function until(
+    admin: Member,
+    what: string,
+    done: (state: BillingState['me']['organization']) => boolean,
+  ): Promise<BillingState['me']['organization']> {
+    const deadline = Date.now() + 30_000;
+    let last: BillingState['me']['organization'] | null = null;
+    while (Date.now() < deadline) {
+      last = (await read(admin)).me.organization;
+      if (done(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${what} did not happen within 30 s; last state: ${JSON.stringify(last?.subscription)}`);
+  }
+
+  const statuses = (organization: BillingState['me']['organization']) =>
+    organization.invoices.map((invoice) => [invoice.number, invoice.kind, invoice.status]);
+
+  async function setCard(admin: Member, token: string): Promise<void> {
+    await admin.run(
+      /* GraphQL */ `
+        mutation Card($token: String!) {
+          setPaymentMethod(token: $token) {
+            last4
+          }
+        }
+      `,
+      { token },
+    );
+  }
+
+  it('trial → paid → renewed twice → declined → recovered → canceled at period end → expired', async () => {
+    const { admin } = await seeds(platform).organization('Billing story');
+    await until(admin, 'sign-up provisioning', (org) => org.subscription?.plan.id === 'free');
+
+    // A Pro trial of 14 days with 3 seats: active at once, no invoice, Pro's entitlements.
+    await setCard(admin, 'pm_card_visa');
+    const started = await admin.run<{ startSubscription: { status: string; trialEndsAt: string } }>(
+      /* GraphQL */ `
+        mutation Start {
+          startSubscription(input: { planId: "pro", billingCycle: monthly, seats: 3, trialDays: 14 }) {
+            status
+            trialEndsAt
+          }
+        }
+      `,
+    );
+    expect(started.startSubscription.status).toBe('active');
+    const trialEnd = new Date(started.startSubscription.trialEndsAt);
+    expect(trialEnd.getTime() - clock.now().getTime()).toBe(14 * DAY);
+    let org = await until(admin, 'Pro entitlements', (state) => state.entitlements?.contactLimit === 10_000);
+    expect(org.subscription).toMatchObject({ status: 'active', plan: { id: 'pro' } });
+    expect(org.invoices).toEqual([]);
+
+    // The trial ends: the first paid period is invoiced (3 × $99) and the charge succeeds.
+    clock.set(new Date(trialEnd.getTime() + 60_000));
+    org = await until(admin, 'the first payment', (state) => state.invoices[0]?.status === 'paid');
+    expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
+    expect(org.invoices[0]).toMatchObject({ totalCents: '29700', amountPaidCents: '29700', attemptCount: 1 });
+    expect(org.invoices[0]?.document).toContain('INV-000001');
+    expect(org.subscription).toMatchObject({ status: 'active', trialEndsAt: null });
+
+    // Two renewals, each paid.
+    for (const number of ['INV-000002', 'INV-000003']) {
+      const periodEnd = new Date(org.subscription?.currentPeriodEnd ?? '');
+      clock.set(new Date(periodEnd.getTime() + 60_000));
+      org = await until(admin, `renewal ${number}`, (state) =>
+        state.invoices.some((invoice) => invoice.number === number && invoice.status === 'paid'),
+      );
+      expect(org.invoices[0]).toMatchObject({ number, kind: 'renewal', status: 'paid', totalCents: '29700' });
+      expect(org.invoices[0]?.periodStart).toBe(periodEnd.toISOString());
+    }
+
+    // The card is declined at the next renewal: past due, the invoice stays open, a retry in a day.
+    await setCard(admin, 'pm_card_chargeDeclined');
+    const declinedPeriodEnd = new Date(org.subscription?.currentPeriodEnd ?? '');
+    clock.set(new Date(declinedPeriodEnd.getTime() + 60_000));
+    org = await until(admin, 'the declined renewal', (state) => state.subscription?.status === 'past_due');
+    expect(statuses(org)[0]).toEqual(['INV-000004', 'renewal', 'open']);
+    expect(org.subscription?.nextPaymentRetryAt).toBe(new Date(clock.now().getTime() + DAY).toISOString());
+    // Past due keeps access: still Pro.
+    expect(org.entitlements?.contactLimit).toBe(10_000);
+
+    // A new card, and the retry a day later succeeds: active again, the same invoice paid.
+    await setCard(admin, 'pm_card_visa');
+    clock.advance(DAY + 60_000);
+    org = await until(admin, 'the retry', (state) => state.subscription?.status === 'active');
+    expect(statuses(org)[0]).toEqual(['INV-000004', 'renewal', 'paid']);
+    expect(org.invoices[0]?.attemptCount).toBe(2);
+
+    // Cancel at the period's end: active until then, no new invoice.
+    const canceling = await admin.run<{ cancelSubscription: { status: string; cancelAtPeriodEnd: boolean; endDate: string } }>(
+      /* GraphQL */ `
+        mutation Cancel {
+          cancelSubscription(atPeriodEnd: true) {
+            status
+            cancelAtPeriodEnd
+            endDate
+          }
+        }
+      `,
+    );
+    const periodEnd = new Date(org.subscription?.currentPeriodEnd ?? '');
+    expect(canceling.cancelSubscription).toEqual({
+      status: 'active',
+      cancelAtPeriodEnd: true,
+      endDate: periodEnd.toISOString(),
+    });
+    clock.set(new Date(periodEnd.getTime() - 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    org = (await read(admin)).me.organization;
+    expect(org.subscription).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+
+    // The period ends: canceled, premium features revoked (Free's limits), no invoice, data kept.
+    clock.set(new Date(periodEnd.getTime() + 60_000));
+    org = await until(admin, 'the cancellation', (state) => state.subscription?.status === 'canceled');
+    org = await until(admin, 'Free entitlements', (state) => state.entitlements?.contactLimit === 100);
+    expect(org.entitlements?.apiAccess).toBe('read_only');
+    expect(org.subscription?.expiresAt).toBe(new Date(periodEnd.getTime() + 30 * DAY).toISOString());
+
+    // 30 days later the reactivation window closes: expired.
+    clock.set(new Date(periodEnd.getTime() + 30 * DAY + 60_000));
+    org = await until(admin, 'the expiry', (state) => state.subscription?.status === 'expired');
+
+    expect(statuses(org)).toEqual([
+      ['INV-000004', 'renewal', 'paid'],
+      ['INV-000003', 'renewal', 'paid'],
+      ['INV-000002', 'renewal', 'paid'],
+      ['INV-000001', 'first_period', 'paid'],
+    ]);
+  }, 240_000);
+});

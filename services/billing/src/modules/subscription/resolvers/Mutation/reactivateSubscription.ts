@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../../../generated/graphql';
+
+export const reactivateSubscription: NonNullable<MutationResolvers['reactivateSubscription']> = (
+  _parent,
+  _args,
+  { auth, subscriptions },
+) => subscriptions.reactivate(auth);

@@ -8,8 +8,23 @@ import {
 } from '@platform/service-kit';
 import { systemClock, type Clock } from './clock';
 import { startProvisioningConsumer } from './consumers/provisioning';
+import { billingEnvironment, type BillingEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
+import type { PaymentSettledHook } from './modules/payment/domain/payment-attempt';
+import type { PaymentProvider } from './modules/payment/domain/payment-provider';
+import { httpPaymentProvider } from './modules/payment/infra/http-payment-provider';
+import {
+  LOCAL_PAYMENT_PROVIDER,
+  startLocalPaymentProvider,
+  type LocalPaymentProvider,
+  type LocalPaymentProviderOptions,
+} from './modules/payment/infra/local-provider/server';
+import {
+  startPaymentDispatcher,
+  type PaymentDispatchOptions,
+} from './modules/payment/infra/payment-dispatcher';
+import { PAYMENT_WEBHOOK_PATH, paymentWebhookRoute } from './modules/payment/infra/webhook-route';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -18,6 +33,13 @@ export type Database = PrismaClient<'query'>;
 export interface BillingDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
   /** Billing's "now" (tests move it forward). */
   clock: Clock;
+  /** Where payments go: the configured provider, or the local payment provider. */
+  paymentProvider: PaymentProvider;
+  /**
+   * Told once per payment attempt when it reaches its final status, inside the tenant transaction that
+   * records it (what it changes commits with that status). Absent: attempts are only recorded.
+   */
+  onPaymentSettled?: PaymentSettledHook<Prisma.TransactionClient>;
 }
 
 /** Billing's start options beyond the kit's. */
@@ -26,23 +48,95 @@ export interface BillingOptions {
   consumers?: boolean;
   /** Billing's clock; the wall clock by default. Tests pass one they move forward. */
   clock?: Clock;
+  /**
+   * The payment provider (the environment builds it from PAYMENT_PROVIDER_*; tests may pass a client of
+   * a local provider of their own). Absent: billing starts the local payment provider in-process.
+   */
+  paymentProvider?: PaymentProvider;
+  /** How the in-process local payment provider runs (only without `paymentProvider`). */
+  localPaymentProvider?: Omit<LocalPaymentProviderOptions, 'logger' | 'webhookUrl'>;
+  /** How the payment dispatcher polls and retries. */
+  paymentDispatch?: PaymentDispatchOptions;
+  /** See `BillingDependencies.onPaymentSettled`. */
+  onPaymentSettled?: PaymentSettledHook<Prisma.TransactionClient>;
 }
 
-/** billing: plans and their feature matrix, organization subscriptions (provisioned at sign-up). */
-export const billingService = defineService<Database, BillingDependencies, BillingOptions>({
+export type BillingServiceOptions = ServiceStartOptions & BillingOptions;
+
+/** billing: plans and their feature matrix, organization subscriptions (provisioned at sign-up), payments. */
+const definition = defineService<Database, BillingDependencies, BillingOptions, BillingEnvironment>({
   name: 'billing',
   defaultPort: 4004,
   sourceDirectory: __dirname,
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
-  dependencies: (foundation, options): BillingDependencies => ({
-    ...withTenants(foundation),
-    clock: options.clock ?? systemClock,
-  }),
+  dependencies: (foundation, options): BillingDependencies => {
+    // `start` below always gives one (the local provider's client when none is configured).
+    if (!options.paymentProvider)
+      throw new Error('billing needs a payment provider: start it with startBillingService');
+    return {
+      ...withTenants(foundation),
+      clock: options.clock ?? systemClock,
+      paymentProvider: options.paymentProvider,
+      ...(options.onPaymentSettled ? { onPaymentSettled: options.onPaymentSettled } : {}),
+    };
+  },
   consumers: async (dependencies, messaging, options) =>
     options.consumers === false ? [] : [await startProvisioningConsumer(dependencies, messaging, options)],
+  jobs: (dependencies, options) => [
+    startPaymentDispatcher(
+      { ...dependencies, provider: dependencies.paymentProvider },
+      { databaseUrl: options.databaseUrl, ...options.paymentDispatch },
+    ),
+  ],
+  routes: (dependencies) => ({
+    [PAYMENT_WEBHOOK_PATH]: paymentWebhookRoute({ ...dependencies, provider: dependencies.paymentProvider }),
+  }),
+  environment: billingEnvironment,
 });
 
-export type BillingServiceOptions = ServiceStartOptions & BillingOptions;
-export type BillingService = Awaited<ReturnType<typeof billingService.start>>;
-export const startBillingService = billingService.start;
+/**
+ * Starts billing. Without a configured payment provider it first starts the local payment provider
+ * (in-process, on its own port) and, once billing listens, points the local provider's webhooks at
+ * billing's `/webhooks/payments` at the address it actually listens on.
+ */
+async function start(options: BillingServiceOptions) {
+  let local: LocalPaymentProvider | null = null;
+  let paymentProvider = options.paymentProvider;
+  if (!paymentProvider) {
+    local = await startLocalPaymentProvider({
+      ...options.localPaymentProvider,
+      logger: options.logger.child({ component: 'local-payment-provider' }),
+    });
+    paymentProvider = httpPaymentProvider({
+      name: LOCAL_PAYMENT_PROVIDER,
+      baseUrl: local.url,
+      secretKey: local.secretKey,
+      webhookSecret: local.webhookSecret,
+    });
+  }
+  let running;
+  try {
+    running = await definition.start({ ...options, paymentProvider });
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+  local?.setWebhookUrl(`${running.url}${PAYMENT_WEBHOOK_PATH}`);
+  const service = running;
+  return {
+    ...service,
+    paymentProvider,
+    /** The in-process local payment provider; null when a provider was configured. */
+    localPaymentProvider: local,
+    async close() {
+      // The provider first: no webhook is delivered to a billing that is closing.
+      await local?.close();
+      await service.close();
+    },
+  };
+}
+
+export const billingService = { ...definition, start };
+export type BillingService = Awaited<ReturnType<typeof start>>;
+export const startBillingService = start;

@@ -40,7 +40,8 @@ export type WebhookOutcome =
   | 'stale_signature'
   | 'malformed'
   | 'too_large'
-  | 'provider_unavailable';
+  | 'provider_unavailable'
+  | 'failed';
 
 export interface PaymentWebhookDependencies {
   database: Database;
@@ -140,13 +141,17 @@ export function paymentWebhookRoute(dependencies: PaymentWebhookDependencies): R
     try {
       payment = await provider.retrievePayment(event.paymentId);
     } catch (error) {
-      if (error instanceof PaymentProviderError && error.retryable) {
+      if (!(error instanceof PaymentProviderError)) throw error;
+      if (error.retryable) {
         // Not handled yet: the provider delivers it again later.
         logger.warn({ err: error, eventId: event.eventId }, 'payment provider unreachable for a webhook');
         refuse(response, 'provider_unavailable', 503, 'the payment provider could not be reached');
         return;
       }
-      throw error;
+      // The provider knows no such payment: asking again will not change that.
+      logger.warn({ err: error, eventId: event.eventId }, 'webhook names a payment the provider refuses');
+      answer(response, 'ignored', 200, received);
+      return;
     }
     const key = attemptKeyOf(payment);
     if (!key) {
@@ -154,7 +159,7 @@ export function paymentWebhookRoute(dependencies: PaymentWebhookDependencies): R
       answer(response, 'ignored', 200, received);
       return;
     }
-    const outcome = await tenants.transaction(key.organizationId, async (tx) => {
+    const handling = tenants.transaction(key.organizationId, async (tx) => {
       const { count } = await tx.paymentWebhookEvent.createMany({
         data: [
           {
@@ -170,6 +175,12 @@ export function paymentWebhookRoute(dependencies: PaymentWebhookDependencies): R
       // Delivered twice at once: the other delivery handles it.
       if (count === 0) return 'duplicate' as const;
       return recordProviderPayment(tx, key, provider.name, payment, clock.now(), onPaymentSettled);
+    });
+    // A failure (the settled hook's, say) rolls everything back, the event's mark too: the kit answers
+    // 500 and the provider delivers the event again.
+    const outcome = await handling.catch((error: unknown) => {
+      deliveries.inc({ outcome: 'failed' });
+      throw error;
     });
     if (outcome === 'duplicate') {
       answer(response, 'duplicate', 200, { ...received, duplicate: true });

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import {
   PaymentMethodRejectedError,
   PaymentProviderError,
+  ProviderCustomerMissingError,
   WebhookPayloadError,
   WebhookSignatureError,
   type PaymentProvider,
@@ -121,6 +122,12 @@ describe('the local payment provider', () => {
     await expect(client.attachPaymentMethod({ customerId, token: '__proto__' })).rejects.toBeInstanceOf(
       PaymentMethodRejectedError,
     );
+  });
+
+  it('says so when it does not know the customer (a typed error billing recovers from)', async () => {
+    const attaching = client.attachPaymentMethod({ customerId: 'cus_nobody', token: 'pm_card_visa' });
+    await expect(attaching).rejects.toBeInstanceOf(ProviderCustomerMissingError);
+    await expect(charge('cus_nobody')).rejects.toBeInstanceOf(ProviderCustomerMissingError);
   });
 
   it('answers the same object for the same idempotency key, and refuses the key for another request', async () => {

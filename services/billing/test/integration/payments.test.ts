@@ -241,6 +241,56 @@ describe('payments', () => {
       expect(settled.of(invoiceId)[0]).toMatchObject({ status: 'failed', failureCode: 'no_payment_method' });
     });
 
+    it('a customer the provider forgot (a restarted local provider): no payment method, until the card is set again', async () => {
+      const { env, service: billing } = subject;
+      const tenant = newTenant();
+      const { organizationId } = tenant;
+      await withTenant(billing.database, organizationId, (tx) =>
+        tx.paymentCustomer.create({
+          data: {
+            organizationId,
+            provider: 'local',
+            providerCustomerId: 'cus_forgotten',
+            paymentMethodId: 'pm_forgotten',
+            cardBrand: 'visa',
+            cardLast4: '4242',
+            cardExpMonth: 12,
+            cardExpYear: 2030,
+          },
+        }),
+      );
+      const invoiceId = await request(organizationId);
+      expect(await settledAs(organizationId, invoiceId, ['failed', 'succeeded'])).toMatchObject({
+        status: 'failed',
+        failureCode: 'no_payment_method',
+        provider: 'local',
+        providerPaymentId: null,
+      });
+      const set = await env.graphql(
+        billing.graphqlUrl,
+        SET_PAYMENT_METHOD,
+        { token: 'pm_card_visa' },
+        await env.headersFor(tenant),
+      );
+      expect(set.errors).toBeUndefined();
+      const customer = await withTenant(billing.database, organizationId, (tx) =>
+        tx.paymentCustomer.findUniqueOrThrow({ where: { organizationId } }),
+      );
+      expect(customer.providerCustomerId).toMatch(/^cus_/);
+      expect(customer.providerCustomerId).not.toBe('cus_forgotten');
+      const retried = randomUUID();
+      await withTenant(billing.database, organizationId, (tx) =>
+        requestPayment(tx, {
+          organizationId,
+          invoiceId: retried,
+          attempt: 1,
+          amountCents: 2900n,
+          currency: 'usd',
+        }),
+      );
+      expect((await settledAs(organizationId, retried, ['failed', 'succeeded'])).status).toBe('succeeded');
+    });
+
     it('records nothing when the hook fails: the redelivered webhook settles the attempt, once', async () => {
       const organizationId = await organizationPayingWith('pm_card_visa');
       const invoiceId = randomUUID();

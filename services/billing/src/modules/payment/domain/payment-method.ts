@@ -48,7 +48,13 @@ export function checkedToken(token: string): string {
   return trimmed;
 }
 
-/** The provider's idempotency key for an organization's customer: creating it twice makes one. */
-export function customerIdempotencyKey(organizationId: string): string {
-  return `customer:${organizationId}`;
+/**
+ * The provider's idempotency key for an organization's customer: creating it twice makes one. A
+ * customer made to replace one the provider forgot has a key of its own (the first key would answer
+ * the forgotten customer again while the provider keeps its keys).
+ */
+export function customerIdempotencyKey(organizationId: string, replacing: string | null = null): string {
+  return replacing === null
+    ? `customer:${organizationId}`
+    : `customer:${organizationId}:replacing:${replacing}`;
 }

@@ -6,24 +6,45 @@ import {
   type PaymentCustomer,
   type PaymentMethod,
 } from './payment-method';
-import { PaymentMethodRejectedError, type PaymentProvider } from './payment-provider';
+import {
+  PaymentMethodRejectedError,
+  ProviderCustomerMissingError,
+  type PaymentProvider,
+} from './payment-provider';
 import type { PaymentRepository } from './payment-repository';
 
 /** The payment-method use cases: who may see and change the card on file. */
 export function paymentOperations(repository: PaymentRepository, provider: PaymentProvider) {
-  /** The organization's customer at this provider, created at the provider on first use. */
-  async function customerOf(organizationId: string): Promise<PaymentCustomer> {
-    const existing = await repository.customer(organizationId);
-    // A customer of another provider (the settings changed) means nothing to this one.
-    if (existing && existing.provider === provider.name) return existing;
+  /** A new customer of the organization at the provider (replacing one it forgot, if any). */
+  async function newCustomer(organizationId: string, replacing: string | null): Promise<PaymentCustomer> {
     const { customerId } = await provider.createCustomer({
       organizationId,
       email: null,
       name: null,
       // Two first calls at once, or a retry after a failed save, still make one customer.
-      idempotencyKey: customerIdempotencyKey(organizationId),
+      idempotencyKey: customerIdempotencyKey(organizationId, replacing),
     });
     return { organizationId, provider: provider.name, customerId, paymentMethodId: null, card: null };
+  }
+
+  /** The organization's customer at this provider, created at the provider on first use. */
+  async function customerOf(organizationId: string): Promise<PaymentCustomer> {
+    const existing = await repository.customer(organizationId);
+    // A customer of another provider (the settings changed) means nothing to this one.
+    if (existing && existing.provider === provider.name) return existing;
+    return newCustomer(organizationId, null);
+  }
+
+  /** Attaches the card; a token the provider refuses is the caller's input. */
+  async function attach(customer: PaymentCustomer, token: string) {
+    try {
+      return await provider.attachPaymentMethod({ customerId: customer.customerId, token });
+    } catch (error) {
+      if (error instanceof PaymentMethodRejectedError) {
+        new InputIssues().add('token', error.message, error.code).throwIfAny();
+      }
+      throw error;
+    }
   }
 
   return {
@@ -35,15 +56,15 @@ export function paymentOperations(repository: PaymentRepository, provider: Payme
     async setPaymentMethod(actor: Actor, token: string): Promise<PaymentMethod> {
       const organizationId = organizationOf(actor);
       const checked = checkedToken(token);
-      const customer = await customerOf(organizationId);
+      let customer = await customerOf(organizationId);
       let attached;
       try {
-        attached = await provider.attachPaymentMethod({ customerId: customer.customerId, token: checked });
+        attached = await attach(customer, checked);
       } catch (error) {
-        if (error instanceof PaymentMethodRejectedError) {
-          new InputIssues().add('token', error.message, error.code).throwIfAny();
-        }
-        throw error;
+        if (!(error instanceof ProviderCustomerMissingError)) throw error;
+        // The provider forgot the customer (a local provider restarts empty): a new one takes its place.
+        customer = await newCustomer(organizationId, customer.customerId);
+        attached = await attach(customer, checked);
       }
       const card = {
         brand: attached.brand,

@@ -61,7 +61,8 @@ export interface PaymentProvider {
   }): Promise<ProviderCustomer>;
   /**
    * Attaches a tokenized card (the client tokenizes; billing never sees card numbers) and makes it the
-   * default. Throws `PaymentMethodRejectedError` when the provider refuses the token.
+   * default. Throws `PaymentMethodRejectedError` when the provider refuses the token, and
+   * `ProviderCustomerMissingError` when it does not know the customer.
    */
   attachPaymentMethod(input: { customerId: string; token: string }): Promise<ProviderPaymentMethod>;
   /** The provider-side subscription billing references (`externalReference`). */
@@ -73,7 +74,8 @@ export interface PaymentProvider {
   cancelSubscription(subscriptionId: string): Promise<void>;
   /**
    * Charges the customer's default payment method. Returns at once (`processing`); the outcome arrives
-   * as a webhook. The same idempotency key returns the same payment, never a second charge.
+   * as a webhook. The same idempotency key returns the same payment, never a second charge. Throws
+   * `ProviderCustomerMissingError` when the provider does not know the customer.
    * Every method throws `PaymentProviderError` when the provider cannot be reached or refuses the call.
    */
   createPayment(input: {
@@ -134,5 +136,17 @@ export class PaymentMethodRejectedError extends PaymentProviderError {
 
   constructor(message: string, code: string) {
     super(message, code, false);
+  }
+}
+
+/**
+ * The provider no longer knows the customer billing names (deleted at the provider, or a local provider
+ * that restarted and forgot it): the organization has to attach its card to a new customer.
+ */
+export class ProviderCustomerMissingError extends PaymentProviderError {
+  override readonly name: string = 'ProviderCustomerMissingError';
+
+  constructor(message: string) {
+    super(message, 'customer_missing', false);
   }
 }

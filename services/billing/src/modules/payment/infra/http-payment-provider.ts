@@ -10,6 +10,7 @@ import {
   PAYMENT_STATUSES,
   PaymentMethodRejectedError,
   PaymentProviderError,
+  ProviderCustomerMissingError,
   WebhookPayloadError,
   type PaymentProvider,
   type ProviderPayment,
@@ -75,7 +76,12 @@ const eventSchema = z.object({
 });
 
 const errorSchema = z.object({
-  error: z.object({ type: z.string(), code: z.string().nullish(), message: z.string().nullish() }),
+  error: z.object({
+    type: z.string(),
+    code: z.string().nullish(),
+    message: z.string().nullish(),
+    param: z.string().nullish(),
+  }),
 });
 
 function toPayment(payment: z.infer<typeof paymentSchema>): ProviderPayment {
@@ -105,7 +111,7 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     request: { body?: unknown; idempotencyKey?: string } = {},
-  ): Promise<{ value: T } | { refused: PaymentProviderError }> {
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -141,7 +147,14 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
       const error = errorSchema.safeParse(body);
       const code = (error.success ? error.data.error.code : null) ?? `http_${response.status}`;
       const message = (error.success ? error.data.error.message : null) ?? `HTTP ${response.status}`;
-      return { refused: new PaymentProviderError(message, code, retryableStatus(response.status)) };
+      const param = error.success ? error.data.error.param : null;
+      if (code === 'resource_missing' && param === 'customer')
+        throw new ProviderCustomerMissingError(message);
+      // An unknown token, or (charging) a customer without a usable card: the payment method is refused.
+      if ((code === 'resource_missing' && param === 'payment_method') || code === 'payment_method_missing') {
+        throw new PaymentMethodRejectedError(message, code);
+      }
+      throw new PaymentProviderError(message, code, retryableStatus(response.status));
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -151,26 +164,14 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
         false,
       );
     }
-    return { value: parsed.data };
-  }
-
-  /** The value of a call, or its refusal thrown. */
-  async function answer<T>(
-    schema: z.ZodType<T>,
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    request: { body?: unknown; idempotencyKey?: string } = {},
-  ): Promise<T> {
-    const result = await call(schema, method, path, request);
-    if ('refused' in result) throw result.refused;
-    return result.value;
+    return parsed.data;
   }
 
   return {
     name: options.name,
 
     async createCustomer(input) {
-      const customer = await answer(customerSchema, 'POST', '/v1/customers', {
+      const customer = await call(customerSchema, 'POST', '/v1/customers', {
         body: { email: input.email, name: input.name, metadata: { organizationId: input.organizationId } },
         idempotencyKey: input.idempotencyKey,
       });
@@ -178,22 +179,13 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
     },
 
     async attachPaymentMethod(input) {
-      const attached = await call(
+      const method = await call(
         paymentMethodSchema,
         'POST',
         `/v1/payment_methods/${encodeURIComponent(input.token)}/attach`,
         { body: { customer: input.customerId } },
       );
-      if ('refused' in attached) {
-        const { refused } = attached;
-        // The provider refused the token itself (unknown, or a card it will not keep): the caller's input.
-        if (!refused.retryable && (refused.code === 'resource_missing' || refused.code === 'card_declined')) {
-          throw new PaymentMethodRejectedError(refused.message, refused.code);
-        }
-        throw refused;
-      }
-      const method = attached.value;
-      await answer(customerSchema, 'POST', `/v1/customers/${encodeURIComponent(input.customerId)}`, {
+      await call(customerSchema, 'POST', `/v1/customers/${encodeURIComponent(input.customerId)}`, {
         body: { invoice_settings: { default_payment_method: method.id } },
       });
       return {
@@ -206,7 +198,7 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
     },
 
     async createSubscription(input) {
-      const subscription = await answer(subscriptionSchema, 'POST', '/v1/subscriptions', {
+      const subscription = await call(subscriptionSchema, 'POST', '/v1/subscriptions', {
         body: { customer: input.customerId, metadata: input.metadata },
         idempotencyKey: input.idempotencyKey,
       });
@@ -214,7 +206,7 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
     },
 
     async cancelSubscription(subscriptionId) {
-      await answer(subscriptionSchema, 'DELETE', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}`);
+      await call(subscriptionSchema, 'DELETE', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}`);
     },
 
     async createPayment(input) {
@@ -226,7 +218,7 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
           false,
         );
       }
-      const payment = await answer(paymentSchema, 'POST', '/v1/payments', {
+      const payment = await call(paymentSchema, 'POST', '/v1/payments', {
         body: {
           customer: input.customerId,
           amount: Number(input.amountCents),
@@ -239,7 +231,7 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
     },
 
     async retrievePayment(paymentId) {
-      return toPayment(await answer(paymentSchema, 'GET', `/v1/payments/${encodeURIComponent(paymentId)}`));
+      return toPayment(await call(paymentSchema, 'GET', `/v1/payments/${encodeURIComponent(paymentId)}`));
     },
 
     verifyWebhook(rawBody, headers): ProviderWebhookEvent {

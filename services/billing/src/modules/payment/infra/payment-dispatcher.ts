@@ -17,7 +17,13 @@ import {
   paymentMetadataOf,
   type PaymentAttempt,
 } from '../domain/payment-attempt';
-import { PaymentProviderError, type PaymentProvider, type ProviderPayment } from '../domain/payment-provider';
+import {
+  PaymentMethodRejectedError,
+  PaymentProviderError,
+  ProviderCustomerMissingError,
+  type PaymentProvider,
+  type ProviderPayment,
+} from '../domain/payment-provider';
 import {
   claimDueAttempt,
   failRequestedAttempt,
@@ -186,9 +192,16 @@ export function startPaymentDispatcher(
         );
         return;
       }
-      // Refused for good (the provider's code says why): the attempt fails.
+      // Refused for good (the provider's code says why): the attempt fails. A customer or card the
+      // provider does not know (any more) is no payment method.
       logger.warn({ attemptId: id, code: result.code }, 'payment provider refused the charge');
-      const failure = { code: result.code, message: result.message, provider: provider.name };
+      const unusable =
+        result instanceof ProviderCustomerMissingError || result instanceof PaymentMethodRejectedError;
+      const failure = {
+        code: unusable ? NO_PAYMENT_METHOD : result.code,
+        message: result.message,
+        provider: provider.name,
+      };
       await settling(organizationId, (tx) =>
         failRequestedAttempt(tx, attempt, failure, clock.now(), onPaymentSettled),
       );

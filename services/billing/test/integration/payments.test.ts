@@ -79,7 +79,8 @@ describe('payments', () => {
       ...env.startOptions(),
       consumers: false,
       localPaymentProvider: { outcomeDelayMs: 40, webhookRetry: { initialDelayMs: 50 } },
-      paymentDispatch: { pollIntervalMs: 200, retryDelayMs: 50 },
+      // No poll within a test's time: every send below was woken by the requesting commit's NOTIFY.
+      paymentDispatch: { pollIntervalMs: 600_000, retryDelayMs: 50 },
       onPaymentSettled: settled.hook,
     }),
   );

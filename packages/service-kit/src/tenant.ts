@@ -62,12 +62,12 @@ export const CONNECTION_WAIT_MS = 10_000;
 /**
  * Runs `work` in one transaction that turned the boolean setting `app.<flag>` on, for tables whose
  * policies open a narrow cross-tenant door to it (identity's `auth_lookup` reads before the
- * organization is known, the throttling table, automation's local mailbox). What such a policy allows is
- * the migration's business; this only opens the transaction.
+ * organization is known, the throttling table, automation's local mailbox, billing's handled payment
+ * webhooks). What such a policy allows is the migration's business; this only opens the transaction.
  */
 export async function withFlag<Tx extends TenantTransaction, T>(
   client: TenantClient<Tx>,
-  flag: 'auth_lookup' | 'throttle' | 'mailbox_read' | 'billing_schedule',
+  flag: 'auth_lookup' | 'throttle' | 'mailbox_read' | 'billing_schedule' | 'payment_webhooks',
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   return client.$transaction(

@@ -59,7 +59,11 @@ export interface PaymentProvider {
     name: string | null;
     idempotencyKey: string;
   }): Promise<ProviderCustomer>;
-  /** Attaches a tokenized card (the client tokenizes; billing never sees card numbers) and makes it the default. */
+  /**
+   * Attaches a tokenized card (the client tokenizes; billing never sees card numbers) and makes it the
+   * default. Throws `PaymentMethodRejectedError` when the provider refuses the token, and
+   * `ProviderCustomerMissingError` when it does not know the customer.
+   */
   attachPaymentMethod(input: { customerId: string; token: string }): Promise<ProviderPaymentMethod>;
   /** The provider-side subscription billing references (`externalReference`). */
   createSubscription(input: {
@@ -70,7 +74,9 @@ export interface PaymentProvider {
   cancelSubscription(subscriptionId: string): Promise<void>;
   /**
    * Charges the customer's default payment method. Returns at once (`processing`); the outcome arrives
-   * as a webhook. The same idempotency key returns the same payment, never a second charge.
+   * as a webhook. The same idempotency key returns the same payment, never a second charge. Throws
+   * `ProviderCustomerMissingError` when the provider does not know the customer.
+   * Every method throws `PaymentProviderError` when the provider cannot be reached or refuses the call.
    */
   createPayment(input: {
     customerId: string;
@@ -89,10 +95,58 @@ export interface PaymentProvider {
   verifyWebhook(rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>): ProviderWebhookEvent;
 }
 
+/** Why a webhook's signature was refused: none given, none that matches, or signed too long ago. */
+export type WebhookSignatureProblem = 'missing' | 'mismatch' | 'stale';
+
 export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
+
+  constructor(
+    message: string,
+    readonly problem: WebhookSignatureProblem = 'mismatch',
+  ) {
+    super(message);
+  }
 }
 
 export class WebhookPayloadError extends Error {
   override readonly name = 'WebhookPayloadError';
+}
+
+/**
+ * A call the provider refused or could not answer. `retryable`: the same call may succeed later (the
+ * provider was unreachable, timed out, or failed on its side); otherwise it was refused for good and
+ * `code` says why, in the provider's words (`resource_missing`, `amount_too_large`, …).
+ */
+export class PaymentProviderError extends Error {
+  override readonly name: string = 'PaymentProviderError';
+
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider refused a payment-method token (unknown, expired, or a card it will not keep). */
+export class PaymentMethodRejectedError extends PaymentProviderError {
+  override readonly name: string = 'PaymentMethodRejectedError';
+
+  constructor(message: string, code: string) {
+    super(message, code, false);
+  }
+}
+
+/**
+ * The provider no longer knows the customer billing names (deleted at the provider, or a local provider
+ * that restarted and forgot it): the organization has to attach its card to a new customer.
+ */
+export class ProviderCustomerMissingError extends PaymentProviderError {
+  override readonly name: string = 'ProviderCustomerMissingError';
+
+  constructor(message: string) {
+    super(message, 'customer_missing', false);
+  }
 }

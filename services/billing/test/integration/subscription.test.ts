@@ -7,10 +7,11 @@ import { subscriptionRepository } from '../../src/modules/subscription/infra/sub
 import { startBillingService } from '../../src/service';
 
 // The subscription module against real PostgreSQL and Kafka: identity.organization.created.v1 comes in
-// through the provisioning consumer, the subscription and its billing.subscription.activated.v1 outbox
-// row commit in one transaction, and redeliveries change nothing.
+// through the provisioning consumer, the subscription and its billing.subscription.activated.v1 and
+// billing.entitlements.changed.v1 outbox rows commit in one transaction, and redeliveries change nothing.
 
 const ACTIVATED = 'billing.subscription.activated.v1';
+const ENTITLEMENTS_CHANGED = 'billing.entitlements.changed.v1';
 
 describe('subscription module', () => {
   const subject = serviceUnderTest('billing', (env) => startBillingService(env.startOptions()));
@@ -65,6 +66,7 @@ describe('subscription module', () => {
         payload: { path: ['tenantid'], equals: organizationId },
         NOT: { eventType: { endsWith: '.audit.recorded.v1' } },
       },
+      orderBy: { seq: 'asc' },
     });
 
   it('provisions the Free plan from identity.organization.created.v1, its event in the same transaction', async () => {
@@ -87,6 +89,7 @@ describe('subscription module', () => {
     const outbox = await outboxOf(organizationId);
     expect(outbox.map((row) => [row.eventType, row.topic, row.partitionKey])).toEqual([
       [ACTIVATED, 'billing.subscription', subscription?.id],
+      [ENTITLEMENTS_CHANGED, 'billing.entitlements', organizationId],
     ]);
     expect(outbox[0]?.payload).toMatchObject({
       type: ACTIVATED,
@@ -124,7 +127,10 @@ describe('subscription module', () => {
     expect(written?.outboxAt).toEqual(written?.processedAt);
     // The system did it, because of identity's event: so says its audit entry, in that transaction.
     const audit = await subject.env.auditEntries(organizationId);
-    expect(audit).toHaveLength(1);
+    expect(audit.map((entry) => entry.action)).toEqual([
+      'billing.subscription.activated',
+      'billing.entitlements.changed',
+    ]);
     expect(audit[0]).toMatchObject({
       action: 'billing.subscription.activated',
       entityType: 'subscription',
@@ -146,7 +152,10 @@ describe('subscription module', () => {
     await handled(again.id);
 
     expect(await subscriptionsOf(organizationId)).toHaveLength(1);
-    expect((await outboxOf(organizationId)).map((row) => row.eventType)).toEqual([ACTIVATED]);
+    expect((await outboxOf(organizationId)).map((row) => row.eventType)).toEqual([
+      ACTIVATED,
+      ENTITLEMENTS_CHANGED,
+    ]);
   });
 
   it('writes neither subscription nor event for an organization that is not the transaction’s tenant', async () => {

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { PLAN_FEATURE_REASON } from '@platform/domain';
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { GatewayContext } from './authentication';
 
@@ -10,13 +11,19 @@ import type { GatewayContext } from './authentication';
  * asked. Queries run as usual; signed-in users are never limited by it (their principal carries none).
  */
 
-/** The code of the refusal: the key may not do this, and `details` say it is the plan's API access. */
+/**
+ * The code of the refusal: FORBIDDEN, like a missing permission, with `details` saying it is the plan's
+ * (the platform's shape for a feature the plan lacks: @platform/domain's `planFeatureUnavailable`).
+ */
 export const API_ACCESS_REFUSED = 'FORBIDDEN';
 
-/** Why the refusal is the plan's (not a missing permission): `details.reason`. */
-export const READ_ONLY_API_ACCESS = 'api_read_only';
+/** The feature a read-only plan lacks, as `details.feature` names it. */
+export const API_WRITE_FEATURE = 'api_write';
 
-/** A read-only organization's API key sent a mutation: 403 FORBIDDEN with the plan's API access. */
+/**
+ * A read-only organization's API key sent a mutation: 403 FORBIDDEN, `details`: `{ reason:
+ * 'plan_feature', feature: 'api_write', required: 'full', current: 'read_only', planId }`.
+ */
 export class ApiAccessRefusedError extends GraphQLError {
   constructor(planId: string) {
     super(
@@ -24,7 +31,13 @@ export class ApiAccessRefusedError extends GraphQLError {
       {
         extensions: {
           code: API_ACCESS_REFUSED,
-          details: { reason: READ_ONLY_API_ACCESS, apiAccess: 'read_only', planId },
+          details: {
+            reason: PLAN_FEATURE_REASON,
+            feature: API_WRITE_FEATURE,
+            required: 'full',
+            current: 'read_only',
+            planId,
+          },
           http: { status: 403 },
         },
       },

@@ -46,7 +46,7 @@ export { identityPrincipals, type Principal, type PrincipalSource } from './prin
 export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
 export { IDE_PATH } from './ide';
 export { OPERATION_NOT_SAFELISTED } from './safelists';
-export { API_ACCESS_REFUSED, READ_ONLY_API_ACCESS } from './api-access';
+export { API_ACCESS_REFUSED, API_WRITE_FEATURE } from './api-access';
 export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
 
 export const GRAPHQL_PATH = '/graphql';

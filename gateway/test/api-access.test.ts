@@ -162,7 +162,13 @@ describe('API access by plan at the gateway', () => {
     expect(write.body.errors?.map((error) => error.extensions)).toEqual([
       {
         code: API_ACCESS_REFUSED,
-        details: { reason: 'api_read_only', apiAccess: 'read_only', planId: 'free' },
+        details: {
+          reason: 'plan_feature',
+          feature: 'api_write',
+          required: 'full',
+          current: 'read_only',
+          planId: 'free',
+        },
       },
     ]);
     expect(write.body.errors?.[0]?.message).toContain('read-only');

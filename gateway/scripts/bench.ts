@@ -99,6 +99,7 @@ async function main(): Promise<void> {
           organizationStatus: 'active',
         }),
       evictOrganization: () => undefined,
+      entitlementsChanged: () => undefined,
       clear: () => undefined,
     },
     internalContextKey: internalKeys.privateJwk,

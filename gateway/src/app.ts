@@ -18,13 +18,18 @@ import {
   type InternalContextKeyInput,
   type Logger,
   type ReadinessCheck,
-  type RequestContext,
   type RunningServer,
   type ServiceMetrics,
 } from '@platform/service-kit';
 import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
-import { createAuthenticator, type GatewayAuth, type JwksSource } from './authentication';
+import { apiAccessPlugin } from './api-access';
+import {
+  createAuthenticator,
+  type GatewayAuth,
+  type GatewayContext,
+  type JwksSource,
+} from './authentication';
 import { applyVendorTelemetryDefaults } from './environment';
 import { formatGatewayError, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
@@ -41,6 +46,7 @@ export { identityPrincipals, type Principal, type PrincipalSource } from './prin
 export { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits';
 export { IDE_PATH } from './ide';
 export { OPERATION_NOT_SAFELISTED } from './safelists';
+export { API_ACCESS_REFUSED, API_WRITE_FEATURE } from './api-access';
 export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -143,7 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
 
   const rateLimiter = options.rateLimits ? await startRateLimiter(options.rateLimits, logger) : undefined;
-  const apollo = new ApolloServer<RequestContext>({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: production ? false : (options.introspection ?? true),
     // No "Did you mean …" in validation errors: they spell the schema out field by field.
@@ -156,9 +162,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      redactionsPlugin<RequestContext>(),
-      costLimitPlugin<RequestContext>(limits, rateLimiter ? chargeOperation(rateLimiter) : undefined),
-      requestTracePlugin<RequestContext>({
+      redactionsPlugin<GatewayContext>(),
+      // A read-only organization's API key may not run a mutation: refused before any subgraph is called.
+      apiAccessPlugin(),
+      costLimitPlugin<GatewayContext>(limits, rateLimiter ? chargeOperation(rateLimiter) : undefined),
+      requestTracePlugin<GatewayContext>({
         logger,
         isExpected: isExpectedGatewayError,
         describe: (error) => error,
@@ -227,7 +235,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         ...(production ? {} : ideRoutes()),
         [GRAPHQL_PATH]: withCors(
           new Set(options.corsOrigins ?? []),
-          graphqlRoute<RequestContext, GatewayAuth>({
+          graphqlRoute<GatewayContext, GatewayAuth>({
             server: apollo,
             logger,
             authenticate,

@@ -4,6 +4,7 @@ import {
   RequestRefusedError,
   anonymousContext,
   type InternalContext,
+  type RequestContext,
 } from '@platform/service-kit';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
@@ -34,7 +35,15 @@ const claimsSchema = z.object({
  */
 export interface GatewayAuth extends InternalContext {
   operationSafelist: ReadonlySet<string> | null;
+  /**
+   * An API key's organization's API access by plan (read_only keys may not run mutations: see
+   * api-access.ts); null for users and anonymous callers. Stays at the edge like the safelist.
+   */
+  apiAccess: { level: 'read_only' | 'full'; planId: string } | null;
 }
+
+/** The request context at the gateway: the kit's, with the edge's view of the caller. */
+export type GatewayContext = RequestContext & { auth: GatewayAuth };
 
 export type Authenticator = (request: IncomingMessage) => Promise<GatewayAuth>;
 
@@ -155,7 +164,9 @@ export function createAuthenticator(
         throw new AuthenticationError(`send either Authorization or ${API_KEY_HEADER}, not both`);
       credential = { type: 'api_key', key: apiKeyHeader.trim() };
     } else {
-      if (header === undefined) return { ...anonymousContext(client), operationSafelist: null };
+      if (header === undefined) {
+        return { ...anonymousContext(client), operationSafelist: null, apiAccess: null };
+      }
       const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
       const token = match?.[1];
       if (token === undefined) {
@@ -177,6 +188,10 @@ export function createAuthenticator(
       organizationStatus: principal.organizationStatus,
       sessionId: principal.sessionId ?? null,
       operationSafelist: principal.operationSafelist ? new Set(principal.operationSafelist) : null,
+      apiAccess:
+        principal.apiKeyId !== null && principal.apiAccess
+          ? { level: principal.apiAccess.level, planId: principal.apiAccess.planId }
+          : null,
     };
   };
 }

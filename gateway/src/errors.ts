@@ -1,5 +1,6 @@
 import { DOMAIN_ERROR_CODES, isRequestError, maskedError } from '@platform/service-kit';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { API_ACCESS_REFUSED } from './api-access';
 import { LIMIT_CODES } from './limits';
 import { RATE_LIMITED } from './rate-limits';
 import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
@@ -10,6 +11,7 @@ const GATEWAY_CODES: ReadonlySet<string> = new Set([
   SUBGRAPH_UNAVAILABLE,
   ...Object.values(LIMIT_CODES),
   RATE_LIMITED,
+  API_ACCESS_REFUSED,
 ]);
 
 function codeOf(error: GraphQLFormattedError): string | undefined {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { decodeEnvelope, ensureEventTopics, topicName } from '@platform/events';
+import { API_ACCESS_LEVELS } from '@platform/events/catalog';
+import { ensureEventTopics, isCatalogEvent, parseEvent, topicName } from '@platform/events';
 import type { MessageConsumer, Messaging } from '@platform/messaging';
 import {
   anonymousContext,
@@ -18,7 +19,8 @@ import { z } from 'zod';
  * (`POST /internal/principal`) and keeps the answer for a short time; identity's events about an
  * organization (its status, its users, their roles, custom roles) drop that organization's entries at
  * once, so a role change, a suspension or a deactivation applies to the next request, not when a token
- * expires. Without the broker the entries still expire after `ttlMs`.
+ * expires, and so do billing's entitlements events (an API key's access by plan). Without the broker
+ * the entries still expire after `ttlMs`.
  */
 
 /** A credential the gateway verified: an access token's user in its organization. */
@@ -52,6 +54,18 @@ const principalSchema = z.object({
   sessionId: z.string().nullable().optional(),
   /** An API key bound to an operation manifest: the only operations (SHA-256 hex ids) it may run. */
   operationSafelist: z.array(z.string()).nullable().optional(),
+  /**
+   * An API key's: what its organization's plan lets keys do (identity's copy of billing's entitlements,
+   * from billing's entitlements `version`). Null for users; absent from an identity that predates it.
+   */
+  apiAccess: z
+    .object({
+      level: z.enum(API_ACCESS_LEVELS),
+      planId: z.string(),
+      version: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type Principal = z.infer<typeof principalSchema>;
@@ -61,6 +75,12 @@ export interface PrincipalSource {
   resolve(credential: Credential): Promise<Principal>;
   /** Forgets what is cached about an organization (identity published a change to it). */
   evictOrganization(organizationId: string): void;
+  /**
+   * billing published the organization's entitlements at `version`: forgets its principals, and keeps
+   * none whose API access comes from an older version (identity applies the same event on its own
+   * time, so an answer fetched meanwhile may predate it; it is served but asked again next time).
+   */
+  entitlementsChanged(organizationId: string, version: number): void;
   /** Forgets everything (the event stream was interrupted). */
   clear(): void;
 }
@@ -91,6 +111,8 @@ export function identityPrincipals(options: {
   const inFlight = new Map<string, Promise<Principal>>();
   // Bumped by every eviction of the organization: an answer fetched across an eviction is not kept.
   const generations = new Map<string, number>();
+  // The newest entitlements version billing published per organization, as far as this process heard.
+  const entitlementVersions = new Map<string, number>();
   let epoch = 0;
   let evictions = 0;
 
@@ -124,6 +146,22 @@ export function identityPrincipals(options: {
     return parsed.data.principal;
   }
 
+  /** Whether the principal's API access is as new as billing's newest entitlements this process heard of. */
+  function currentEntitlements(principal: Principal): boolean {
+    if (!principal.apiAccess) return true;
+    return principal.apiAccess.version >= (entitlementVersions.get(principal.organizationId) ?? 0);
+  }
+
+  function evictOrganization(organizationId: string): void {
+    evictions += 1;
+    generations.set(organizationId, (generations.get(organizationId) ?? 0) + 1);
+    for (const [key, entry] of entries) {
+      if (entry.organizations.includes(organizationId)) entries.delete(key);
+    }
+    // In-flight answers of other keys may concern it too (an agency user acting in a client).
+    inFlight.clear();
+  }
+
   function remember(key: string, principal: Principal): void {
     if (entries.size >= MAX_ENTRIES) {
       const oldest = entries.keys().next();
@@ -155,21 +193,23 @@ export function identityPrincipals(options: {
       const request = fetchPrincipal(credential)
         .then((principal) => {
           const unchanged = epoch === startedEpoch && generationOf() === generation;
-          if (unchanged) remember(key, principal);
+          if (unchanged && currentEntitlements(principal)) remember(key, principal);
           return principal;
         })
         .finally(() => inFlight.delete(key));
       inFlight.set(key, request);
       return request;
     },
-    evictOrganization(organizationId) {
-      evictions += 1;
-      generations.set(organizationId, (generations.get(organizationId) ?? 0) + 1);
-      for (const [key, entry] of entries) {
-        if (entry.organizations.includes(organizationId)) entries.delete(key);
+    evictOrganization,
+    entitlementsChanged(organizationId, version) {
+      if (version > (entitlementVersions.get(organizationId) ?? 0)) {
+        if (!entitlementVersions.has(organizationId) && entitlementVersions.size >= MAX_ENTRIES) {
+          const oldest = entitlementVersions.keys().next();
+          if (!oldest.done) entitlementVersions.delete(oldest.value);
+        }
+        entitlementVersions.set(organizationId, version);
       }
-      // In-flight answers of other keys may concern it too (an agency user acting in a client).
-      inFlight.clear();
+      evictOrganization(organizationId);
     },
     clear() {
       epoch += 1;
@@ -179,18 +219,22 @@ export function identityPrincipals(options: {
   };
 }
 
-/** identity's topics whose events change what a principal is. */
+/**
+ * The topics whose events change what a principal is: identity's, and billing's entitlements (an API
+ * key's access by plan).
+ */
 export const PRINCIPAL_TOPICS = [
   'identity.organization',
   'identity.user',
   'identity.role',
   'identity.api_key',
+  'billing.entitlements',
 ] as const;
 
 /**
- * Listens to identity's events and evicts the principals of the organization each one concerns. Each
- * gateway process has a consumer group of its own (every replica must see every event) that starts at
- * the end of the topics, and deletes it when it stops.
+ * Listens to identity's and billing's entitlements events and evicts the principals of the
+ * organization each one concerns. Each gateway process has a consumer group of its own (every replica
+ * must see every event) that starts at the end of the topics, and deletes it when it stops.
  */
 export async function startPrincipalInvalidation(options: {
   messaging: Messaging;
@@ -207,14 +251,15 @@ export async function startPrincipalInvalidation(options: {
   options.principals.clear();
   await consumer.run(async (message) => {
     try {
-      const event = decodeEnvelope(message.value);
-      if (event.tenantid) options.principals.evictOrganization(event.tenantid);
+      const event = parseEvent(message.value);
+      if (isCatalogEvent(event) && event.type === 'billing.entitlements.changed.v1') {
+        options.principals.entitlementsChanged(event.data.organizationId, event.data.version);
+      } else if (event.tenantid) {
+        options.principals.evictOrganization(event.tenantid);
+      }
     } catch (error) {
       // An event we cannot read: forget everything rather than keep something stale.
-      options.logger.warn(
-        { err: error, topic: message.topic },
-        'unreadable identity event; principal cache cleared',
-      );
+      options.logger.warn({ err: error, topic: message.topic }, 'unreadable event; principal cache cleared');
       options.principals.clear();
     }
     return Promise.resolve();

@@ -174,6 +174,9 @@ export function tablePrincipals(
     evictOrganization(organizationId) {
       evicted.push(organizationId);
     },
+    entitlementsChanged(organizationId) {
+      evicted.push(organizationId);
+    },
     clear() {
       evicted.push('*');
     },

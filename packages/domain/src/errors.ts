@@ -77,3 +77,19 @@ export function planLimitReached(
 ): DomainError {
   return new DomainError('PLAN_LIMIT_REACHED', message, details);
 }
+
+/** `details.reason` of a FORBIDDEN that is the plan's, not a missing permission. */
+export const PLAN_FEATURE_REASON = 'plan_feature';
+
+/**
+ * The organization's plan does not include a feature (AI insights at some level, writing through API
+ * keys…): FORBIDDEN, like a missing permission, with `details` saying it is the plan's (`reason:
+ * 'plan_feature'`), which `feature`, the level it `required` and the plan's `current` one, and the
+ * `planId`, so a client offers the upgrade instead of asking an admin for a permission.
+ */
+export function planFeatureUnavailable(
+  message: string,
+  details: { feature: string; required: string; current: string; planId: string },
+): DomainError {
+  return new DomainError('FORBIDDEN', message, { reason: PLAN_FEATURE_REASON, ...details });
+}

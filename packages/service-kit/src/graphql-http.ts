@@ -233,8 +233,8 @@ export interface GraphQLRouteOptions<
    * Runs before the body is read.
    */
   authenticate: (request: IncomingMessage, requestId: string) => Promise<TAuth>;
-  /** Builds the resolver context for one request. */
-  context: (base: RequestContext) => TContext | Promise<TContext>;
+  /** Builds the resolver context for one request (`auth` is what `authenticate` answered). */
+  context: (base: RequestContext & { auth: TAuth }) => TContext | Promise<TContext>;
   maxBodyBytes?: number;
   /**
    * Checks the parsed body before Apollo sees it (the gateway's limits, rate limits and safelists) and

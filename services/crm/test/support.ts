@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
 import {
   fieldCipher,
   generateFieldKeyring,
   parseFieldKeyring,
   type ServiceStartOptions,
 } from '@platform/service-kit';
+import { ENTITLEMENTS_GROUP } from '../src/consumers/entitlements';
 import { sealContact, type SealedContactColumns } from '../src/modules/contact/infra/contact-pii';
-import type { CrmServiceOptions } from '../src/service';
+import type { CrmService, CrmServiceOptions } from '../src/service';
 
 /** A keyring of this test file's own (what CRM_PII_KEYRING holds in a deployment). */
 export const piiKeyring = parseFieldKeyring(generateFieldKeyring());
@@ -54,7 +57,8 @@ const PLAN_LIMITS = {
 
 /**
  * Puts an organization on a plan in crm's entitlements projection, as billing's
- * billing.subscription.activated.v1 would (for tests about something else than the event).
+ * billing.entitlements.changed.v1 would (for tests about something else than the event; the row keeps
+ * version 0, so any event replaces it).
  */
 export async function onPlan(
   database: { $executeRaw: (query: TemplateStringsArray, ...values: unknown[]) => Promise<number> },
@@ -67,4 +71,98 @@ export async function onPlan(
     VALUES (${organizationId}::uuid, ${plan}, ${contactLimit}::int, ${customFieldLimit}::int, gen_random_uuid(), now())
     ON CONFLICT (organization_id) DO UPDATE SET plan_id = EXCLUDED.plan_id, contact_limit = EXCLUDED.contact_limit,
       custom_field_limit = EXCLUDED.custom_field_limit, effective_at = EXCLUDED.effective_at`;
+}
+
+/** The plans' entitlements as billing publishes them (billing's plans table; seats its defaults). */
+const PLAN_ENTITLEMENTS = {
+  free: {
+    ...PLAN_LIMITS.free,
+    storageGb: 1,
+    aiInsights: 'none',
+    apiAccess: 'read_only',
+    interactionTracking: 'limited',
+    support: 'community',
+    seats: 3,
+  },
+  basic: {
+    ...PLAN_LIMITS.basic,
+    storageGb: 10,
+    aiInsights: 'basic',
+    apiAccess: 'full',
+    interactionTracking: 'full',
+    support: 'email',
+    seats: 10,
+  },
+  pro: {
+    ...PLAN_LIMITS.pro,
+    storageGb: 100,
+    aiInsights: 'advanced',
+    apiAccess: 'full',
+    interactionTracking: 'full',
+    support: 'priority',
+    seats: 50,
+  },
+  enterprise: {
+    ...PLAN_LIMITS.enterprise,
+    storageGb: null,
+    aiInsights: 'custom',
+    apiAccess: 'full',
+    interactionTracking: 'full',
+    support: 'dedicated',
+    seats: null,
+  },
+} as const;
+
+/**
+ * billing.entitlements.changed.v1 for the organization, as billing publishes it: the plan's
+ * entitlements (limits overridable) at `version`.
+ */
+export function entitlementsChanged(
+  organizationId: string,
+  plan: keyof typeof PLAN_ENTITLEMENTS,
+  version: number,
+  overrides: { customFieldLimit?: number | null; contactLimit?: number | null; at?: Date } = {},
+): CatalogEvent<'billing.entitlements.changed.v1'> {
+  const { at = new Date(), ...limits } = overrides;
+  return createEvent('billing.entitlements.changed.v1', {
+    source: '/services/billing',
+    subject: organizationId,
+    tenantId: organizationId,
+    time: at,
+    data: {
+      organizationId,
+      subscriptionId: randomUUID(),
+      planId: plan,
+      status: plan === 'free' ? 'canceled' : 'active',
+      version,
+      entitlements: { ...PLAN_ENTITLEMENTS[plan], ...limits },
+      changedAt: at.toISOString(),
+    },
+  });
+}
+
+/**
+ * Publishes billing's entitlements events to the topic crm's consumer reads (keyed by organization, as
+ * billing's relay does) and waits until each is handled.
+ */
+export async function publishEntitlements(
+  crm: CrmService,
+  topicPrefix: string,
+  ...events: Array<CatalogEvent<'billing.entitlements.changed.v1'>>
+): Promise<void> {
+  await crm.messaging.producer.send(
+    topicName('billing.entitlements', topicPrefix),
+    events.map(toKafkaMessage),
+  );
+  for (const event of events) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = await crm.database.processedEvent.findUnique({
+        where: { consumerGroup_eventId: { consumerGroup: ENTITLEMENTS_GROUP, eventId: event.id } },
+      });
+      if (row) break;
+      if (Date.now() > deadline) throw new Error(`event ${event.id} was not handled within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

@@ -8,6 +8,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startAuditConsumer } from './consumers/audit';
+import { startEntitlementsConsumer } from './consumers/entitlements';
 import { identityEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -105,6 +106,7 @@ export const identityService = defineService({
   }),
   consumers: async (dependencies, messaging, options) => [
     await startAuditConsumer(dependencies, messaging, options),
+    await startEntitlementsConsumer(dependencies, messaging, options),
   ],
   routes: (dependencies, options) => {
     const authentication = authenticationOperationsOf(dependencies);

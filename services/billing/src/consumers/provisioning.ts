@@ -4,10 +4,8 @@ import { startTenantConsumer, type ServiceStartOptions } from '@platform/service
 import type { Prisma } from '../generated/prisma/client';
 import type { Subscription } from '../modules/subscription/domain/subscription';
 import { provisionSignUpPlan } from '../modules/subscription/domain/subscription-operations';
-import {
-  subscriptionTransaction,
-  type SubscriptionCollaborators,
-} from '../modules/subscription/infra/subscription-repository';
+import { subscriptionCollaborators } from '../modules/subscription/infra/collaborators';
+import { subscriptionTransaction } from '../modules/subscription/infra/subscription-repository';
 import type { BillingDependencies } from '../service';
 
 /** Consumer group of billing's provisioning; also its key in processed_events. */
@@ -19,11 +17,10 @@ export const PROVISIONING_GROUP = 'billing.provisioning';
  */
 export function provisionOrganization(
   tx: Prisma.TransactionClient,
-  collaborators: SubscriptionCollaborators,
   organizationId: string,
   at: Date,
 ): Promise<Subscription> {
-  return provisionSignUpPlan(subscriptionTransaction(tx, collaborators), organizationId, at);
+  return provisionSignUpPlan(subscriptionTransaction(tx, subscriptionCollaborators()), organizationId, at);
 }
 
 /** A new organization gets the Free plan (and its entitlements travel on as events). */
@@ -36,12 +33,7 @@ export function startProvisioningConsumer(
     groupId: PROVISIONING_GROUP,
     handlers: {
       'identity.organization.created.v1': async (event, tx) => {
-        await provisionOrganization(
-          tx,
-          dependencies.subscriptionCollaborators,
-          event.data.organizationId,
-          new Date(event.time),
-        );
+        await provisionOrganization(tx, event.data.organizationId, new Date(event.time));
       },
     },
   });

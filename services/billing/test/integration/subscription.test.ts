@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
-import { tenantDatabase, withTenant } from '@platform/service-kit';
+import { withTenant } from '@platform/service-kit';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { PROVISIONING_GROUP, provisionOrganization } from '../../src/consumers/provisioning';
-import { subscriptionRepository } from '../../src/modules/subscription/infra/subscription-repository';
+import { subscriptionTransaction } from '../../src/modules/subscription/infra/subscription-repository';
 import { startBillingService } from '../../src/service';
 
 // The subscription module against real PostgreSQL and Kafka: identity.organization.created.v1 comes in
-// through the provisioning consumer, the subscription and its billing.subscription.activated.v1 outbox
-// row commit in one transaction, and redeliveries change nothing.
+// through the provisioning consumer, the subscription and its billing.subscription.activated.v1 and
+// billing.entitlements.changed.v1 outbox rows commit in one transaction, and redeliveries change nothing.
 
 const ACTIVATED = 'billing.subscription.activated.v1';
+const UPDATED = 'billing.subscription.updated.v1';
+const ENTITLEMENTS_CHANGED = 'billing.entitlements.changed.v1';
 
 describe('subscription module', () => {
   const subject = serviceUnderTest('billing', (env) => startBillingService(env.startOptions()));
@@ -65,6 +67,7 @@ describe('subscription module', () => {
         payload: { path: ['tenantid'], equals: organizationId },
         NOT: { eventType: { endsWith: '.audit.recorded.v1' } },
       },
+      orderBy: { seq: 'asc' },
     });
 
   it('provisions the Free plan from identity.organization.created.v1, its event in the same transaction', async () => {
@@ -86,9 +89,11 @@ describe('subscription module', () => {
     });
     const outbox = await outboxOf(organizationId);
     expect(outbox.map((row) => [row.eventType, row.topic, row.partitionKey])).toEqual([
+      [ENTITLEMENTS_CHANGED, 'billing.entitlements', organizationId],
+      [UPDATED, 'billing.subscription', subscription?.id],
       [ACTIVATED, 'billing.subscription', subscription?.id],
     ]);
-    expect(outbox[0]?.payload).toMatchObject({
+    expect(outbox.find((row) => row.eventType === ACTIVATED)?.payload).toMatchObject({
       type: ACTIVATED,
       data: {
         subscriptionId: subscription?.id,
@@ -124,8 +129,12 @@ describe('subscription module', () => {
     expect(written?.outboxAt).toEqual(written?.processedAt);
     // The system did it, because of identity's event: so says its audit entry, in that transaction.
     const audit = await subject.env.auditEntries(organizationId);
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({
+    expect(audit.map((entry) => entry.action)).toEqual([
+      'billing.entitlements.changed',
+      'billing.subscription.updated',
+      'billing.subscription.activated',
+    ]);
+    expect(audit[2]).toMatchObject({
       action: 'billing.subscription.activated',
       entityType: 'subscription',
       entityId: subscription?.id,
@@ -146,7 +155,11 @@ describe('subscription module', () => {
     await handled(again.id);
 
     expect(await subscriptionsOf(organizationId)).toHaveLength(1);
-    expect((await outboxOf(organizationId)).map((row) => row.eventType)).toEqual([ACTIVATED]);
+    expect((await outboxOf(organizationId)).map((row) => row.eventType)).toEqual([
+      ENTITLEMENTS_CHANGED,
+      UPDATED,
+      ACTIVATED,
+    ]);
   });
 
   it('writes neither subscription nor event for an organization that is not the transaction’s tenant', async () => {
@@ -165,9 +178,10 @@ describe('subscription module', () => {
     const provisioned = await withTenant(billing.database, organizationId, (tx) =>
       provisionOrganization(tx, organizationId, new Date('2026-06-01T00:00:00.000Z')),
     );
-    const repository = subscriptionRepository(tenantDatabase(billing.database, { notify: () => undefined }));
-    await expect(repository.current(organizationId)).resolves.toEqual(provisioned);
-    await expect(repository.current(stranger)).resolves.toBeNull();
+    const current = (organization: string) =>
+      withTenant(billing.database, organization, (tx) => subscriptionTransaction(tx).current(organization));
+    await expect(current(organizationId)).resolves.toEqual(provisioned);
+    await expect(current(stranger)).resolves.toBeNull();
 
     const selection = '... on Organization { subscription { id status plan { id name } } }';
     const representations = [{ __typename: 'Organization', id: organizationId }];

@@ -12,7 +12,10 @@ type Transaction = Prisma.TransactionClient;
 
 /**
  * Keeps crm's copy of each organization's plan entitlements (the contact and custom field limits it
- * enforces) from billing's events: billing's Plan is their only source (UNIFICATION.md).
+ * enforces) from billing's billing.entitlements.changed.v1: billing's Plan is their only source
+ * (UNIFICATION.md), and billing publishes the event in the transaction of every change (sign-up,
+ * activation, upgrade, downgrade, revocation, reactivation) with a version per organization. The newest
+ * version wins; billing.subscription.activated.v1 is no longer followed (see docs/decisions.md).
  */
 export function startEntitlementsConsumer(
   dependencies: CrmDependencies,
@@ -22,15 +25,17 @@ export function startEntitlementsConsumer(
   return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: ENTITLEMENTS_GROUP,
     handlers: {
-      'billing.subscription.activated.v1': (event, tx) =>
-        applyEntitlements(tx, {
+      'billing.entitlements.changed.v1': async (event, tx) => {
+        await applyEntitlements(tx, {
           organizationId: event.data.organizationId,
           subscriptionId: event.data.subscriptionId,
           planId: event.data.planId,
           contactLimit: event.data.entitlements.contactLimit,
           customFieldLimit: event.data.entitlements.customFieldLimit,
-          at: new Date(event.time),
-        }),
+          version: event.data.version,
+          at: new Date(event.data.changedAt),
+        });
+      },
     },
   });
 }

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
+import type { CatalogEvent } from '@platform/events';
 import { withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
-import { ENTITLEMENTS_GROUP } from '../../src/consumers/entitlements';
 import { startCrmService } from '../../src/service';
-import { crmOptions } from '../support';
+import { crmOptions, entitlementsChanged, publishEntitlements } from '../support';
 
 // Custom fields against real PostgreSQL and Kafka through crm's subgraph: definitions created, changed,
 // archived, restored and listed; each data type's values accepted and refused on contact writes (with
@@ -114,57 +112,9 @@ describe('custom fields', () => {
     }
   }
 
-  /** billing's event for the organization, as billing publishes it. */
-  function planActivated(
-    organizationId: string,
-    planId: 'free' | 'basic' | 'pro' | 'enterprise',
-    customFieldLimit: number | null,
-    time: Date,
-  ): CatalogEvent<'billing.subscription.activated.v1'> {
-    const subscriptionId = randomUUID();
-    return createEvent('billing.subscription.activated.v1', {
-      source: '/services/billing',
-      subject: subscriptionId,
-      tenantId: organizationId,
-      time,
-      data: {
-        subscriptionId,
-        organizationId,
-        planId,
-        status: 'active',
-        startDate: time.toISOString(),
-        entitlements: {
-          contactLimit: 1_000,
-          customFieldLimit,
-          storageGb: 10,
-          aiInsights: 'basic',
-          apiAccess: 'full',
-          interactionTracking: 'full',
-          support: 'email',
-        },
-      },
-    });
-  }
-
-  /** Publishes billing's events to the topic the entitlements consumer reads and waits until handled. */
-  async function publish(...events: Array<CatalogEvent<'billing.subscription.activated.v1'>>): Promise<void> {
-    const { env, service: crm } = subject;
-    await crm.messaging.producer.send(
-      topicName('billing.subscription', env.kafka.topicPrefix),
-      events.map(toKafkaMessage),
-    );
-    for (const event of events) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const row = await crm.database.processedEvent.findUnique({
-          where: { consumerGroup_eventId: { consumerGroup: ENTITLEMENTS_GROUP, eventId: event.id } },
-        });
-        if (row) break;
-        if (Date.now() > deadline) throw new Error(`event ${event.id} was not handled within 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  }
+  /** billing's entitlements events, published as billing does; waits until crm handled them. */
+  const publish = (...events: Array<CatalogEvent<'billing.entitlements.changed.v1'>>) =>
+    publishEntitlements(subject.service, subject.env.kafka.topicPrefix, ...events);
 
   describe('definitions', () => {
     it('defines a field, reads, changes, archives and restores it, with events that carry no labels', async () => {
@@ -342,7 +292,7 @@ describe('custom fields', () => {
 
     it('lists live fields by entity type and position, filters, sorts and pages', async () => {
       const caller = newTenant();
-      await publish(planActivated(caller.organizationId, 'basic', 20, new Date()));
+      await publish(entitlementsChanged(caller.organizationId, 'basic', 1));
       const score = await defined(caller, { key: 'score', dataType: 'number' });
       const region = await defined(caller, { key: 'region', dataType: 'text', position: 0 });
       const size = await defined(caller, { entityType: 'company', key: 'size', dataType: 'number' });
@@ -394,7 +344,7 @@ describe('custom fields', () => {
   describe('values on contact writes', () => {
     it('accepts each data type’s values, normalised, and refuses the wrong ones by path, all at once', async () => {
       const caller = newTenant();
-      await publish(planActivated(caller.organizationId, 'pro', 100, new Date()));
+      await publish(entitlementsChanged(caller.organizationId, 'pro', 1));
       const fields = [
         { key: 'nickname', dataType: 'text', validation: { maxLength: 10, regex: '[A-Za-z ]+' } },
         { key: 'notes', dataType: 'long_text' },
@@ -681,23 +631,27 @@ describe('custom fields', () => {
       await defined(caller, { key: 'a6', dataType: 'text' });
       expect(refusal(await call(caller, RESTORE, { id: fields[0]?.id })).code).toBe('PLAN_LIMIT_REACHED');
 
-      const now = Date.now();
-      await publish(planActivated(caller.organizationId, 'basic', 20, new Date(now)));
+      await publish(entitlementsChanged(caller.organizationId, 'basic', 2, { contactLimit: 1_000 }));
       await defined(caller, { key: 'a7', dataType: 'text' });
       expect(
         (await call<{ restoreCustomFieldDefinition: Definition }>(caller, RESTORE, { id: fields[0]?.id }))
           .data?.restoreCustomFieldDefinition.archived,
       ).toBe(false);
 
-      // An older event arriving late changes nothing; enterprise (null) is unlimited.
-      await publish(planActivated(caller.organizationId, 'free', 5, new Date(now - 60_000)));
+      // An older version arriving late changes nothing; enterprise (null) is unlimited.
+      await publish(entitlementsChanged(caller.organizationId, 'free', 1));
       await defined(caller, { key: 'a8', dataType: 'text' });
-      await publish(planActivated(caller.organizationId, 'enterprise', null, new Date(now + 60_000)));
+      await publish(entitlementsChanged(caller.organizationId, 'enterprise', 3, { contactLimit: 1_000 }));
       for (const key of ['a9', 'a10', 'a11']) await defined(caller, { key, dataType: 'text' });
       const stored = await withTenant(subject.service.database, caller.organizationId, (tx) =>
         tx.organizationEntitlements.findUniqueOrThrow({ where: { organizationId: caller.organizationId } }),
       );
-      expect(stored).toMatchObject({ planId: 'enterprise', customFieldLimit: null, contactLimit: 1_000 });
+      expect(stored).toMatchObject({
+        planId: 'enterprise',
+        customFieldLimit: null,
+        contactLimit: 1_000,
+        version: 3,
+      });
     });
 
     it('lets only one of concurrent creations take the last place', async () => {

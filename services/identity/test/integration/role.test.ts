@@ -278,6 +278,7 @@ describe('identity roles and permissions (real PostgreSQL)', () => {
             permissions: [...SYSTEM_ROLE_PERMISSIONS.analyst].sort(),
             organizationStatus: 'active',
             operationSafelist: null,
+            apiAccess: null,
             sessionId: null,
           },
         },

@@ -2,6 +2,7 @@ import { defineModule } from '@platform/service-kit';
 import type { IdentityDependencies } from '../../service';
 import { authenticationOperations, type AuthenticationOperations } from './domain/authentication-operations';
 import { authenticationRepository } from './infra/authentication-repository';
+import { apiAccessRepository } from '../api-key/infra/api-access-repository';
 import { apiKeyRepository } from '../api-key/infra/api-key-repository';
 import { organizationRepository } from '../organization/infra/organization-repository';
 import { roleRepository } from '../role/infra/role-repository';
@@ -43,6 +44,7 @@ export function authenticationOperationsOf({
   'database' | 'tenants' | 'credentials' | 'secrets' | 'mfa' | 'links' | 'apiKeySecrets'
 >): AuthenticationOperations {
   const keys = apiKeyRepository(database, tenants);
+  const apiAccess = apiAccessRepository(tenants);
   const roles = roleRepository(tenants);
   const organizations = organizationRepository(tenants);
   const users = userRepository(tenants);
@@ -63,6 +65,7 @@ export function authenticationOperationsOf({
       byHash: (keyHash) => keys.byHash(keyHash),
       touch: (apiKey, at, everyMs) => keys.touch(apiKey, at, everyMs),
       safelist: (organizationId, manifestId) => keys.manifestOperationIds(organizationId, manifestId),
+      access: (organizationId) => apiAccess.of(organizationId),
     },
   });
 }

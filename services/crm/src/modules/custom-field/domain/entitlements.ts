@@ -1,7 +1,7 @@
 /**
  * The organization's plan entitlements as crm enforces them (spec 000's feature matrix; billing's Plan
- * is the only source, its billing.subscription.activated.v1 events bring them), and the rule every
- * limited creation follows. No Prisma or GraphQL here.
+ * is the only source, its billing.entitlements.changed.v1 events bring them, the newest version
+ * winning), and the rule every limited creation follows. No Prisma or GraphQL here.
  */
 import { planLimitReached } from '@platform/domain';
 

@@ -62,38 +62,41 @@ export async function enforcePlanLimit(
   checkPlanLimit(limit, maximum, await count(tx), adding);
 }
 
-/** One billing.subscription.activated.v1, as the projection keeps it. */
+/** One billing.entitlements.changed.v1, as the projection keeps it. */
 export interface EntitlementsChange {
   organizationId: string;
   subscriptionId: string;
   planId: string;
   contactLimit: number | null;
   customFieldLimit: number | null;
-  /** When the event happened (its `time`). */
+  /** billing's version of the organization's entitlements (grows by one per change). */
+  version: number;
+  /** When billing changed them (the event's `changedAt`). */
   at: Date;
 }
 
 /**
- * Applies billing's event inside the consumer's transaction: replaces the organization's entitlements,
- * unless an event that happened later was applied already (a redelivery, or another subscription's
- * older activation arriving late, changes nothing).
+ * Applies billing's event inside the consumer's transaction: replaces the organization's entitlements
+ * when its version is above the one kept, in one statement (`INSERT … ON CONFLICT DO UPDATE … WHERE
+ * version < new version`), so a redelivered, late or out-of-order event (an equal or older version)
+ * changes nothing, even with two consumers briefly handling one organization during a rebalance.
+ * A lower limit applies to the next creation; nothing already stored is touched (an organization above
+ * its new limit keeps every record and can add none until it is below the limit again). Answers
+ * whether the event was applied.
  */
-export async function applyEntitlements(tx: Transaction, change: EntitlementsChange): Promise<void> {
-  const existing = await tx.organizationEntitlements.findUnique({
-    where: { organizationId: change.organizationId },
-    select: { effectiveAt: true },
-  });
-  if (existing && existing.effectiveAt.getTime() > change.at.getTime()) return;
-  const data = {
-    planId: change.planId,
-    contactLimit: change.contactLimit,
-    customFieldLimit: change.customFieldLimit,
-    subscriptionId: change.subscriptionId,
-    effectiveAt: change.at,
-  };
-  await tx.organizationEntitlements.upsert({
-    where: { organizationId: change.organizationId },
-    create: { organizationId: change.organizationId, ...data },
-    update: data,
-  });
+export async function applyEntitlements(tx: Transaction, change: EntitlementsChange): Promise<boolean> {
+  const applied = await tx.$executeRaw`
+    INSERT INTO organization_entitlements
+      (organization_id, plan_id, contact_limit, custom_field_limit, subscription_id, effective_at, version)
+    VALUES (${change.organizationId}::uuid, ${change.planId}, ${change.contactLimit}::int,
+      ${change.customFieldLimit}::int, ${change.subscriptionId}::uuid, ${change.at}::timestamptz, ${change.version}::int)
+    ON CONFLICT (organization_id) DO UPDATE SET
+      plan_id = EXCLUDED.plan_id,
+      contact_limit = EXCLUDED.contact_limit,
+      custom_field_limit = EXCLUDED.custom_field_limit,
+      subscription_id = EXCLUDED.subscription_id,
+      effective_at = EXCLUDED.effective_at,
+      version = EXCLUDED.version
+    WHERE organization_entitlements.version < EXCLUDED.version`;
+  return applied > 0;
 }

@@ -46,6 +46,7 @@ import {
   type TotpProvider,
 } from './mfa';
 import { agencyPrincipal, userPrincipal, type Credential, type Principal } from './principal';
+import type { ApiAccess } from '../../api-key/domain/api-access';
 import {
   apiKeyStatus,
   keyPermissions,
@@ -86,6 +87,8 @@ export interface AuthenticationDependencies {
     touch(apiKey: ApiKey, at: Date, everyMs: number): Promise<void>;
     /** The operation ids of the key's manifest. */
     safelist(organizationId: string, manifestId: string): Promise<string[] | null>;
+    /** What the organization's plan lets its keys do (identity's copy of billing's entitlements). */
+    access(organizationId: string): Promise<ApiAccess>;
   };
   now?: () => Date;
 }
@@ -227,7 +230,8 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
 
   /**
    * The principal of an API key: active (not expired, not revoked), its creator still able to act; it
-   * may do what its scopes say and its creator may still do.
+   * may do what its scopes say and its creator may still do, and write only when its organization's
+   * plan gives API keys full access (the gateway enforces `apiAccess`).
    */
   async function apiKeyPrincipal(key: string): Promise<Principal & { sessionId: string | null }> {
     const refused = () => unauthenticated('The API key is invalid, expired or revoked');
@@ -235,12 +239,13 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
     const apiKey = await deps.apiKeys.byHash(deps.apiKeys.hash(key));
     const at = now();
     if (!apiKey || apiKeyStatus(apiKey, at) !== 'active') throw refused();
-    const [candidate, access, safelist] = await Promise.all([
+    const [candidate, access, safelist, apiAccess] = await Promise.all([
       deps.repository.findUserForToken(apiKey.organizationId, apiKey.createdById),
       deps.access(apiKey.organizationId, apiKey.createdById),
       apiKey.operationManifestId
         ? deps.apiKeys.safelist(apiKey.organizationId, apiKey.operationManifestId)
         : Promise.resolve(null),
+      deps.apiKeys.access(apiKey.organizationId),
     ]);
     const creator = userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
     await deps.apiKeys.touch(apiKey, at, LAST_USED_WRITE_INTERVAL_MS);
@@ -251,6 +256,7 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
       permissions: keyPermissions(apiKey.scopes, creator.permissions),
       // A manifest that cannot be read (never: it is restricted from deletion) safelists nothing.
       operationSafelist: apiKey.operationManifestId ? (safelist ?? []) : null,
+      apiAccess,
       sessionId: null,
     };
   }

@@ -5,6 +5,7 @@
  * instead of when a token expires.
  */
 import { unauthenticated } from '@platform/domain';
+import type { ApiAccess } from '../../api-key/domain/api-access';
 import { organizationCanSignIn, type Organization } from '../../organization/domain/organization';
 import { effectivePermissions, type UserAccess } from '../../role/domain/role';
 import { userCanSignIn, type User } from '../../user/domain/user';
@@ -43,6 +44,11 @@ export interface Principal {
    * run. Null: any operation (users, and keys without a manifest).
    */
   operationSafelist: string[] | null;
+  /**
+   * An API key's: what its organization's plan lets keys do (billing's entitlements; read_only keys are
+   * refused every mutation at the gateway). Null for users: a plan never limits a signed-in user so.
+   */
+  apiAccess: ApiAccess | null;
 }
 
 const NO_LONGER_VALID = 'The session is no longer valid; sign in again';
@@ -68,6 +74,7 @@ export function userPrincipal(
     permissions: effectivePermissions(access),
     organizationStatus: organization.status === 'suspended' ? 'suspended' : 'active',
     operationSafelist: null,
+    apiAccess: null,
   };
 }
 
@@ -100,5 +107,6 @@ export function agencyPrincipal(
     permissions: home.permissions.filter((permission) => !AGENCY_ONLY_PERMISSIONS.includes(permission)),
     organizationStatus: client.status === 'suspended' ? 'suspended' : 'active',
     operationSafelist: null,
+    apiAccess: null,
   };
 }

@@ -1,0 +1,36 @@
+import type { EventConsumer } from '@platform/events';
+import type { Messaging } from '@platform/messaging';
+import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
+import type { Prisma } from '../generated/prisma/client';
+import { applyApiAccess } from '../modules/api-key/infra/api-access-repository';
+import type { IdentityDependencies } from '../service';
+
+/** Consumer group of identity's copy of billing's entitlements; also its key in processed_events. */
+export const ENTITLEMENTS_GROUP = 'identity.entitlements';
+
+/**
+ * Keeps identity's copy of each organization's API access (read-only or full) from billing's
+ * billing.entitlements.changed.v1, newest version winning: the principal of an API key carries it, and
+ * the gateway refuses a read-only organization's keys every mutation. The gateway follows the same
+ * topic to drop the organization's cached principals (gateway/src/principals.ts).
+ */
+export function startEntitlementsConsumer(
+  dependencies: IdentityDependencies,
+  messaging: Messaging,
+  options: ServiceStartOptions,
+): Promise<EventConsumer> {
+  return startTenantConsumer<Prisma.TransactionClient>(dependencies, messaging, options, {
+    groupId: ENTITLEMENTS_GROUP,
+    handlers: {
+      'billing.entitlements.changed.v1': async (event, tx) => {
+        await applyApiAccess(tx, {
+          organizationId: event.data.organizationId,
+          planId: event.data.planId,
+          level: event.data.entitlements.apiAccess,
+          version: event.data.version,
+          at: new Date(event.data.changedAt),
+        });
+      },
+    },
+  });
+}

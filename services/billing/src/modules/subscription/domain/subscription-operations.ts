@@ -129,15 +129,15 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
       return organizationIds.map((id) => (id === own ? (latest.get(own) ?? null) : null));
     },
 
-    /** The organization's invoices, newest first; another organization's read as none. */
+    /** The organization's invoices, newest first; another organization's read as null. */
     async invoicesOf(
       actor: Actor,
       organizationId: string,
       first: number,
       before: string | null | undefined,
-    ): Promise<InvoiceRecord[]> {
+    ): Promise<InvoiceRecord[] | null> {
       const page = parseInvoicePage(first, before);
-      if (actor.organizationId !== organizationId) return [];
+      if (actor.organizationId !== organizationId) return null;
       return repository.invoices(organizationId, page);
     },
 

@@ -8,6 +8,7 @@ import {
 } from '@platform/service-kit';
 import { systemClock, type Clock } from './clock';
 import { startProvisioningConsumer } from './consumers/provisioning';
+import { startUsageConsumer } from './consumers/usage';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
@@ -40,7 +41,12 @@ export const billingService = defineService<Database, BillingDependencies, Billi
     clock: options.clock ?? systemClock,
   }),
   consumers: async (dependencies, messaging, options) =>
-    options.consumers === false ? [] : [await startProvisioningConsumer(dependencies, messaging, options)],
+    options.consumers === false
+      ? []
+      : [
+          await startProvisioningConsumer(dependencies, messaging, options),
+          await startUsageConsumer(dependencies, messaging, options),
+        ],
 });
 
 export type BillingServiceOptions = ServiceStartOptions & BillingOptions;

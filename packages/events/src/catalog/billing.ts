@@ -80,7 +80,7 @@ const usageThresholdReachedData = z
       .enum(USAGE_METRICS)
       .describe('What is metered: contacts, custom_fields or storage_bytes today.'),
     threshold: z
-      .union([z.literal(USAGE_THRESHOLDS[0]), z.literal(USAGE_THRESHOLDS[1])])
+      .literal(USAGE_THRESHOLDS)
       .describe('The percentage of the limit reached: 80 or 100.'),
     used: z
       .number()

@@ -151,6 +151,13 @@ function mergeCounts(counts: readonly WindowCount[]): WindowCount[] {
 const windowEnd = (row: { windowStart: number; windowSeconds: number }) =>
   row.windowStart + row.windowSeconds * 1000;
 
+/**
+ * How long a published row is kept: a count stored late (after its window was published) must find the
+ * row and its total, or the consumer, which keeps the latest total per row, would count only the late
+ * calls. Late counts arrive within a flush or two; a day is far beyond that.
+ */
+export const KEEP_PUBLISHED_MS = 86_400_000;
+
 function memoryStore(replicaId: string): CountStore {
   const rows = new Map<string, { row: WindowCount; published: number }>();
   return {
@@ -169,10 +176,10 @@ function memoryStore(replicaId: string): CountStore {
       );
       if (due.length === 0) return 0;
       await publish(due.map((entry) => ({ ...entry.row })));
-      for (const entry of due) {
-        entry.published = entry.row.calls;
-        // A window that is over and published is done (a late count would add a row again).
-        if (windowEnd(entry.row) <= now) rows.delete(`${entry.row.organizationId}@${entry.row.windowStart}`);
+      for (const entry of due) entry.published = entry.row.calls;
+      for (const [key, entry] of rows) {
+        if (entry.published === entry.row.calls && windowEnd(entry.row) <= now - KEEP_PUBLISHED_MS)
+          rows.delete(key);
       }
       return due.length;
     },
@@ -205,7 +212,8 @@ async function postgresStore(
          PRIMARY KEY (organization_id, window_start, replica_id)
        );
        CREATE INDEX IF NOT EXISTS "${API_CALLS_TABLE}_unpublished_idx"
-         ON "${API_CALLS_TABLE}" (window_start) WHERE calls > published_calls;`,
+         ON "${API_CALLS_TABLE}" (window_start) WHERE calls > published_calls;
+       CREATE INDEX IF NOT EXISTS "${API_CALLS_TABLE}_window_start_idx" ON "${API_CALLS_TABLE}" (window_start);`,
     );
   } catch (error) {
     await pool.end();
@@ -247,6 +255,12 @@ async function postgresStore(
     },
     publishDue(now, everythingOwn, publish) {
       return inTransaction(async (client) => {
+        // Rows published long ago are done (see KEEP_PUBLISHED_MS).
+        await client.query(
+          `DELETE FROM "${API_CALLS_TABLE}"
+            WHERE window_start < to_timestamp($1::bigint / 1000.0) AND calls = published_calls`,
+          [now - KEEP_PUBLISHED_MS],
+        );
         const { rows } = await client.query<{
           organization_id: string;
           window_start: string;

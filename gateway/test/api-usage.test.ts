@@ -176,15 +176,17 @@ describe('API call metering', () => {
   it('publishes what a crashed replica left once its window is long over, and leaves recent rows to their replica', async () => {
     const clock = { now: WINDOW + 20 * MINUTE };
     const { meter } = await startMeter(clock);
-    const [abandoned, recent] = [randomUUID(), randomUUID()];
+    const [abandoned, recent, done] = [randomUUID(), randomUUID(), randomUUID()];
     const crashed = randomUUID();
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
       await client.query(
-        `insert into "${API_CALLS_TABLE}" (organization_id, window_start, window_seconds, replica_id, calls)
-         values ($1, to_timestamp($3 / 1000.0), 60, $5, 4), ($2, to_timestamp($4 / 1000.0), 60, $5, 6)`,
-        [abandoned, recent, WINDOW, WINDOW + 18 * MINUTE, crashed],
+        `insert into "${API_CALLS_TABLE}"
+           (organization_id, window_start, window_seconds, replica_id, calls, published_calls)
+         values ($1, to_timestamp($4 / 1000.0), 60, $7, 4, 0), ($2, to_timestamp($5 / 1000.0), 60, $7, 6, 0),
+                ($3, to_timestamp($6 / 1000.0), 60, $7, 8, 8)`,
+        [abandoned, recent, done, WINDOW, WINDOW + 18 * MINUTE, WINDOW - 2 * 24 * 60 * MINUTE, crashed],
       );
     } finally {
       await client.end();
@@ -193,6 +195,34 @@ describe('API call metering', () => {
     await eventually('the abandoned row published', () => eventsOf(abandoned).length === 1);
     expect(eventsOf(abandoned)[0]?.data).toMatchObject({ replicaId: crashed, calls: 4 });
     expect(await rowsOf(recent)).toEqual([{ calls: '6', published_calls: '0' }]);
+    // Published more than a day ago: gone, and never published again.
+    expect(await rowsOf(done)).toEqual([]);
+    expect(eventsOf(done)).toEqual([]);
+  });
+
+  it('without a database, keeps the counts in memory and publishes late calls with the window’s whole total', async () => {
+    const clock = { now: WINDOW + 40 * MINUTE + 1_000 };
+    const tally = createApiCallTally(60, () => clock.now);
+    const meter = await startApiUsageMeter({
+      tally,
+      producer: messaging.producer,
+      topicPrefix: topics.prefix,
+      logger,
+      usage: { flushIntervalMs: 3_600_000 },
+      now: () => clock.now,
+    });
+    meters.push(meter);
+    const organizationId = randomUUID();
+    for (let call = 0; call < 4; call += 1) tally.count(organizationId);
+    clock.now = WINDOW + 41 * MINUTE;
+    await meter.flush();
+    await eventually('the window published', () => eventsOf(organizationId).length === 1);
+    clock.now = WINDOW + 41 * MINUTE - 1;
+    tally.count(organizationId);
+    clock.now = WINDOW + 41 * MINUTE + 1_000;
+    await meter.flush();
+    await eventually('the new total published', () => eventsOf(organizationId).length === 2);
+    expect(eventsOf(organizationId).map((event) => event.data.calls)).toEqual([4, 5]);
   });
 
   it('publishes its open window when it stops', async () => {

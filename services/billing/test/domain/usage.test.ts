@@ -6,7 +6,6 @@ import {
   GAUGES,
   hourOf,
   measurementsOf,
-  METERED_EVENT_TYPES,
   thresholdReached,
   UsageMetric,
   usageLimits,
@@ -226,10 +225,6 @@ describe('measurementsOf: the metering rules', () => {
       source: `automation:${task}`,
       amount: 3n,
     });
-  });
-
-  it('meters eleven event types', () => {
-    expect(METERED_EVENT_TYPES).toHaveLength(11);
   });
 });
 

@@ -9,7 +9,9 @@ import {
 } from '@platform/events/catalog';
 import { enumObject } from '@platform/domain';
 import type { Plan, PlanId } from '../../plan/domain/plan';
-import { EVENT_SOURCE } from '../../subscription/domain/subscription';
+
+/** The producer billing's events name. */
+const EVENT_SOURCE = '/services/billing';
 
 /** What is metered. Values from the event catalog (billing.usage.threshold_reached.v1 carries them). */
 export const UsageMetric = enumObject(USAGE_METRICS);

@@ -1,8 +1,8 @@
 import type { TenantDatabase } from '@platform/service-kit';
 import { USAGE_METRICS, USAGE_THRESHOLDS } from '@platform/events/catalog';
 import type { Prisma } from '../../../generated/prisma/client';
+import { PlanId } from '../../plan/domain/plan';
 import { planRepository } from '../../plan/infra/plan-repository';
-import { SIGN_UP_PLAN } from '../../subscription/domain/subscription';
 import { subscriptionTransaction } from '../../subscription/infra/subscription-repository';
 import { usageLimits, type UsageLimits, type UsageMetric, type UsageThreshold } from '../domain/usage';
 import type { MetricTotals, UsageLedger, UsageRepository } from '../domain/usage-repository';
@@ -21,13 +21,13 @@ function metricOf(value: string): UsageMetric {
 }
 
 /**
- * The limits of the organization's current plan, read through the subscription module's own calls. An
- * organization without a live subscription has the sign-up plan's (Free's) limits, as crm assumes too:
- * every organization starts there.
+ * The limits of the organization's current plan, read through the subscription module's own calls only
+ * (its tables are being reworked). An organization without a live subscription has Free's limits, as
+ * crm assumes too: every organization starts there.
  */
 async function currentLimits(tx: Transaction, organizationId: string): Promise<UsageLimits> {
   const subscription = await subscriptionTransaction(tx).current(organizationId);
-  const planId = subscription?.planId ?? SIGN_UP_PLAN;
+  const planId = subscription?.planId ?? PlanId.free;
   const [plan] = await planRepository(tx).byIds([planId]);
   if (!plan) throw new Error(`plan ${planId} is missing from the plans table`);
   return usageLimits(plan);

@@ -21,8 +21,9 @@ import { v5 as uuidv5 } from 'uuid';
  * A replica that stops publishes its rows, the open window's included. Rows a replica left behind (it
  * crashed) are published by any replica once their window ended `orphanAfterMs` ago; rows are claimed
  * with `FOR UPDATE SKIP LOCKED`, so replicas never publish a row at the same time. What a crash loses is
- * what was counted since the last flush. Without a database the counts wait in memory until their window
- * closes (one replica, development).
+ * what was counted since the last flush. Published rows are kept a day (KEEP_PUBLISHED_MS), then
+ * deleted. Without a database the counts wait in memory until their window closes (one replica,
+ * development).
  */
 
 export const API_CALLS_TOPIC = 'gateway.api_calls';

@@ -79,9 +79,7 @@ const usageThresholdReachedData = z
     metric: z
       .enum(USAGE_METRICS)
       .describe('What is metered: contacts, custom_fields or storage_bytes today.'),
-    threshold: z
-      .literal(USAGE_THRESHOLDS)
-      .describe('The percentage of the limit reached: 80 or 100.'),
+    threshold: z.literal(USAGE_THRESHOLDS).describe('The percentage of the limit reached: 80 or 100.'),
     used: z
       .number()
       .int()

@@ -38,6 +38,14 @@ import { withCors } from './cors';
 import { persistedQueryMismatch, safelistRefusal } from './safelists';
 import { blockedRefusal, chargeOperation, startRateLimiter, type RateLimitOptions } from './rate-limits';
 import { ideRoutes } from './ide';
+import {
+  apiCallsPlugin,
+  createApiCallTally,
+  DEFAULT_API_USAGE,
+  startApiUsageMeter,
+  type ApiUsageMeter,
+  type ApiUsageOptions,
+} from './api-usage';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
@@ -48,6 +56,7 @@ export { IDE_PATH } from './ide';
 export { OPERATION_NOT_SAFELISTED } from './safelists';
 export { API_ACCESS_REFUSED, API_WRITE_FEATURE } from './api-access';
 export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
+export { API_CALLS_TABLE, type ApiUsageOptions } from './api-usage';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -100,6 +109,11 @@ export interface GatewayOptions {
   rateLimits?: RateLimitOptions;
   /** Served at `/metrics` (default: a registry of the gateway's own). */
   metrics?: ServiceMetrics;
+  /**
+   * API calls metered for billing (`gateway.api_calls.counted.v1`, api-usage.ts): on whenever `kafka` is
+   * given. The counts are kept in `databaseUrl`, by default the rate limits' database.
+   */
+  apiUsage?: ApiUsageOptions;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -149,6 +163,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
 
   const rateLimiter = options.rateLimits ? await startRateLimiter(options.rateLimits, logger) : undefined;
+  // Counted from the first request; stored and published once the broker is connected below.
+  const apiCalls = options.kafka
+    ? createApiCallTally(options.apiUsage?.windowSeconds ?? DEFAULT_API_USAGE.windowSeconds)
+    : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: production ? false : (options.introspection ?? true),
@@ -166,6 +184,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       // A read-only organization's API key may not run a mutation: refused before any subgraph is called.
       apiAccessPlugin(),
       costLimitPlugin<GatewayContext>(limits, rateLimiter ? chargeOperation(rateLimiter) : undefined),
+      ...(apiCalls ? [apiCallsPlugin(apiCalls)] : []),
       requestTracePlugin<GatewayContext>({
         logger,
         isExpected: isExpectedGatewayError,
@@ -197,7 +216,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       })
     : undefined;
   let invalidation: { stop(): Promise<void> } | undefined;
+  let apiUsage: ApiUsageMeter | undefined;
   const stopEverything = async () => {
+    // Publishes what this replica counted, before the producer goes.
+    await apiUsage?.close().catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not publish the last API call counts');
+    });
     await invalidation?.stop();
     await messaging?.close();
     await apollo.stop();
@@ -211,6 +235,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         topicPrefix: options.kafka.topicPrefix,
         principals,
         logger,
+      });
+    }
+    if (messaging && options.kafka && apiCalls) {
+      const databaseUrl = options.apiUsage?.databaseUrl ?? options.rateLimits?.databaseUrl;
+      apiUsage = await startApiUsageMeter({
+        tally: apiCalls,
+        producer: messaging.producer,
+        topicPrefix: options.kafka.topicPrefix,
+        logger,
+        usage: { ...options.apiUsage, ...(databaseUrl ? { databaseUrl } : {}) },
       });
     }
   } catch (error) {

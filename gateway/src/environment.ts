@@ -65,10 +65,15 @@ const schema = z.object({
   /** Items a list without a `first` argument is assumed to hold when estimating cost. */
   GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().positive().default(20),
   /**
-   * The gateway's PostgreSQL database, where the rate-limit counters every replica shares live. Without
-   * it each replica counts alone (required in production).
+   * The gateway's PostgreSQL database: the rate-limit counters every replica shares, and the API calls
+   * counted for billing until they are published. Without it each replica counts alone, in memory
+   * (required in production).
    */
   RATE_LIMIT_DATABASE_URL: z.url().optional(),
+  /** API calls metered for billing: the counting window (one event per organization, window and replica). */
+  API_USAGE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** How often each replica stores its API call counts and publishes the windows that closed. */
+  API_USAGE_FLUSH_MS: z.coerce.number().int().positive().default(5_000),
   /** Rate limits by cost (docs/public-api.md): window length and each caller's budget of cost points. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_API_KEY_POINTS: z.coerce.number().int().positive().default(100_000),

@@ -69,6 +69,10 @@ async function main(): Promise<void> {
       },
       ...(environment.RATE_LIMIT_DATABASE_URL ? { databaseUrl: environment.RATE_LIMIT_DATABASE_URL } : {}),
     },
+    apiUsage: {
+      windowSeconds: environment.API_USAGE_WINDOW_SECONDS,
+      flushIntervalMs: environment.API_USAGE_FLUSH_MS,
+    },
   });
   onShutdown(logger, async () => {
     await gateway.close();

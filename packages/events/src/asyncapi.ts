@@ -54,8 +54,17 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'billing.invoice': 'Invoices issued, paid, voided or uncollectible; numbers and amounts, no bill-to details. Key: invoice id.',
   'billing.entitlements':
     "An organization's entitlements after every change, versioned per organization. Key: organization id.",
+  'billing.usage':
+    'Usage of an organization reaching 80 % or 100 % of a plan limit, once per crossing. Key: organization id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
+  'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
+  'conversations.storage_object':
+    'Sizes of stored attachments and documents (absolute, 0 once deleted), without names or content. Key: object id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
+  'automation.ai_usage':
+    'What AI tasks of agents and workflows used (tokens, provider, model), without content. Key: AI task id.',
+  'gateway.api_calls':
+    'API calls per organization, counted at the edge and published per window and gateway replica (never per request). Key: organization id.',
   'identity.audit': auditTopic('identity'),
   'crm.audit': auditTopic('crm'),
   'billing.audit': auditTopic('billing'),
@@ -150,7 +159,10 @@ export function buildAsyncApiDocument(): JsonObject {
     for (const type of types) {
       operations[`${type}.send`] = {
         action: 'send',
-        summary: `${publisher(type)} publishes ${type} through its transactional outbox.`,
+        summary:
+          publisher(type) === 'gateway'
+            ? `the gateway publishes ${type} from the counts its replicas store, after each window closed.`
+            : `${publisher(type)} publishes ${type} through its transactional outbox.`,
         channel: { $ref: `#/channels/${topic}` },
         messages: [{ $ref: `#/channels/${topic}/messages/${type}` }],
       };

@@ -7,6 +7,7 @@ import {
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startMemberConsumer } from './consumers/members';
 import { startNotificationConsumer } from './consumers/notifications';
 import { startTriggerConsumer } from './consumers/triggers';
 import { automationEnvironment } from './environment';
@@ -53,6 +54,7 @@ export const automationService = defineService({
   consumers: async (dependencies, messaging, options) => [
     await startTriggerConsumer(dependencies, messaging, options),
     await startNotificationConsumer(dependencies, messaging, options),
+    await startMemberConsumer(dependencies, messaging, options),
   ],
   routes: (dependencies): Record<string, RouteHandler> =>
     dependencies.email.sender.provider === LOCAL_MAILBOX

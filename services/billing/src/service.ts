@@ -16,6 +16,7 @@ import {
   subscriptionTransaction,
   type SubscriptionCollaborators,
 } from './modules/subscription/infra/subscription-repository';
+import { startUsageConsumer } from './consumers/usage';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import type { PaymentSettledHook } from './modules/payment/domain/payment-attempt';
@@ -99,7 +100,12 @@ const definition = defineService<Database, BillingDependencies, BillingOptions, 
     };
   },
   consumers: async (dependencies, messaging, options) =>
-    options.consumers === false ? [] : [await startProvisioningConsumer(dependencies, messaging, options)],
+    options.consumers === false
+      ? []
+      : [
+          await startProvisioningConsumer(dependencies, messaging, options),
+          await startUsageConsumer(dependencies, messaging, options),
+        ],
   jobs: (dependencies, options) => [
     startSubscriptionScheduler(dependencies, {
       intervalMs: options.subscriptionSchedulerIntervalMs ?? 60_000,

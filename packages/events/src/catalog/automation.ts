@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiUsageRecordedData } from './ai-usage';
 import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
@@ -42,6 +43,12 @@ export const automationEvents = {
     'automation.workflow',
     "A workflow's status changed. Published by automation.",
     workflowStatusChangedData,
+  ),
+  'automation.ai_usage.recorded.v1': entry(
+    'automation.ai_usage.recorded.v1',
+    'automation.ai_usage',
+    'An AI task of an agent or a workflow ended: its tokens, provider and model. No content. Published by automation.',
+    aiUsageRecordedData,
   ),
   'automation.audit.recorded.v1': auditEntry('automation'),
 } as const;

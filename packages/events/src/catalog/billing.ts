@@ -11,6 +11,20 @@ export const AI_INSIGHT_LEVELS = ['none', 'basic', 'advanced', 'custom'] as cons
 export const API_ACCESS_LEVELS = ['read_only', 'full'] as const;
 export const INTERACTION_TRACKING_LEVELS = ['limited', 'full'] as const;
 export const SUPPORT_LEVELS = ['community', 'email', 'priority', 'dedicated'] as const;
+/**
+ * What billing meters (services/billing/README.md, "Usage"): gauges (contacts, custom fields, storage
+ * bytes: how many there are) and counters (API calls, AI tokens, AI tasks: how many were used).
+ */
+export const USAGE_METRICS = [
+  'contacts',
+  'custom_fields',
+  'storage_bytes',
+  'api_calls',
+  'ai_tokens',
+  'ai_tasks',
+] as const;
+/** Percentages of a plan's limit whose crossing is announced (billing.usage.threshold_reached.v1). */
+export const USAGE_THRESHOLDS = [80, 100] as const;
 
 const limit = () => z.number().int().nonnegative().nullable();
 
@@ -56,7 +70,32 @@ const entitlementsChangedData = z
     changedAt: timestamp(),
   })
   .describe(
-    "What an organization is entitled to now: published on every change (start, activation, plan change, downgrade, cancel, revoke, reactivation).",
+    'What an organization is entitled to now: published on every change (start, activation, plan change, downgrade, cancel, revoke, reactivation).',
+  );
+
+const usageThresholdReachedData = z
+  .object({
+    organizationId: uuid(),
+    metric: z
+      .enum(USAGE_METRICS)
+      .describe('What is metered: contacts, custom_fields or storage_bytes today.'),
+    threshold: z.literal(USAGE_THRESHOLDS).describe('The percentage of the limit reached: 80 or 100.'),
+    used: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('The usage that reached it (a count, or bytes for storage_bytes).'),
+    limit: z
+      .number()
+      .int()
+      .positive()
+      .describe("The plan's limit for the metric, in the same unit as `used`."),
+    planId: z.enum(PLAN_IDS).describe('The plan whose limit it is.'),
+    reachedAt: timestamp().describe('When the change that reached it happened.'),
+  })
+  .describe(
+    "An organization's usage of a metric reached 80 % or 100 % of its plan's limit. Published once per " +
+      'crossing: again only after usage fell below the threshold or the limit changed.',
   );
 
 export const SUBSCRIPTION_CHANGES = [
@@ -147,6 +186,12 @@ export const billingEvents = {
     'billing.subscription',
     "An organization's subscription was activated, with the plan's entitlements. Published by billing.",
     subscriptionActivatedData,
+  ),
+  'billing.usage.threshold_reached.v1': entry(
+    'billing.usage.threshold_reached.v1',
+    'billing.usage',
+    "An organization's usage reached 80 % or 100 % of a plan limit; automation notifies its admins. Published by billing.",
+    usageThresholdReachedData,
   ),
   'billing.audit.recorded.v1': auditEntry('billing'),
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiUsageRecordedData } from './ai-usage';
 import { auditEntry } from './audit';
 import { entry, timestamp, uuid } from './schema';
 
@@ -31,12 +32,45 @@ const conversationStartedData = z
       'subscribers fetch the conversation through the graph.',
   );
 
+/** What conversations stores for organizations: message attachments and retrieval documents (004). */
+export const STORAGE_OBJECT_KINDS = ['attachment', 'document'] as const;
+
+const storageObjectChangedData = z
+  .object({
+    objectId: uuid().describe('The stored object (an attachment, a document).'),
+    organizationId: uuid(),
+    kind: z.enum(STORAGE_OBJECT_KINDS),
+    sizeBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('The object’s size now, in bytes (not a change): 0 once it is deleted.'),
+    deleted: z.boolean().describe('Whether the object is gone (its bytes no longer count).'),
+    changedAt: timestamp().describe('When it was stored, replaced or deleted.'),
+  })
+  .describe(
+    'An object was stored, replaced or deleted. Carries its size, never its name or content. Sizes are ' +
+      'absolute, so a redelivered or repeated event leaves the organization’s storage as it is.',
+  );
+
 export const conversationsEvents = {
   'conversations.conversation.started.v1': entry(
     'conversations.conversation.started.v1',
     'conversations.conversation',
     'A conversation was opened on a channel. PII-free. Published by conversations.',
     conversationStartedData,
+  ),
+  'conversations.ai_usage.recorded.v1': entry(
+    'conversations.ai_usage.recorded.v1',
+    'conversations.ai_usage',
+    'An AI task (classify, score, reply, summarize, chat, embed) ended: its tokens, provider and model. No content. Published by conversations.',
+    aiUsageRecordedData,
+  ),
+  'conversations.storage_object.changed.v1': entry(
+    'conversations.storage_object.changed.v1',
+    'conversations.storage_object',
+    'An attachment or document was stored, replaced or deleted: its size now. Published by conversations.',
+    storageObjectChangedData,
   ),
   'conversations.audit.recorded.v1': auditEntry('conversations'),
 } as const;

@@ -13,6 +13,7 @@ import { automationEvents } from './automation';
 import { billingEvents } from './billing';
 import { conversationsEvents } from './conversations';
 import { crmEvents } from './crm';
+import { gatewayEvents } from './gateway';
 import { identityEvents } from './identity';
 import type { CatalogEntry } from './schema';
 
@@ -30,13 +31,15 @@ export * from './crm';
 export * from './billing';
 export * from './conversations';
 export * from './automation';
+export * from './gateway';
+export { AI_TASK_KINDS, AI_TASK_OUTCOMES } from './ai-usage';
 export * from './audit';
 
 export const DLQ_SUFFIX = '.dlq';
 
 /**
  * Every event type, by the service that owns it (each service's file holds its events and the enums
- * they carry). A type is published by exactly one service.
+ * they carry). A type is published by exactly one service (or the gateway).
  */
 export const eventCatalog = {
   ...identityEvents,
@@ -44,6 +47,7 @@ export const eventCatalog = {
   ...billingEvents,
   ...conversationsEvents,
   ...automationEvents,
+  ...gatewayEvents,
 } as const satisfies Readonly<Record<string, CatalogEntry>>;
 
 export type EventType = keyof typeof eventCatalog;

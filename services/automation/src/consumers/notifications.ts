@@ -2,7 +2,14 @@ import type { EventConsumer } from '@platform/events';
 import type { Messaging } from '@platform/messaging';
 import { startTenantConsumer, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
-import { renderEmail, sentEmail } from '../modules/notification/domain/notification';
+import {
+  notifiedOfUsage,
+  renderEmail,
+  renderUsageAlert,
+  sentEmail,
+  USAGE_ALERT_TEMPLATE,
+} from '../modules/notification/domain/notification';
+import { memberProjection } from '../modules/notification/infra/member-repository';
 import type { AutomationDependencies } from '../service';
 
 /** Consumer group of email delivery; also its key in processed_events. */
@@ -12,14 +19,16 @@ type Transaction = Prisma.TransactionClient;
 
 /**
  * Emails other services ask for (identity's invitations and password resets) are rendered, handed to
- * the email provider and recorded as notifications, once per event.
+ * the email provider and recorded as notifications, once per event. Billing's usage alerts (80 % and
+ * 100 % of a plan limit) are emailed to the organization's owners and admins, once per event and
+ * recipient.
  */
 export function startNotificationConsumer(
   dependencies: AutomationDependencies,
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
-  const { email } = dependencies;
+  const { email, logger } = dependencies;
   return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: NOTIFICATION_GROUP,
     handlers: {
@@ -40,6 +49,34 @@ export function startNotificationConsumer(
           new Date(),
         );
         await tx.notification.create({ data: notification });
+      },
+      'billing.usage.threshold_reached.v1': async (event, tx) => {
+        const recipients = (await memberProjection(tx).ofOrganization(event.tenantid)).filter(
+          notifiedOfUsage,
+        );
+        if (recipients.length === 0) {
+          logger.warn(
+            { organizationId: event.tenantid, eventId: event.id },
+            'usage alert not emailed: no active owner or admin of the organization is known',
+          );
+        }
+        // One transaction for all: a provider refusing one recipient retries the event for all (the
+        // local mailbox rolls back with it; an SMTP server may have taken the earlier ones already).
+        for (const member of recipients) {
+          const message = renderUsageAlert(event.data, { from: email.from, to: member.email });
+          const sent = await email.sender.send(message, event.tenantid, tx);
+          const notification = sentEmail(
+            {
+              organizationId: event.tenantid,
+              sourceEventId: event.id,
+              template: USAGE_ALERT_TEMPLATE,
+              message,
+            },
+            sent,
+            new Date(),
+          );
+          await tx.notification.create({ data: notification });
+        }
       },
     },
   });

@@ -1,7 +1,7 @@
 /** Notifications: messages to people, rendered from templates, and what became of them. */
 import { randomUUID } from 'node:crypto';
 import { badUserInput } from '@platform/domain';
-import type { EMAIL_TEMPLATES } from '@platform/events/catalog';
+import type { EMAIL_TEMPLATES, EventData, PLAN_IDS, USAGE_METRICS } from '@platform/events/catalog';
 
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
@@ -100,5 +100,93 @@ export function sentEmail(
     sourceEventId: input.sourceEventId,
     createdAt: now,
     sentAt: now,
+  };
+}
+
+/** The template name of usage alerts in notification records. */
+export const USAGE_ALERT_TEMPLATE = 'usage_threshold';
+
+/** Roles whose holders hear about the organization's plan and usage. */
+export const BILLING_ALERT_ROLES: readonly string[] = ['owner', 'admin'];
+
+/** What automation knows of a user of an organization (its copy of identity's users). */
+export interface OrganizationMember {
+  id: string;
+  email: string;
+  type: string;
+  status: string;
+  deleted: boolean;
+  roles: readonly string[];
+}
+
+/**
+ * Usage alerts go to the organization's owners and admins: people (not AI, system or integration
+ * users) whose account is active and not deleted.
+ */
+export function notifiedOfUsage(member: OrganizationMember): boolean {
+  return (
+    member.type === 'human' &&
+    member.status === 'active' &&
+    !member.deleted &&
+    member.roles.some((role) => BILLING_ALERT_ROLES.includes(role))
+  );
+}
+
+type UsageAlert = EventData<'billing.usage.threshold_reached.v1'>;
+
+const PLAN_NAMES: Readonly<Record<(typeof PLAN_IDS)[number], string>> = {
+  free: 'Free',
+  basic: 'Basic',
+  pro: 'Professional',
+  enterprise: 'Enterprise',
+};
+
+const METRIC_NOUNS: Readonly<Record<(typeof USAGE_METRICS)[number], string>> = {
+  contacts: 'contacts',
+  custom_fields: 'custom fields',
+  storage_bytes: 'storage',
+  api_calls: 'API calls',
+  ai_tokens: 'AI tokens',
+  ai_tasks: 'AI tasks',
+};
+
+/** What happens at the limit, and what makes room. */
+const AT_THE_LIMIT: Readonly<Record<(typeof USAGE_METRICS)[number], string>> = {
+  contacts: 'new contacts are refused until some are deleted or the plan is upgraded',
+  custom_fields: 'new custom fields are refused until some are archived or the plan is upgraded',
+  storage_bytes: 'new attachments and documents are refused until some are deleted or the plan is upgraded',
+  api_calls: 'upgrading the plan raises the limit',
+  ai_tokens: 'upgrading the plan raises the limit',
+  ai_tasks: 'upgrading the plan raises the limit',
+};
+
+/** Storage quotas are in GB of 2^30 bytes (billing's unit). */
+const BYTES_PER_GB = 2 ** 30;
+
+/** "80 contacts", "4 custom fields", "0.8 GB of storage". */
+function quantity(metric: UsageAlert['metric'], value: number): string {
+  if (metric === 'storage_bytes') return `${(value / BYTES_PER_GB).toFixed(1)} GB of storage`;
+  return `${value.toLocaleString('en-US')} ${METRIC_NOUNS[metric]}`;
+}
+
+/** The email telling an owner or admin that usage reached 80 % or 100 % of a plan limit. */
+export function renderUsageAlert(alert: UsageAlert, addresses: { from: string; to: string }): EmailMessage {
+  const noun = METRIC_NOUNS[alert.metric];
+  const plan = PLAN_NAMES[alert.planId];
+  const percent = Math.floor((alert.used * 100) / alert.limit);
+  const reached = alert.threshold === 100;
+  const subject = reached
+    ? `Your organization reached its ${noun} limit`
+    : `Your organization used ${alert.threshold}% of its ${noun} limit`;
+  const paragraphs = [
+    `Your organization uses ${quantity(alert.metric, alert.used)}; its ${plan} plan includes ` +
+      `${quantity(alert.metric, alert.limit)} (${percent}%).`,
+    reached ? `From now on, ${AT_THE_LIMIT[alert.metric]}.` : `At the limit, ${AT_THE_LIMIT[alert.metric]}.`,
+  ];
+  return {
+    ...addresses,
+    subject,
+    text: paragraphs.join('\n\n'),
+    html: paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n'),
   };
 }

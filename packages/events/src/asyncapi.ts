@@ -53,6 +53,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
   'billing.entitlements':
     "An organization's entitlements after every change, versioned per organization. Key: organization id.",
+  'billing.seat':
+    'Seats of organization subscriptions assigned and released, versioned per organization. Key: organization id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
   'identity.audit': auditTopic('identity'),

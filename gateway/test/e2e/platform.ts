@@ -197,6 +197,7 @@ export async function startTestPlatform(
       databaseUrl: billingDb.appUrl,
       logger: logger.child({ service: 'billing' }),
       onQuery: onQuery('billing'),
+      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
     }),
   ]);
   let automation = await startAutomation();

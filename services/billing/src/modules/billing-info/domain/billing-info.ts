@@ -168,7 +168,7 @@ const NATIONAL_TAX_IDS: Readonly<
   >
 > = {
   gb_vat: { country: 'GB', validator: 'vat', prefix: 'GB', example: 'GB980780684' },
-  ch_vat: { country: 'CH', validator: 'vat', prefix: 'CHE', example: 'CHE-107.787.577 MWST' },
+  ch_vat: { country: 'CH', validator: 'vat', prefix: '', example: 'CHE-107.787.577 MWST' },
   no_vat: { country: 'NO', validator: 'mva', prefix: 'NO', example: 'NO995525828MVA' },
   us_ein: { country: 'US', validator: 'ein', prefix: '', example: '04-2103594' },
   ca_bn: { country: 'CA', validator: 'bn', prefix: '', example: '123026635' },

@@ -8,6 +8,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startAuditConsumer } from './consumers/audit';
+import { startBillingSeatsConsumer } from './consumers/billing-seats';
 import { identityEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -105,6 +106,7 @@ export const identityService = defineService({
   }),
   consumers: async (dependencies, messaging, options) => [
     await startAuditConsumer(dependencies, messaging, options),
+    await startBillingSeatsConsumer(dependencies, messaging, options),
   ],
   routes: (dependencies, options) => {
     const authentication = authenticationOperationsOf(dependencies);

@@ -170,6 +170,32 @@ describe('seat module', () => {
       [bob, true],
       [alice, false],
     ]);
+    // Pages: one at a time, on from a cursor; a forged cursor is the caller's mistake.
+    const headers = await subject.env.headersFor(manager);
+    const page = (after: string | null) =>
+      subject.env.graphql<{
+        _entities: Array<{
+          seatAssignments: {
+            edges: Array<{ cursor: string; node: Assignment }>;
+            pageInfo: { hasNextPage: boolean };
+          };
+        }>;
+      }>(
+        subject.service.graphqlUrl,
+        `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Organization {
+           seatAssignments(includeInactive: true, first: 1, after: $after) {
+             edges { cursor node { user { id } } } pageInfo { hasNextPage } } } } }`,
+        { r: [{ __typename: 'Organization', id: organizationId }], after },
+        headers,
+      );
+    const first = (await page(null)).data?._entities[0]?.seatAssignments;
+    expect(first?.edges.map((edge) => edge.node.user.id)).toEqual([bob]);
+    expect(first?.pageInfo.hasNextPage).toBe(true);
+    const second = (await page(first?.edges[0]?.cursor ?? null)).data?._entities[0]?.seatAssignments;
+    expect(second?.edges.map((edge) => edge.node.user.id)).toEqual([alice]);
+    expect(second?.pageInfo.hasNextPage).toBe(false);
+    const forged = Buffer.from(`${new Date().toISOString()}|not-a-uuid`).toString('base64url');
+    expect((await page(forged)).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
 
     const events = await seatEvents(organizationId);
     expect(events.map((event) => [event.type, event.subject])).toEqual([

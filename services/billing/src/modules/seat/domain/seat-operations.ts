@@ -200,6 +200,10 @@ export function seatOperations(repository: SeatRepository, clock: () => Date) {
       includeInactive: boolean,
       request: PageRequest,
     ): Promise<Array<Page<SeatAssignment>>> {
+      // A cursor is opaque but not trusted: one that names no assignment id is the caller's mistake.
+      if (request.after && !isUuid(request.after.id)) {
+        new InputIssues().add('after', 'invalid cursor').throwIfAny();
+      }
       const own = actor.organizationId;
       const page =
         own && organizationIds.includes(own) ? await repository.page(own, includeInactive, request) : null;

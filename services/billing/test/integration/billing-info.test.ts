@@ -120,6 +120,21 @@ describe('billing info module', () => {
     ]);
   });
 
+  it('takes concurrent first updates in turn', async () => {
+    const caller = manager();
+    const results = await Promise.all(
+      ['USD', 'EUR', 'GBP', 'CAD', 'AUD'].map((currency) => update(caller, { currency })),
+    );
+    expect(results.map((result) => result.errors)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect((await read(caller)).data?._entities[0]?.billingInfo).toMatchObject({ contact: null, taxIds: [] });
+  });
+
   it('keeps the personal part sealed at rest, bound to its organization', async () => {
     const caller = manager();
     expect((await update(caller, INPUT)).errors).toBeUndefined();
@@ -158,6 +173,11 @@ describe('billing info module', () => {
 
   it('reports every problem of an update at once, and writes nothing', async () => {
     const caller = manager();
+    // A refused first update leaves nothing behind.
+    expect((await update(caller, { currency: 'XXX' })).errors?.[0]?.extensions?.['code']).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect((await read(caller)).data?._entities).toEqual([{ billingInfo: null }]);
     expect((await update(caller, INPUT)).errors).toBeUndefined();
     const refused = await update(caller, {
       contact: { name: '', email: 'nope', phone: '12' },

@@ -109,11 +109,15 @@ function toRow(info: BillingInfo, cipher: FieldCipher | null) {
   };
 }
 
-/** Reads the organization's row locked for update (FOR UPDATE: a concurrent change waits its turn). */
-async function lockedRow(tx: Transaction, organizationId: string): Promise<BillingInfoRow | null> {
-  const [locked] = await tx.$queryRaw<Array<{ organization_id: string }>>`
-    SELECT organization_id FROM billing_info WHERE organization_id = ${organizationId}::uuid FOR UPDATE`;
-  return locked ? tx.billingInfo.findUnique({ where: { organizationId } }) : null;
+/**
+ * The organization's row, locked until the transaction ends (made empty first when there is none, so
+ * two first updates take turns too: the second sees the first's row). A refused update rolls it back.
+ */
+async function lockedRow(tx: Transaction, organizationId: string): Promise<BillingInfoRow> {
+  await tx.$executeRaw`
+    INSERT INTO billing_info (organization_id, updated_at) VALUES (${organizationId}::uuid, now())
+    ON CONFLICT (organization_id) DO UPDATE SET organization_id = EXCLUDED.organization_id`;
+  return tx.billingInfo.findUniqueOrThrow({ where: { organizationId } });
 }
 
 /** Billing info over Prisma; personal data sealed with `cipher` (the kit's field encryption). */
@@ -131,11 +135,8 @@ export function billingInfoRepository(
     update: (organizationId, decide) =>
       db.write(organizationId, [], async (tx) => {
         const row = await lockedRow(tx, organizationId);
-        const next = decide(row ? toBillingInfo(row, cipher) : null);
-        const data = toRow(next, cipher);
-        const stored = row
-          ? await tx.billingInfo.update({ where: { organizationId }, data })
-          : await tx.billingInfo.create({ data: { organizationId, ...data, createdAt: next.createdAt } });
+        const next = decide(toBillingInfo(row, cipher));
+        const stored = await tx.billingInfo.update({ where: { organizationId }, data: toRow(next, cipher) });
         return toBillingInfo(stored, cipher);
       }),
   };

@@ -220,14 +220,16 @@ export function identityPrincipals(options: {
 }
 
 /**
- * The topics whose events change what a principal is: identity's, and billing's entitlements (an API
- * key's access by plan).
+ * The topics whose events change what a principal is: identity's, and billing's seats and plans (a
+ * member without a seat of a plan priced per seat reads only). identity applies billing's events itself,
+ * a moment after the gateway hears of them; an answer fetched in between is kept at most `ttlMs`.
  */
 export const PRINCIPAL_TOPICS = [
   'identity.organization',
   'identity.user',
   'identity.role',
   'identity.api_key',
+  'billing.seat',
   'billing.entitlements',
 ] as const;
 

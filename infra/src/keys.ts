@@ -19,18 +19,19 @@ async function ed25519(kid: string): Promise<KeyPair> {
 /**
  * The local platform's keys, made once and kept in .local/keys (gitignored, readable by the owner
  * only): the gateway's internal-context key pair, identity's access-token signing key, identity's
- * key for secrets at rest (TOTP secrets; 32 random bytes, base64) and crm's keyring for contacts'
- * personal data (CRM_PII_KEYRING's JSON). Real deployments pass their own through the services'
- * environment.
+ * key for secrets at rest (TOTP secrets; 32 random bytes, base64), crm's keyring for contacts'
+ * personal data (CRM_PII_KEYRING's JSON) and billing's for billing contacts and addresses
+ * (BILLING_PII_KEYRING's). Real deployments pass their own through the services' environment.
  */
 export interface PlatformKeys {
   internalContext: KeyPair;
   identitySigning: KeyPair;
   identitySecrets: string;
   crmPiiKeyring: string;
+  billingPiiKeyring: string;
 }
 
-/** A keyring in the format crm reads (`parseFieldKeyring` in the service kit): one key and an index key. */
+/** A keyring in the format crm and billing read (`parseFieldKeyring` in the service kit): one key and an index key. */
 function newPiiKeyring(): string {
   return JSON.stringify({
     active: 'k1',
@@ -45,17 +46,23 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<
       PlatformKeys,
-      'identitySecrets' | 'crmPiiKeyring'
+      'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring'
     > &
-      Partial<Pick<PlatformKeys, 'identitySecrets' | 'crmPiiKeyring'>>;
-    if (stored.identitySecrets && stored.crmPiiKeyring) {
-      return { ...stored, identitySecrets: stored.identitySecrets, crmPiiKeyring: stored.crmPiiKeyring };
+      Partial<Pick<PlatformKeys, 'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring'>>;
+    if (stored.identitySecrets && stored.crmPiiKeyring && stored.billingPiiKeyring) {
+      return {
+        ...stored,
+        identitySecrets: stored.identitySecrets,
+        crmPiiKeyring: stored.crmPiiKeyring,
+        billingPiiKeyring: stored.billingPiiKeyring,
+      };
     }
     // Keys made before a service kept keys of its own: add the missing ones, keep the others.
     const completed: PlatformKeys = {
       ...stored,
       identitySecrets: stored.identitySecrets ?? randomBytes(32).toString('base64'),
       crmPiiKeyring: stored.crmPiiKeyring ?? newPiiKeyring(),
+      billingPiiKeyring: stored.billingPiiKeyring ?? newPiiKeyring(),
     };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;
@@ -65,6 +72,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
     identitySigning: await ed25519(`identity-${randomUUID()}`),
     identitySecrets: randomBytes(32).toString('base64'),
     crmPiiKeyring: newPiiKeyring(),
+    billingPiiKeyring: newPiiKeyring(),
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

@@ -204,6 +204,7 @@ export async function startTestPlatform(
       onQuery: onQuery('billing'),
       subscriptionSchedulerIntervalMs: 3_600_000,
       ...options.billing,
+      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
     }),
   ]);
   let automation = await startAutomation();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually } from '@platform/testing';
+import { Client } from 'pg';
 import {
   buildSchema,
   getNamedType,
@@ -115,6 +116,37 @@ function countAtPath(data: unknown, steps: readonly Step[]): number {
   return level.length;
 }
 
+/** Valid tax ids of four kinds (check digits included), for the billing details of the seeds. */
+const SEED_TAX_IDS = [
+  { type: 'us_ein', value: '04-2103594' },
+  { type: 'gb_vat', value: 'GB980780684' },
+  { type: 'eu_vat', value: 'DE136695976' },
+  { type: 'au_abn', value: '51824753556' },
+];
+
+/** Seats of the organization held by `userIds` (active assignments), written into billing's database. */
+async function seatsHeld(
+  platform: TestPlatform,
+  organizationId: string,
+  userIds: readonly string[],
+  assignedBy: string,
+): Promise<void> {
+  const billing = new Client({ connectionString: platform.databases.billing.superuserUrl });
+  await billing.connect();
+  try {
+    for (const userId of userIds) {
+      await billing.query(
+        `INSERT INTO seat_assignments (id, organization_id, organization_subscription_id, user_id, assigned_by,
+           assigned_at, start_date, is_active, updated_at)
+         VALUES (gen_random_uuid(), $1::uuid, gen_random_uuid(), $2::uuid, $3::uuid, now(), now(), true, now())`,
+        [organizationId, userId, assignedBy],
+      );
+    }
+  } finally {
+    await billing.end();
+  }
+}
+
 /**
  * An organization with `count` of everything: active workflows, contacts owned by the admin,
  * conversations per contact, a ticket per contact assigned to the admin with `count` notes each,
@@ -154,10 +186,13 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
   await admin.run(`mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { id } }`, {
     input: { businessHours: weekdays.map((day) => ({ day, opensAt: '09:00', closesAt: '17:00' })) },
   });
+  const invitees: string[] = [];
   for (let index = 0; index < count; index += 1) {
-    await admin.run(`mutation($email: String!) { inviteUser(input: { email: $email }) { id } }`, {
-      email: `invitee-${index}-${admin.userId.slice(0, 8)}@example.com`,
-    });
+    const invited = await admin.run<{ inviteUser: { id: string } }>(
+      `mutation($email: String!) { inviteUser(input: { email: $email }) { id } }`,
+      { email: `invitee-${index}-${admin.userId.slice(0, 8)}@example.com` },
+    );
+    invitees.push(invited.inviteUser.id);
     await admin.run(
       `mutation($key: String!) { setMyPreference(category: "display", key: $key, value: 1) { key } }`,
       {
@@ -174,6 +209,19 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       name: `Client ${index} of ${admin.organizationId.slice(0, 8)}`,
     });
   }
+  // Billing details with `count` tax ids, and `count` seats held: the tax id and seat assignment lists have K
+  // parents. The seats are written straight into billing's database (a seat needs a plan priced per
+  // seat, which no graph operation gives yet); their users are the admin and the invitees.
+  await admin.run(
+    `mutation($input: UpdateBillingInfoInput!) { updateBillingInfo(input: $input) { currency } }`,
+    {
+      input: {
+        contact: { name: 'Statements', email: `billing-${admin.userId.slice(0, 8)}@example.com` },
+        taxIds: SEED_TAX_IDS.slice(0, count),
+      },
+    },
+  );
+  await seatsHeld(platform, admin.organizationId, [admin.userId, ...invitees].slice(0, count), admin.userId);
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
   // Custom fields of companies (not required, so every other seed stays valid), each a select with
   // options and validation: the definition lists and their options have K parents.

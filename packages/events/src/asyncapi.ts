@@ -56,6 +56,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     "An organization's entitlements after every change, versioned per organization. Key: organization id.",
   'billing.usage':
     'Usage of an organization reaching 80 % or 100 % of a plan limit, once per crossing. Key: organization id.',
+  'billing.seat':
+    'Seats of organization subscriptions assigned and released, versioned per organization. Key: organization id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':

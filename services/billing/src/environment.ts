@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { serviceEnvironmentSchema } from '@platform/service-kit';
+import { parseFieldKeyring, serviceEnvironmentSchema, type FieldKeyring } from '@platform/service-kit';
 import { httpPaymentProvider } from './modules/payment/infra/http-payment-provider';
 import { LOCAL_PAYMENT_PROVIDER } from './modules/payment/infra/local-provider/server';
 import type { BillingOptions } from './service';
 
-/** billing's settings beyond the kit's: the payment provider. */
+/** billing's settings beyond the kit's: the payment provider and billing info's keyring. */
 const schema = serviceEnvironmentSchema('billing', 4004)
   .extend({
     /**
@@ -20,6 +20,22 @@ const schema = serviceEnvironmentSchema('billing', 4004)
     LOCAL_PAYMENT_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     /** How long the local provider's payments stay processing before their outcome. */
     LOCAL_PAYMENT_PROVIDER_OUTCOME_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+    /**
+     * The keys billing contacts' and addresses' personal data is encrypted with (JSON, crm's format:
+     * `{ "active": "k1", "keys": { "k1": "<32 bytes, base64>" }, "blindIndexKey": "<32 bytes, base64>" }`).
+     * To rotate, add a key and make it active: the old ones still decrypt, rows are sealed anew with
+     * the active key at their next change.
+     */
+    BILLING_PII_KEYRING: z
+      .string({ error: 'BILLING_PII_KEYRING is required: the keyring billing info is encrypted with (JSON)' })
+      .transform((value, context): FieldKeyring => {
+        try {
+          return parseFieldKeyring(value);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((environment, context) => {
     const given = [
@@ -46,6 +62,7 @@ export const billingEnvironment = {
     const webhookSecret = environment.PAYMENT_WEBHOOK_SECRET;
     if (url && secretKey && webhookSecret) {
       return Promise.resolve({
+        piiKeyring: environment.BILLING_PII_KEYRING,
         paymentProvider: httpPaymentProvider({
           name: LOCAL_PAYMENT_PROVIDER,
           baseUrl: url,
@@ -55,6 +72,7 @@ export const billingEnvironment = {
       });
     }
     return Promise.resolve({
+      piiKeyring: environment.BILLING_PII_KEYRING,
       localPaymentProvider: {
         port: environment.LOCAL_PAYMENT_PROVIDER_PORT,
         outcomeDelayMs: environment.LOCAL_PAYMENT_PROVIDER_OUTCOME_DELAY_MS,

@@ -1,8 +1,11 @@
 import {
   defineService,
+  fieldCipher,
   observeQueries,
   prismaClientOptions,
   withTenants,
+  type FieldCipher,
+  type FieldKeyring,
   type ServiceStartOptions,
   type TenantFoundation,
 } from '@platform/service-kit';
@@ -17,6 +20,7 @@ import {
   type SubscriptionCollaborators,
 } from './modules/subscription/infra/subscription-repository';
 import { startUsageConsumer } from './consumers/usage';
+import { startUserConsumer } from './consumers/users';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import type { PaymentSettledHook } from './modules/payment/domain/payment-attempt';
@@ -50,6 +54,8 @@ export interface BillingDependencies extends TenantFoundation<Database, Prisma.T
    * records it (what it changes commits with that status). Absent: attempts are only recorded.
    */
   onPaymentSettled?: PaymentSettledHook<Prisma.TransactionClient>;
+  /** Seals billing info's personal data; null when no keyring was given (billing info then refuses). */
+  piiCipher: FieldCipher | null;
 }
 
 /** Billing's start options beyond the kit's. */
@@ -71,6 +77,11 @@ export interface BillingOptions {
   paymentDispatch?: PaymentDispatchOptions;
   /** See `BillingDependencies.onPaymentSettled`. */
   onPaymentSettled?: PaymentSettledHook<Prisma.TransactionClient>;
+  /**
+   * The keys billing info's personal data is encrypted with (BILLING_PII_KEYRING, required for the
+   * process). Without one, reading or changing billing info fails; everything else works.
+   */
+  piiKeyring?: FieldKeyring;
 }
 
 export type BillingServiceOptions = ServiceStartOptions & BillingOptions;
@@ -87,11 +98,13 @@ const definition = defineService<Database, BillingDependencies, BillingOptions, 
     if (!options.paymentProvider)
       throw new Error('billing needs a payment provider: start it with startBillingService');
     const clock = options.clock ?? systemClock;
-    const collaborators = subscriptionCollaborators();
+    const piiCipher = options.piiKeyring ? fieldCipher(options.piiKeyring) : null;
+    const collaborators = subscriptionCollaborators(piiCipher);
     return {
       ...withTenants(foundation),
       clock,
       subscriptionCollaborators: collaborators,
+      piiCipher,
       paymentProvider: options.paymentProvider,
       // A payment's final status moves its invoice and subscription in the transaction that records it.
       onPaymentSettled:
@@ -105,6 +118,7 @@ const definition = defineService<Database, BillingDependencies, BillingOptions, 
       : [
           await startProvisioningConsumer(dependencies, messaging, options),
           await startUsageConsumer(dependencies, messaging, options),
+          await startUserConsumer(dependencies, messaging, options),
         ],
   jobs: (dependencies, options) => [
     startSubscriptionScheduler(dependencies, {

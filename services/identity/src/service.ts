@@ -9,6 +9,7 @@ import {
 } from '@platform/service-kit';
 import { startAuditConsumer } from './consumers/audit';
 import { startEntitlementsConsumer } from './consumers/entitlements';
+import { startBillingSeatsConsumer } from './consumers/billing-seats';
 import { identityEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -107,6 +108,7 @@ export const identityService = defineService({
   consumers: async (dependencies, messaging, options) => [
     await startAuditConsumer(dependencies, messaging, options),
     await startEntitlementsConsumer(dependencies, messaging, options),
+    await startBillingSeatsConsumer(dependencies, messaging, options),
   ],
   routes: (dependencies, options) => {
     const authentication = authenticationOperationsOf(dependencies);

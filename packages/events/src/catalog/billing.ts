@@ -5,6 +5,12 @@ import { entry, timestamp, uuid } from './schema';
 /** Events billing publishes, and the enums they carry (billing's domain uses these values). */
 
 export const PLAN_IDS = ['free', 'basic', 'pro', 'enterprise'] as const;
+/**
+ * Plans priced per seat (every plan but Free): on them a member works only with a seat, and a member
+ * without one reads but does not write. Billing decides seats by it and identity narrows principals by
+ * it, so both read this one list.
+ */
+export const SEATED_PLAN_IDS: readonly (typeof PLAN_IDS)[number][] = ['basic', 'pro', 'enterprise'];
 // The billing service's SubscriptionStatus enum (its spelling: canceled).
 export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'past_due', 'canceled', 'expired'] as const;
 export const AI_INSIGHT_LEVELS = ['none', 'basic', 'advanced', 'custom'] as const;
@@ -153,6 +159,53 @@ const invoiceData = z.object({
   amountDueCents: cents(),
   at: timestamp(),
 });
+/** Why a seat assignment ended (billing's SeatReleaseCause; free-text reasons stay in billing). */
+export const SEAT_RELEASE_CAUSES = [
+  'unassigned',
+  'user_deactivated',
+  'user_suspended',
+  'user_deleted',
+  'subscription_ended',
+] as const;
+
+const seatPicture = {
+  version: z
+    .number()
+    .int()
+    .positive()
+    .describe(
+      'Grows by one with every seat change of the organization; a consumer keeps, per user, the highest it has applied and ignores older ones.',
+    ),
+  seatsAssigned: z.number().int().nonnegative().describe('Seats held after the change.'),
+  seatsLimit: limit().describe('Most seats the subscription allows; null = unlimited.'),
+};
+
+const seatAssignedData = z
+  .object({
+    organizationId: uuid(),
+    subscriptionId: uuid().describe('The organization subscription the seat belongs to.'),
+    assignmentId: uuid().describe('The seat assignment (spec 000 UserSubscriptionAssignment).'),
+    userId: uuid().describe('The user who holds the seat now.'),
+    assignedById: uuid().nullable().describe('Who assigned it; null when the platform did.'),
+    assignedAt: timestamp(),
+    ...seatPicture,
+  })
+  .describe('A user was given a seat of the organization’s subscription.');
+
+const seatUnassignedData = z
+  .object({
+    organizationId: uuid(),
+    subscriptionId: uuid(),
+    assignmentId: uuid(),
+    userId: uuid().describe('The user who no longer holds the seat.'),
+    cause: z
+      .enum(SEAT_RELEASE_CAUSES)
+      .describe('Why the seat was released (the free-text reason stays in billing).'),
+    deactivatedById: uuid().nullable().describe('Who released it; null when the platform did (user events).'),
+    deactivatedAt: timestamp(),
+    ...seatPicture,
+  })
+  .describe('A user’s seat was released: unassigned, or the user was deactivated, suspended or deleted.');
 
 export const billingEvents = {
   'billing.subscription.updated.v1': entry(
@@ -192,6 +245,18 @@ export const billingEvents = {
     'billing.usage',
     "An organization's usage reached 80 % or 100 % of a plan limit; automation notifies its admins. Published by billing.",
     usageThresholdReachedData,
+  ),
+  'billing.seat.assigned.v1': entry(
+    'billing.seat.assigned.v1',
+    'billing.seat',
+    'A user was given a seat of the organization’s subscription. Published by billing.',
+    seatAssignedData,
+  ),
+  'billing.seat.unassigned.v1': entry(
+    'billing.seat.unassigned.v1',
+    'billing.seat',
+    'A user’s seat was released (unassigned, or the user was deactivated, suspended or deleted). Published by billing.',
+    seatUnassignedData,
   ),
   'billing.audit.recorded.v1': auditEntry('billing'),
 } as const;

@@ -3,6 +3,7 @@ import type { IdentityDependencies } from '../../service';
 import { authenticationOperations, type AuthenticationOperations } from './domain/authentication-operations';
 import { authenticationRepository } from './infra/authentication-repository';
 import { apiAccessRepository } from '../api-key/infra/api-access-repository';
+import { seatStandings } from './infra/seat-standing';
 import { apiKeyRepository } from '../api-key/infra/api-key-repository';
 import { organizationRepository } from '../organization/infra/organization-repository';
 import { roleRepository } from '../role/infra/role-repository';
@@ -48,9 +49,11 @@ export function authenticationOperationsOf({
   const roles = roleRepository(tenants);
   const organizations = organizationRepository(tenants);
   const users = userRepository(tenants);
+  const seats = seatStandings(tenants);
   return authenticationOperations({
     repository: authenticationRepository(database, tenants),
     access: async (organizationId, userId) => (await roles.accessOf(organizationId, [userId]))[0] ?? null,
+    seatStanding: (organizationId, userId) => seats.of(organizationId, userId),
     clientOf: (agencyId, clientId) => organizations.clientOf(agencyId, clientId),
     touch: (organizationId, userId) =>
       users.touchActive(organizationId, userId, new Date(), LAST_ACTIVE_WRITE_INTERVAL_MS),

@@ -1,12 +1,36 @@
+import type { FieldCipher } from '@platform/service-kit';
+import type { BillTo } from '../../billing-info/domain/billing-info';
+import { billingInfoOf } from '../../billing-info/infra/billing-info-repository';
 import { publishEntitlements } from '../../entitlements/infra/entitlements-repository';
 import { requestPayment } from '../../payment/infra/payment-attempts';
 import type { SubscriptionCollaborators } from './subscription-repository';
 
-/** WIRED AT MERGE: billing info (billTo). */
-export function subscriptionCollaborators(): SubscriptionCollaborators {
+/** The bill-to block of an invoice: name, email, address lines and tax ids, as printed. */
+function billToLines(billTo: BillTo): string[] {
+  const lines: string[] = [];
+  if (billTo.name) lines.push(billTo.name);
+  if (billTo.email) lines.push(billTo.email);
+  const address = billTo.address;
+  if (address) {
+    lines.push(address.line1);
+    if (address.line2) lines.push(address.line2);
+    lines.push([address.postalCode, address.city, address.region].filter((part) => part).join(' '));
+    lines.push(address.country);
+  }
+  for (const taxId of billTo.taxIds) lines.push(`${taxId.type.toUpperCase()} ${taxId.value}`);
+  return lines;
+}
+
+/**
+ * What a subscription's transaction asks of the modules beside it: payments (a charge to send after the
+ * commit), entitlements (versioned and published) and billing info (the invoice's bill-to, opened with
+ * billing's PII keyring; without one, invoices carry no bill-to).
+ */
+export function subscriptionCollaborators(cipher: FieldCipher | null = null): SubscriptionCollaborators {
   return {
     requestPayment: (tx, request) => requestPayment(tx, request),
     publishEntitlements: (tx, change) => publishEntitlements(tx, change),
-    billTo: () => Promise.resolve([]),
+    billTo: async (tx, organizationId) =>
+      cipher ? billToLines(await billingInfoOf(tx, organizationId, cipher)) : [],
   };
 }

@@ -47,6 +47,7 @@ import {
 } from './mfa';
 import { agencyPrincipal, userPrincipal, type Credential, type Principal } from './principal';
 import type { ApiAccess } from '../../api-key/domain/api-access';
+import type { SeatStanding } from './seats';
 import {
   apiKeyStatus,
   keyPermissions,
@@ -65,6 +66,8 @@ export interface AuthenticationDependencies {
   repository: AuthenticationRepository;
   /** What users of an organization hold (roles, direct grants). */
   access: (organizationId: string, userId: string) => Promise<UserAccess | null>;
+  /** Whether the user's plan needs a seat and whether they hold one (identity's copy of billing's seats). */
+  seatStanding: (organizationId: string, userId: string) => Promise<SeatStanding>;
   /** A client organization of an agency (null when it is not one of the agency's). */
   clientOf: (agencyId: string, clientId: string) => Promise<Organization | null>;
   /** Records that a user acted (lastActiveAt; the implementation writes at most every few minutes). */
@@ -239,15 +242,16 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
     const apiKey = await deps.apiKeys.byHash(deps.apiKeys.hash(key));
     const at = now();
     if (!apiKey || apiKeyStatus(apiKey, at) !== 'active') throw refused();
-    const [candidate, access, safelist, apiAccess] = await Promise.all([
+    const [candidate, access, safelist, apiAccess, seat] = await Promise.all([
       deps.repository.findUserForToken(apiKey.organizationId, apiKey.createdById),
       deps.access(apiKey.organizationId, apiKey.createdById),
       apiKey.operationManifestId
         ? deps.apiKeys.safelist(apiKey.organizationId, apiKey.operationManifestId)
         : Promise.resolve(null),
       deps.apiKeys.access(apiKey.organizationId),
+      deps.seatStanding(apiKey.organizationId, apiKey.createdById),
     ]);
-    const creator = userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+    const creator = userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access, seat);
     await deps.apiKeys.touch(apiKey, at, LAST_USED_WRITE_INTERVAL_MS);
     return {
       ...creator,
@@ -393,12 +397,13 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
     async principal(credential: Credential): Promise<Principal & { sessionId: string | null }> {
       if (credential.type === 'api_key') return apiKeyPrincipal(credential.key);
       const home = credential.actingFromOrganizationId ?? credential.organizationId;
-      const [candidate, access, signedIn] = await Promise.all([
+      const [candidate, access, signedIn, seat] = await Promise.all([
         deps.repository.findUserForToken(home, credential.userId),
         deps.access(home, credential.userId),
         credential.sessionId
           ? deps.repository.sessionById(home, credential.sessionId)
           : Promise.resolve(null),
+        deps.seatStanding(home, credential.userId),
       ]);
       if (credential.sessionId) {
         const at = now();
@@ -418,8 +423,9 @@ export function authenticationOperations(deps: AuthenticationDependencies) {
             candidate?.organization ?? null,
             access,
             await deps.clientOf(home, credential.organizationId),
+            seat,
           )
-        : userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access);
+        : userPrincipal(candidate?.user ?? null, candidate?.organization ?? null, access, seat);
       await deps.touch(home, credential.userId);
       return { ...principal, sessionId: credential.sessionId ?? null };
     },

@@ -9,6 +9,7 @@ import type { ApiAccess } from '../../api-key/domain/api-access';
 import { organizationCanSignIn, type Organization } from '../../organization/domain/organization';
 import { effectivePermissions, type UserAccess } from '../../role/domain/role';
 import { userCanSignIn, type User } from '../../user/domain/user';
+import { FREE_STANDING, permissionsForSeat, type SeatStanding } from './seats';
 
 /** A signed-in user's credential, as the gateway verified it from an access token. */
 export interface UserCredential {
@@ -55,12 +56,13 @@ const NO_LONGER_VALID = 'The session is no longer valid; sign in again';
 
 /**
  * The principal of a user: refused (UNAUTHENTICATED) when the user is gone or not active, or their
- * organization is cancelled.
+ * organization is cancelled. On a plan priced per seat a user without a seat reads only (seats.ts).
  */
 export function userPrincipal(
   user: User | null,
   organization: Organization | null,
   access: UserAccess | null,
+  seat: SeatStanding = FREE_STANDING,
 ): Principal {
   if (!user || !organization || !access || !userCanSignIn(user) || !organizationCanSignIn(organization)) {
     throw unauthenticated(NO_LONGER_VALID);
@@ -71,7 +73,7 @@ export function userPrincipal(
     apiKeyId: null,
     actingFromOrganizationId: null,
     roles: user.roles,
-    permissions: effectivePermissions(access),
+    permissions: permissionsForSeat(effectivePermissions(access), seat),
     organizationStatus: organization.status === 'suspended' ? 'suspended' : 'active',
     operationSafelist: null,
     apiAccess: null,
@@ -87,15 +89,17 @@ export const AGENCY_ONLY_PERMISSIONS: readonly string[] = [
 /**
  * The principal of an agency user acting inside a client organization: the user must be active in the
  * agency, hold organizations:manage_clients there, and the client must be one of the agency's and not
- * cancelled. They act with their agency permissions minus AGENCY_ONLY_PERMISSIONS.
+ * cancelled. They act with their agency permissions minus AGENCY_ONLY_PERMISSIONS (their seat is the
+ * agency's: `seat` is their standing there).
  */
 export function agencyPrincipal(
   user: User | null,
   agency: Organization | null,
   access: UserAccess | null,
   client: Organization | null,
+  seat: SeatStanding = FREE_STANDING,
 ): Principal {
-  const home = userPrincipal(user, agency, access);
+  const home = userPrincipal(user, agency, access, seat);
   if (!home.permissions.includes('organizations:manage_clients')) throw unauthenticated(NO_LONGER_VALID);
   if (!client || client.parentOrganizationId !== home.organizationId || !organizationCanSignIn(client)) {
     throw unauthenticated(NO_LONGER_VALID);

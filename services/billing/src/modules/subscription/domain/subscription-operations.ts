@@ -184,10 +184,17 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
           const replaced = withState(current, replaceFree(current.state, now));
           await store.save(replaced);
           events.push(subscriptionUpdated(replaced, 'replaced', current.status, now));
+        } else {
+          // A canceled subscription's seats go with it: the new one starts with the starter's seat only.
+          events.push(...(await store.releaseSeats(organizationId, now)));
         }
         const subscription = newSubscription(organizationId, actor.userId, started.state, now);
         await store.add(subscription);
         events.push(...(await carryOut(store, subscription, started.effects, now)));
+        if (actor.userId && subscription.state.plan.seatPriceMonthlyCents > 0n) {
+          const seat = { organizationId, subscriptionId: subscription.id, userId: actor.userId, at: now };
+          events.push(...(await store.assignInitialSeat(seat)));
+        }
         events.push(subscriptionUpdated(subscription, 'started', null, now));
         if (subscription.status === 'active') {
           events.push(subscriptionActivated(subscription, now));
@@ -204,6 +211,15 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
         const { planId, ...price } = parseTerms(input);
         const current = await requireLive(store, organizationId);
         const plan = await store.plan(planId);
+        if (plan.seatPriceMonthlyCents !== 0) {
+          const assigned = await store.assignedSeatCount(organizationId);
+          if (Number.isSafeInteger(input.seats) && input.seats < assigned) {
+            throw conflict(`${assigned} seats are assigned: unassign some before going down to ${input.seats}`, {
+              assigned,
+              seats: input.seats,
+            });
+          }
+        }
         const event: LifecycleEvent = {
           type: 'changePlan',
           plan,
@@ -346,6 +362,9 @@ async function apply(
   const next = withState(subscription, step.state);
   await store.save(next);
   const events = await carryOut(store, next, step.effects, now);
+  if (next.status === 'expired' && subscription.status !== 'expired') {
+    events.push(...(await store.releaseSeats(next.organizationId, now)));
+  }
   // A retry's charge and a renewal's payment change nothing anyone follows; every other step is news.
   const silent =
     event.type === 'dunningRetryDue' || (event.type === 'paymentSucceeded' && subscription.status === 'active');

@@ -69,5 +69,16 @@ export interface SubscriptionTransaction {
   recordChargeAttempt(invoice: InvoiceRecord, attempt: number): Promise<void>;
   requestPayment(request: PaymentRequest): Promise<void>;
   publishEntitlements(change: EntitlementsChange): Promise<void>;
+  /** Seats the organization's users hold now (the seat lock is held until the transaction ends). */
+  assignedSeatCount(organizationId: string): Promise<number>;
+  /** Gives the user who started a paid subscription a seat of it; the events it implies. */
+  assignInitialSeat(command: {
+    organizationId: string;
+    subscriptionId: string;
+    userId: string;
+    at: Date;
+  }): Promise<readonly CatalogEvent[]>;
+  /** Releases every seat of the organization (its subscription is over); the events it implies. */
+  releaseSeats(organizationId: string, at: Date): Promise<readonly CatalogEvent[]>;
   append(events: readonly CatalogEvent[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantDatabase } from '@platform/service-kit';
-import { appendToOutbox } from '@platform/events';
+import { appendToOutbox, type CatalogEvent } from '@platform/events';
 import { Prisma } from '../../../generated/prisma/client';
 import { isPlanId } from '../../plan/domain/plan';
 import { planRepository } from '../../plan/infra/plan-repository';
@@ -27,6 +27,12 @@ export interface SubscriptionCollaborators {
   publishEntitlements(tx: Prisma.TransactionClient, change: EntitlementsChange): Promise<void>;
   /** The invoice's bill-to lines (billing contact and address), empty when none is set. */
   billTo(tx: Prisma.TransactionClient, organizationId: string): Promise<string[]>;
+  assignedSeatCount(tx: Prisma.TransactionClient, organizationId: string): Promise<number>;
+  assignInitialSeat(
+    tx: Prisma.TransactionClient,
+    command: { organizationId: string; subscriptionId: string; userId: string; at: Date },
+  ): Promise<readonly CatalogEvent[]>;
+  releaseSeats(tx: Prisma.TransactionClient, organizationId: string, at: Date): Promise<readonly CatalogEvent[]>;
 }
 
 function metadataOf(value: Prisma.JsonValue): Record<string, string> {
@@ -279,6 +285,9 @@ export function subscriptionTransaction(
 
     requestPayment: (request) => collaborator().requestPayment(tx, request),
     publishEntitlements: (change) => collaborator().publishEntitlements(tx, change),
+    assignedSeatCount: (organizationId) => collaborator().assignedSeatCount(tx, organizationId),
+    assignInitialSeat: (command) => collaborator().assignInitialSeat(tx, command),
+    releaseSeats: (organizationId, at) => collaborator().releaseSeats(tx, organizationId, at),
 
     async append(events) {
       if (events.length > 0) await appendToOutbox(tx, events);

@@ -137,7 +137,7 @@ describe('a subscription’s life through the gateway, on a clock the test moves
   }
 
   it('trial → paid → renewed twice → declined → recovered → canceled at period end → expired', async () => {
-    const { admin } = await seeds(platform).organization('Billing story');
+    const { admin } = await seeds(platform).organization('Billing');
     await until(admin, 'sign-up provisioning', (org) => org.subscription?.plan.id === 'free');
 
     // A Pro trial of 14 days with 3 seats: active at once, no invoice, Pro's entitlements.

@@ -18,6 +18,15 @@ describe('API keys through the gateway', () => {
   beforeAll(async () => {
     platform = await startTestPlatform();
     ({ admin } = await seeds(platform).organization('Keys'));
+    // Partner keys write only on a plan with full API access (Free's keys read): a Pro trial, whose
+    // starter holds its first seat. Once identity has the plan and the seat, the admin's keys write.
+    await admin.run(`mutation { startSubscription(input: { planId: "pro", seats: 5, trialDays: 30 }) { status } }`);
+    const probe = await createKey(admin, ['contacts:read', 'contacts:write']);
+    const secret = probe.data?.createApiKey.secret ?? '';
+    await eventually('the Pro plan reached identity', async () => {
+      const created = await withKey(secret, `mutation { createContact(input: { givenName: "Probe" }) { id } }`);
+      return created.errors === undefined;
+    });
     contactId = (await admin.contact({ givenName: 'Ada', email: 'ada@example.com' })).id;
   }, 120_000);
 
@@ -85,15 +94,32 @@ describe('API keys through the gateway', () => {
         id: agent.userId,
       },
     );
+    // On Pro a member writes with a seat: the agent is given one (once billing knows the user), and
+    // until identity knows it, the agent cannot make a key that writes.
+    await eventually('the agent got a seat', async () => {
+      const seat = await platform.graphql(
+        `mutation($id: ID!) { assignSeat(userId: $id) { isActive } }`,
+        { id: agent.userId },
+        admin.accessToken,
+      );
+      return seat.errors === undefined;
+    });
+    await eventually('identity knows the agent’s seat', async () => {
+      const probe = await createKey(agent, ['contacts:write']);
+      return probe.errors === undefined;
+    });
     const beyond = await createKey(agent, ['users:invite']);
     expect(beyond.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     const created = await createKey(agent, ['contacts:read', 'contacts:write']);
     const secret = created.data?.createApiKey.secret ?? '';
     const me = await withKey(secret, `{ me { id } }`);
     expect(me.data).toEqual({ me: { id: agent.userId } });
-    expect(
-      codeOf(await withKey(secret, `mutation { createContact(input: { givenName: "By key" }) { id } }`)),
-    ).toBeUndefined();
+    await eventually(
+      'the key writes as its seated creator',
+      async () =>
+        codeOf(await withKey(secret, `mutation { createContact(input: { givenName: "By key" }) { id } }`)) ===
+        undefined,
+    );
     // Demoting the creator shrinks the key: its next request can no longer write.
     await admin.run(`mutation($id: ID!) { assignRole(userId: $id, role: "viewer") { id } }`, {
       id: agent.userId,

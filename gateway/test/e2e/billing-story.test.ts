@@ -1,4 +1,7 @@
 import { manualClock, type ManualClock } from '@platform/billing';
+import { Client } from 'pg';
+import { postGraphQL } from '@platform/service-kit/testing';
+import { eventually } from '@platform/testing';
 import { startTestPlatform, type TestPlatform } from './platform';
 import { seeds, type Member } from './seed';
 
@@ -235,5 +238,79 @@ describe('a subscription’s life through the gateway, on a clock the test moves
       ['INV-000002', 'renewal', 'paid'],
       ['INV-000001', 'first_period', 'paid'],
     ]);
+  }, 240_000);
+
+  it('after a downgrade to Free the 101st contact is refused with PLAN_LIMIT_REACHED, and its API key cannot write', async () => {
+    const { admin } = await seeds(platform).organization('Downgrade');
+    await until(admin, 'sign-up provisioning', (org) => org.subscription?.plan.id === 'free');
+    await setCard(admin, 'pm_card_visa');
+    await admin.run(`mutation { startSubscription(input: { planId: "pro", seats: 2 }) { status } }`);
+    let org = await until(admin, 'Pro paid', (state) => state.subscription?.status === 'active');
+    expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
+
+    // A partner key with full API access on Pro writes the first of 100 contacts.
+    const key = await admin.run<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(input: { name: "partner", scopes: ["contacts:read", "contacts:write"] }) { secret } }`,
+    );
+    const withKey = (query: string) =>
+      postGraphQL(platform.gateway.graphqlUrl, query, {}, { 'x-api-key': key.createApiKey.secret });
+    await eventually('the key writes on Pro', async () => {
+      const written = await withKey(`mutation { createContact(input: { givenName: "By key" }) { id } }`);
+      return written.errors === undefined;
+    });
+    const more = Array.from({ length: 99 }, (_, index) => ({ givenName: `Contact ${index + 2}` }));
+    await eventually('crm has the Pro limits', async () => {
+      const imported = await platform.graphql(
+        `mutation($contacts: [CreateContactInput!]!) { importContacts(contacts: $contacts) { id } }`,
+        { contacts: more },
+        admin.accessToken,
+      );
+      return imported.errors === undefined;
+    });
+
+    // Down to Free at the period's end: Pro until then, Free after (no invoice: Free costs nothing).
+    const scheduled = await admin.run<{ changeSubscriptionPlan: { plan: { id: string }; scheduledPlan: { id: string } } }>(
+      `mutation { changeSubscriptionPlan(input: { planId: "free", seats: 1 }) { plan { id } scheduledPlan { id } } }`,
+    );
+    expect(scheduled.changeSubscriptionPlan).toEqual({ plan: { id: 'pro' }, scheduledPlan: { id: 'free' } });
+    clock.set(new Date(new Date(org.subscription?.currentPeriodEnd ?? '').getTime() + 60_000));
+    org = await until(admin, 'the downgrade', (state) => state.entitlements?.contactLimit === 100);
+    expect(org.subscription).toMatchObject({ status: 'active', plan: { id: 'free' } });
+    expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
+
+    // crm refuses the 101st contact once its copy of the entitlements has Free's limit; the 100 stay.
+    const crm = new Client({ connectionString: platform.databases.crm.superuserUrl });
+    await crm.connect();
+    try {
+      await eventually('crm has Free’s limits', async () => {
+        const { rows } = await crm.query<{ contact_limit: number | null }>(
+          'select contact_limit from organization_entitlements where organization_id = $1',
+          [admin.organizationId],
+        );
+        return rows[0]?.contact_limit === 100;
+      });
+    } finally {
+      await crm.end();
+    }
+    const refused = await platform.graphql(
+      `mutation { createContact(input: { givenName: "One too many" }) { id } }`,
+      {},
+      admin.accessToken,
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PLAN_LIMIT_REACHED' });
+    const count = await admin.run<{ contacts: { totalCount: number } }>(`{ contacts(first: 1) { totalCount } }`);
+    expect(count.contacts.totalCount).toBe(100);
+
+    // A Free organization's API key reads, and is refused any mutation at the gateway.
+    const blocked = await eventually('the gateway knows the key is read-only', async () => {
+      const written = await withKey(`mutation { createContact(input: { givenName: "By key" }) { id } }`);
+      return written.errors?.[0]?.extensions?.code === 'FORBIDDEN' ? written : undefined;
+    });
+    expect(blocked.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { reason: 'plan_feature', current: 'read_only', planId: 'free' },
+    });
+    const readable = await withKey(`{ contacts(first: 1) { totalCount } }`);
+    expect(readable.data).toEqual({ contacts: { totalCount: 100 } });
   }, 240_000);
 });

@@ -20,11 +20,16 @@ describe('API keys through the gateway', () => {
     ({ admin } = await seeds(platform).organization('Keys'));
     // Partner keys write only on a plan with full API access (Free's keys read): a Pro trial, whose
     // starter holds its first seat. Once identity has the plan and the seat, the admin's keys write.
-    await admin.run(`mutation { startSubscription(input: { planId: "pro", seats: 5, trialDays: 30 }) { status } }`);
+    await admin.run(
+      `mutation { startSubscription(input: { planId: "pro", seats: 5, trialDays: 30 }) { status } }`,
+    );
     const probe = await createKey(admin, ['contacts:read', 'contacts:write']);
     const secret = probe.data?.createApiKey.secret ?? '';
     await eventually('the Pro plan reached identity', async () => {
-      const created = await withKey(secret, `mutation { createContact(input: { givenName: "Probe" }) { id } }`);
+      const created = await withKey(
+        secret,
+        `mutation { createContact(input: { givenName: "Probe" }) { id } }`,
+      );
       return created.errors === undefined;
     });
     contactId = (await admin.contact({ givenName: 'Ada', email: 'ada@example.com' })).id;

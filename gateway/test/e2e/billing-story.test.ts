@@ -199,17 +199,17 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     expect(org.invoices[0]?.attemptCount).toBe(2);
 
     // Cancel at the period's end: active until then, no new invoice.
-    const canceling = await admin.run<{ cancelSubscription: { status: string; cancelAtPeriodEnd: boolean; endDate: string } }>(
-      /* GraphQL */ `
-        mutation Cancel {
-          cancelSubscription(atPeriodEnd: true) {
-            status
-            cancelAtPeriodEnd
-            endDate
-          }
+    const canceling = await admin.run<{
+      cancelSubscription: { status: string; cancelAtPeriodEnd: boolean; endDate: string };
+    }>(/* GraphQL */ `
+      mutation Cancel {
+        cancelSubscription(atPeriodEnd: true) {
+          status
+          cancelAtPeriodEnd
+          endDate
         }
-      `,
-    );
+      }
+    `);
     const periodEnd = new Date(org.subscription?.currentPeriodEnd ?? '');
     expect(canceling.cancelSubscription).toEqual({
       status: 'active',
@@ -269,7 +269,9 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     });
 
     // Down to Free at the period's end: Pro until then, Free after (no invoice: Free costs nothing).
-    const scheduled = await admin.run<{ changeSubscriptionPlan: { plan: { id: string }; scheduledPlan: { id: string } } }>(
+    const scheduled = await admin.run<{
+      changeSubscriptionPlan: { plan: { id: string }; scheduledPlan: { id: string } };
+    }>(
       `mutation { changeSubscriptionPlan(input: { planId: "free", seats: 1 }) { plan { id } scheduledPlan { id } } }`,
     );
     expect(scheduled.changeSubscriptionPlan).toEqual({ plan: { id: 'pro' }, scheduledPlan: { id: 'free' } });
@@ -298,7 +300,9 @@ describe('a subscription’s life through the gateway, on a clock the test moves
       admin.accessToken,
     );
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PLAN_LIMIT_REACHED' });
-    const count = await admin.run<{ contacts: { totalCount: number } }>(`{ contacts(first: 1) { totalCount } }`);
+    const count = await admin.run<{ contacts: { totalCount: number } }>(
+      `{ contacts(first: 1) { totalCount } }`,
+    );
     expect(count.contacts.totalCount).toBe(100);
 
     // A Free organization's API key reads, and is refused any mutation at the gateway.

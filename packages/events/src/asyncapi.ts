@@ -51,7 +51,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'crm.company':
     'Lifecycle of companies (client accounts): created, changed, stage moves, assignments, ad figures recorded, deleted, restored; ids, enums and stage names only. Key: company id.',
   'billing.subscription': 'Lifecycle of subscriptions and the entitlements they grant. Key: subscription id.',
-  'billing.invoice': 'Invoices issued, paid, voided or uncollectible; numbers and amounts, no bill-to details. Key: invoice id.',
+  'billing.invoice':
+    'Invoices issued, paid, voided or uncollectible; numbers and amounts, no bill-to details. Key: invoice id.',
   'billing.entitlements':
     "An organization's entitlements after every change, versioned per organization. Key: organization id.",
   'billing.usage':

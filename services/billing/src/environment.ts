@@ -32,7 +32,10 @@ const schema = serviceEnvironmentSchema('billing', 4004)
         try {
           return parseFieldKeyring(value);
         } catch (error) {
-          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          context.addIssue({
+            code: 'custom',
+            message: error instanceof Error ? error.message : String(error),
+          });
           return z.NEVER;
         }
       }),

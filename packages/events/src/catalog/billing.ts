@@ -145,7 +145,9 @@ const subscriptionUpdatedData = z
     currentPeriodEnd: timestamp(),
     at: timestamp().describe('When it happened, on billing’s clock.'),
   })
-  .describe("A subscription changed: started, activated, renewed, failed a payment, changed plan, was canceled, reactivated or expired.");
+  .describe(
+    'A subscription changed: started, activated, renewed, failed a payment, changed plan, was canceled, reactivated or expired.',
+  );
 
 const invoiceData = z.object({
   invoiceId: uuid(),

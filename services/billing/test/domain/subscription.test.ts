@@ -47,7 +47,10 @@ describe('grantsAccess', () => {
 });
 
 describe('withState and detailsOf', () => {
-  const started = startSubscription({ plan: BASIC, cycle: 'monthly', seats: 2, invoiceId: INVOICE }, AT).state;
+  const started = startSubscription(
+    { plan: BASIC, cycle: 'monthly', seats: 2, invoiceId: INVOICE },
+    AT,
+  ).state;
   const record: Subscription = withState(
     {
       id: SUBSCRIPTION,
@@ -67,7 +70,12 @@ describe('withState and detailsOf', () => {
   );
 
   it('copies the plan, status, cycle and seats of the state into the record', () => {
-    expect(record).toMatchObject({ planId: 'basic', status: 'pending', billingCycle: 'monthly', seatsLimit: 2 });
+    expect(record).toMatchObject({
+      planId: 'basic',
+      status: 'pending',
+      billingCycle: 'monthly',
+      seatsLimit: 2,
+    });
     expect(detailsOf(started)).toMatchObject({ expiresAt: new Date('2026-05-02T12:00:00.000Z') });
   });
 

@@ -101,7 +101,11 @@ describe('subscription lifecycle through billing', () => {
     return env.graphql<T>(service.graphqlUrl, query, variables, await env.headersFor(auth));
   }
 
-  async function run<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function run<T>(
+    auth: TestTenant,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
     const { data, errors } = await call<T>(auth, query, variables);
     expect(errors).toBeUndefined();
     if (!data) throw new Error('no data');
@@ -109,8 +113,7 @@ describe('subscription lifecycle through billing', () => {
   }
 
   async function read(auth: TestTenant): Promise<Billing> {
-    const { entities } = subject.env;
-    const [organization] = await entities<Billing>(
+    const [organization] = await subject.env.entities<Billing>(
       subject.service.graphqlUrl,
       `... on Organization { ${SUBSCRIPTION} ${INVOICES} }`,
       auth,
@@ -120,7 +123,11 @@ describe('subscription lifecycle through billing', () => {
     return organization;
   }
 
-  async function until(auth: TestTenant, what: string, done: (billing: Billing) => boolean): Promise<Billing> {
+  async function until(
+    auth: TestTenant,
+    what: string,
+    done: (billing: Billing) => boolean,
+  ): Promise<Billing> {
     const deadline = Date.now() + 20_000;
     let last: Billing | null = null;
     while (Date.now() < deadline) {
@@ -200,7 +207,9 @@ describe('subscription lifecycle through billing', () => {
     ]);
     expect(proration?.document).toContain('105.00 USD');
     const afterUpgrade = await entitlementEvents(auth.organizationId);
-    expect(afterUpgrade.at(-1)).toMatchObject({ data: { planId: 'pro', entitlements: { contactLimit: 10_000 } } });
+    expect(afterUpgrade.at(-1)).toMatchObject({
+      data: { planId: 'pro', entitlements: { contactLimit: 10_000 } },
+    });
 
     // Back to Basic: scheduled for May 1, nothing charged or credited now, Pro until then.
     const downgraded = await change(auth, 'basic', 2);
@@ -213,11 +222,19 @@ describe('subscription lifecycle through billing', () => {
 
     // May 1: the renewal bills Basic for 2 seats, and the entitlements follow.
     clock.set(new Date(MAY_1.getTime() + MINUTE));
-    billing = await until(auth, 'the renewal', (state) => state.invoices.length === 3 && state.invoices[0]?.status === 'paid');
+    billing = await until(
+      auth,
+      'the renewal',
+      (state) => state.invoices.length === 3 && state.invoices[0]?.status === 'paid',
+    );
     expect(billing.subscription).toMatchObject({ plan: { id: 'basic' }, seatsLimit: 2, scheduledPlan: null });
     expect(billing.invoices[0]).toMatchObject({ number: 'INV-000003', kind: 'renewal', totalCents: '5800' });
     expect((await entitlementEvents(auth.organizationId)).at(-1)).toMatchObject({
-      data: { planId: 'basic', version: afterUpgrade.length + 1, entitlements: { contactLimit: 1000, seats: 2 } },
+      data: {
+        planId: 'basic',
+        version: afterUpgrade.length + 1,
+        entitlements: { contactLimit: 1000, seats: 2 },
+      },
     });
   });
 
@@ -227,7 +244,10 @@ describe('subscription lifecycle through billing', () => {
     await start(auth, 'pro', 1);
     await until(auth, 'activation', (state) => state.subscription.status === 'active');
     // Another start is refused: change the live one instead.
-    const again = await call(auth, `mutation { startSubscription(input: { planId: "basic", seats: 1 }) { status } }`);
+    const again = await call(
+      auth,
+      `mutation { startSubscription(input: { planId: "basic", seats: 1 }) { status } }`,
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const bad = await change(auth, 'platinum', 0);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -258,11 +278,14 @@ describe('subscription lifecycle through billing', () => {
       }
       const billing = await read(auth);
       expect(billing.subscription.status).toBe('active');
-      expect(billing.invoices.map((invoice) => [invoice.number, invoice.status, invoice.amountPaidCents])).toEqual([
-        ['INV-000001', 'paid', '2900'],
-      ]);
+      expect(
+        billing.invoices.map((invoice) => [invoice.number, invoice.status, invoice.amountPaidCents]),
+      ).toEqual([['INV-000001', 'paid', '2900']]);
       const updates = await subject.service.database.outboxEvent.findMany({
-        where: { eventType: 'billing.subscription.updated.v1', payload: { path: ['tenantid'], equals: auth.organizationId } },
+        where: {
+          eventType: 'billing.subscription.updated.v1',
+          payload: { path: ['tenantid'], equals: auth.organizationId },
+        },
         orderBy: { seq: 'asc' },
       });
       // Free from sign-up, replaced by Basic, which was activated once.

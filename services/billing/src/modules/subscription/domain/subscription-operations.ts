@@ -63,10 +63,10 @@ const INVOICE_NUMBER = /^INV-([0-9]{6,9})$/;
 export const MAX_INVOICE_PAGE = 100;
 
 /** The plan and custom price of an input, every problem reported at once. */
-function parseTerms(input: {
-  planId: string;
-  customSeatPriceMonthlyCents?: string | null;
-}): { planId: PlanId; customSeatPriceMonthlyCents?: Cents } {
+function parseTerms(input: { planId: string; customSeatPriceMonthlyCents?: string | null }): {
+  planId: PlanId;
+  customSeatPriceMonthlyCents?: Cents;
+} {
   const issues = new InputIssues();
   if (!isPlanId(input.planId)) issues.add('planId', `must be one of ${PLAN_IDS.join(', ')}`);
   const custom = input.customSeatPriceMonthlyCents;
@@ -88,7 +88,8 @@ function parseInvoicePage(first: number, before: string | null | undefined) {
     issues.add('first', `must be from 1 to ${MAX_INVOICE_PAGE}`);
   }
   const match = before === null || before === undefined ? null : INVOICE_NUMBER.exec(before);
-  if (before !== null && before !== undefined && !match) issues.add('before', 'must be an invoice number like INV-000021');
+  if (before !== null && before !== undefined && !match)
+    issues.add('before', 'must be an invoice number like INV-000021');
   issues.throwIfAny();
   return { first, beforeSequence: match?.[1] === undefined ? null : Number(match[1]) };
 }
@@ -214,10 +215,13 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
         if (plan.seatPriceMonthlyCents !== 0) {
           const assigned = await store.assignedSeatCount(organizationId);
           if (Number.isSafeInteger(input.seats) && input.seats < assigned) {
-            throw conflict(`${assigned} seats are assigned: unassign some before going down to ${input.seats}`, {
-              assigned,
-              seats: input.seats,
-            });
+            throw conflict(
+              `${assigned} seats are assigned: unassign some before going down to ${input.seats}`,
+              {
+                assigned,
+                seats: input.seats,
+              },
+            );
           }
         }
         const event: LifecycleEvent = {
@@ -262,11 +266,16 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
         const state = subscription?.state;
         const waiting =
           (state?.status === 'pending' && state.invoice.id === invoice.id) ||
-          (state?.status === 'past_due' && state.dunning.invoice.id === invoice.id && !state.dunning.retryInFlight);
+          (state?.status === 'past_due' &&
+            state.dunning.invoice.id === invoice.id &&
+            !state.dunning.retryInFlight);
         if (!waiting) {
-          throw conflict('This invoice is being charged already, or its subscription no longer waits for it', {
-            status: state?.status ?? null,
-          });
+          throw conflict(
+            'This invoice is being charged already, or its subscription no longer waits for it',
+            {
+              status: state?.status ?? null,
+            },
+          );
         }
         const attempt = invoice.attemptCount + 1;
         await store.recordChargeAttempt(invoice, attempt);
@@ -321,7 +330,11 @@ function newSubscription(
 }
 
 /** What a lifecycle step is called in billing.subscription.updated.v1. */
-function changeOf(before: SubscriptionState, event: LifecycleEvent, after: SubscriptionState): SubscriptionChange {
+function changeOf(
+  before: SubscriptionState,
+  event: LifecycleEvent,
+  after: SubscriptionState,
+): SubscriptionChange {
   if (after.status === 'canceled' && before.status !== 'canceled') return 'canceled';
   if (after.status === 'expired') return 'expired';
   switch (event.type) {
@@ -340,7 +353,12 @@ function changeOf(before: SubscriptionState, event: LifecycleEvent, after: Subsc
       return before.status === 'canceled' ? 'reactivated' : 'cancel_withdrawn';
     case 'changePlan':
       if (after.status === 'active' && after.pendingChange) return 'downgrade_scheduled';
-      if (before.status === 'active' && before.pendingChange && after.status === 'active' && !after.pendingChange) {
+      if (
+        before.status === 'active' &&
+        before.pendingChange &&
+        after.status === 'active' &&
+        !after.pendingChange
+      ) {
         return before.plan.id === after.plan.id && before.seats === after.seats
           ? 'downgrade_withdrawn'
           : 'plan_changed';
@@ -367,9 +385,12 @@ async function apply(
   }
   // A retry's charge and a renewal's payment change nothing anyone follows; every other step is news.
   const silent =
-    event.type === 'dunningRetryDue' || (event.type === 'paymentSucceeded' && subscription.status === 'active');
+    event.type === 'dunningRetryDue' ||
+    (event.type === 'paymentSucceeded' && subscription.status === 'active');
   if (!silent) {
-    events.push(subscriptionUpdated(next, changeOf(subscription.state, event, step.state), subscription.status, now));
+    events.push(
+      subscriptionUpdated(next, changeOf(subscription.state, event, step.state), subscription.status, now),
+    );
   }
   if (next.status === 'active' && subscription.status !== 'active' && subscription.status !== 'past_due') {
     events.push(subscriptionActivated(next, now));
@@ -468,7 +489,9 @@ export async function runDueEvents(
     const deadline = nextDeadline(subscription.state);
     if (!deadline || deadline.at.getTime() > now.getTime()) break;
     const event: LifecycleEvent =
-      deadline.event === 'periodEnded' ? { type: 'periodEnded', invoiceId: randomUUID() } : { type: deadline.event };
+      deadline.event === 'periodEnded'
+        ? { type: 'periodEnded', invoiceId: randomUUID() }
+        : { type: deadline.event };
     try {
       subscription = await apply(store, subscription, event, now);
     } catch (error) {
@@ -534,7 +557,10 @@ export async function provisionSignUpPlan(
   const subscription = newSubscription(organizationId, null, started.state, at);
   await store.add(subscription);
   const events = await carryOut(store, subscription, started.effects, at);
-  events.push(subscriptionUpdated(subscription, 'started', null, at), subscriptionActivated(subscription, at));
+  events.push(
+    subscriptionUpdated(subscription, 'started', null, at),
+    subscriptionActivated(subscription, at),
+  );
   await store.append(events);
   return subscription;
 }

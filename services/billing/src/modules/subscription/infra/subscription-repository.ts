@@ -32,7 +32,11 @@ export interface SubscriptionCollaborators {
     tx: Prisma.TransactionClient,
     command: { organizationId: string; subscriptionId: string; userId: string; at: Date },
   ): Promise<readonly CatalogEvent[]>;
-  releaseSeats(tx: Prisma.TransactionClient, organizationId: string, at: Date): Promise<readonly CatalogEvent[]>;
+  releaseSeats(
+    tx: Prisma.TransactionClient,
+    organizationId: string,
+    at: Date,
+  ): Promise<readonly CatalogEvent[]>;
 }
 
 function metadataOf(value: Prisma.JsonValue): Record<string, string> {

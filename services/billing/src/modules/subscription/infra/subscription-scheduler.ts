@@ -19,8 +19,11 @@ export async function runDueSubscriptions(dependencies: BillingDependencies, now
   let handled = 0;
   const failed = new Set<string>();
   for (;;) {
-    const due = await withFlag(database, 'billing_schedule', (tx: Prisma.TransactionClient) =>
-      tx.$queryRaw<Array<{ id: string; organization_id: string }>>`
+    const due = await withFlag(
+      database,
+      'billing_schedule',
+      (tx: Prisma.TransactionClient) =>
+        tx.$queryRaw<Array<{ id: string; organization_id: string }>>`
         SELECT id, organization_id FROM organization_subscriptions
         WHERE next_action_at <= ${now} ORDER BY next_action_at LIMIT ${BATCH}`,
     );
@@ -28,7 +31,12 @@ export async function runDueSubscriptions(dependencies: BillingDependencies, now
     for (const row of pending) {
       try {
         handled += await tenants.transaction(row.organization_id, (tx) =>
-          runDueEvents(subscriptionTransaction(tx, subscriptionCollaborators), row.organization_id, row.id, now),
+          runDueEvents(
+            subscriptionTransaction(tx, subscriptionCollaborators),
+            row.organization_id,
+            row.id,
+            now,
+          ),
         );
       } catch (error) {
         // One broken subscription must not stop the others; it is tried again on the next pass.

@@ -86,7 +86,9 @@ export interface JsonObject {
 export function parseState(stored: unknown, subscriptionId: string): SubscriptionState {
   const parsed = stateSchema.safeParse(stored);
   if (!parsed.success) {
-    throw new Error(`subscription ${subscriptionId} has a state that does not parse: ${parsed.error.message}`);
+    throw new Error(
+      `subscription ${subscriptionId} has a state that does not parse: ${parsed.error.message}`,
+    );
   }
   return parsed.data;
 }

@@ -1,4 +1,7 @@
 import type { MutationResolvers } from '../../../../generated/graphql';
 
-export const changeSubscriptionPlan: NonNullable<MutationResolvers['changeSubscriptionPlan']> = (_parent, { input }, { auth, subscriptions }) =>
-  subscriptions.changePlan(auth, input);
+export const changeSubscriptionPlan: NonNullable<MutationResolvers['changeSubscriptionPlan']> = (
+  _parent,
+  { input },
+  { auth, subscriptions },
+) => subscriptions.changePlan(auth, input);

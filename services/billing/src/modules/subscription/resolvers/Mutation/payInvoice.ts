@@ -1,4 +1,7 @@
 import type { MutationResolvers } from '../../../../generated/graphql';
 
-export const payInvoice: NonNullable<MutationResolvers['payInvoice']> = (_parent, { id }, { auth, subscriptions }) =>
-  subscriptions.payInvoice(auth, id);
+export const payInvoice: NonNullable<MutationResolvers['payInvoice']> = (
+  _parent,
+  { id },
+  { auth, subscriptions },
+) => subscriptions.payInvoice(auth, id);

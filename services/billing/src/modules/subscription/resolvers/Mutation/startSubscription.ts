@@ -1,4 +1,7 @@
 import type { MutationResolvers } from '../../../../generated/graphql';
 
-export const startSubscription: NonNullable<MutationResolvers['startSubscription']> = (_parent, { input }, { auth, subscriptions }) =>
-  subscriptions.start(auth, input);
+export const startSubscription: NonNullable<MutationResolvers['startSubscription']> = (
+  _parent,
+  { input },
+  { auth, subscriptions },
+) => subscriptions.start(auth, input);

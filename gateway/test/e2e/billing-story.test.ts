@@ -48,7 +48,13 @@ const STATE = /* GraphQL */ `
           lines {
             kind
             description
+            quantity
             amountCents
+          }
+          payments {
+            attempt
+            status
+            failureCode
           }
           document
         }
@@ -67,7 +73,8 @@ interface Invoice {
   attemptCount: number;
   periodStart: string | null;
   periodEnd: string | null;
-  lines: Array<{ kind: string; description: string; amountCents: string }>;
+  lines: Array<{ kind: string; description: string; quantity: string | null; amountCents: string }>;
+  payments: Array<{ attempt: number; status: string; failureCode: string | null }>;
   document: string;
 }
 
@@ -142,6 +149,8 @@ describe('a subscription’s life through the gateway, on a clock the test moves
   it('trial → paid → renewed twice → declined → recovered → canceled at period end → expired', async () => {
     const { admin } = await seeds(platform).organization('Billing');
     await until(admin, 'sign-up provisioning', (org) => org.subscription?.plan.id === 'free');
+    // A contact, metered by billing from crm's event: the renewals report it.
+    await admin.contact({ givenName: 'Ada' });
 
     // A Pro trial of 14 days with 3 seats: active at once, no invoice, Pro's entitlements.
     await setCard(admin, 'pm_card_visa');
@@ -179,6 +188,15 @@ describe('a subscription’s life through the gateway, on a clock the test moves
       );
       expect(org.invoices[0]).toMatchObject({ number, kind: 'renewal', status: 'paid', totalCents: '29700' });
       expect(org.invoices[0]?.periodStart).toBe(periodEnd.toISOString());
+      // The period that ended is reported as metered lines, which the plan includes (no charge).
+      expect(org.invoices[0]?.lines.filter((line) => line.kind === 'usage')).toEqual([
+        {
+          kind: 'usage',
+          description: 'Contacts stored (peak), included in the plan',
+          quantity: '1',
+          amountCents: '0',
+        },
+      ]);
     }
 
     // The card is declined at the next renewal: past due, the invoice stays open, a retry in a day.
@@ -197,6 +215,10 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     org = await until(admin, 'the retry', (state) => state.subscription?.status === 'active');
     expect(statuses(org)[0]).toEqual(['INV-000004', 'renewal', 'paid']);
     expect(org.invoices[0]?.attemptCount).toBe(2);
+    expect(org.invoices[0]?.payments).toEqual([
+      { attempt: 1, status: 'failed', failureCode: 'card_declined' },
+      { attempt: 2, status: 'succeeded', failureCode: null },
+    ]);
 
     // Cancel at the period's end: active until then, no new invoice.
     const canceling = await admin.run<{

@@ -156,7 +156,7 @@ const invoiceData = z.object({
   number: z.string().describe('INV-000001, per organization.'),
   kind: z.enum(INVOICE_KINDS),
   status: z.enum(INVOICE_STATUSES),
-  currency: z.string().describe('ISO 4217, lower case.'),
+  currency: z.string().describe('ISO 4217, upper case.'),
   totalCents: cents(),
   amountDueCents: cents(),
   at: timestamp(),

@@ -1,5 +1,5 @@
 import { PLAN_IDS } from '@platform/events/catalog';
-import { entitlements, isPlanId, PlanId } from '../../src/modules/plan/domain/plan';
+import { entitlements, isPlanId, PlanId, pricedIn } from '../../src/modules/plan/domain/plan';
 import { planOperations } from '../../src/modules/plan/domain/plan-operations';
 import { ENTERPRISE, FREE } from './fixtures';
 
@@ -37,7 +37,26 @@ describe('planOperations', () => {
     const operations = planOperations({
       all: () => Promise.resolve([FREE, ENTERPRISE]),
       byIds: () => Promise.reject(new Error('not used')),
+      pricesOf: () => Promise.reject(new Error('not used')),
     });
     await expect(operations.list()).resolves.toEqual([FREE, ENTERPRISE]);
+  });
+});
+
+describe('pricedIn', () => {
+  const prices = [
+    { currency: 'EUR', seatPriceMonthlyMinor: 2700 },
+    { currency: 'USD', seatPriceMonthlyMinor: 2900 },
+  ];
+
+  it('prices a listed plan in the currency asked, and leaves custom pricing custom', () => {
+    const basic = { ...FREE, id: 'basic' as const, seatPriceMonthlyCents: 2900 };
+    expect(pricedIn(basic, prices, 'EUR').seatPriceMonthlyCents).toBe(2700);
+    expect(pricedIn(basic, prices, 'USD').seatPriceMonthlyCents).toBe(2900);
+    expect(pricedIn(ENTERPRISE, [], 'EUR')).toBe(ENTERPRISE);
+  });
+
+  it('refuses a currency the price list lacks (broken data, not a caller’s mistake)', () => {
+    expect(() => pricedIn({ ...FREE, seatPriceMonthlyCents: 0 }, prices, 'JPY')).toThrow(/no price in JPY/);
   });
 });

@@ -63,6 +63,7 @@ describe('withState and detailsOf', () => {
       endDate: null,
       createdBy: null,
       externalReference: null,
+      currency: 'USD',
       metadata: {},
       state: started,
     },

@@ -300,4 +300,26 @@ describe('subscription lifecycle through billing', () => {
       await receiver.close();
     }
   });
+
+  it('bills in the organization’s currency from its price list, and fixes that currency', async () => {
+    clock.set(new Date(clock.now().getTime() + MINUTE));
+    const auth = await organization();
+    await run(auth, `mutation { updateBillingInfo(input: { currency: "EUR" }) { currency } }`);
+    await start(auth, 'pro', 2);
+    const billing = await until(auth, 'the first payment', (state) => state.subscription.status === 'active');
+    expect(billing.subscription.seatPriceMonthlyCents).toBe('9200');
+    expect(billing.invoices[0]).toMatchObject({ totalCents: '18400', status: 'paid' });
+    const currency = await run<{ invoice: { currency: string; payments: Array<{ currency: string }> } }>(
+      auth,
+      `query ($id: ID!) { invoice(id: $id) { currency payments { currency } } }`,
+      { id: billing.invoices[0]?.id },
+    );
+    expect(currency.invoice).toEqual({ currency: 'EUR', payments: [{ currency: 'eur' }] });
+    expect(billing.invoices[0]?.document).toContain('184.00 EUR');
+    const changed = await call(
+      auth,
+      `mutation { updateBillingInfo(input: { currency: "GBP" }) { currency } }`,
+    );
+    expect(changed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
 });

@@ -1,5 +1,6 @@
 // What the generated resolver types use as parents (see @platform/codegen).
-import type { Plan } from './domain/plan';
+import type { Plan, PlanPrice } from './domain/plan';
 
 export type PlanMapper = Plan;
+export type PlanPriceMapper = PlanPrice;
 export { AiInsightsLevel, ApiAccessLevel, InteractionTrackingLevel, SupportLevel } from './domain/plan';

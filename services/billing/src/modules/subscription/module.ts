@@ -1,5 +1,7 @@
 import { DataLoader, defineModule } from '@platform/service-kit';
 import type { BillingDependencies } from '../../service';
+import type { PaymentAttempt } from '../payment/domain/payment-attempt';
+import { paymentAttemptsOf } from '../payment/infra/payment-attempts';
 import type { Subscription } from './domain/subscription';
 import { subscriptionOperations, type SubscriptionOperations } from './domain/subscription-operations';
 import { invoiceDocuments, subscriptionRepository } from './infra/subscription-repository';
@@ -23,6 +25,8 @@ export interface SubscriptionModuleContext {
   subscriptionByOrganizationId: DataLoader<string, Subscription | null>;
   /** Invoices' rendered documents by invoice id, in one query per batch (the caller's organization's). */
   invoiceDocumentById: DataLoader<string, string | null>;
+  /** Invoices' payment attempts by invoice id, oldest first, in one query per batch. */
+  paymentAttemptsByInvoiceId: DataLoader<string, PaymentAttempt[]>;
 }
 
 export const subscriptionModule = defineModule<BillingDependencies, SubscriptionModuleContext>({
@@ -55,6 +59,11 @@ export const subscriptionModule = defineModule<BillingDependencies, Subscription
         auth.organizationId
           ? invoiceDocuments(tenants, auth.organizationId, invoiceIds)
           : Promise.resolve(invoiceIds.map(() => null)),
+      ),
+      paymentAttemptsByInvoiceId: new DataLoader((invoiceIds: readonly string[]) =>
+        auth.organizationId
+          ? tenants.read(auth.organizationId, (tx) => paymentAttemptsOf(tx, invoiceIds))
+          : Promise.resolve(invoiceIds.map((): PaymentAttempt[] => [])),
       ),
     });
   },

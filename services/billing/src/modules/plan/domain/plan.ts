@@ -36,11 +36,18 @@ export interface PlanFeatures {
   support: SupportLevel;
 }
 
+/** A plan's seat price per month in one currency (minor units). */
+export interface PlanPrice {
+  /** ISO 4217, upper case. */
+  currency: string;
+  seatPriceMonthlyMinor: number;
+}
+
 export interface Plan {
   id: PlanId;
   name: string;
   description: string;
-  /** Null means custom pricing. */
+  /** The US dollar list price in cents; null means custom pricing. */
   seatPriceMonthlyCents: number | null;
   /** Seats a new subscription includes; null means unlimited. */
   defaultSeats: number | null;
@@ -56,4 +63,16 @@ export type Entitlements = EventData<'billing.subscription.activated.v1'>['entit
 
 export function entitlements(plan: Plan): Entitlements {
   return { ...plan.features };
+}
+
+/**
+ * The plan as an organization billed in `currency` buys it: its seat price is that currency's list
+ * price (minor units), or null for custom pricing. A listed plan without a price in that currency is
+ * broken data (the migrations list every plan in every invoicing currency).
+ */
+export function pricedIn(plan: Plan, prices: readonly PlanPrice[], currency: string): Plan {
+  if (plan.seatPriceMonthlyCents === null) return plan;
+  const price = prices.find((entry) => entry.currency === currency);
+  if (!price) throw new Error(`plan ${plan.id} has no price in ${currency}`);
+  return { ...plan, seatPriceMonthlyCents: price.seatPriceMonthlyMinor };
 }

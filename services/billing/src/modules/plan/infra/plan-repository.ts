@@ -8,6 +8,7 @@ type PlanRow = Prisma.PlanGetPayload<object>;
 /** What the plan queries need of the client: plans are global, so no tenant transaction. */
 interface PlanClient {
   plan: Pick<Prisma.TransactionClient['plan'], 'findMany'>;
+  planPrice: Pick<Prisma.TransactionClient['planPrice'], 'findMany'>;
 }
 
 export function toPlan(row: PlanRow): Plan {
@@ -36,6 +37,17 @@ export function planRepository(db: PlanClient): PlanRepository {
   return {
     async all() {
       return (await db.plan.findMany({ orderBy: { sortOrder: 'asc' } })).map(toPlan);
+    },
+    async pricesOf(planIds) {
+      const rows = await db.planPrice.findMany({
+        where: { planId: { in: [...planIds] } },
+        orderBy: [{ planId: 'asc' }, { currency: 'asc' }],
+      });
+      return planIds.map((planId) =>
+        rows
+          .filter((row) => row.planId === planId)
+          .map((row) => ({ currency: row.currency, seatPriceMonthlyMinor: row.seatPriceMonthlyMinor })),
+      );
     },
     async byIds(ids) {
       const rows = await db.plan.findMany({ where: { id: { in: [...ids] } } });

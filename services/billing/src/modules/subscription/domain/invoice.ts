@@ -9,9 +9,6 @@ import { EVENT_SOURCE } from './subscription';
 export const InvoiceStatus = enumObject(INVOICE_STATUSES);
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-/** Plans are priced in US dollars; every invoice is in the currency of its prices. */
-export const INVOICE_CURRENCY = 'usd';
-
 export interface InvoiceLineRecord {
   position: number;
   kind: InvoiceLineKind;

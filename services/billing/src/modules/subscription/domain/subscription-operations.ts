@@ -11,13 +11,7 @@ import {
 import { PLAN_IDS, type CatalogEvent } from '@platform/events/catalog';
 import type { Clock } from '../../../clock';
 import { isPlanId, type PlanId } from '../../plan/domain/plan';
-import {
-  INVOICE_CURRENCY,
-  invoiceIssued,
-  invoiceNumber,
-  invoiceStatusChanged,
-  type InvoiceRecord,
-} from './invoice';
+import { invoiceIssued, invoiceNumber, invoiceStatusChanged, type InvoiceRecord } from './invoice';
 import {
   nextDeadline,
   replaceFree,
@@ -103,6 +97,9 @@ export interface PaymentSettled {
   failureCode: string | null;
 }
 
+/** What a Free subscription is recorded in: it costs nothing, so it fixes no currency. */
+const FREE_CURRENCY = 'USD';
+
 /** The most timed events one subscription catches up on in one pass (a year of monthly renewals and more). */
 const MAX_CATCH_UP = 24;
 
@@ -168,7 +165,8 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
           });
         }
         const { planId, ...price } = parseTerms(input);
-        const plan = await store.plan(planId);
+        const currency = await store.billingCurrency(organizationId, now);
+        const plan = await store.pricedPlan(planId, currency);
         const started = startSubscription(
           {
             plan,
@@ -189,7 +187,7 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
           // A canceled subscription's seats go with it: the new one starts with the starter's seat only.
           events.push(...(await store.releaseSeats(organizationId, now)));
         }
-        const subscription = newSubscription(organizationId, actor.userId, started.state, now);
+        const subscription = newSubscription(organizationId, actor.userId, currency, started.state, now);
         await store.add(subscription);
         events.push(...(await carryOut(store, subscription, started.effects, now)));
         if (actor.userId && subscription.state.plan.seatPriceMonthlyCents > 0n) {
@@ -210,8 +208,14 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
       const organizationId = organizationOf(actor);
       return repository.inTransaction(organizationId, async (store) => {
         const { planId, ...price } = parseTerms(input);
-        const current = await requireLive(store, organizationId);
-        const plan = await store.plan(planId);
+        const live = await requireLive(store, organizationId);
+        // Free fixed no currency: leaving it fixes the organization's billing currency, as a start does.
+        const currency =
+          live.state.plan.seatPriceMonthlyCents === 0n
+            ? await store.billingCurrency(organizationId, clock.now())
+            : live.currency;
+        const current = { ...live, currency };
+        const plan = await store.pricedPlan(planId, currency);
         if (plan.seatPriceMonthlyCents !== 0) {
           const assigned = await store.assignedSeatCount(organizationId);
           if (Number.isSafeInteger(input.seats) && input.seats < assigned) {
@@ -307,6 +311,7 @@ export type SubscriptionOperations = ReturnType<typeof subscriptionOperations>;
 function newSubscription(
   organizationId: string,
   createdBy: string | null,
+  currency: string,
   state: SubscriptionState,
   now: Date,
 ): Subscription {
@@ -322,6 +327,7 @@ function newSubscription(
       endDate: null,
       createdBy,
       externalReference: null,
+      currency,
       metadata: {},
       state,
     },
@@ -414,7 +420,7 @@ async function carryOut(
         const issued = await store.issueInvoice({
           invoice: effect.invoice,
           subscription,
-          currency: INVOICE_CURRENCY,
+          currency: subscription.currency,
           at: now,
         });
         events.push(invoiceIssued(issued));
@@ -554,7 +560,8 @@ export async function provisionSignUpPlan(
     { plan, cycle: 'monthly', seats: plan.defaultSeats ?? 1, invoiceId: randomUUID() },
     at,
   );
-  const subscription = newSubscription(organizationId, null, started.state, at);
+  // Free costs nothing in any currency: it fixes none (the first paid subscription does).
+  const subscription = newSubscription(organizationId, null, FREE_CURRENCY, started.state, at);
   await store.add(subscription);
   const events = await carryOut(store, subscription, started.effects, at);
   events.push(

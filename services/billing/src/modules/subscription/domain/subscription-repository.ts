@@ -50,6 +50,10 @@ export interface SubscriptionTransaction {
   /** One subscription, locked for this transaction. */
   lock(organizationId: string, id: string): Promise<Subscription | null>;
   plan(id: PlanId): Promise<Plan>;
+  /** The plan priced in `currency` (its list price there; custom pricing stays custom). */
+  pricedPlan(id: PlanId, currency: string): Promise<Plan>;
+  /** The currency the organization is billed in, fixed from now on (its billing info's, USD by default). */
+  billingCurrency(organizationId: string, at: Date): Promise<string>;
   add(subscription: Subscription): Promise<void>;
   /** Writes the state and the columns that copy it (and when the scheduler is owed its next event). */
   save(subscription: Subscription): Promise<void>;

@@ -34,6 +34,8 @@ export interface Subscription {
   createdBy: string | null;
   /** The payment provider's subscription id, once there is one. */
   externalReference: string | null;
+  /** ISO 4217, upper case: what it is priced and invoiced in (the organization's billing currency). */
+  currency: string;
   metadata: Record<string, string>;
   state: SubscriptionState;
 }

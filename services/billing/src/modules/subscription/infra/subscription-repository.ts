@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TenantDatabase } from '@platform/service-kit';
 import { appendToOutbox, type CatalogEvent } from '@platform/events';
 import { Prisma } from '../../../generated/prisma/client';
-import { isPlanId } from '../../plan/domain/plan';
+import { isPlanId, pricedIn } from '../../plan/domain/plan';
 import { planRepository } from '../../plan/infra/plan-repository';
 import type { InvoiceLineRecord, InvoiceRecord } from '../domain/invoice';
 import { nextDeadline, type SubscriptionState } from '../domain/lifecycle';
@@ -37,6 +37,14 @@ export interface SubscriptionCollaborators {
     organizationId: string,
     at: Date,
   ): Promise<readonly CatalogEvent[]>;
+  /** The organization's billing currency, fixed from now on. */
+  billingCurrency(tx: Prisma.TransactionClient, organizationId: string, at: Date): Promise<string>;
+  /** What the organization used in a period, as invoice lines' descriptions and quantities. */
+  usage(
+    tx: Prisma.TransactionClient,
+    organizationId: string,
+    period: { from: Date; to: Date },
+  ): Promise<Array<{ description: string; quantity: bigint }>>;
 }
 
 function metadataOf(value: Prisma.JsonValue): Record<string, string> {
@@ -63,6 +71,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
     endDate: row.endDate,
     createdBy: row.createdBy,
     externalReference: row.externalReference,
+    currency: row.currency,
     metadata: metadataOf(row.metadata),
     state: parseState(row.state, row.id),
   };
@@ -154,6 +163,39 @@ export function subscriptionTransaction(
     return locked ? tx.organizationSubscription.findUnique({ where: { id: locked.id } }) : null;
   }
 
+  /**
+   * A renewal reports what the period that just ended used (metered lines that cost nothing: plans
+   * price seats): from the start of the period the previous period invoice billed to this one's start.
+   */
+  async function usageLines(subscriptionId: string, invoice: InvoiceRecord): Promise<InvoiceLineRecord[]> {
+    const to = invoice.periodStart;
+    if (invoice.kind !== 'renewal' || to === null) return [];
+    const previous = await tx.invoice.findFirst({
+      where: {
+        organizationId: invoice.organizationId,
+        subscriptionId,
+        kind: { in: ['first_period', 'renewal', 'reactivation'] },
+        periodStart: { lt: to },
+      },
+      orderBy: { sequence: 'desc' },
+      select: { periodStart: true },
+    });
+    const from = previous?.periodStart;
+    if (!from) return [];
+    const used = await collaborator().usage(tx, invoice.organizationId, { from, to });
+    return used.map((line, index) => ({
+      position: invoice.lines.length + index,
+      kind: 'usage',
+      description: line.description,
+      planId: null,
+      seats: null,
+      quantity: line.quantity,
+      periodStart: from,
+      periodEnd: to,
+      amountCents: 0n,
+    }));
+  }
+
   async function invoiceById(organizationId: string, id: string): Promise<InvoiceRecord | null> {
     const row = await tx.invoice.findFirst({ where: { organizationId, id }, include: { lines: true } });
     return row ? toInvoice(row) : null;
@@ -184,6 +226,15 @@ export function subscriptionTransaction(
       return plan;
     },
 
+    async pricedPlan(id, currency) {
+      const plans = planRepository(tx);
+      const [[plan], [prices]] = await Promise.all([plans.byIds([id]), plans.pricesOf([id])]);
+      if (!plan) throw new Error(`plan ${id} is missing from the plans table`);
+      return pricedIn(plan, prices ?? [], currency);
+    },
+
+    billingCurrency: (organizationId, at) => collaborator().billingCurrency(tx, organizationId, at),
+
     async add(subscription) {
       await tx.organizationSubscription.create({
         data: {
@@ -192,6 +243,7 @@ export function subscriptionTransaction(
           startDate: subscription.startDate,
           createdBy: subscription.createdBy,
           externalReference: subscription.externalReference,
+          currency: subscription.currency,
           metadata: subscription.metadata,
           ...stateColumns(subscription),
         },
@@ -201,7 +253,11 @@ export function subscriptionTransaction(
     async save(subscription) {
       await tx.organizationSubscription.update({
         where: { id: subscription.id },
-        data: { externalReference: subscription.externalReference, ...stateColumns(subscription) },
+        data: {
+          externalReference: subscription.externalReference,
+          currency: subscription.currency,
+          ...stateColumns(subscription),
+        },
       });
     },
 
@@ -249,6 +305,7 @@ export function subscriptionTransaction(
           amountCents: line.amountCents,
         })),
       };
+      record.lines.push(...(await usageLines(subscription.id, record)));
       const document = renderInvoiceDocument(record, await collaborator().billTo(tx, organizationId));
       const { lines, ...columns } = record;
       await tx.invoice.create({ data: { ...columns, document } });

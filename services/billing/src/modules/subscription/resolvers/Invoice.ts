@@ -8,6 +8,7 @@ export const Invoice: InvoiceResolvers = {
   amountDueCents: (invoice) => invoice.amountDueCents.toString(),
   amountPaidCents: (invoice) => invoice.amountPaidCents.toString(),
   creditCarriedCents: (invoice) => invoice.creditCarriedCents.toString(),
+  payments: (invoice, _args, { paymentAttemptsByInvoiceId }) => paymentAttemptsByInvoiceId.load(invoice.id),
   async document(invoice, _args, { invoiceDocumentById }) {
     const document = await invoiceDocumentById.load(invoice.id);
     // Written with the invoice in one statement: an invoice without its document is broken data.

@@ -9,6 +9,7 @@ import {
 } from '@platform/events/catalog';
 import { enumObject } from '@platform/domain';
 import type { Plan, PlanId } from '../../plan/domain/plan';
+import type { MetricTotals } from './usage-repository';
 
 /** The producer billing's events name. */
 const EVENT_SOURCE = '/services/billing';
@@ -261,5 +262,37 @@ export function thresholdReached(input: {
       planId: input.planId,
       reachedAt: input.at.toISOString(),
     },
+  });
+}
+
+/** How a metric reads on an invoice. */
+const INVOICE_LABELS: Readonly<Record<UsageMetric, string>> = {
+  contacts: 'Contacts stored (peak)',
+  custom_fields: 'Custom fields (peak)',
+  storage_bytes: 'Storage in bytes (peak)',
+  api_calls: 'API calls',
+  ai_tokens: 'AI tokens',
+  ai_tasks: 'AI tasks',
+};
+
+/** A metered line of an invoice: what was used in the period (the plans include it: no charge). */
+export interface InvoiceUsage {
+  metric: UsageMetric;
+  description: string;
+  quantity: bigint;
+}
+
+/**
+ * The usage an invoice reports for the period that just ended: counters by what was used, gauges by
+ * their peak; metrics that used nothing are left out. Plans price seats, not usage, so these lines
+ * inform and cost nothing.
+ */
+export function invoiceUsage(totals: readonly MetricTotals[]): InvoiceUsage[] {
+  return USAGE_METRICS.flatMap((metric) => {
+    const found = totals.find((entry) => entry.metric === metric);
+    const quantity = METRIC_KINDS[metric] === 'gauge' ? (found?.peak ?? 0n) : (found?.used ?? 0n);
+    return quantity > 0n
+      ? [{ metric, description: `${INVOICE_LABELS[metric]}, included in the plan`, quantity }]
+      : [];
   });
 }

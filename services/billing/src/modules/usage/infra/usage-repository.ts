@@ -6,6 +6,7 @@ import { planRepository } from '../../plan/infra/plan-repository';
 import { subscriptionTransaction } from '../../subscription/infra/subscription-repository';
 import { usageLimits, type UsageLimits, type UsageMetric, type UsageThreshold } from '../domain/usage';
 import type { MetricTotals, UsageLedger, UsageRepository } from '../domain/usage-repository';
+import type { UsagePeriod } from '../domain/usage-period';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -135,27 +136,34 @@ interface TotalsRow {
   peak: bigint;
 }
 
+/** Every metric's totals over the period, for one organization, inside an open transaction (one statement). */
+export async function usageTotalsIn(
+  tx: Transaction,
+  organizationId: string,
+  { from, to }: UsagePeriod,
+): Promise<MetricTotals[]> {
+  // Counter hours of the period, and every gauge hour before its end (a gauge's opening value is
+  // its last hour before the period). Gauge hours have a peak, counter hours none.
+  const rows = await tx.$queryRaw<TotalsRow[]>`
+    SELECT metric::text AS metric,
+           coalesce(sum(quantity) FILTER (WHERE hour >= ${from}), 0)::bigint AS used,
+           coalesce((array_agg(quantity ORDER BY hour DESC))[1], 0)::bigint AS closing,
+           greatest(
+             coalesce((array_agg(quantity ORDER BY hour DESC) FILTER (WHERE hour < ${from}))[1], 0),
+             max(peak) FILTER (WHERE hour >= ${from})
+           )::bigint AS peak
+      FROM usage_records
+     WHERE organization_id = ${organizationId}::uuid AND hour < ${to}
+       AND (hour >= ${from} OR peak IS NOT NULL)
+     GROUP BY metric`;
+  return rows.map((row) => ({ ...row, metric: metricOf(row.metric) }));
+}
+
 /** Usage reads over Prisma, each in the organization's tenant transaction. */
 export function usageRepository(db: TenantDatabase<Transaction>): UsageRepository {
   return {
-    totals: (organizationId, { from, to }) =>
-      db.read(organizationId, async (tx): Promise<MetricTotals[]> => {
-        // Counter hours of the period, and every gauge hour before its end (a gauge's opening value is
-        // its last hour before the period). Gauge hours have a peak, counter hours none.
-        const rows = await tx.$queryRaw<TotalsRow[]>`
-          SELECT metric::text AS metric,
-                 coalesce(sum(quantity) FILTER (WHERE hour >= ${from}), 0)::bigint AS used,
-                 coalesce((array_agg(quantity ORDER BY hour DESC))[1], 0)::bigint AS closing,
-                 greatest(
-                   coalesce((array_agg(quantity ORDER BY hour DESC) FILTER (WHERE hour < ${from}))[1], 0),
-                   max(peak) FILTER (WHERE hour >= ${from})
-                 )::bigint AS peak
-            FROM usage_records
-           WHERE organization_id = ${organizationId}::uuid AND hour < ${to}
-             AND (hour >= ${from} OR peak IS NOT NULL)
-           GROUP BY metric`;
-        return rows.map((row) => ({ ...row, metric: metricOf(row.metric) }));
-      }),
+    totals: (organizationId, period) =>
+      db.read(organizationId, (tx) => usageTotalsIn(tx, organizationId, period)),
     limits: (organizationId) => db.read(organizationId, (tx) => currentLimits(tx, organizationId)),
   };
 }

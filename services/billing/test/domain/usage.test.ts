@@ -627,6 +627,7 @@ describe('summarize and the usage read', () => {
         return Promise.resolve(totals);
       },
       limits: () => Promise.resolve(usageLimits(FREE)),
+      billingPeriod: () => Promise.resolve(null),
     };
     const usage = usageOperations(repository, () => new Date(AT));
     expect(await usage.of({ organizationId: randomUUID(), userId: null }, ORGANIZATION, {})).toBeNull();
@@ -638,5 +639,25 @@ describe('summarize and the usage read', () => {
       to: new Date('2026-06-01T00:00:00.000Z'),
     });
     expect(reads).toEqual([ORGANIZATION]);
+  });
+
+  it('reads the subscription’s billing period by default when there is one, any bound given overriding it', async () => {
+    const billing = { from: new Date('2026-05-14T09:30:00.000Z'), to: new Date('2026-06-14T09:30:00.000Z') };
+    const repository: UsageRepository = {
+      totals: () => Promise.resolve(totals),
+      limits: () => Promise.resolve(usageLimits(FREE)),
+      billingPeriod: () => Promise.resolve(billing),
+    };
+    const usage = usageOperations(repository, () => new Date(AT));
+    const actor = { organizationId: ORGANIZATION, userId: null };
+    expect(await usage.of(actor, ORGANIZATION, {})).toMatchObject({
+      from: new Date('2026-05-14T09:00:00.000Z'),
+      to: new Date('2026-06-14T10:00:00.000Z'),
+    });
+    const from = new Date('2026-05-20T00:00:00.000Z');
+    expect(await usage.of(actor, ORGANIZATION, { from })).toMatchObject({
+      from,
+      to: new Date('2026-06-14T10:00:00.000Z'),
+    });
   });
 });

@@ -445,7 +445,7 @@ describe('usage metering', () => {
   });
 
   describe('Organization.usage', () => {
-    it('reads the current calendar month by default, with every metric at zero before any event', async () => {
+    it('reads the current calendar month by default without a subscription, with every metric at zero before any event', async () => {
       const organizationId = randomUUID();
       const now = new Date();
       const usage = await usageOf(organizationId, {}, '');

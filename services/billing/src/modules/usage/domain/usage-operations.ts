@@ -158,7 +158,8 @@ export function summarize(
 export function usageOperations(repository: UsageRepository, now: () => Date) {
   return {
     /**
-     * The organization's usage in the period asked for (default: the current calendar month, UTC).
+     * The organization's usage in the period asked for (default: its current billing period, or the
+     * current calendar month in UTC without a subscription).
      * Only an organization itself sees its usage: for anyone else it reads as null, and nothing is read.
      */
     async of(
@@ -167,7 +168,9 @@ export function usageOperations(repository: UsageRepository, now: () => Date) {
       request: { from?: Date | null; to?: Date | null },
     ): Promise<OrganizationUsage | null> {
       if (actor.organizationId !== organizationId) return null;
-      const period = usagePeriod(request, now());
+      const asksDefault = !request.from || !request.to;
+      const billing = asksDefault ? await repository.billingPeriod(organizationId) : null;
+      const period = usagePeriod(request, now(), billing);
       const totals = await repository.totals(organizationId, period);
       return summarize(organizationId, period, totals, await repository.limits(organizationId));
     },

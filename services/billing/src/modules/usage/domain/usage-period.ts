@@ -20,14 +20,18 @@ export function calendarMonthOf(now: Date): UsagePeriod {
 }
 
 /**
- * The period a caller asks for. Each bound defaults to the current calendar month's (UTC) until billing
- * periods are read from the subscription; usage is kept per hour, so a period covers every hour it
- * touches (`from` rounded down, `to` up). BAD_USER_INPUT, every problem at once, when `to` is not after
- * `from` or the period is longer than MAX_PERIOD_DAYS.
+ * The period a caller asks for. Each bound defaults to the current billing period's (`billing`, the
+ * organization's subscription's), or to the current calendar month's (UTC) without one; usage is kept
+ * per hour, so a period covers every hour it touches (`from` rounded down, `to` up). BAD_USER_INPUT,
+ * every problem at once, when `to` is not after `from` or the period is longer than MAX_PERIOD_DAYS.
  */
-export function usagePeriod(request: { from?: Date | null; to?: Date | null }, now: Date): UsagePeriod {
-  const month = calendarMonthOf(now);
-  const asked = { from: request.from ?? month.from, to: request.to ?? month.to };
+export function usagePeriod(
+  request: { from?: Date | null; to?: Date | null },
+  now: Date,
+  billing: UsagePeriod | null = null,
+): UsagePeriod {
+  const fallback = billing ?? calendarMonthOf(now);
+  const asked = { from: request.from ?? fallback.from, to: request.to ?? fallback.to };
   const issues = new InputIssues();
   if (asked.to.getTime() <= asked.from.getTime()) issues.add('to', 'must be after from', 'out_of_range');
   else if (asked.to.getTime() - asked.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {

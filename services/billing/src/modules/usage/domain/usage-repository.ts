@@ -59,4 +59,6 @@ export interface UsageRepository {
   /** Every metric's totals over the period, for one organization (one statement). */
   totals(organizationId: string, period: UsagePeriod): Promise<MetricTotals[]>;
   limits(organizationId: string): Promise<UsageLimits>;
+  /** The current billing period of the organization's subscription; null without a live one. */
+  billingPeriod(organizationId: string): Promise<UsagePeriod | null>;
 }

@@ -165,5 +165,10 @@ export function usageRepository(db: TenantDatabase<Transaction>): UsageRepositor
     totals: (organizationId, period) =>
       db.read(organizationId, (tx) => usageTotalsIn(tx, organizationId, period)),
     limits: (organizationId) => db.read(organizationId, (tx) => currentLimits(tx, organizationId)),
+    billingPeriod: (organizationId) =>
+      db.read(organizationId, async (tx) => {
+        const current = await subscriptionTransaction(tx).current(organizationId);
+        return current ? { from: current.state.period.start, to: current.state.period.end } : null;
+      }),
   };
 }

@@ -1,29 +1,42 @@
 import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
 import type { MessageProducer } from '@platform/messaging';
-import { withTenant } from '@platform/service-kit';
+import { tenantDatabase, withTenant } from '@platform/service-kit';
 import { randomUUID } from 'node:crypto';
 import { provisionOrganization } from '../src/consumers/provisioning';
+import { systemClock } from '../src/clock';
+import { subscriptionOperations } from '../src/modules/subscription/domain/subscription-operations';
+import { subscriptionCollaborators } from '../src/modules/subscription/infra/collaborators';
+import { subscriptionRepository } from '../src/modules/subscription/infra/subscription-repository';
 import type { Database } from '../src/service';
 
 /** Seeds and event helpers of the seat and billing-info tests. */
 
 /**
- * Puts a new organization on a paid plan with `seatsLimit` seats: provisions its subscription and
- * moves it to the plan (the way the subscription module's upgrade will, for tests about seats).
+ * Puts a new organization on a paid plan with `seats` seats, the way a customer does: sign-up's Free,
+ * then a trial of the plan started through the subscription operations (active at once, nothing to
+ * pay; no user acts, so nobody holds a seat yet). Enterprise gets a custom price.
  */
 export async function onPaidPlan(
   database: Database,
   organizationId: string,
   plan: 'basic' | 'pro' | 'enterprise',
-  seatsLimit: number | null,
+  seats: number,
 ): Promise<string> {
-  return withTenant(database, organizationId, async (tx) => {
-    const subscription = await provisionOrganization(tx, organizationId, new Date());
-    await tx.$executeRaw`
-      UPDATE organization_subscriptions SET plan_id = ${plan}, seats_limit = ${seatsLimit}::int
-       WHERE id = ${subscription.id}::uuid`;
-    return subscription.id;
-  });
+  await withTenant(database, organizationId, (tx) => provisionOrganization(tx, organizationId, new Date()));
+  const repository = subscriptionRepository(
+    tenantDatabase(database, { notify: () => undefined }),
+    subscriptionCollaborators(),
+  );
+  const subscription = await subscriptionOperations(repository, systemClock).start(
+    { organizationId, userId: null },
+    {
+      planId: plan,
+      seats,
+      trialDays: 30,
+      ...(plan === 'enterprise' ? { customSeatPriceMonthlyCents: '50000' } : {}),
+    },
+  );
+  return subscription.id;
 }
 
 /** An organization on Free (what sign-up gives). */

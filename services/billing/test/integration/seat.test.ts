@@ -58,7 +58,7 @@ describe('seat module', () => {
   }
 
   /** A new organization on Basic with `seatsLimit` seats, its manager and `active` active users. */
-  async function organization(seatsLimit: number | null, active = 2) {
+  async function organization(seatsLimit: number, active = 2) {
     const organizationId = randomUUID();
     const manager: Caller = { organizationId, userId: randomUUID() };
     const subscriptionId = await onPaidPlan(subject.service.database, organizationId, 'basic', seatsLimit);

@@ -173,7 +173,12 @@ describe('a subscription’s life through the gateway, on a clock the test moves
 
     // The trial ends: the first paid period is invoiced (3 × $99) and the charge succeeds.
     clock.set(new Date(trialEnd.getTime() + 60_000));
-    org = await until(admin, 'the first payment', (state) => state.invoices[0]?.status === 'paid');
+    // The subscription and the invoices are read in two transactions: each wait asks for both.
+    org = await until(
+      admin,
+      'the first payment',
+      (state) => state.invoices[0]?.status === 'paid' && state.subscription?.trialEndsAt === null,
+    );
     expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
     expect(org.invoices[0]).toMatchObject({ totalCents: '29700', amountPaidCents: '29700', attemptCount: 1 });
     expect(org.invoices[0]?.document).toContain('INV-000001');
@@ -203,7 +208,11 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     await setCard(admin, 'pm_card_chargeDeclined');
     const declinedPeriodEnd = new Date(org.subscription?.currentPeriodEnd ?? '');
     clock.set(new Date(declinedPeriodEnd.getTime() + 60_000));
-    org = await until(admin, 'the declined renewal', (state) => state.subscription?.status === 'past_due');
+    org = await until(
+      admin,
+      'the declined renewal',
+      (state) => state.subscription?.status === 'past_due' && state.invoices[0]?.number === 'INV-000004',
+    );
     expect(statuses(org)[0]).toEqual(['INV-000004', 'renewal', 'open']);
     expect(org.subscription?.nextPaymentRetryAt).toBe(new Date(clock.now().getTime() + DAY).toISOString());
     // Past due keeps access: still Pro.
@@ -212,7 +221,11 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     // A new card, and the retry a day later succeeds: active again, the same invoice paid.
     await setCard(admin, 'pm_card_visa');
     clock.advance(DAY + 60_000);
-    org = await until(admin, 'the retry', (state) => state.subscription?.status === 'active');
+    org = await until(
+      admin,
+      'the retry',
+      (state) => state.subscription?.status === 'active' && state.invoices[0]?.status === 'paid',
+    );
     expect(statuses(org)[0]).toEqual(['INV-000004', 'renewal', 'paid']);
     expect(org.invoices[0]?.attemptCount).toBe(2);
     expect(org.invoices[0]?.payments).toEqual([
@@ -267,7 +280,11 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     await until(admin, 'sign-up provisioning', (org) => org.subscription?.plan.id === 'free');
     await setCard(admin, 'pm_card_visa');
     await admin.run(`mutation { startSubscription(input: { planId: "pro", seats: 2 }) { status } }`);
-    let org = await until(admin, 'Pro paid', (state) => state.subscription?.status === 'active');
+    let org = await until(
+      admin,
+      'Pro paid',
+      (state) => state.subscription?.status === 'active' && state.invoices[0]?.status === 'paid',
+    );
     expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
 
     // A partner key with full API access on Pro writes the first of 100 contacts.
@@ -298,7 +315,11 @@ describe('a subscription’s life through the gateway, on a clock the test moves
     );
     expect(scheduled.changeSubscriptionPlan).toEqual({ plan: { id: 'pro' }, scheduledPlan: { id: 'free' } });
     clock.set(new Date(new Date(org.subscription?.currentPeriodEnd ?? '').getTime() + 60_000));
-    org = await until(admin, 'the downgrade', (state) => state.entitlements?.contactLimit === 100);
+    org = await until(
+      admin,
+      'the downgrade',
+      (state) => state.entitlements?.contactLimit === 100 && state.subscription?.plan.id === 'free',
+    );
     expect(org.subscription).toMatchObject({ status: 'active', plan: { id: 'free' } });
     expect(statuses(org)).toEqual([['INV-000001', 'first_period', 'paid']]);
 

@@ -177,7 +177,12 @@ describe('subscription lifecycle through billing', () => {
     // Basic, 3 seats, from April 1: pending until its first invoice (3 × $29) is paid.
     const started = await start(auth, 'basic', 3);
     expect(started.startSubscription.status).toBe('pending');
-    let billing = await until(auth, 'the first payment', (state) => state.subscription.status === 'active');
+    let billing = await until(
+      auth,
+      'the first payment',
+      // The subscription and the invoices are read in two transactions: wait for both to show it.
+      (state) => state.subscription.status === 'active' && state.invoices[0]?.status === 'paid',
+    );
     expect(billing.invoices.map((invoice) => [invoice.number, invoice.kind, invoice.status])).toEqual([
       ['INV-000001', 'first_period', 'paid'],
     ]);
@@ -306,7 +311,12 @@ describe('subscription lifecycle through billing', () => {
     const auth = await organization();
     await run(auth, `mutation { updateBillingInfo(input: { currency: "EUR" }) { currency } }`);
     await start(auth, 'pro', 2);
-    const billing = await until(auth, 'the first payment', (state) => state.subscription.status === 'active');
+    const billing = await until(
+      auth,
+      'the first payment',
+      // The subscription and the invoices are read in two transactions: wait for both to show it.
+      (state) => state.subscription.status === 'active' && state.invoices[0]?.status === 'paid',
+    );
     expect(billing.subscription.seatPriceMonthlyCents).toBe('9200');
     expect(billing.invoices[0]).toMatchObject({ totalCents: '18400', status: 'paid' });
     const currency = await run<{ invoice: { currency: string; payments: Array<{ currency: string }> } }>(

@@ -2,6 +2,7 @@ import { DataLoader, defineModule } from '@platform/service-kit';
 import type { BillingDependencies } from '../../service';
 import type { PaymentAttempt } from '../payment/domain/payment-attempt';
 import { paymentAttemptsOf } from '../payment/infra/payment-attempts';
+import type { InvoiceRecord } from './domain/invoice';
 import type { Subscription } from './domain/subscription';
 import { subscriptionOperations, type SubscriptionOperations } from './domain/subscription-operations';
 import { invoiceDocuments, subscriptionRepository } from './infra/subscription-repository';
@@ -16,6 +17,13 @@ import { Organization } from './resolvers/Organization';
 import { OrganizationSubscription } from './resolvers/OrganizationSubscription';
 import { invoice } from './resolvers/Query/invoice';
 
+/** One page of an organization's invoices, as a field asks for it. */
+export interface InvoicePageRequest {
+  organizationId: string;
+  first: number;
+  before: string | null;
+}
+
 export interface SubscriptionModuleContext {
   subscriptions: SubscriptionOperations;
   /**
@@ -25,6 +33,11 @@ export interface SubscriptionModuleContext {
   subscriptionByOrganizationId: DataLoader<string, Subscription | null>;
   /** Invoices' rendered documents by invoice id, in one query per batch (the caller's organization's). */
   invoiceDocumentById: DataLoader<string, string | null>;
+  /**
+   * Invoice pages by organization and arguments, read once per distinct request (an organization
+   * reached through many parents in one operation is read once).
+   */
+  invoicesOf: DataLoader<InvoicePageRequest, InvoiceRecord[] | null, string>;
   /** Invoices' payment attempts by invoice id, oldest first, in one query per batch. */
   paymentAttemptsByInvoiceId: DataLoader<string, PaymentAttempt[]>;
 }
@@ -59,6 +72,15 @@ export const subscriptionModule = defineModule<BillingDependencies, Subscription
         auth.organizationId
           ? invoiceDocuments(tenants, auth.organizationId, invoiceIds)
           : Promise.resolve(invoiceIds.map(() => null)),
+      ),
+      invoicesOf: new DataLoader(
+        (requests: readonly InvoicePageRequest[]) =>
+          Promise.all(
+            requests.map(({ organizationId, first, before }) =>
+              subscriptions.invoicesOf(auth, organizationId, first, before),
+            ),
+          ),
+        { cacheKeyFn: ({ organizationId, first, before }) => `${organizationId}|${first}|${before ?? ''}` },
       ),
       paymentAttemptsByInvoiceId: new DataLoader((invoiceIds: readonly string[]) =>
         auth.organizationId

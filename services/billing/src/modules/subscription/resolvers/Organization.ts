@@ -5,6 +5,6 @@ export const Organization: OrganizationResolvers = {
   /** Only the caller's own organization shows its subscription. */
   subscription: (organization, _args, { subscriptionByOrganizationId }) =>
     subscriptionByOrganizationId.load(organization.id),
-  invoices: (organization, { first, before }, { auth, subscriptions }) =>
-    subscriptions.invoicesOf(auth, organization.id, first, before),
+  invoices: (organization, { first, before }, { invoicesOf }) =>
+    invoicesOf.load({ organizationId: organization.id, first, before: before ?? null }),
 };

@@ -209,19 +209,17 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       name: `Client ${index} of ${admin.organizationId.slice(0, 8)}`,
     });
   }
-  // Billing details with `count` tax ids, and `count` seats held: the tax id and seat assignment lists have K
-  // parents. The seats are written straight into billing's database (a seat needs a plan priced per
-  // seat, which no graph operation gives yet); their users are the admin and the invitees.
+  // Billing details with `count` tax ids and an address: the tax id list has K parents.
   await admin.run(
     `mutation($input: UpdateBillingInfoInput!) { updateBillingInfo(input: $input) { currency } }`,
     {
       input: {
         contact: { name: 'Statements', email: `billing-${admin.userId.slice(0, 8)}@example.com` },
+        address: { line1: '1 Main Street', city: 'Toronto', postalCode: 'M5V 2T6', country: 'CA' },
         taxIds: SEED_TAX_IDS.slice(0, count),
       },
     },
   );
-  await seatsHeld(platform, admin.organizationId, [admin.userId, ...invitees].slice(0, count), admin.userId);
   for (let index = 0; index < count; index += 1) await admin.workflow({}, 'active');
   // Custom fields of companies (not required, so every other seed stays valid), each a select with
   // options and validation: the definition lists and their options have K parents.
@@ -320,16 +318,49 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       { c: company.id },
     );
   }
+  // A paid plan, last of the founder's writes (on it, members write with a seat): Basic with a card,
+  // then `count - 1` upgrades by a seat, each invoiced and paid, so the invoice, line and payment lists
+  // have K parents; the founder holds the first seat, the inviter gets one, and the invitees hold seats
+  // written straight into billing's database (invitations are not users who can take one).
+  await admin.run(`mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
+  await admin.run(`mutation { startSubscription(input: { planId: "basic", seats: 2 }) { status } }`);
+  const paid = (invoices: number) =>
+    eventually(`${invoices} invoices paid`, async () => {
+      const data = await admin.run<{ me: { organization: { invoices: Array<{ status: string }> | null } } }>(
+        `{ me { organization { invoices(first: 10) { status } } } }`,
+      );
+      const found = data.me.organization.invoices ?? [];
+      return found.length === invoices && found.every((invoice) => invoice.status === 'paid');
+    });
+  await paid(1);
+  for (let index = 1; index < count; index += 1) {
+    await admin.run(
+      `mutation($seats: Int!) { changeSubscriptionPlan(input: { planId: "basic", seats: $seats }) { status } }`,
+      { seats: 2 + index },
+    );
+    await paid(1 + index);
+  }
+  await eventually('the inviter got a seat', async () => {
+    const seat = await platform.graphql(
+      `mutation($id: ID!) { assignSeat(userId: $id) { isActive } }`,
+      { id: inviter.userId },
+      admin.accessToken,
+    );
+    return seat.errors === undefined;
+  });
+  await seatsHeld(platform, admin.organizationId, invitees.slice(0, count), admin.userId);
   // Role assignments made by the invited user (the founder's own two were made by the platform), last: the newest page of the audit trail then holds both actors in either organization, so each
   // user is read at the same level of the walk (a user met first deeper down is one more batch).
   for (const role of ['manager', 'agent', 'analyst', 'support'].slice(0, count)) {
-    await inviter.run(
-      `mutation($userId: ID!, $role: String!) { assignRole(userId: $userId, role: $role) { id } }`,
-      {
-        userId: admin.userId,
-        role,
-      },
-    );
+    // identity learns of the inviter's seat from billing's event a moment later.
+    await eventually(`${role} assigned by the seated inviter`, async () => {
+      const assigned = await platform.graphql(
+        `mutation($userId: ID!, $role: String!) { assignRole(userId: $userId, role: $role) { id } }`,
+        { userId: admin.userId, role },
+        inviter.accessToken,
+      );
+      return assigned.errors === undefined;
+    });
   }
   await eventually(`${count} workflow runs for each of ${count} contacts`, async () => {
     const data = await admin.run<{

@@ -333,3 +333,73 @@ describe('subscription lifecycle through billing', () => {
     expect(changed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 });
+
+describe('a payment whose webhook never comes', () => {
+  const clock = manualClock(APRIL_1);
+  const subject = serviceUnderTest('billing', (env) =>
+    startBillingService({
+      ...env.startOptions(),
+      consumers: false,
+      clock,
+      localPaymentProvider: { outcomeDelayMs: 20 },
+      paymentDispatch: { pollIntervalMs: 100, reconcileAfterMs: 300 },
+      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
+    }),
+  );
+
+  it('is settled by asking the provider: the subscription is activated all the same, once', async () => {
+    const local = subject.service.localPaymentProvider;
+    if (!local) throw new Error('the local provider runs in-process');
+    // The provider decides, and its webhooks go nowhere.
+    local.setWebhookUrl(null);
+    const auth = newTenant();
+    await withTenant(subject.service.database, auth.organizationId, (tx) =>
+      provisionOrganization(tx, auth.organizationId, clock.now()),
+    );
+    const headers = await subject.env.headersFor(auth);
+    const graphql = (query: string) => subject.env.graphql(subject.service.graphqlUrl, query, {}, headers);
+    expect(
+      (
+        await graphql(`
+          mutation {
+            setPaymentMethod(token: "pm_card_visa") {
+              last4
+            }
+          }
+        `)
+      ).errors,
+    ).toBeUndefined();
+    expect(
+      (
+        await graphql(`
+          mutation {
+            startSubscription(input: { planId: "basic", seats: 1 }) {
+              status
+            }
+          }
+        `)
+      ).errors,
+    ).toBeUndefined();
+    const deadline = Date.now() + 20_000;
+    let status = '';
+    while (Date.now() < deadline && status !== 'active') {
+      const [organization] = await subject.env.entities<{ subscription: { status: string } }>(
+        subject.service.graphqlUrl,
+        '... on Organization { subscription { status } }',
+        auth,
+        [{ __typename: 'Organization', id: auth.organizationId }],
+      );
+      status = organization?.subscription.status ?? '';
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe('active');
+    const activated = await subject.service.database.outboxEvent.count({
+      where: {
+        eventType: 'billing.subscription.activated.v1',
+        payload: { path: ['tenantid'], equals: auth.organizationId },
+      },
+    });
+    // Free at sign-up, then Basic once.
+    expect(activated).toBe(2);
+  });
+});

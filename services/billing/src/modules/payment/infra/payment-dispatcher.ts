@@ -45,6 +45,12 @@ export interface PaymentDispatchOptions {
   maxRetryDelayMs?: number;
   /** Attempts handled per look (default 20). */
   batchSize?: number;
+  /**
+   * How long an attempt may wait for the provider's outcome (processing, requires_action) before the
+   * dispatcher asks the provider itself, in case its webhook was lost for good (default 15 min); each
+   * such attempt is asked again at most this often.
+   */
+  reconcileAfterMs?: number;
 }
 
 export interface PaymentDispatcherDependencies {
@@ -77,6 +83,9 @@ export function startPaymentDispatcher(
   const retryDelayMs = options.retryDelayMs ?? 1_000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 300_000;
   const batchSize = options.batchSize ?? 20;
+  const reconcileAfterMs = options.reconcileAfterMs ?? 900_000;
+  /** When each waiting attempt was last asked about (so one is asked at most every reconcileAfterMs). */
+  const asked = new Map<string, number>();
 
   let stopped = false;
   let woken = false;
@@ -126,6 +135,71 @@ export function startPaymentDispatcher(
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
+    }
+  }
+
+  /** Attempts waiting for the provider's outcome longer than reconcileAfterMs, of every organization. */
+  async function waitingAttempts(): Promise<
+    Array<{
+      id: string;
+      organization_id: string;
+      invoice_id: string;
+      attempt: number;
+      provider_payment_id: string;
+    }>
+  > {
+    const client = await connection();
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT set_config('app.payment_dispatch', 'on', true)`);
+      const { rows } = await client.query<{
+        id: string;
+        organization_id: string;
+        invoice_id: string;
+        attempt: number;
+        provider_payment_id: string;
+      }>(
+        `SELECT "id", "organization_id", "invoice_id", "attempt", "provider_payment_id" FROM "payment_attempts"
+          WHERE "status" IN ('processing', 'requires_action') AND "provider_payment_id" IS NOT NULL
+            AND "updated_at" <= $1
+          ORDER BY "updated_at" LIMIT $2`,
+        [new Date(Date.now() - reconcileAfterMs), batchSize],
+      );
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Asks the provider about attempts whose outcome never arrived (a webhook lost for good) and records
+   * what it says, exactly as a webhook would have: the settled hook runs once, as ever.
+   */
+  async function reconcile(): Promise<void> {
+    const now = Date.now();
+    for (const [id, at] of asked) if (now - at >= reconcileAfterMs) asked.delete(id);
+    for (const row of await waitingAttempts()) {
+      if (stopped) return;
+      if (asked.has(row.id)) continue;
+      asked.set(row.id, now);
+      try {
+        const payment = await provider.retrievePayment(row.provider_payment_id);
+        await settling(row.organization_id, async (tx) => {
+          const outcome = await recordProviderPayment(
+            tx,
+            { invoiceId: row.invoice_id, attempt: row.attempt },
+            provider.name,
+            payment,
+            clock.now(),
+            onPaymentSettled,
+          );
+          return outcome.kind === 'applied' && outcome.settled;
+        });
+      } catch (error) {
+        logger.warn({ err: error, attemptId: row.id }, 'asking the provider about a waiting payment failed');
+      }
     }
   }
 
@@ -254,6 +328,7 @@ export function startPaymentDispatcher(
       let more = false;
       try {
         more = await look();
+        await reconcile();
       } catch (error) {
         if (!stopped) logger.warn({ err: error }, 'looking for payment attempts failed');
       }

@@ -32,7 +32,11 @@ export interface ServiceServerOptions {
   host?: string;
   logger: Logger;
   readiness: readonly ReadinessCheck[];
-  /** Extra routes by exact path (`/graphql`, `/.well-known/jwks.json`); each checks its own method. */
+  /**
+   * Extra routes by exact path (`/graphql`, `/.well-known/jwks.json`), or by prefix (`/webhooks/channels/*`
+   * serves every path below `/webhooks/channels/`; the handler reads the rest from the URL); each checks
+   * its own method. Metrics and spans label a request by its pattern, so the series stay bounded.
+   */
   routes?: Readonly<Record<string, RouteHandler>>;
   /** Handles every request that is neither a health probe nor a route. */
   handler?: RouteHandler;
@@ -139,10 +143,20 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
   const metrics = options.metrics ?? createServiceMetrics(options.service);
   const tracer = tracerFor(options.service);
   const routes = options.routes;
+  // `/webhooks/channels/*` matches every path below `/webhooks/channels/`; its handler reads the rest.
+  const prefixes = Object.keys(routes ?? {})
+    .filter((pattern) => pattern.endsWith('/*'))
+    .map((pattern) => ({ pattern, prefix: pattern.slice(0, -1) }));
+  /** The route pattern a path is served by (an exact path, or a `…/*` prefix), if any. */
+  const patternOf = (path: string): string | undefined => {
+    if (routes && Object.hasOwn(routes, path)) return path;
+    return prefixes.find(({ prefix }) => path.startsWith(prefix) && path.length > prefix.length)?.pattern;
+  };
   const routeOf = (path: string | undefined): string => {
     if (path === undefined) return 'unmatched';
     if (path === LIVENESS_PATH || path === READINESS_PATH || path === METRICS_PATH) return path;
-    if (routes && Object.hasOwn(routes, path)) return path;
+    const pattern = patternOf(path);
+    if (pattern !== undefined) return pattern;
     // Any other path is a client's choice: one label for all of them keeps the series bounded.
     return options.handler ? 'default' : 'unmatched';
   };
@@ -199,7 +213,8 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       );
       return;
     }
-    const route = routes && path !== undefined && Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const pattern = path === undefined ? undefined : patternOf(path);
+    const route = routes && pattern !== undefined ? routes[pattern] : undefined;
     const handler = route ?? options.handler;
     if (handler) {
       runHandler(handler, request, response, options.logger);

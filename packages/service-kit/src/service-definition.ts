@@ -95,7 +95,7 @@ export interface ServiceDefinition<
    * first when it closes.
    */
   jobs?(dependencies: TDependencies, options: ServiceStartOptions & TExtra): Array<{ stop(): Promise<void> }>;
-  /** Extra unauthenticated HTTP routes by exact path (identity's JWKS). */
+  /** Extra unauthenticated HTTP routes by exact path (identity's JWKS) or by `…/*` prefix (webhooks by id). */
   routes?(dependencies: TDependencies, options: ServiceStartOptions & TExtra): Record<string, RouteHandler>;
   /**
    * Settings beyond the kit's (a zod object extending `serviceEnvironmentSchema`) and how they become

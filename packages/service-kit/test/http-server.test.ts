@@ -68,6 +68,33 @@ describe('service HTTP server', () => {
     expect(await response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for /nowhere' } });
   });
 
+  it('serves a prefix route for every path below it, labelled by its pattern', async () => {
+    const seen: string[] = [];
+    running = await startServiceServer({
+      service: 'demo',
+      port: 0,
+      logger,
+      readiness: [],
+      routes: {
+        '/hooks/*': (request, response) => {
+          seen.push(request.url ?? '');
+          response.writeHead(202).end();
+        },
+        '/hooks': (_request, response) => void response.writeHead(204).end(),
+      },
+    });
+    const { url } = running;
+    expect((await fetch(`${url}/hooks/abc`)).status).toBe(202);
+    expect((await fetch(`${url}/hooks/abc/def?x=1`)).status).toBe(202);
+    // The exact path is its own route; the bare prefix and a look-alike are not the prefix route's.
+    expect((await fetch(`${url}/hooks`)).status).toBe(204);
+    expect((await fetch(`${url}/hooks/`)).status).toBe(404);
+    expect((await fetch(`${url}/hooksabc`)).status).toBe(404);
+    expect(seen).toEqual(['/hooks/abc', '/hooks/abc/def?x=1']);
+    const samples = parseMetrics(await (await fetch(`${url}/metrics`)).text());
+    expect(metricValue(samples, 'http_requests_total', { route: '/hooks/*', status: '202' })).toBe(2);
+  });
+
   it('counts requests by route (unknown paths as one), serves /metrics to GET only, and spans each request', async () => {
     const recorder = recordSpans();
     try {

@@ -1,11 +1,17 @@
-import { DOMAIN_ERROR_CODES, isRequestError, maskedError } from '@platform/service-kit';
+import {
+  DOMAIN_ERROR_CODES,
+  isRequestError,
+  maskedError,
+  SERVICE_UNAVAILABLE_CODE,
+} from '@platform/service-kit';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { API_ACCESS_REFUSED } from './api-access';
 import { LIMIT_CODES } from './limits';
 import { RATE_LIMITED } from './rate-limits';
 import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
 
-const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
+/** What a subgraph may tell a client: its domain errors, and that it is busy (retry). */
+const DOMAIN_CODES: ReadonlySet<string> = new Set([...DOMAIN_ERROR_CODES, SERVICE_UNAVAILABLE_CODE]);
 const GATEWAY_CODES: ReadonlySet<string> = new Set([
   SUBGRAPH_TIMEOUT,
   SUBGRAPH_UNAVAILABLE,
@@ -21,7 +27,8 @@ function codeOf(error: GraphQLFormattedError): string | undefined {
 
 /**
  * What a client sees at the edge. From a subgraph (`extensions.serviceName` is set): its typed domain
- * errors (NOT_FOUND, BAD_USER_INPUT, …) with message and details; anything else stays masked. From the
+ * errors (NOT_FOUND, BAD_USER_INPUT, …) and SERVICE_UNAVAILABLE (its database busy: retry) with message
+ * and details; anything else stays masked. From the
  * gateway itself: Apollo's request errors (parse, validation, variables) and the subgraph-call codes.
  * Everything else becomes INTERNAL_SERVER_ERROR. Extensions are rebuilt, so nothing else leaks
  * (subgraph names, response bodies, stack traces).

@@ -54,6 +54,31 @@ export function maskedError(formatted: GraphQLFormattedError): GraphQLFormattedE
   };
 }
 
+/** The code a transient overload of the database is reported with: the request may simply be retried. */
+export const SERVICE_UNAVAILABLE_CODE = 'SERVICE_UNAVAILABLE';
+
+/**
+ * Prisma's codes for a database that is busy, not broken: no pooled connection within the wait
+ * (P2024), a transaction that could not start in time (P2028), a write conflict or deadlock (P2034).
+ * Nothing was written (the transaction rolled back), so the caller can retry.
+ */
+const TRANSIENT_DATABASE_CODES: ReadonlySet<string> = new Set(['P2024', 'P2028', 'P2034']);
+
+/** Whether the error behind a resolver error is the database being busy (matched by shape: the kit knows no Prisma). */
+export function isTransientDatabaseError(error: unknown): boolean {
+  let current: unknown = unwrapResolverError(error);
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const name = 'name' in current ? current.name : undefined;
+    const code = 'code' in current ? current.code : undefined;
+    if (typeof name === 'string' && name.startsWith('PrismaClient') && typeof code === 'string') {
+      return TRANSIENT_DATABASE_CODES.has(code);
+    }
+    if (current instanceof GraphQLError) current = current.originalError;
+    else current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}
+
 /** Apollo `formatError` for subgraphs. */
 export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const domainError = findDomainError(error);
@@ -69,6 +94,14 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
     };
   }
   if (isRequestError(formatted)) return formatted;
+  if (isTransientDatabaseError(error)) {
+    return {
+      message: 'The service is busy; nothing was changed. Retry shortly.',
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: SERVICE_UNAVAILABLE_CODE, details: { retryable: true } },
+    };
+  }
   return maskedError(formatted);
 }
 

@@ -95,7 +95,7 @@ describe('channel account rules', () => {
     expect(second.account.refreshNotBefore).toEqual(new Date(now.getTime() + 240_000));
     const third = applyRefreshOutcome(second.account, flaky, now);
     expect(third.account.status).toBe('refresh_failed');
-    expect(third.events[0].data).toMatchObject({ attempts: 3, errorCode: 'http_503' });
+    expect(third.events[0]?.data).toMatchObject({ attempts: 3, errorCode: 'http_503' });
   });
 
   it('gives up at once on a refused grant, and a success resets the failures', () => {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { fieldCipher, generateFieldKeyring, parseFieldKeyring, tenantDatabase } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { accountByWebhookId, refreshDueTokens, startConversationsService } from '../../src/service';
 import { httpOAuthTokenClient } from '../../src/modules/account/infra/http-oauth-token-client';
+import { startTokenServer } from './account-token-server';
 
 // Connected channel accounts through conversations' subgraph against real PostgreSQL, and the token
 // refresh job against a real HTTP token endpoint of this file's own.
@@ -27,28 +26,6 @@ interface Account {
   lastRefreshError: string | null;
   refreshFailures: number;
   disconnectReason: string | null;
-}
-
-/** A token endpoint: answers each refresh grant with what `answer` says for its refresh token. */
-async function startTokenServer(answer: (refreshToken: string) => { status: number; body: object }) {
-  const grants: Array<Record<string, string>> = [];
-  const server: Server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    request.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(text));
-      grants.push(form);
-      const { status, body } = answer(form.refresh_token ?? '');
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/token`,
-    grants,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('channel accounts', () => {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { fieldCipher, generateFieldKeyring, parseFieldKeyring, tenantDatabase } from '@platform/service-kit';
+import {
+  fieldCipher,
+  generateFieldKeyring,
+  parseFieldKeyring,
+  tenantDatabase,
+  withFlag,
+} from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { accountByWebhookId, refreshDueTokens, startConversationsService } from '../../src/service';
 import { httpOAuthTokenClient } from '../../src/modules/account/infra/http-oauth-token-client';
@@ -139,6 +145,22 @@ describe('channel accounts', () => {
     expect(
       await accountByWebhookId(subject.service.database, fieldCipher(piiKeyring), randomUUID()),
     ).toBeNull();
+  });
+
+  it('opens only a read-only cross-tenant door: under the flag rows are read, never changed', async () => {
+    const account = (await connect(newTenant())).data?.connectChannelAccount;
+    const id = account?.id ?? '';
+    const { database } = subject.service;
+    const seen = await withFlag(database, 'channel_accounts', (tx) =>
+      tx.channelAccount.count({ where: { id } }),
+    );
+    expect(seen).toBe(1);
+    const changed = await withFlag(database, 'channel_accounts', (tx) =>
+      tx.channelAccount.updateMany({ where: { id }, data: { displayName: 'taken over' } }),
+    );
+    expect(changed.count).toBe(0);
+    // Without the flag and outside a tenant transaction nothing is visible.
+    expect(await database.channelAccount.count({ where: { id } })).toBe(0);
   });
 
   it('refuses the same platform account twice (CONFLICT) and bad input at once, writing nothing', async () => {

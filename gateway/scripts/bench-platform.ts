@@ -281,6 +281,7 @@ async function asProcesses(contacts: number, requests: number, concurrency: numb
           : {}),
         ...(service === 'crm' ? { CRM_PII_KEYRING: generateFieldKeyring() } : {}),
         ...(service === 'billing' ? { BILLING_PII_KEYRING: generateFieldKeyring() } : {}),
+        ...(service === 'conversations' ? { CONVERSATIONS_PII_KEYRING: generateFieldKeyring() } : {}),
       });
       started.push(process);
       urls.set(service, process.url);

@@ -194,6 +194,7 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
           : {}),
         ...(service === 'crm' ? { CRM_PII_KEYRING: keys.crmPiiKeyring } : {}),
         ...(service === 'billing' ? { BILLING_PII_KEYRING: keys.billingPiiKeyring } : {}),
+        ...(service === 'conversations' ? { CONVERSATIONS_PII_KEYRING: keys.conversationsPiiKeyring } : {}),
       };
       track(service, startProcess(service, serviceDir(service), SERVICE_PORTS[service], environment, detach));
     }

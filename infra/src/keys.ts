@@ -20,8 +20,9 @@ async function ed25519(kid: string): Promise<KeyPair> {
  * The local platform's keys, made once and kept in .local/keys (gitignored, readable by the owner
  * only): the gateway's internal-context key pair, identity's access-token signing key, identity's
  * key for secrets at rest (TOTP secrets; 32 random bytes, base64), crm's keyring for contacts'
- * personal data (CRM_PII_KEYRING's JSON) and billing's for billing contacts and addresses
- * (BILLING_PII_KEYRING's). Real deployments pass their own through the services' environment.
+ * personal data (CRM_PII_KEYRING's JSON), billing's for billing contacts and addresses
+ * (BILLING_PII_KEYRING's) and conversations' for channel accounts' OAuth tokens
+ * (CONVERSATIONS_PII_KEYRING's). Real deployments pass their own through the services' environment.
  */
 export interface PlatformKeys {
   internalContext: KeyPair;
@@ -29,9 +30,10 @@ export interface PlatformKeys {
   identitySecrets: string;
   crmPiiKeyring: string;
   billingPiiKeyring: string;
+  conversationsPiiKeyring: string;
 }
 
-/** A keyring in the format crm and billing read (`parseFieldKeyring` in the service kit): one key and an index key. */
+/** A keyring in the format crm, billing and conversations read (`parseFieldKeyring` in the service kit): one key and an index key. */
 function newPiiKeyring(): string {
   return JSON.stringify({
     active: 'k1',
@@ -46,15 +48,26 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<
       PlatformKeys,
-      'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring'
+      'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring' | 'conversationsPiiKeyring'
     > &
-      Partial<Pick<PlatformKeys, 'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring'>>;
-    if (stored.identitySecrets && stored.crmPiiKeyring && stored.billingPiiKeyring) {
+      Partial<
+        Pick<
+          PlatformKeys,
+          'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring' | 'conversationsPiiKeyring'
+        >
+      >;
+    if (
+      stored.identitySecrets &&
+      stored.crmPiiKeyring &&
+      stored.billingPiiKeyring &&
+      stored.conversationsPiiKeyring
+    ) {
       return {
         ...stored,
         identitySecrets: stored.identitySecrets,
         crmPiiKeyring: stored.crmPiiKeyring,
         billingPiiKeyring: stored.billingPiiKeyring,
+        conversationsPiiKeyring: stored.conversationsPiiKeyring,
       };
     }
     // Keys made before a service kept keys of its own: add the missing ones, keep the others.
@@ -63,6 +76,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
       identitySecrets: stored.identitySecrets ?? randomBytes(32).toString('base64'),
       crmPiiKeyring: stored.crmPiiKeyring ?? newPiiKeyring(),
       billingPiiKeyring: stored.billingPiiKeyring ?? newPiiKeyring(),
+      conversationsPiiKeyring: stored.conversationsPiiKeyring ?? newPiiKeyring(),
     };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;
@@ -73,6 +87,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
     identitySecrets: randomBytes(32).toString('base64'),
     crmPiiKeyring: newPiiKeyring(),
     billingPiiKeyring: newPiiKeyring(),
+    conversationsPiiKeyring: newPiiKeyring(),
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

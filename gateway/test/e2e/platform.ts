@@ -196,6 +196,9 @@ export async function startTestPlatform(
       databaseUrl: conversationsDb.appUrl,
       logger: logger.child({ service: 'conversations' }),
       onQuery: onQuery('conversations'),
+      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
+      // No refresh pass to land in a statement count.
+      tokenRefreshIntervalMs: 3_600_000,
     }),
     startBillingService({
       ...common,

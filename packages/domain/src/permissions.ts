@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'custom_fields:manage': 'Define, change and retire custom fields.',
   'conversations:read': 'Read conversations and their messages.',
   'conversations:write': 'Start conversations, reply and change their state.',
+  'channels:manage':
+    'Connect, reconnect and disconnect the organization’s channel accounts (social, email, Slack, SMS, chat).',
   'workflows:read': 'Read workflows and their runs.',
   'workflows:write': 'Create, change, activate and archive workflows.',
   'billing:read': 'Read the subscription, plan, usage and invoices.',

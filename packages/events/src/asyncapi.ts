@@ -59,6 +59,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Usage of an organization reaching 80 % or 100 % of a plan limit, once per crossing. Key: organization id.',
   'billing.seat':
     'Seats of organization subscriptions assigned and released, versioned per organization. Key: organization id.',
+  'conversations.account':
+    'Channel accounts connected, disconnected, or whose token refresh failed for good (no tokens, names or reasons). Key: account id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':

@@ -67,7 +67,13 @@ export const CONNECTION_WAIT_MS = 10_000;
  */
 export async function withFlag<Tx extends TenantTransaction, T>(
   client: TenantClient<Tx>,
-  flag: 'auth_lookup' | 'throttle' | 'mailbox_read' | 'billing_schedule' | 'payment_webhooks',
+  flag:
+    | 'auth_lookup'
+    | 'throttle'
+    | 'mailbox_read'
+    | 'billing_schedule'
+    | 'payment_webhooks'
+    | 'channel_accounts',
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   return client.$transaction(

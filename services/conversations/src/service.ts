@@ -1,28 +1,84 @@
 import {
   defineService,
+  fieldCipher,
   observeQueries,
   prismaClientOptions,
   withTenants,
+  type FieldCipher,
+  type FieldKeyring,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
 import { modules } from './generated/modules';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
+import type { ChannelAccountPlatform } from './modules/account/domain/channel-account';
+import type { OAuthTokenClient } from './modules/account/domain/oauth-token-client';
+import {
+  httpOAuthTokenClient,
+  type OAuthPlatformClient,
+} from './modules/account/infra/http-oauth-token-client';
+import { startTokenRefreshJob, type TokenRefreshOptions } from './modules/account/infra/token-refresh-job';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
 
 /** What conversations' modules are built from. */
-export type ConversationsDependencies = TenantFoundation<Database, Prisma.TransactionClient>;
+export interface ConversationsDependencies extends TenantFoundation<Database, Prisma.TransactionClient> {
+  /** Seals channel accounts' tokens and webhook secrets; null without a keyring (accounts then refuse). */
+  tokenCipher: FieldCipher | null;
+  /** The platforms' OAuth token endpoints (the refresh job's). */
+  tokenClient: OAuthTokenClient;
+}
 
-/** conversations: the social inbox — conversations, and later channels, messages, replies and AI tasks. */
-export const conversationsService = defineService({
+/** conversations' start options beyond the kit's. */
+export interface ConversationsOptions {
+  /**
+   * The keys channel tokens are encrypted with (CONVERSATIONS_PII_KEYRING, required for the process).
+   * Without one, channel accounts refuse; everything else works.
+   */
+  piiKeyring?: FieldKeyring;
+  /** The OAuth clients by platform (CHANNEL_OAUTH_CLIENTS); ignored when `tokenClient` is given. */
+  oauthClients?: Partial<Record<ChannelAccountPlatform, OAuthPlatformClient>>;
+  /** The token endpoints' client (default: HTTP over `oauthClients`). */
+  tokenClient?: OAuthTokenClient;
+  /** How often the token refresh job runs (default 60 s). */
+  tokenRefreshIntervalMs?: number;
+  /** The refresh job's window and retry rule (defaults: REFRESH_POLICY). */
+  tokenRefresh?: TokenRefreshOptions;
+}
+
+/** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
+export const conversationsService = defineService<
+  Database,
+  ConversationsDependencies,
+  ConversationsOptions,
+  ConversationsEnvironment
+>({
   name: 'conversations',
   defaultPort: 4003,
   sourceDirectory: __dirname,
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
-  dependencies: (foundation): ConversationsDependencies => withTenants(foundation),
+  dependencies: (foundation, options): ConversationsDependencies => ({
+    ...withTenants(foundation),
+    tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
+    tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
+  }),
+  jobs: (dependencies, options) => {
+    const cipher = dependencies.tokenCipher;
+    return cipher
+      ? [
+          startTokenRefreshJob(
+            { ...dependencies, cipher, logger: options.logger },
+            { intervalMs: options.tokenRefreshIntervalMs ?? 60_000, ...options.tokenRefresh },
+          ),
+        ]
+      : [];
+  },
+  environment: conversationsEnvironment,
 });
 
 export type ConversationsService = Awaited<ReturnType<typeof conversationsService.start>>;
 export const startConversationsService = conversationsService.start;
+export { accountByWebhookId, type WebhookAccount } from './modules/account/infra/account-by-webhook-id';
+export { refreshDueTokens } from './modules/account/infra/token-refresh-job';

@@ -32,6 +32,60 @@ const conversationStartedData = z
       'subscribers fetch the conversation through the graph.',
   );
 
+/** The channels an organization connects accounts of (issue #11): the conversation platforms and WhatsApp. */
+export const CHANNEL_PLATFORMS = [
+  'facebook',
+  'instagram',
+  'twitter',
+  'linkedin',
+  'whatsapp',
+  'email',
+  'gmail',
+  'slack',
+  'sms',
+  'chat',
+] as const;
+/** connected: tokens usable; disconnected: by a person (reconnect to use again); refresh_failed: the platform refused a refresh. */
+export const CHANNEL_ACCOUNT_STATUSES = ['connected', 'disconnected', 'refresh_failed'] as const;
+
+const channelAccountConnectedData = z
+  .object({
+    accountId: uuid().describe('The connected account (= subject).'),
+    organizationId: uuid(),
+    platform: z.enum(CHANNEL_PLATFORMS).describe('The channel.'),
+    reconnected: z.boolean().describe('True when an account disconnected or refresh_failed got new tokens.'),
+    connectedBy: uuid().nullable().describe('The user who connected it (null: the system).'),
+    connectedAt: timestamp(),
+  })
+  .describe('A channel account was connected or reconnected. No tokens, no account name.');
+
+const channelAccountDisconnectedData = z
+  .object({
+    accountId: uuid().describe('The account (= subject).'),
+    organizationId: uuid(),
+    platform: z.enum(CHANNEL_PLATFORMS).describe('The channel.'),
+    disconnectedBy: uuid().nullable().describe('The user who disconnected it (null: the system).'),
+    disconnectedAt: timestamp(),
+  })
+  .describe(
+    'A channel account was disconnected by a person. No tokens, no account name, no reason text (free ' +
+      'text may hold PII): subscribers read the account through the graph.',
+  );
+
+const channelAccountRefreshFailedData = z
+  .object({
+    accountId: uuid().describe('The account (= subject).'),
+    organizationId: uuid(),
+    platform: z.enum(CHANNEL_PLATFORMS).describe('The channel.'),
+    attempts: z.number().int().positive().describe('Refresh attempts made before giving up.'),
+    errorCode: z
+      .string()
+      .max(100)
+      .describe('Why, as a code: the OAuth error (`invalid_grant`…), `http_<status>` or `network`.'),
+    failedAt: timestamp(),
+  })
+  .describe('Refreshing a channel account’s access token failed for good; the account needs reconnecting.');
+
 /** What conversations stores for organizations: message attachments and retrieval documents (004). */
 export const STORAGE_OBJECT_KINDS = ['attachment', 'document'] as const;
 
@@ -59,6 +113,24 @@ export const conversationsEvents = {
     'conversations.conversation',
     'A conversation was opened on a channel. PII-free. Published by conversations.',
     conversationStartedData,
+  ),
+  'conversations.account.connected.v1': entry(
+    'conversations.account.connected.v1',
+    'conversations.account',
+    'A channel account (facebook, gmail, slack…) was connected or reconnected. PII-free. Published by conversations.',
+    channelAccountConnectedData,
+  ),
+  'conversations.account.disconnected.v1': entry(
+    'conversations.account.disconnected.v1',
+    'conversations.account',
+    'A channel account was disconnected by a person. PII-free. Published by conversations; automation alerts the admins.',
+    channelAccountDisconnectedData,
+  ),
+  'conversations.account.refresh_failed.v1': entry(
+    'conversations.account.refresh_failed.v1',
+    'conversations.account',
+    'A channel account’s token refresh failed for good. PII-free. Published by conversations; automation alerts the admins.',
+    channelAccountRefreshFailedData,
   ),
   'conversations.ai_usage.recorded.v1': entry(
     'conversations.ai_usage.recorded.v1',

@@ -1,7 +1,13 @@
 /** Notifications: messages to people, rendered from templates, and what became of them. */
 import { randomUUID } from 'node:crypto';
 import { badUserInput } from '@platform/domain';
-import type { EMAIL_TEMPLATES, EventData, PLAN_IDS, USAGE_METRICS } from '@platform/events/catalog';
+import type {
+  CHANNEL_PLATFORMS,
+  EMAIL_TEMPLATES,
+  EventData,
+  PLAN_IDS,
+  USAGE_METRICS,
+} from '@platform/events/catalog';
 
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
@@ -182,6 +188,61 @@ export function renderUsageAlert(alert: UsageAlert, addresses: { from: string; t
     `Your organization uses ${quantity(alert.metric, alert.used)}; its ${plan} plan includes ` +
       `${quantity(alert.metric, alert.limit)} (${percent}%).`,
     reached ? `From now on, ${AT_THE_LIMIT[alert.metric]}.` : `At the limit, ${AT_THE_LIMIT[alert.metric]}.`,
+  ];
+  return {
+    ...addresses,
+    subject,
+    text: paragraphs.join('\n\n'),
+    html: paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n'),
+  };
+}
+
+/** The template name of channel alerts (004's `disconnect` alert) in notification records. */
+export const DISCONNECT_ALERT_TEMPLATE = 'disconnect';
+
+const CHANNEL_NAMES: Readonly<Record<(typeof CHANNEL_PLATFORMS)[number], string>> = {
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  twitter: 'X (Twitter)',
+  linkedin: 'LinkedIn',
+  whatsapp: 'WhatsApp',
+  email: 'email',
+  gmail: 'Gmail',
+  slack: 'Slack',
+  sms: 'SMS',
+  chat: 'web chat',
+};
+
+type ChannelAlert =
+  | {
+      type: 'conversations.account.disconnected.v1';
+      data: EventData<'conversations.account.disconnected.v1'>;
+    }
+  | {
+      type: 'conversations.account.refresh_failed.v1';
+      data: EventData<'conversations.account.refresh_failed.v1'>;
+    };
+
+/**
+ * 004's `disconnect` alert: a channel account was disconnected, or its token could not be refreshed.
+ * The event carries no account name (PII-free): the email names the channel and points to the settings.
+ */
+export function renderDisconnectAlert(
+  alert: ChannelAlert,
+  addresses: { from: string; to: string },
+): EmailMessage {
+  const channel = CHANNEL_NAMES[alert.data.platform];
+  const refreshFailed = alert.type === 'conversations.account.refresh_failed.v1';
+  const subject = refreshFailed
+    ? `A ${channel} account of your organization needs reconnecting`
+    : `A ${channel} account of your organization was disconnected`;
+  const paragraphs = [
+    refreshFailed
+      ? `${channel} refused to renew the access of one of your organization’s connected accounts ` +
+        `(${alert.data.errorCode}). Messages from it no longer arrive and replies cannot be sent.`
+      : `One of your organization’s ${channel} accounts was disconnected. Messages from it no longer ` +
+        'arrive and replies cannot be sent.',
+    'Reconnect it in the connected accounts settings to resume.',
   ];
   return {
     ...addresses,

@@ -90,12 +90,16 @@ export interface AccountCredentials {
 }
 
 /** Why a webhook delivery was refused (the ingestion endpoint counts each). */
-export const WEBHOOK_REFUSALS = ['missing_signature', 'bad_signature', 'stale_timestamp', 'malformed'] as const;
+export const WEBHOOK_REFUSALS = [
+  'missing_signature',
+  'bad_signature',
+  'stale_timestamp',
+  'malformed',
+] as const;
 export type WebhookRefusalReason = (typeof WEBHOOK_REFUSALS)[number];
 
 export type WebhookVerification =
-  | { verified: true }
-  | { verified: false; reason: WebhookRefusalReason; message: string };
+  { verified: true } | { verified: false; reason: WebhookRefusalReason; message: string };
 
 /** Request headers, names in lower case (Node's `IncomingMessage.headers`). */
 export type WebhookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;

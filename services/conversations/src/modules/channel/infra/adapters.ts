@@ -47,7 +47,11 @@ export interface PlatformSpec {
   send(apiBaseUrl: string, credentials: AccountCredentials, message: OutboundMessage): Promise<SendResult>;
 }
 
-function oneSlackMessage(account: string, messages: readonly NormalizedInbound[], deliveryId: string): unknown {
+function oneSlackMessage(
+  account: string,
+  messages: readonly NormalizedInbound[],
+  deliveryId: string,
+): unknown {
   const [message, ...others] = messages;
   if (!message || others.length > 0) throw new Error('a Slack event carries exactly one message');
   return buildSlack(account, message, deliveryId);

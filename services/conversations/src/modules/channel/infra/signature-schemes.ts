@@ -178,7 +178,9 @@ export const timestampedSignature: SignatureScheme = {
   header: CHANNEL_SIGNATURE,
   sign: (rawBody, secret, now) => {
     const timestamp = unixSeconds(now);
-    return { [CHANNEL_SIGNATURE]: `t=${timestamp},v1=${hmac(secret, `${timestamp}.`, rawBody).toString('hex')}` };
+    return {
+      [CHANNEL_SIGNATURE]: `t=${timestamp},v1=${hmac(secret, `${timestamp}.`, rawBody).toString('hex')}`,
+    };
   },
   verify: (rawBody, headers, secret, now) => {
     const value = headerValue(headers, CHANNEL_SIGNATURE);

@@ -9,13 +9,7 @@ import type { ChannelPlatform, WebhookRefusalReason } from '../domain/channel';
 export const CHANNEL_WEBHOOKS_METRIC = 'channel_webhooks_total';
 
 export type ChannelWebhookOutcome =
-  | 'accepted'
-  | 'duplicate'
-  | 'ignored'
-  | WebhookRefusalReason
-  | 'unknown_account'
-  | 'too_large'
-  | 'failed';
+  'accepted' | 'duplicate' | 'ignored' | WebhookRefusalReason | 'unknown_account' | 'too_large' | 'failed';
 
 export interface ChannelWebhookMetrics {
   record(platform: ChannelPlatform | 'unknown', outcome: ChannelWebhookOutcome): void;

@@ -4,7 +4,12 @@
  * timestamped scheme. A thread is the visitor's chat session.
  */
 import { z } from 'zod';
-import type { AccountCredentials, NormalizedInbound, OutboundMessage, SendResult } from '../../domain/channel';
+import type {
+  AccountCredentials,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../domain/channel';
 import { endpoint, kindOfMime, parsePayload, postJson } from './common';
 
 export const chatPayloadSchema = z.object({

@@ -85,7 +85,11 @@ export async function postJson<T>(
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    throw new ChannelSendError(`unexpected answer from the platform: ${text.slice(0, 300)}`, response.status, false);
+    throw new ChannelSendError(
+      `unexpected answer from the platform: ${text.slice(0, 300)}`,
+      response.status,
+      false,
+    );
   }
   return result.data;
 }

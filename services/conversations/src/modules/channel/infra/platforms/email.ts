@@ -6,7 +6,12 @@
  * Message-ID of the References chain).
  */
 import { z } from 'zod';
-import type { AccountCredentials, NormalizedInbound, OutboundMessage, SendResult } from '../../domain/channel';
+import type {
+  AccountCredentials,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../domain/channel';
 import { endpoint, kindOfMime, parsePayload, postJson } from './common';
 
 export const emailPayloadSchema = z.object({
@@ -90,7 +95,11 @@ const emailAnswer = z.object({ id: z.string().min(1), threadId: z.string().optio
  * the thread; `replyTo` becomes In-Reply-To.
  */
 export function emailSender(gmail: boolean) {
-  return async (apiBaseUrl: string, credentials: AccountCredentials, message: OutboundMessage): Promise<SendResult> => {
+  return async (
+    apiBaseUrl: string,
+    credentials: AccountCredentials,
+    message: OutboundMessage,
+  ): Promise<SendResult> => {
     const answer = await postJson(
       endpoint(apiBaseUrl, gmail ? '/gmail/v1/users/me/messages/send' : '/email/v1/messages'),
       credentials,

@@ -5,7 +5,12 @@
  * (hex). Messages the organization sent itself come back and are left out.
  */
 import { z } from 'zod';
-import type { AccountCredentials, NormalizedInbound, OutboundMessage, SendResult } from '../../domain/channel';
+import type {
+  AccountCredentials,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../domain/channel';
 import { endpoint, fromMillis, kindOfMime, parsePayload, postJson } from './common';
 
 export const linkedinPayloadSchema = z.object({
@@ -16,7 +21,11 @@ export const linkedinPayloadSchema = z.object({
       id: z.string().min(1),
       thread: z.string().min(1),
       createdAt: z.number().int(),
-      from: z.object({ urn: z.string().min(1), name: z.string().optional(), vanityName: z.string().optional() }),
+      from: z.object({
+        urn: z.string().min(1),
+        name: z.string().optional(),
+        vanityName: z.string().optional(),
+      }),
       body: z.object({ text: z.string() }),
       attachments: z
         .array(
@@ -94,7 +103,11 @@ export async function sendLinkedin(
   const answer = await postJson(
     endpoint(apiBaseUrl, '/rest/messages'),
     credentials,
-    { author: credentials.platformAccountId, thread: message.platformConversationId, body: { text: message.text } },
+    {
+      author: credentials.platformAccountId,
+      thread: message.platformConversationId,
+      body: { text: message.text },
+    },
     linkedinAnswer,
   );
   return { platformMessageId: answer.id, sentAt: new Date() };

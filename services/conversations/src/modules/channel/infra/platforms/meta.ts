@@ -119,7 +119,10 @@ export async function sendMessenger(
   message: OutboundMessage,
 ): Promise<SendResult> {
   const answer = await postJson(
-    endpoint(apiBaseUrl, `/${GRAPH_API_VERSION}/${encodeURIComponent(credentials.platformAccountId)}/messages`),
+    endpoint(
+      apiBaseUrl,
+      `/${GRAPH_API_VERSION}/${encodeURIComponent(credentials.platformAccountId)}/messages`,
+    ),
     credentials,
     {
       recipient: { id: message.platformConversationId },
@@ -163,7 +166,9 @@ export const whatsappPayloadSchema = z.object({
           value: z.object({
             messaging_product: z.literal('whatsapp'),
             metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string() }),
-            contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() })).optional(),
+            contacts: z
+              .array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() }))
+              .optional(),
             messages: z.array(whatsappMessage).optional(),
             // Delivery statuses of our sends: not inbound messages.
             statuses: z.array(z.unknown()).optional(),
@@ -183,7 +188,9 @@ export function parseWhatsapp(rawBody: Buffer): NormalizedInbound[] {
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       if (change.field !== 'messages') continue;
-      const names = new Map((change.value.contacts ?? []).map((contact) => [contact.wa_id, contact.profile?.name]));
+      const names = new Map(
+        (change.value.contacts ?? []).map((contact) => [contact.wa_id, contact.profile?.name]),
+      );
       for (const message of change.value.messages ?? []) {
         const attachments: AttachmentMetadata[] = [];
         let caption: string | undefined;
@@ -239,7 +246,11 @@ export function buildWhatsapp(account: string, messages: readonly NormalizedInbo
               })),
               messages: messages.map((message) => {
                 const attachment = message.attachments[0];
-                const type = attachment ? (attachment.kind === 'file' || attachment.kind === 'other' ? 'document' : attachment.kind) : 'text';
+                const type = attachment
+                  ? attachment.kind === 'file' || attachment.kind === 'other'
+                    ? 'document'
+                    : attachment.kind
+                  : 'text';
                 return {
                   id: message.platformMessageId,
                   from: message.sender.platformUserId,
@@ -274,7 +285,10 @@ export async function sendWhatsapp(
   message: OutboundMessage,
 ): Promise<SendResult> {
   const answer = await postJson(
-    endpoint(apiBaseUrl, `/${GRAPH_API_VERSION}/${encodeURIComponent(credentials.platformAccountId)}/messages`),
+    endpoint(
+      apiBaseUrl,
+      `/${GRAPH_API_VERSION}/${encodeURIComponent(credentials.platformAccountId)}/messages`,
+    ),
     credentials,
     {
       messaging_product: 'whatsapp',

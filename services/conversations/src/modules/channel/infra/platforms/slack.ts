@@ -32,7 +32,11 @@ const messageEvent = z.object({
   subtype: z.string().optional(),
   bot_id: z.string().optional(),
   user_profile: z
-    .object({ display_name: z.string().optional(), real_name: z.string().optional(), name: z.string().optional() })
+    .object({
+      display_name: z.string().optional(),
+      real_name: z.string().optional(),
+      name: z.string().optional(),
+    })
     .optional(),
   files: z.array(slackFile).optional(),
 });
@@ -151,11 +155,19 @@ export async function sendSlack(
   const answer = await postJson(
     endpoint(apiBaseUrl, '/api/chat.postMessage'),
     credentials,
-    { channel: message.platformConversationId, text: message.text, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    {
+      channel: message.platformConversationId,
+      text: message.text,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    },
     slackAnswer,
   );
   if (!answer.ok) {
-    throw new ChannelSendError(`slack refused the message: ${answer.error}`, 200, answer.error === 'ratelimited');
+    throw new ChannelSendError(
+      `slack refused the message: ${answer.error}`,
+      200,
+      answer.error === 'ratelimited',
+    );
   }
   return { platformMessageId: slackMessageId(answer.channel, answer.ts), sentAt: new Date() };
 }

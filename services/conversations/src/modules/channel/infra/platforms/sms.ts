@@ -4,7 +4,12 @@
  * thread is the customer's number.
  */
 import { z } from 'zod';
-import type { AccountCredentials, NormalizedInbound, OutboundMessage, SendResult } from '../../domain/channel';
+import type {
+  AccountCredentials,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../domain/channel';
 import { endpoint, kindOfMime, parsePayload, postJson } from './common';
 
 export const smsPayloadSchema = z.object({
@@ -17,7 +22,13 @@ export const smsPayloadSchema = z.object({
       body: z.string(),
       receivedAt: z.iso.datetime(),
       media: z
-        .array(z.object({ url: z.string(), contentType: z.string().optional(), size: z.number().int().nonnegative().optional() }))
+        .array(
+          z.object({
+            url: z.string(),
+            contentType: z.string().optional(),
+            size: z.number().int().nonnegative().optional(),
+          }),
+        )
         .optional(),
     }),
   ),
@@ -28,7 +39,13 @@ export function parseSms(rawBody: Buffer): NormalizedInbound[] {
   return parsePayload(rawBody, smsPayloadSchema).messages.map((message) => ({
     platformMessageId: message.id,
     platformConversationId: message.from,
-    sender: { platformUserId: message.from, displayName: null, handle: null, email: null, phone: message.from },
+    sender: {
+      platformUserId: message.from,
+      displayName: null,
+      handle: null,
+      email: null,
+      phone: message.from,
+    },
     text: message.body,
     attachments: (message.media ?? []).map((media) => ({
       kind: kindOfMime(media.contentType),

@@ -6,7 +6,12 @@
  * out; a thread is keyed by the other person's user id.
  */
 import { z } from 'zod';
-import type { AccountCredentials, NormalizedInbound, OutboundMessage, SendResult } from '../../domain/channel';
+import type {
+  AccountCredentials,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../domain/channel';
 import { endpoint, fromMillis, parsePayload, postJson } from './common';
 
 const dmEvent = z.object({
@@ -33,11 +38,20 @@ const dmEvent = z.object({
 export const twitterPayloadSchema = z.object({
   for_user_id: z.string().min(1),
   direct_message_events: z.array(dmEvent).optional(),
-  users: z.record(z.string(), z.object({ id: z.string(), name: z.string().optional(), screen_name: z.string().optional() })).optional(),
+  users: z
+    .record(
+      z.string(),
+      z.object({ id: z.string(), name: z.string().optional(), screen_name: z.string().optional() }),
+    )
+    .optional(),
 });
 export type TwitterPayload = z.infer<typeof twitterPayloadSchema>;
 
-const MEDIA_KINDS: Record<string, 'image' | 'video'> = { photo: 'image', animated_gif: 'video', video: 'video' };
+const MEDIA_KINDS: Record<string, 'image' | 'video'> = {
+  photo: 'image',
+  animated_gif: 'video',
+  video: 'video',
+};
 
 export function parseTwitter(rawBody: Buffer): NormalizedInbound[] {
   const payload = parsePayload(rawBody, twitterPayloadSchema);
@@ -59,7 +73,15 @@ export function parseTwitter(rawBody: Buffer): NormalizedInbound[] {
       },
       text: create.message_data.text,
       attachments: media
-        ? [{ kind: MEDIA_KINDS[media.type ?? ''] ?? 'other', url: media.media_url_https ?? null, name: null, mime: null, size: null }]
+        ? [
+            {
+              kind: MEDIA_KINDS[media.type ?? ''] ?? 'other',
+              url: media.media_url_https ?? null,
+              name: null,
+              mime: null,
+              size: null,
+            },
+          ]
         : [],
       sentAt: fromMillis(Number(event.created_timestamp)),
     });
@@ -109,7 +131,9 @@ export function buildTwitter(account: string, messages: readonly NormalizedInbou
   };
 }
 
-const twitterAnswer = z.object({ data: z.object({ dm_conversation_id: z.string(), dm_event_id: z.string().min(1) }) });
+const twitterAnswer = z.object({
+  data: z.object({ dm_conversation_id: z.string(), dm_event_id: z.string().min(1) }),
+});
 
 /** API v2: `POST /2/dm_conversations/with/{participant id}/messages`. */
 export async function sendTwitter(
@@ -118,7 +142,10 @@ export async function sendTwitter(
   message: OutboundMessage,
 ): Promise<SendResult> {
   const answer = await postJson(
-    endpoint(apiBaseUrl, `/2/dm_conversations/with/${encodeURIComponent(message.platformConversationId)}/messages`),
+    endpoint(
+      apiBaseUrl,
+      `/2/dm_conversations/with/${encodeURIComponent(message.platformConversationId)}/messages`,
+    ),
     credentials,
     { text: message.text },
     twitterAnswer,

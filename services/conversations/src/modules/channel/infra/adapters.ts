@@ -60,13 +60,13 @@ function oneSlackMessage(
 export const PLATFORM_SPECS: Readonly<Record<ChannelPlatform, PlatformSpec>> = {
   facebook: {
     scheme: metaSignature,
-    parse: parseMessenger,
+    parse: (rawBody) => parseMessenger('page', rawBody),
     build: (account, messages) => buildMessenger('page', account, messages),
     send: sendMessenger,
   },
   instagram: {
     scheme: metaSignature,
-    parse: parseMessenger,
+    parse: (rawBody) => parseMessenger('instagram', rawBody),
     build: (account, messages) => buildMessenger('instagram', account, messages),
     send: sendMessenger,
   },

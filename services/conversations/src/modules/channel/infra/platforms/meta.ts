@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import {
+  ChannelPayloadError,
   ChannelSendError,
   type AccountCredentials,
   type AttachmentKind,
@@ -53,8 +54,12 @@ function messengerKind(type: string): AttachmentKind {
   return type === 'file' ? 'file' : 'other';
 }
 
-export function parseMessenger(rawBody: Buffer): NormalizedInbound[] {
+/** Messenger's (`page`) or Instagram's (`instagram`) messages; the other's payload is malformed here. */
+export function parseMessenger(object: 'page' | 'instagram', rawBody: Buffer): NormalizedInbound[] {
   const payload = parsePayload(rawBody, messengerPayloadSchema);
+  if (payload.object !== object) {
+    throw new ChannelPayloadError(`a ${payload.object} payload, not ${object}`);
+  }
   const messages: NormalizedInbound[] = [];
   for (const entry of payload.entry) {
     for (const item of entry.messaging ?? []) {

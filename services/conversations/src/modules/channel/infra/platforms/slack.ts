@@ -171,3 +171,16 @@ export async function sendSlack(
   }
   return { platformMessageId: slackMessageId(answer.channel, answer.ts), sentAt: new Date() };
 }
+
+/**
+ * The challenge of Slack's `url_verification` request (sent once, signed, when the endpoint is set up;
+ * the endpoint answers it as the body), or null for any other payload.
+ */
+export function slackChallenge(rawBody: Buffer): string | null {
+  try {
+    const payload = parsePayload(rawBody, slackPayloadSchema);
+    return payload.type === 'url_verification' ? payload.challenge : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,9 @@
 import { ChannelPayloadError, type ChannelPlatform } from '../../src/modules/channel/domain/channel';
-import { PLATFORM_SPECS } from '../../src/modules/channel/infra/adapters';
+import {
+  channelAdapters,
+  channelApiBaseUrlsFrom,
+  PLATFORM_SPECS,
+} from '../../src/modules/channel/infra/adapters';
 import { slackChallenge } from '../../src/modules/channel/infra/platforms/slack';
 
 const parse = (platform: ChannelPlatform, payload: unknown) =>
@@ -399,5 +403,33 @@ describe("payload mapping (the platforms' real shapes, simplified)", () => {
     ['chat', '[]'],
   ])('%s refuses a malformed payload', (platform, raw) => {
     expect(() => PLATFORM_SPECS[platform].parse(Buffer.from(raw))).toThrow(ChannelPayloadError);
+  });
+});
+
+describe('API base URLs', () => {
+  it('are read per platform from the environment, over a default', () => {
+    expect(
+      channelApiBaseUrlsFrom({
+        CHANNELS_API_BASE_URL: 'http://simulator:4090',
+        CHANNELS_WHATSAPP_API_BASE_URL: 'https://graph.example',
+        CHANNELS_SLACK_API_BASE_URL: ' ',
+      }),
+    ).toEqual({
+      defaultApiBaseUrl: 'http://simulator:4090',
+      apiBaseUrls: { whatsapp: 'https://graph.example' },
+    });
+    expect(channelApiBaseUrlsFrom({})).toEqual({ defaultApiBaseUrl: null, apiBaseUrls: {} });
+  });
+
+  it('the registry has an adapter per platform with its signature header', () => {
+    const adapters = channelAdapters({ defaultApiBaseUrl: 'http://127.0.0.1:1' });
+    const platforms: ChannelPlatform[] = ['facebook', 'slack', 'twitter', 'linkedin', 'sms'];
+    expect(platforms.map((platform) => adapters.adapterFor(platform).signatureHeader)).toEqual([
+      'x-hub-signature-256',
+      'x-slack-signature',
+      'x-twitter-webhooks-signature',
+      'x-li-signature',
+      'x-channel-signature',
+    ]);
   });
 });

@@ -261,6 +261,49 @@ describe('platform specifics', () => {
     await expect(sending).rejects.toMatchObject({ status: 401, retryable: false });
   });
 
+  it('emits one message given inline, with its thread and sender', async () => {
+    const before = receiver.accepted.length;
+    const delivery = await simulator.emit('chat', {
+      url: `${receiver.url}/webhooks/chat`,
+      secret: SECRET,
+      account: 'site-1',
+      conversation: 'session-42',
+      sender: { platformUserId: 'visitor-7', displayName: 'Vera', email: 'vera@example.com' },
+      text: 'is anyone there?',
+      sentAt,
+    });
+    expect(delivery.status).toBe(200);
+    expect(receiver.accepted.slice(before)).toEqual(delivery.messages);
+    expect(
+      delivery.messages.map((message) => [message.platformConversationId, message.sender.email]),
+    ).toEqual([['session-42', 'vera@example.com']]);
+  });
+
+  it('a platform outage is a retryable send error, and the platform answers again afterwards', async () => {
+    simulator.failNextSends(1, 503);
+    const adapter = adapters.adapterFor('twitter');
+    const credentials = { accessToken: 'x-token', platformAccountId: '100' };
+    const message = { platformConversationId: '200', text: 'after the outage' };
+    await expect(adapter.send(credentials, message)).rejects.toMatchObject({ status: 503, retryable: true });
+    const result = await adapter.send(credentials, message);
+    expect(
+      simulator
+        .sends()
+        .filter((send) => send.text === 'after the outage')
+        .map((send) => [send.api, send.platformMessageId]),
+    ).toEqual([['twitter', result.platformMessageId]]);
+  });
+
+  it('an unreachable platform is a retryable send error', async () => {
+    const nowhere = channelAdapters({ defaultApiBaseUrl: 'http://127.0.0.1:9' }).adapterFor('sms');
+    await expect(
+      nowhere.send(
+        { accessToken: 't', platformAccountId: '+1555' },
+        { platformConversationId: '+1666', text: 'x' },
+      ),
+    ).rejects.toMatchObject({ status: null, retryable: true });
+  });
+
   it('the token endpoint refreshes (rotating the refresh token) and refuses a spent one', async () => {
     const refreshToken = simulator.issueRefreshToken();
     const refresh = (token: string) =>

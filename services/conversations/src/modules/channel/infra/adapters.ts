@@ -114,3 +114,27 @@ export function channelAdapters(options: ChannelAdapterOptions): ChannelAdapters
     adapterFor: (platform) => adapters.get(platform) ?? channelAdapter(platform, options.defaultApiBaseUrl),
   };
 }
+
+/** The settings naming the platforms' API base URLs. */
+export const CHANNEL_API_BASE_URL_SETTING = 'CHANNELS_API_BASE_URL';
+
+/** `CHANNELS_<PLATFORM>_API_BASE_URL`, e.g. `CHANNELS_WHATSAPP_API_BASE_URL`. */
+export function platformApiBaseUrlSetting(platform: ChannelPlatform): string {
+  return `CHANNELS_${platform.toUpperCase()}_API_BASE_URL`;
+}
+
+/**
+ * The per-platform API base URLs set in `environment` (`CHANNELS_<PLATFORM>_API_BASE_URL`), and the
+ * default for the others (`CHANNELS_API_BASE_URL`; null when unset: start the simulator and use its URL).
+ */
+export function channelApiBaseUrlsFrom(environment: Readonly<Record<string, string | undefined>>): {
+  defaultApiBaseUrl: string | null;
+  apiBaseUrls: Partial<Record<ChannelPlatform, string>>;
+} {
+  const apiBaseUrls: Partial<Record<ChannelPlatform, string>> = {};
+  for (const platform of CHANNEL_PLATFORMS) {
+    const value = environment[platformApiBaseUrlSetting(platform)]?.trim();
+    if (value) apiBaseUrls[platform] = value;
+  }
+  return { defaultApiBaseUrl: environment[CHANNEL_API_BASE_URL_SETTING]?.trim() || null, apiBaseUrls };
+}

@@ -55,17 +55,19 @@ export interface EmittedMessage {
   conversation?: string;
 }
 
-export interface EmitOptions {
+export interface EmitTarget {
   /** Where the platform delivers (the account's ingestion endpoint). */
   url: string;
   /** The account's app / signing secret the payload is signed with. */
   secret: string;
   /** The account's id on the platform (the page, team, number, mailbox…). */
   account: string;
-  messages: EmittedMessage[];
   /** When the signature says it was signed (default now): a past time makes a stale delivery. */
   signedAt?: Date;
 }
+
+/** One payload carrying several messages, or one message given inline. */
+export type EmitOptions = EmitTarget & ({ messages: EmittedMessage[] } | EmittedMessage);
 
 export interface WebhookDelivery {
   status: number;
@@ -93,6 +95,8 @@ export interface PlatformSimulator {
   revokeRefreshToken(token: string): void;
   /** From now on sends with this access token are refused with 401. */
   revokeAccessToken(token: string): void;
+  /** The next `count` sends are answered `status` (429 or 5xx: a platform outage) and not recorded. */
+  failNextSends(count: number, status: number): void;
   close(): Promise<void>;
 }
 
@@ -349,6 +353,7 @@ export async function startPlatformSimulator(
   const sent: RecordedSend[] = [];
   const refreshTokens = new Set<string>();
   const revokedAccess = new Set<string>();
+  const failures = { count: 0, status: 503 };
   const ttl = options.accessTokenTtlSeconds ?? 3600;
 
   const issueRefreshToken = () => {
@@ -384,6 +389,10 @@ export async function startPlatformSimulator(
     for (const route of SEND_ROUTES) {
       const match = route.pattern.exec(path);
       if (!match) continue;
+      if (failures.count > 0) {
+        failures.count -= 1;
+        return json(response, failures.status, { error: { message: 'simulated platform failure' } });
+      }
       const token = bearer(request);
       if (token === null || revokedAccess.has(token)) {
         return json(response, 401, { error: { message: 'invalid or revoked access token', code: 190 } });
@@ -436,9 +445,14 @@ export async function startPlatformSimulator(
     issueRefreshToken,
     revokeRefreshToken: (token) => refreshTokens.delete(token),
     revokeAccessToken: (token) => revokedAccess.add(token),
+    failNextSends: (count, status) => {
+      failures.count = count;
+      failures.status = status;
+    },
     emit: async (platform, emit) => {
       const spec = PLATFORM_SPECS[platform];
-      const messages = emit.messages.map((message, index) => withDefaults(platform, message, index));
+      const emitted = 'messages' in emit ? emit.messages : [emit];
+      const messages = emitted.map((message, index) => withDefaults(platform, message, index));
       const rawBody = Buffer.from(JSON.stringify(spec.build(emit.account, messages, `Ev${hex(8)}`)));
       const headers = {
         'content-type': 'application/json',

@@ -300,8 +300,17 @@ function tokenParameters(request: IncomingMessage, body: Buffer): Record<string,
   return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 }
 
+/** Slack's message ids: `<channel>:<seconds>.<microseconds>`. */
+const SLACK_ID = /^[^:]+:\d{1,12}\.\d{6}$/;
+
+/**
+ * The message as the platform will carry it: missing ids, threads, senders and times made up, times
+ * at the platform's precision (WhatsApp: seconds), and what the platform implies about the sender
+ * (an email address, a phone number) filled in.
+ */
 function withDefaults(platform: ChannelPlatform, message: EmittedMessage, index: number): NormalizedInbound {
-  const sentAt = message.sentAt ?? new Date(Date.now() + index);
+  const base = message.sentAt ?? new Date(Math.floor(Date.now() / 1000) * 1000 + index * 1000);
+  const sentAt = platform === 'whatsapp' ? new Date(Math.floor(base.getTime() / 1000) * 1000) : base;
   const userId =
     message.sender?.platformUserId ??
     (platform === 'email' || platform === 'gmail'
@@ -312,20 +321,26 @@ function withDefaults(platform: ChannelPlatform, message: EmittedMessage, index:
           ? `urn:li:person:${hex(6)}`
           : `U${hex(6)}`);
   const conversation = message.conversation ?? (platform === 'slack' ? `D${hex(5)}` : userId);
+  const millis = sentAt.getTime();
   const id =
     message.platformMessageId ??
     (platform === 'slack'
-      ? `${conversation}:${Math.floor(sentAt.getTime() / 1000)}.${String((sentAt.getTime() % 1000) * 1000).padStart(6, '0')}`
+      ? `${conversation}:${Math.floor(millis / 1000)}.${String((millis % 1000) * 1000).padStart(6, '0')}`
       : `${platform}-${randomUUID()}`);
+  if (platform === 'slack' && !SLACK_ID.test(id)) {
+    throw new Error(`a Slack message id is <channel>:<ts> (${id})`);
+  }
+  const email = platform === 'email' || platform === 'gmail' ? userId.toLowerCase() : null;
+  const phone = platform === 'sms' ? userId : platform === 'whatsapp' ? `+${userId}` : null;
   return {
     platformMessageId: id,
     platformConversationId: conversation,
     sender: {
-      platformUserId: userId,
+      platformUserId: email ?? userId,
       displayName: message.sender?.displayName ?? null,
       handle: message.sender?.handle ?? null,
-      email: message.sender?.email ?? null,
-      phone: message.sender?.phone ?? null,
+      email: email ?? message.sender?.email ?? null,
+      phone: phone ?? message.sender?.phone ?? null,
     },
     text: message.text,
     attachments: message.attachments ?? [],

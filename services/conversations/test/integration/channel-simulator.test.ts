@@ -38,18 +38,31 @@ async function startReceiver(adapters: ChannelAdapters, registry: Registry): Pro
   const metrics = registerChannelWebhookMetrics(registry);
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const platform = CHANNEL_PLATFORMS.find((name) => request.url === `/webhooks/${name}`);
+      const url = new URL(request.url ?? '/', 'http://receiver');
+      const platform = CHANNEL_PLATFORMS.find((name) => url.pathname === `/webhooks/${name}`);
       if (!platform) {
         response.writeHead(404).end();
         return;
       }
       const adapter = adapters.adapterFor(platform);
+      const method = request.method ?? 'GET';
+      if (method === 'GET') {
+        const check = adapter.handshake({ method, query: url.searchParams, rawBody: null }, SECRET);
+        if (check) response.writeHead(check.status, { 'content-type': check.contentType }).end(check.body);
+        else response.writeHead(405).end();
+        return;
+      }
       const raw = await body(request);
       const verification = adapter.verify(raw, request.headers, SECRET, new Date());
       if (!verification.verified) {
         refusals.push(verification.reason);
         metrics.record(platform, verification.reason);
         response.writeHead(401).end(verification.reason);
+        return;
+      }
+      const check = adapter.handshake({ method, query: url.searchParams, rawBody: raw }, SECRET);
+      if (check) {
+        response.writeHead(check.status, { 'content-type': check.contentType }).end(check.body);
         return;
       }
       try {
@@ -306,6 +319,31 @@ describe('platform specifics', () => {
         { platformConversationId: '+1666', text: 'x' },
       ),
     ).rejects.toMatchObject({ status: null, retryable: true });
+  });
+
+  it.each<[ChannelPlatform]>([['facebook'], ['instagram'], ['whatsapp'], ['twitter'], ['slack']])(
+    "%s's endpoint check passes with the account's secret and fails with another",
+    async (platform) => {
+      const url = `${receiver.url}/webhooks/${platform}`;
+      expect(await simulator.handshake(platform, { url, secret: SECRET })).toMatchObject({
+        passed: true,
+        status: 200,
+      });
+      expect(await simulator.handshake(platform, { url, secret: 'another-secret' })).toMatchObject({
+        passed: false,
+      });
+    },
+  );
+
+  it('platforms without an endpoint check have none', async () => {
+    expect(
+      await simulator.handshake('sms', { url: `${receiver.url}/webhooks/sms`, secret: SECRET }),
+    ).toBeNull();
+    expect(
+      adapters
+        .adapterFor('email')
+        .handshake({ method: 'GET', query: new URLSearchParams('crc_token=x'), rawBody: null }, SECRET),
+    ).toBeNull();
   });
 
   it('the token endpoint refreshes (rotating the refresh token) and refuses a spent one', async () => {

@@ -127,6 +127,21 @@ export class ChannelSendError extends Error {
   }
 }
 
+/** What a handshake is recognized from. */
+export interface HandshakeRequest {
+  method: string;
+  query: URLSearchParams;
+  /** The body of a POST (null for a GET). */
+  rawBody: Buffer | null;
+}
+
+/** The answer to a platform's endpoint check. */
+export interface HandshakeAnswer {
+  status: number;
+  contentType: 'text/plain' | 'application/json';
+  body: string;
+}
+
 /** One platform's specifics behind one interface. */
 export interface ChannelAdapter {
   readonly platform: ChannelPlatform;
@@ -142,6 +157,12 @@ export interface ChannelAdapter {
    * inbound messages (echoes of our sends, deliveries, reads) are left out. Throws `ChannelPayloadError`.
    */
   parse(rawBody: Buffer): NormalizedInbound[];
+  /**
+   * The platform's endpoint check, when the request is one (Meta's `GET ?hub.mode=subscribe`, X's
+   * `GET ?crc_token=`, Slack's signed `url_verification`): what to answer; null for any other request.
+   * `secret` is the account's webhook secret (Meta's verify token is the same secret).
+   */
+  handshake(request: HandshakeRequest, secret: string): HandshakeAnswer | null;
   /** Sends through the platform's API. Throws `ChannelSendError`. */
   send(credentials: AccountCredentials, message: OutboundMessage): Promise<SendResult>;
 }

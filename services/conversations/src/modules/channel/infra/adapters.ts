@@ -8,10 +8,13 @@ import {
   type AccountCredentials,
   type ChannelAdapter,
   type ChannelPlatform,
+  type HandshakeAnswer,
+  type HandshakeRequest,
   type NormalizedInbound,
   type OutboundMessage,
   type SendResult,
 } from '../domain/channel';
+import { metaHandshake, noHandshake, slackHandshake, twitterHandshake } from './handshakes';
 import { buildChat, parseChat, sendChat } from './platforms/chat';
 import { buildEmail, emailSender, parseEmail } from './platforms/email';
 import { buildLinkedin, parseLinkedin, sendLinkedin } from './platforms/linkedin';
@@ -45,6 +48,7 @@ export interface PlatformSpec {
    */
   build(account: string, messages: readonly NormalizedInbound[], deliveryId: string): unknown;
   send(apiBaseUrl: string, credentials: AccountCredentials, message: OutboundMessage): Promise<SendResult>;
+  handshake(request: HandshakeRequest, secret: string): HandshakeAnswer | null;
 }
 
 function oneSlackMessage(
@@ -63,21 +67,71 @@ export const PLATFORM_SPECS: Readonly<Record<ChannelPlatform, PlatformSpec>> = {
     parse: (rawBody) => parseMessenger('page', rawBody),
     build: (account, messages) => buildMessenger('page', account, messages),
     send: sendMessenger,
+    handshake: metaHandshake,
   },
   instagram: {
     scheme: metaSignature,
     parse: (rawBody) => parseMessenger('instagram', rawBody),
     build: (account, messages) => buildMessenger('instagram', account, messages),
     send: sendMessenger,
+    handshake: metaHandshake,
   },
-  whatsapp: { scheme: metaSignature, parse: parseWhatsapp, build: buildWhatsapp, send: sendWhatsapp },
-  twitter: { scheme: twitterSignature, parse: parseTwitter, build: buildTwitter, send: sendTwitter },
-  linkedin: { scheme: linkedinSignature, parse: parseLinkedin, build: buildLinkedin, send: sendLinkedin },
-  slack: { scheme: slackSignature, parse: parseSlack, build: oneSlackMessage, send: sendSlack },
-  sms: { scheme: timestampedSignature, parse: parseSms, build: buildSms, send: sendSms },
-  email: { scheme: timestampedSignature, parse: parseEmail, build: buildEmail, send: emailSender(false) },
-  gmail: { scheme: timestampedSignature, parse: parseEmail, build: buildEmail, send: emailSender(true) },
-  chat: { scheme: timestampedSignature, parse: parseChat, build: buildChat, send: sendChat },
+  whatsapp: {
+    scheme: metaSignature,
+    parse: parseWhatsapp,
+    build: buildWhatsapp,
+    send: sendWhatsapp,
+    handshake: metaHandshake,
+  },
+  twitter: {
+    scheme: twitterSignature,
+    parse: parseTwitter,
+    build: buildTwitter,
+    send: sendTwitter,
+    handshake: twitterHandshake,
+  },
+  linkedin: {
+    scheme: linkedinSignature,
+    parse: parseLinkedin,
+    build: buildLinkedin,
+    send: sendLinkedin,
+    handshake: noHandshake,
+  },
+  slack: {
+    scheme: slackSignature,
+    parse: parseSlack,
+    build: oneSlackMessage,
+    send: sendSlack,
+    handshake: slackHandshake,
+  },
+  sms: {
+    scheme: timestampedSignature,
+    parse: parseSms,
+    build: buildSms,
+    send: sendSms,
+    handshake: noHandshake,
+  },
+  email: {
+    scheme: timestampedSignature,
+    parse: parseEmail,
+    build: buildEmail,
+    send: emailSender(false),
+    handshake: noHandshake,
+  },
+  gmail: {
+    scheme: timestampedSignature,
+    parse: parseEmail,
+    build: buildEmail,
+    send: emailSender(true),
+    handshake: noHandshake,
+  },
+  chat: {
+    scheme: timestampedSignature,
+    parse: parseChat,
+    build: buildChat,
+    send: sendChat,
+    handshake: noHandshake,
+  },
 };
 
 export interface ChannelAdapterOptions {
@@ -94,6 +148,7 @@ export function channelAdapter(platform: ChannelPlatform, apiBaseUrl: string): C
     signatureHeader: spec.scheme.header,
     verify: (rawBody, headers, secret, now) => spec.scheme.verify(rawBody, headers, secret, now),
     parse: (rawBody) => spec.parse(rawBody),
+    handshake: (request, secret) => spec.handshake(request, secret),
     send: (credentials, message) => spec.send(apiBaseUrl, credentials, message),
   };
 }

@@ -16,6 +16,8 @@ import type {
   NormalizedInbound,
 } from '../../domain/channel';
 import { PLATFORM_SPECS } from '../adapters';
+import { twitterCrcResponse } from '../handshakes';
+import { slackSignature } from '../signature-schemes';
 
 export interface PlatformSimulatorOptions {
   /** Default 0: a free port. */
@@ -82,6 +84,13 @@ export interface WebhookDelivery {
   redeliver(): Promise<number>;
 }
 
+export interface HandshakeResult {
+  /** The endpoint answered the check as the platform expects. */
+  passed: boolean;
+  status: number;
+  responseBody: string;
+}
+
 export interface PlatformSimulator {
   /** The base URL (`http://127.0.0.1:<port>`): every platform's API base URL in tests. */
   readonly url: string;
@@ -89,6 +98,14 @@ export interface PlatformSimulator {
   sends(): RecordedSend[];
   /** Builds the platform's webhook, signs it and POSTs it to `options.url`. */
   emit(platform: ChannelPlatform, options: EmitOptions): Promise<WebhookDelivery>;
+  /**
+   * The platform's endpoint check against `url` (Meta's verify-token GET, X's CRC GET, Slack's signed
+   * url_verification): whether the endpoint answered it right. Null for platforms without one.
+   */
+  handshake(
+    platform: ChannelPlatform,
+    target: { url: string; secret: string },
+  ): Promise<HandshakeResult | null>;
   /** A refresh token the token endpoint accepts (issued for an account being connected). */
   issueRefreshToken(): string;
   /** From now on the refresh token is refused (`invalid_grant`), as when a user revokes access. */
@@ -463,6 +480,53 @@ export async function startPlatformSimulator(
     failNextSends: (count, status) => {
       failures.count = count;
       failures.status = status;
+    },
+    handshake: async (platform, target) => {
+      const challenge = hex(12);
+      if (platform === 'facebook' || platform === 'instagram' || platform === 'whatsapp') {
+        const url = new URL(target.url);
+        url.searchParams.set('hub.mode', 'subscribe');
+        url.searchParams.set('hub.verify_token', target.secret);
+        url.searchParams.set('hub.challenge', challenge);
+        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+        const body = await response.text();
+        return {
+          passed: response.status === 200 && body === challenge,
+          status: response.status,
+          responseBody: body,
+        };
+      }
+      if (platform === 'twitter') {
+        const url = new URL(target.url);
+        url.searchParams.set('crc_token', challenge);
+        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+        const body = await response.text();
+        let token: unknown = null;
+        try {
+          token = record(JSON.parse(body)).response_token;
+        } catch {
+          token = null;
+        }
+        return {
+          passed: response.status === 200 && token === twitterCrcResponse(challenge, target.secret),
+          status: response.status,
+          responseBody: body,
+        };
+      }
+      if (platform === 'slack') {
+        const rawBody = Buffer.from(JSON.stringify({ type: 'url_verification', token: 'legacy', challenge }));
+        const headers = {
+          'content-type': 'application/json',
+          ...slackSignature.sign(rawBody, target.secret, new Date()),
+        };
+        const answer = await post(target.url, rawBody, headers);
+        return {
+          passed: answer.status === 200 && answer.body === challenge,
+          status: answer.status,
+          responseBody: answer.body,
+        };
+      }
+      return null;
     },
     emit: async (platform, emit) => {
       const spec = PLATFORM_SPECS[platform];

@@ -87,6 +87,24 @@ export function sendJson(
 }
 
 /**
+ * A request's body as bytes, or null when it is longer than `limit` (by its Content-Length, or once
+ * that many bytes have arrived): webhook routes verify signatures over the exact bytes sent.
+ */
+export async function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > limit) return null;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
  * Runs every readiness check; a failing critical one makes the service not ready, a failing other one
  * degraded, and each says why.
  */

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  readRawBody,
   sendJson,
   withFlag,
   type Logger,
@@ -55,20 +56,6 @@ export interface PaymentWebhookDependencies {
 }
 
 /** The raw body, or null once it passes `limit` bytes (the rest is not read). */
-async function rawBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > limit) return null;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 function headersOf(request: IncomingMessage): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -100,7 +87,7 @@ export function paymentWebhookRoute(dependencies: PaymentWebhookDependencies): R
       sendJson(response, 405, { error: { code: 'method_not_allowed', message: 'use POST' } });
       return;
     }
-    const body = await rawBody(request, MAX_WEBHOOK_BYTES);
+    const body = await readRawBody(request, MAX_WEBHOOK_BYTES);
     if (!body) {
       response.setHeader('connection', 'close');
       refuse(response, 'too_large', 413, `a webhook body is at most ${MAX_WEBHOOK_BYTES} bytes`);

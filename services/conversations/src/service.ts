@@ -6,6 +6,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { modules } from './generated/modules';
+import { startMessagePartitionJob } from './modules/message/infra/partition-job';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
@@ -22,6 +23,13 @@ export const conversationsService = defineService({
   database: (url, options) => observeQueries(new PrismaClient(prismaClientOptions(url)), options),
   modules,
   dependencies: (foundation): ConversationsDependencies => withTenants(foundation),
+  // Messages are partitioned by month: the job keeps the next months' partitions ready (every 6 hours).
+  jobs: (dependencies, options) => [
+    startMessagePartitionJob(dependencies.database, {
+      intervalMs: 6 * 60 * 60 * 1000,
+      logger: options.logger,
+    }),
+  ],
 });
 
 export type ConversationsService = Awaited<ReturnType<typeof conversationsService.start>>;

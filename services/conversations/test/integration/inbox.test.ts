@@ -168,4 +168,51 @@ describe('inbox', () => {
     expect(snoozed.setConversationStatus).toEqual({ status: 'snoozed', snoozedUntil: until });
     expect(threads(await inbox(tenant, { statuses: ['snoozed'] }))).toEqual(['s']);
   });
+
+  it('reads the messages of a whole inbox page in statements that do not grow with its conversations', async () => {
+    const { env } = subject;
+    const tenant = newTenant();
+    for (const thread of ['p', 'q', 'r', 's', 't', 'u']) {
+      await receive(tenant, thread, 3, 'facebook');
+      await receive(tenant, thread, 2, 'facebook');
+      await receive(tenant, thread, 1, 'facebook');
+    }
+    const query = `query ($first: Int) { inbox(first: $first) { edges { node { id
+      messages(first: 2) { totalCount edges { node { id text } } pageInfo { hasNextPage } } } } } }`;
+    const measure = async (first: number) =>
+      env.countStatements(() =>
+        call<{
+          inbox: {
+            edges: Array<{
+              node: {
+                messages: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean } };
+              };
+            }>;
+          };
+        }>(tenant, query, { first }),
+      );
+    const two = await measure(2);
+    const six = await measure(6);
+    expect(
+      six.result.inbox.edges.map(({ node: { messages } }) => ({
+        totalCount: messages.totalCount,
+        shown: messages.edges.length,
+        hasNextPage: messages.pageInfo.hasNextPage,
+      })),
+    ).toEqual(Array.from({ length: 6 }, () => ({ totalCount: 3, shown: 2, hasNextPage: true })));
+    expect(six.statements).toBe(two.statements);
+  });
+
+  it('refuses a cursor that is not one of the inbox’s', async () => {
+    const { env, service } = subject;
+    const tenant = newTenant();
+    const forged = Buffer.from(`${new Date().toISOString()}|not-a-uuid`).toString('base64url');
+    const { errors } = await env.graphql(
+      service.graphqlUrl,
+      INBOX,
+      { after: forged },
+      await env.headersFor(tenant),
+    );
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

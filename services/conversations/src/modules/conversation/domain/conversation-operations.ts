@@ -11,6 +11,7 @@ import {
 } from '@platform/domain';
 import { CONVERSATION_STATUSES } from '@platform/events/catalog';
 import {
+  checkCursor,
   startConversation,
   statusChange,
   type Conversation,
@@ -86,7 +87,7 @@ export function conversationOperations(
           assigneeId,
           statuses: filter.statuses?.length ? filter.statuses : INBOX_STATUSES,
         },
-        request,
+        checkCursor(request),
       );
       return pageOf(rows, request, totalCount);
     },

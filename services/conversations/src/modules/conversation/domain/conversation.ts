@@ -1,5 +1,5 @@
 /** Conversation rules and the events they imply. No Prisma or GraphQL here. */
-import { enumObject, InputIssues } from '@platform/domain';
+import { badUserInput, enumObject, InputIssues, isUuid, type PageRequest } from '@platform/domain';
 import {
   CONVERSATION_PLATFORMS,
   CONVERSATION_STATUSES,
@@ -129,4 +129,14 @@ export function conversationStartedEvent(conversation: Conversation): Conversati
       createdAt: conversation.createdAt.toISOString(),
     },
   });
+}
+
+/** A cursor of these lists holds a UUID; any other is not one of theirs (BAD_USER_INPUT, not a SQL error). */
+export function checkCursor(request: PageRequest): PageRequest {
+  if (request.after && !isUuid(request.after.id)) {
+    throw badUserInput('after is not a cursor of this connection', {
+      issues: [{ path: 'after', message: 'invalid cursor', code: 'invalid' }],
+    });
+  }
+  return request;
 }

@@ -1,12 +1,12 @@
 import {
-  pageOf,
-  signedInUser,
   organizationOf,
+  pagesOf,
+  signedInUser,
   type Actor,
   type Page,
   type PageRequest,
 } from '@platform/domain';
-import type { Conversation } from '../../conversation/domain/conversation';
+import { checkCursor } from '../../conversation/domain/conversation';
 import { checkReplyText, type Message } from './message';
 import type { MessageRepository } from './message-repository';
 
@@ -25,16 +25,18 @@ export function messageOperations(repository: MessageRepository, clock: () => Da
       );
     },
 
-    /** A page of the conversation's messages, newest first; the total is the conversation's messageCount. */
-    async page(actor: Actor, conversation: Conversation, request: PageRequest): Promise<Page<Message>> {
+    /**
+     * Pages of messages for many conversations at once (what a list of conversations asks for), in
+     * conversation order; the total is each conversation's messageCount.
+     */
+    async pages(
+      actor: Actor,
+      conversationIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Array<Page<Message>>> {
       const organizationId = organizationOf(actor, SIGN_IN);
-      const rows = await repository.page(
-        organizationId,
-        conversation.id,
-        request,
-        conversation.lastMessageAt,
-      );
-      return pageOf(rows, request, conversation.messageCount);
+      checkCursor(request);
+      return pagesOf(conversationIds, request, (ids) => repository.pages(organizationId, ids, request));
     },
   };
 }

@@ -10,13 +10,14 @@ export interface MessageRepository {
     now: Date,
   ): Promise<Message>;
   /**
-   * Up to `request.first + 1` messages of the conversation after the cursor, newest first (sentAt desc,
-   * id desc), never later than `notAfter` (the conversation's last message: no partition after it is read).
+   * For each conversation (in the order given), up to `request.first + 1` of its messages after the
+   * cursor, newest first (sentAt desc, id desc), and its message count: one query for any number of
+   * conversations. The messages read are bounded above by the cursor or the conversation's last message,
+   * so no later partition is scanned.
    */
-  page(
+  pages(
     organizationId: string,
-    conversationId: string,
+    conversationIds: readonly string[],
     request: PageRequest,
-    notAfter: Date | null,
-  ): Promise<Message[]>;
+  ): Promise<Array<{ rows: Message[]; totalCount: number }>>;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { withTenant } from '@platform/service-kit';
+import { createLogger, withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { ensureMessagePartitions, recordInbound, type NormalizedInboundMessage } from '../../src/messages';
+import { startMessagePartitionJob } from '../../src/modules/message/infra/partition-job';
 import { startConversationsService } from '../../src/service';
 
 // Messages against real PostgreSQL through the subgraph: an inbound message stored once however often
@@ -213,6 +214,34 @@ describe('message module', () => {
     expect(closed.data?.setConversationStatus.status).toBe('closed');
     await receive(tenant, inbound(), account);
     expect(await view(tenant, conversation.id)).toMatchObject({ status: 'open', unreadCount: 2 });
+  });
+
+  it('has the current month and the next two as partitions, and the kit job makes them ahead of its clock', async () => {
+    const now = new Date();
+    const names = [0, 1, 2].map((ahead) => {
+      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1));
+      return `messages_${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+    });
+    const found = await subject.service.database.$queryRaw<Array<{ name: string }>>`
+      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'messages'::regclass AND c.relname = ANY(${names}) ORDER BY c.relname`;
+    expect(found.map((row) => row.name)).toEqual(names);
+
+    // The job's own pass, on a clock years ahead: it makes that month and the next two.
+    const job = startMessagePartitionJob(subject.service.database, {
+      intervalMs: 60_000,
+      logger: createLogger('conversations-test', 'silent'),
+      clock: () => new Date(Date.UTC(2033, 1, 10)),
+    });
+    await job.stop(); // waits for the pass under way
+    const ahead = await subject.service.database.$queryRaw<Array<{ name: string }>>`
+      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'messages'::regclass AND c.relname LIKE 'messages_2033_%' ORDER BY c.relname`;
+    expect(ahead.map((row) => row.name)).toEqual([
+      'messages_2033_02',
+      'messages_2033_03',
+      'messages_2033_04',
+    ]);
   });
 
   it('creates partitions ahead with the job (idempotently) and stores each message in its month’s partition', async () => {

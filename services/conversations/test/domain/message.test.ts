@@ -89,6 +89,24 @@ describe('checkInbound', () => {
   });
 });
 
+describe('checkInbound attachments', () => {
+  it('refuses an attachment without a content type or with an impossible size', () => {
+    expect(() =>
+      checkInbound(
+        inbound({
+          attachments: [
+            { contentType: 'image/png', sizeBytes: 10 },
+            { contentType: ' ', sizeBytes: -1 },
+            { contentType: 'video/mp4', sizeBytes: 2 ** 31 },
+          ],
+        }),
+      ),
+    ).toThrow(
+      'attachments.1.contentType must not be empty; attachments.1.sizeBytes must be a whole number 0–2147483647; attachments.2.sizeBytes must be a whole number 0–2147483647',
+    );
+  });
+});
+
 describe('checkReplyText', () => {
   it('trims and refuses an empty reply', () => {
     expect(checkReplyText('  hi ')).toBe('hi');

@@ -67,6 +67,7 @@ export interface NormalizedInboundMessage {
 export const MAX_TEXT_LENGTH = 100_000;
 export const MAX_PLATFORM_ID_LENGTH = 255;
 export const MAX_ATTACHMENTS = 50;
+export const MAX_ATTACHMENT_BYTES = 2_147_483_647;
 
 /** The problems of a normalized inbound message (BAD_USER_INPUT / a refused delivery). */
 export function checkInbound(message: NormalizedInboundMessage): void {
@@ -81,8 +82,19 @@ export function checkInbound(message: NormalizedInboundMessage): void {
   id('sender.platformUserId', message.sender.platformUserId);
   if (message.text.length > MAX_TEXT_LENGTH)
     issues.add('text', `must be at most ${MAX_TEXT_LENGTH} characters`);
-  if ((message.attachments?.length ?? 0) > MAX_ATTACHMENTS)
-    issues.add('attachments', `at most ${MAX_ATTACHMENTS}`);
+  const attachments = message.attachments ?? [];
+  if (attachments.length > MAX_ATTACHMENTS) issues.add('attachments', `at most ${MAX_ATTACHMENTS}`);
+  attachments.forEach((attachment, index) => {
+    if (!attachment.contentType.trim()) issues.add(`attachments.${index}.contentType`, 'must not be empty');
+    const size = attachment.sizeBytes;
+    // The graph exposes sizes as Int (32 bits); a larger file is not an attachment of a message.
+    if (
+      size !== null &&
+      size !== undefined &&
+      !(Number.isInteger(size) && size >= 0 && size <= MAX_ATTACHMENT_BYTES)
+    )
+      issues.add(`attachments.${index}.sizeBytes`, `must be a whole number 0–${MAX_ATTACHMENT_BYTES}`);
+  });
   if (Number.isNaN(message.sentAt.getTime())) issues.add('sentAt', 'must be a time');
   issues.throwIfAny();
 }

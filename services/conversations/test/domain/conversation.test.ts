@@ -34,6 +34,7 @@ describe('startConversation', () => {
       repliedAt: null,
       repliedById: null,
       lastInboundAt: null,
+      firstMessageAt: null,
       unreadCount: 0,
     });
   });

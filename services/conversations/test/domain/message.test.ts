@@ -19,6 +19,7 @@ const state = (overrides: Partial<ConversationChange> = {}): ConversationChange 
   messageCount: 0,
   lastMessageAt: null,
   lastInboundAt: null,
+  firstMessageAt: null,
   repliedAt: null,
   repliedById: null,
   ...overrides,
@@ -36,7 +37,14 @@ const inbound = (overrides: Partial<NormalizedInboundMessage> = {}): NormalizedI
 describe('afterInbound', () => {
   it('needs a reply, counts one more unread and message, and moves the times forward', () => {
     expect(afterInbound(state({ unreadCount: 2, messageCount: 5 }), NOW)).toEqual(
-      state({ needsReply: true, unreadCount: 3, messageCount: 6, lastMessageAt: NOW, lastInboundAt: NOW }),
+      state({
+        needsReply: true,
+        unreadCount: 3,
+        messageCount: 6,
+        lastMessageAt: NOW,
+        lastInboundAt: NOW,
+        firstMessageAt: NOW,
+      }),
     );
   });
 
@@ -47,10 +55,18 @@ describe('afterInbound', () => {
     expect(afterInbound(state({ status: 'pending' }), NOW).status).toBe('pending');
   });
 
-  it('does not move the times back for a late delivery of an older message', () => {
+  it('does not move the times back for a late delivery of an older message, but widens the first one', () => {
     const later = new Date('2026-11-30T11:00:00.000Z');
-    const after = afterInbound(state({ lastMessageAt: later, lastInboundAt: later }), NOW);
-    expect([after.lastMessageAt, after.lastInboundAt, after.unreadCount]).toEqual([later, later, 1]);
+    const after = afterInbound(
+      state({ lastMessageAt: later, lastInboundAt: later, firstMessageAt: later }),
+      NOW,
+    );
+    expect([after.lastMessageAt, after.lastInboundAt, after.firstMessageAt, after.unreadCount]).toEqual([
+      later,
+      later,
+      NOW,
+      1,
+    ]);
   });
 });
 
@@ -62,6 +78,7 @@ describe('afterOutbound', () => {
         unreadCount: 0,
         messageCount: 5,
         lastMessageAt: NOW,
+        firstMessageAt: NOW,
         repliedAt: NOW,
         repliedById: USER,
       }),

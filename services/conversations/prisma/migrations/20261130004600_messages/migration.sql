@@ -29,6 +29,7 @@ ADD COLUMN "snoozed_until" TIMESTAMPTZ(3),
 ADD COLUMN "replied_at" TIMESTAMPTZ(3),
 ADD COLUMN "replied_by_id" UUID,
 ADD COLUMN "last_inbound_at" TIMESTAMPTZ(3),
+ADD COLUMN "first_message_at" TIMESTAMPTZ(3),
 ADD COLUMN "unread_count" INTEGER NOT NULL DEFAULT 0;
 
 -- One conversation per platform thread of a connected account.

@@ -36,6 +36,8 @@ export interface Conversation {
   repliedAt: Date | null;
   repliedById: string | null;
   lastInboundAt: Date | null;
+  /** The earliest message's sentAt (with lastMessageAt: the time range of its messages). */
+  firstMessageAt: Date | null;
   unreadCount: number;
 }
 
@@ -64,6 +66,7 @@ export const NO_THREAD = {
   repliedAt: null,
   repliedById: null,
   lastInboundAt: null,
+  firstMessageAt: null,
   unreadCount: 0,
 } as const;
 

@@ -30,6 +30,7 @@ export interface RankedRow extends Record<string, unknown> {
   replied_at: Date | null;
   replied_by_id: string | null;
   last_inbound_at: Date | null;
+  first_message_at: Date | null;
   unread_count: number;
 }
 
@@ -54,6 +55,7 @@ export const fromRanked = (row: RankedRow): Conversation => ({
   repliedAt: row.replied_at,
   repliedById: row.replied_by_id,
   lastInboundAt: row.last_inbound_at,
+  firstMessageAt: row.first_message_at,
   unreadCount: row.unread_count,
 });
 

@@ -120,11 +120,13 @@ export type ConversationChange = Pick<
   | 'messageCount'
   | 'lastMessageAt'
   | 'lastInboundAt'
+  | 'firstMessageAt'
   | 'repliedAt'
   | 'repliedById'
 >;
 
 const later = (a: Date | null, b: Date): Date => (a && a > b ? a : b);
+const earlier = (a: Date | null, b: Date): Date => (a && a < b ? a : b);
 
 /**
  * An inbound message: the conversation needs a reply, has one more unread message, and a closed or
@@ -142,6 +144,7 @@ export function afterInbound(conversation: ConversationChange, sentAt: Date): Co
     messageCount: conversation.messageCount + 1,
     lastMessageAt: later(conversation.lastMessageAt, sentAt),
     lastInboundAt: later(conversation.lastInboundAt, sentAt),
+    firstMessageAt: earlier(conversation.firstMessageAt, sentAt),
   };
 }
 
@@ -159,6 +162,7 @@ export function afterOutbound(
     unreadCount: 0,
     messageCount: conversation.messageCount + 1,
     lastMessageAt: later(conversation.lastMessageAt, now),
+    firstMessageAt: earlier(conversation.firstMessageAt, now),
   };
 }
 

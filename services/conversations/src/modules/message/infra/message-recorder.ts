@@ -65,6 +65,7 @@ const conversationChange = (conversation: ConversationChange): Prisma.Conversati
   messageCount: conversation.messageCount,
   lastMessageAt: conversation.lastMessageAt,
   lastInboundAt: conversation.lastInboundAt,
+  firstMessageAt: conversation.firstMessageAt,
   repliedAt: conversation.repliedAt,
   repliedById: conversation.repliedById,
 });

@@ -17,10 +17,11 @@ export function messageRepository(db: TenantDatabase<Prisma.TransactionClient>):
     pages: (organizationId, conversationIds, request) =>
       db.read(organizationId, async (tx) => {
         const after = request.after;
-        // The upper bound (the cursor's time or the conversation's last message) prunes later partitions.
+        // Time bounds prune partitions: no message is older than the conversation's first one or newer
+        // than its last one (or the cursor).
         const bound = after
-          ? Prisma.sql`m.sent_at <= ${after.createdAt} AND (m.sent_at < ${after.createdAt} OR m.id < ${after.id}::uuid)`
-          : Prisma.sql`m.sent_at <= c.last_message_at`;
+          ? Prisma.sql`m.sent_at >= c.first_message_at AND m.sent_at <= ${after.createdAt} AND (m.sent_at < ${after.createdAt} OR m.id < ${after.id}::uuid)`
+          : Prisma.sql`m.sent_at >= c.first_message_at AND m.sent_at <= c.last_message_at`;
         const rows = await tx.$queryRaw<MessagePageRow[]>`
           SELECT c.id::text AS parent, c.message_count AS total, m.*
           FROM conversations c

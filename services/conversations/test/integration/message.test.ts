@@ -278,6 +278,30 @@ describe('message module', () => {
     ]);
   });
 
+  it('stores concurrent messages of a month no partition exists for yet (they take turns making it)', async () => {
+    const tenant = newTenant();
+    const account = randomUUID();
+    const recorded = await Promise.all(
+      [1, 2, 3, 4].map((day) =>
+        receive(
+          tenant,
+          inbound({ platformConversationId: `old-${day}`, sentAt: new Date(Date.UTC(2019, 2, day)) }),
+          account,
+        ),
+      ),
+    );
+    expect(recorded.map((result) => result.duplicate)).toEqual([false, false, false, false]);
+    const placed = await withTenant(
+      subject.service.database,
+      tenant.organizationId,
+      (tx) =>
+        tx.$queryRaw<Array<{ partition: string }>>`
+        SELECT DISTINCT tableoid::regclass::text AS partition FROM messages
+        WHERE organization_id = ${tenant.organizationId}::uuid`,
+    );
+    expect(placed).toEqual([{ partition: 'messages_2019_03' }]);
+  });
+
   it('shows another organization nothing of the partitioned messages, through the parent or a partition', async () => {
     const { service } = subject;
     const tenant = newTenant();

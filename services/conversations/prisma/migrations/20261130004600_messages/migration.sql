@@ -110,6 +110,16 @@ BEGIN
     month_start := (date_trunc('month', from_time AT TIME ZONE 'UTC') + make_interval(months => step))::date;
     partition_name := format('messages_%s', to_char(month_start, 'YYYY_MM'));
     IF to_regclass(partition_name) IS NULL THEN
+      -- Two transactions making the same month (two replicas' jobs, two backfilled messages) take turns;
+      -- the second finds the month made once the first committed.
+      PERFORM pg_advisory_xact_lock(hashtext('ensure_message_partitions'));
+    END IF;
+    -- Checked again after the lock with a query of pg_class (a fresh snapshot; to_regclass reads a cache
+    -- the advisory lock does not refresh).
+    IF NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_class
+      WHERE relname = partition_name AND relnamespace = 'public'::regnamespace
+    ) THEN
       EXECUTE format(
         'CREATE TABLE IF NOT EXISTS %I PARTITION OF messages FOR VALUES FROM (%L) TO (%L)',
         partition_name,

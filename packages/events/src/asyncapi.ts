@@ -62,6 +62,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'conversations.account':
     'Channel accounts connected, disconnected, or whose token refresh failed for good (no tokens, names or reasons). Key: account id.',
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
+  'conversations.message':
+    'Messages received and replies recorded, ids only, without content. Key: conversation id (a conversation’s messages stay in order).',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':
     'Sizes of stored attachments and documents (absolute, 0 once deleted), without names or content. Key: object id.',

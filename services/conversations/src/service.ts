@@ -10,6 +10,7 @@ import {
 } from '@platform/service-kit';
 import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
 import { modules } from './generated/modules';
+import { startMessagePartitionJob } from './modules/message/infra/partition-job';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import type { ChannelAccountPlatform } from './modules/account/domain/channel-account';
 import type { OAuthTokenClient } from './modules/account/domain/oauth-token-client';
@@ -66,14 +67,21 @@ export const conversationsService = defineService<
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
-    return cipher
-      ? [
-          startTokenRefreshJob(
-            { ...dependencies, cipher, logger: options.logger },
-            { intervalMs: options.tokenRefreshIntervalMs ?? 60_000, ...options.tokenRefresh },
-          ),
-        ]
-      : [];
+    return [
+      // Messages are partitioned by month: the job keeps the next months' partitions ready (every 6 hours).
+      startMessagePartitionJob(dependencies.database, {
+        intervalMs: 6 * 60 * 60 * 1000,
+        logger: options.logger,
+      }),
+      ...(cipher
+        ? [
+            startTokenRefreshJob(
+              { ...dependencies, cipher, logger: options.logger },
+              { intervalMs: options.tokenRefreshIntervalMs ?? 60_000, ...options.tokenRefresh },
+            ),
+          ]
+        : []),
+    ];
   },
   environment: conversationsEnvironment,
 });

@@ -16,7 +16,9 @@ export const CONVERSATION_PLATFORMS = [
   'sms',
   'chat',
 ] as const;
-export const CONVERSATION_STATUSES = ['active', 'closed', 'archived'] as const;
+export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'closed'] as const;
+export const MESSAGE_DIRECTIONS = ['inbound', 'outbound'] as const;
+export const MESSAGE_DELIVERY_STATUSES = ['received', 'queued', 'sent', 'delivered', 'failed'] as const;
 
 const conversationStartedData = z
   .object({
@@ -86,6 +88,34 @@ const channelAccountRefreshFailedData = z
   })
   .describe('Refreshing a channel account’s access token failed for good; the account needs reconnecting.');
 
+const messageReceivedData = z
+  .object({
+    messageId: uuid(),
+    conversationId: uuid(),
+    organizationId: uuid(),
+    channelAccountId: uuid().nullable().describe('The connected account it came in on.'),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    contactId: uuid().nullable().describe('The conversation’s contact, once matched.'),
+    sentAt: timestamp().describe('When the sender sent it (the platform’s time).'),
+    receivedAt: timestamp().describe('When conversations stored it.'),
+  })
+  .describe(
+    'An inbound message was stored (once per platform message, however often it was delivered). Ids ' +
+      'only: no text, sender name or attachment names.',
+  );
+
+const messageSentData = z
+  .object({
+    messageId: uuid(),
+    conversationId: uuid(),
+    organizationId: uuid(),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    senderUserId: uuid().describe('The user who replied.'),
+    deliveryStatus: z.enum(MESSAGE_DELIVERY_STATUSES).describe('`queued` when recorded.'),
+    sentAt: timestamp().describe('When the reply was recorded.'),
+  })
+  .describe('An outbound reply was recorded (queued for sending). Ids only: no text.');
+
 /** What conversations stores for organizations: message attachments and retrieval documents (004). */
 export const STORAGE_OBJECT_KINDS = ['attachment', 'document'] as const;
 
@@ -131,6 +161,18 @@ export const conversationsEvents = {
     'conversations.account',
     'A channel account’s token refresh failed for good. PII-free. Published by conversations; automation alerts the admins.',
     channelAccountRefreshFailedData,
+  ),
+  'conversations.message.received.v1': entry(
+    'conversations.message.received.v1',
+    'conversations.message',
+    'An inbound message was stored on a conversation. PII-free (ids only). Published by conversations.',
+    messageReceivedData,
+  ),
+  'conversations.message.sent.v1': entry(
+    'conversations.message.sent.v1',
+    'conversations.message',
+    'An outbound reply was recorded on a conversation. PII-free (ids only). Published by conversations.',
+    messageSentData,
   ),
   'conversations.ai_usage.recorded.v1': entry(
     'conversations.ai_usage.recorded.v1',

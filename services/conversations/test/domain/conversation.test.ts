@@ -10,7 +10,7 @@ const start = (input: Parameters<typeof startConversation>[1]) =>
   startConversation({ id: CONVERSATION, organizationId: ORGANIZATION }, input, NOW);
 
 describe('startConversation', () => {
-  it('opens an active, empty conversation with a trimmed subject', () => {
+  it('opens an open, empty conversation with a trimmed subject', () => {
     expect(
       start({ platform: 'email', contactId: CONTACT, subject: '  Viewing on Friday ' }).conversation,
     ).toEqual({
@@ -18,13 +18,24 @@ describe('startConversation', () => {
       organizationId: ORGANIZATION,
       contactId: CONTACT,
       platform: 'email',
-      status: 'active',
+      status: 'open',
       subject: 'Viewing on Friday',
       needsReply: false,
       messageCount: 0,
       lastMessageAt: null,
       createdAt: NOW,
       updatedAt: NOW,
+      channelAccountId: null,
+      platformConversationId: null,
+      participantPlatformUserId: null,
+      participantDisplayName: null,
+      assigneeId: null,
+      snoozedUntil: null,
+      repliedAt: null,
+      repliedById: null,
+      lastInboundAt: null,
+      firstMessageAt: null,
+      unreadCount: 0,
     });
   });
 
@@ -42,7 +53,7 @@ describe('startConversation', () => {
           organizationId: ORGANIZATION,
           contactId: CONTACT,
           platform: 'sms',
-          status: 'active',
+          status: 'open',
           createdAt: NOW.toISOString(),
         },
       }),

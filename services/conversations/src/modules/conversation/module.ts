@@ -6,8 +6,12 @@ import { conversationOperations, type ConversationOperations } from './domain/co
 import { conversationRepository } from './infra/conversation-repository';
 import { Contact } from './resolvers/Contact';
 import { Conversation } from './resolvers/Conversation';
+import { assignConversation } from './resolvers/Mutation/assignConversation';
+import { markConversationRead } from './resolvers/Mutation/markConversationRead';
+import { setConversationStatus } from './resolvers/Mutation/setConversationStatus';
 import { startConversation } from './resolvers/Mutation/startConversation';
 import { conversation } from './resolvers/Query/conversation';
+import { inbox } from './resolvers/Query/inbox';
 
 export interface ConversationModuleContext {
   conversations: ConversationOperations;
@@ -18,7 +22,12 @@ export interface ConversationModuleContext {
 }
 
 export const conversationModule = defineModule<ConversationsDependencies, ConversationModuleContext>({
-  resolvers: { Query: { conversation }, Mutation: { startConversation }, Conversation, Contact },
+  resolvers: {
+    Query: { conversation, inbox },
+    Mutation: { startConversation, assignConversation, setConversationStatus, markConversationRead },
+    Conversation,
+    Contact,
+  },
   context: ({ tenants }) => {
     const repository = conversationRepository(tenants);
     const conversations = conversationOperations(repository);

@@ -1,5 +1,5 @@
 /** Conversation rules and the events they imply. No Prisma or GraphQL here. */
-import { enumObject, InputIssues } from '@platform/domain';
+import { badUserInput, enumObject, InputIssues, isUuid, type PageRequest } from '@platform/domain';
 import {
   CONVERSATION_PLATFORMS,
   CONVERSATION_STATUSES,
@@ -25,6 +25,20 @@ export interface Conversation {
   lastMessageAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The connected account the thread runs on (null for one started by hand). */
+  channelAccountId: string | null;
+  platformConversationId: string | null;
+  participantPlatformUserId: string | null;
+  participantDisplayName: string | null;
+  assigneeId: string | null;
+  /** Set while snoozed. */
+  snoozedUntil: Date | null;
+  repliedAt: Date | null;
+  repliedById: string | null;
+  lastInboundAt: Date | null;
+  /** The earliest message's sentAt (with lastMessageAt: the time range of its messages). */
+  firstMessageAt: Date | null;
+  unreadCount: number;
 }
 
 export interface StartConversationInput {
@@ -41,7 +55,39 @@ export type ConversationStarted = CloudEvent<
   EventData<'conversations.conversation.started.v1'>
 >;
 
-/** A new, active conversation with nothing in it yet, and the event it implies. */
+/** A conversation's thread fields before any message. */
+export const NO_THREAD = {
+  channelAccountId: null,
+  platformConversationId: null,
+  participantPlatformUserId: null,
+  participantDisplayName: null,
+  assigneeId: null,
+  snoozedUntil: null,
+  repliedAt: null,
+  repliedById: null,
+  lastInboundAt: null,
+  firstMessageAt: null,
+  unreadCount: 0,
+} as const;
+
+/** Status changes a user asks for: snoozed needs a future snoozedUntil, the others none. */
+export function statusChange(
+  status: ConversationStatus,
+  snoozedUntil: Date | null,
+  now: Date,
+): { status: ConversationStatus; snoozedUntil: Date | null } {
+  const issues = new InputIssues();
+  if (status === 'snoozed') {
+    if (!snoozedUntil) issues.add('snoozedUntil', 'is required to snooze');
+    else if (snoozedUntil <= now) issues.add('snoozedUntil', 'must be in the future');
+  } else if (snoozedUntil) {
+    issues.add('snoozedUntil', 'only a snoozed conversation has one');
+  }
+  issues.throwIfAny();
+  return { status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null };
+}
+
+/** A new, open with nothing in it yet, and the event it implies. */
 export function startConversation(
   ids: { id: string; organizationId: string },
   input: StartConversationInput,
@@ -58,19 +104,20 @@ export function startConversation(
     organizationId: ids.organizationId,
     contactId: input.contactId ?? null,
     platform: input.platform,
-    status: ConversationStatus.active,
+    status: ConversationStatus.open,
     subject,
     needsReply: false,
     messageCount: 0,
     lastMessageAt: null,
     createdAt: now,
     updatedAt: now,
+    ...NO_THREAD,
   };
-  return { conversation, events: [conversationStarted(conversation)] };
+  return { conversation, events: [conversationStartedEvent(conversation)] };
 }
 
 /** conversations.conversation.started.v1: no subject and no content (they may hold PII). */
-function conversationStarted(conversation: Conversation): ConversationStarted {
+export function conversationStartedEvent(conversation: Conversation): ConversationStarted {
   return createEvent('conversations.conversation.started.v1', {
     source: EVENT_SOURCE,
     subject: conversation.id,
@@ -85,4 +132,14 @@ function conversationStarted(conversation: Conversation): ConversationStarted {
       createdAt: conversation.createdAt.toISOString(),
     },
   });
+}
+
+/** A cursor of these lists holds a UUID; any other is not one of theirs (BAD_USER_INPUT, not a SQL error). */
+export function checkCursor(request: PageRequest): PageRequest {
+  if (request.after && !isUuid(request.after.id)) {
+    throw badUserInput('after is not a cursor of this connection', {
+      issues: [{ path: 'after', message: 'invalid cursor', code: 'invalid' }],
+    });
+  }
+  return request;
 }

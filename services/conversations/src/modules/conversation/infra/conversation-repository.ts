@@ -1,5 +1,6 @@
+import { isUuid } from '@platform/domain';
 import { orderByKeys, pagesByParent, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
-import type { Prisma } from '../../../generated/prisma/client';
+import { Prisma } from '../../../generated/prisma/client';
 import type { Conversation } from '../domain/conversation';
 import type { ConversationRepository } from '../domain/conversation-repository';
 
@@ -8,7 +9,7 @@ type ConversationRow = Prisma.ConversationGetPayload<object>;
 const toConversation = (row: ConversationRow): Conversation => ({ ...row });
 
 /** A row as PostgreSQL names its columns (what `pagesByParent` returns). */
-interface RankedRow extends Record<string, unknown> {
+export interface RankedRow extends Record<string, unknown> {
   id: string;
   organization_id: string;
   contact_id: string;
@@ -20,9 +21,20 @@ interface RankedRow extends Record<string, unknown> {
   last_message_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  channel_account_id: string | null;
+  platform_conversation_id: string | null;
+  participant_platform_user_id: string | null;
+  participant_display_name: string | null;
+  assignee_id: string | null;
+  snoozed_until: Date | null;
+  replied_at: Date | null;
+  replied_by_id: string | null;
+  last_inbound_at: Date | null;
+  first_message_at: Date | null;
+  unread_count: number;
 }
 
-const fromRanked = (row: RankedRow): Conversation => ({
+export const fromRanked = (row: RankedRow): Conversation => ({
   id: row.id,
   organizationId: row.organization_id,
   contactId: row.contact_id,
@@ -34,6 +46,17 @@ const fromRanked = (row: RankedRow): Conversation => ({
   lastMessageAt: row.last_message_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  channelAccountId: row.channel_account_id,
+  platformConversationId: row.platform_conversation_id,
+  participantPlatformUserId: row.participant_platform_user_id,
+  participantDisplayName: row.participant_display_name,
+  assigneeId: row.assignee_id,
+  snoozedUntil: row.snoozed_until,
+  repliedAt: row.replied_at,
+  repliedById: row.replied_by_id,
+  lastInboundAt: row.last_inbound_at,
+  firstMessageAt: row.first_message_at,
+  unreadCount: row.unread_count,
 });
 
 /** Conversations over Prisma, every call in the organization's tenant transaction. */
@@ -50,6 +73,42 @@ export function conversationRepository(db: TenantDatabase<Prisma.TransactionClie
       );
       return orderByKeys(ids, rows.map(toConversation), (conversation) => conversation.id);
     },
+
+    inbox: (organizationId, query, request) =>
+      db.read(organizationId, async (tx) => {
+        const conditions = [
+          Prisma.sql`organization_id = ${organizationId}::uuid`,
+          Prisma.sql`status::text IN (${Prisma.join([...query.statuses])})`,
+        ];
+        if (query.needsReply !== undefined) conditions.push(Prisma.sql`needs_reply = ${query.needsReply}`);
+        if (query.platform) conditions.push(Prisma.sql`platform::text = ${query.platform}`);
+        if (query.contactId) conditions.push(Prisma.sql`contact_id = ${query.contactId}::uuid`);
+        if (query.assigneeId) conditions.push(Prisma.sql`assignee_id = ${query.assigneeId}::uuid`);
+        const where = Prisma.join(conditions, ' AND ');
+        const activity = Prisma.sql`COALESCE(last_message_at, created_at)`;
+        const after = request.after
+          ? Prisma.sql`AND (${activity} < ${request.after.createdAt} OR (${activity} = ${request.after.createdAt} AND id < ${request.after.id}::uuid))`
+          : Prisma.empty;
+        const rows = await tx.$queryRaw<RankedRow[]>`
+          SELECT * FROM conversations WHERE ${where} ${after}
+          ORDER BY ${activity} DESC, id DESC LIMIT ${request.first + 1}`;
+        const [count] = await tx.$queryRaw<Array<{ total: number }>>`
+          SELECT count(*)::int AS total FROM conversations WHERE ${where}`;
+        return { rows: rows.map(fromRanked), totalCount: count?.total ?? 0 };
+      }),
+
+    update: (organizationId, id, change) =>
+      isUuid(id)
+        ? db.write(organizationId, [], async (tx) => {
+            const { count } = await tx.conversation.updateMany({
+              where: { organizationId, id },
+              data: change,
+            });
+            if (count === 0) return null;
+            const row = await tx.conversation.findFirst({ where: { organizationId, id } });
+            return row ? toConversation(row) : null;
+          })
+        : Promise.resolve(null),
 
     withContacts: (organizationId, contactIds, request) =>
       db.read(organizationId, async (tx) => {

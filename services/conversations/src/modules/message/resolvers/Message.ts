@@ -1,0 +1,9 @@
+import type { MessageResolvers } from '../../../generated/graphql';
+
+export const Message: MessageResolvers = {
+  sender: (message) => ({
+    platformUserId: message.senderPlatformUserId,
+    displayName: message.senderDisplayName,
+    userId: message.senderUserId,
+  }),
+};

@@ -61,6 +61,8 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Seats of organization subscriptions assigned and released, versioned per organization. Key: organization id.',
   'conversations.account':
     'Channel accounts connected, disconnected, or whose token refresh failed for good (no tokens, names or reasons). Key: account id.',
+  'conversations.inbound':
+    "Verified inbound messages from channels' webhooks, waiting to be stored; content sealed with conversations' keyring. Key: a digest of the account and thread.",
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'conversations.message':
     'Messages received and replies recorded, ids only, without content. Key: conversation id (a conversation’s messages stay in order).',

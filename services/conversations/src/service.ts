@@ -6,9 +6,13 @@ import {
   withTenants,
   type FieldCipher,
   type FieldKeyring,
+  type RouteHandler,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startIngestionConsumer } from './consumers/ingestion';
 import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
+import { channelAdapters } from './modules/channel/infra/adapters';
+import { CHANNEL_WEBHOOK_ROUTE, channelWebhookRoute } from './modules/ingestion/infra/webhook-route';
 import { modules } from './generated/modules';
 import { startMessagePartitionJob } from './modules/message/infra/partition-job';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -46,6 +50,8 @@ export interface ConversationsOptions {
   tokenRefreshIntervalMs?: number;
   /** The refresh job's window and retry rule (defaults: REFRESH_POLICY). */
   tokenRefresh?: TokenRefreshOptions;
+  /** The platforms' API base (sends); the local platform simulator's default address when absent. */
+  channelApiBaseUrl?: string;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -83,8 +89,34 @@ export const conversationsService = defineService<
         : []),
     ];
   },
+  consumers: async (dependencies, messaging, options) => {
+    const cipher = dependencies.tokenCipher;
+    return cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : [];
+  },
+  // Each connected account's platform delivers to /webhooks/channels/<webhookId> (needs the keyring).
+  routes: (dependencies, options): Record<string, RouteHandler> => {
+    const cipher = dependencies.tokenCipher;
+    if (!cipher) return {};
+    return {
+      [CHANNEL_WEBHOOK_ROUTE]: channelWebhookRoute({
+        ...dependencies,
+        cipher,
+        adapters: channelAdapters({
+          defaultApiBaseUrl: options.channelApiBaseUrl ?? DEFAULT_CHANNEL_API_BASE_URL,
+        }),
+        now: () => new Date(),
+        logger: options.logger,
+      }),
+    };
+  },
   environment: conversationsEnvironment,
 });
+
+/**
+ * Where sends go when no platform API is configured: the local platform simulator's default address
+ * (`tsx src/modules/channel/infra/simulator/main.ts`). Webhook ingestion needs no API.
+ */
+export const DEFAULT_CHANNEL_API_BASE_URL = 'http://127.0.0.1:4090';
 
 export type ConversationsService = Awaited<ReturnType<typeof conversationsService.start>>;
 export const startConversationsService = conversationsService.start;

@@ -10,6 +10,7 @@ export const CONVERSATION_PLATFORMS = [
   'instagram',
   'twitter',
   'linkedin',
+  'whatsapp',
   'email',
   'gmail',
   'slack',
@@ -137,7 +138,34 @@ const storageObjectChangedData = z
       'absolute, so a redelivered or repeated event leaves the organization’s storage as it is.',
   );
 
+const inboundReceivedData = z
+  .object({
+    organizationId: uuid(),
+    channelAccountId: uuid().describe('The connected account the delivery came to.'),
+    platform: z.enum(CHANNEL_PLATFORMS).describe('The channel.'),
+    conversationKey: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe(
+        "SHA-256 (hex) of the account and the platform's thread id: the Kafka key, so one conversation's messages keep their order without naming the thread.",
+      ),
+    sealedMessage: z
+      .string()
+      .min(1)
+      .describe(
+        "The message as the platform sent it (ids, sender, text, attachments), sealed with conversations' keyring for this event id: only conversations opens it.",
+      ),
+    receivedAt: timestamp().describe('When the webhook delivery was verified.'),
+  })
+  .describe('A verified inbound message, waiting to be stored. Its content is sealed.');
+
 export const conversationsEvents = {
+  'conversations.inbound.received.v1': entry(
+    'conversations.inbound.received.v1',
+    'conversations.inbound',
+    "A channel's webhook delivered a verified message; conversations' ingestion consumer stores it (once per platform message id). Content sealed. Published by conversations.",
+    inboundReceivedData,
+  ),
   'conversations.conversation.started.v1': entry(
     'conversations.conversation.started.v1',
     'conversations.conversation',

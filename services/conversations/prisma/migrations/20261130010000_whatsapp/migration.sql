@@ -1,0 +1,4 @@
+-- AlterEnum
+ALTER TYPE "ConversationPlatform" ADD VALUE 'whatsapp';
+
+

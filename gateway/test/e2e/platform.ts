@@ -48,6 +48,8 @@ export interface TestPlatform {
   identity: IdentityService;
   crm: CrmService;
   conversations: ConversationsService;
+  /** The keyring conversations seals channel tokens, webhook secrets and messages with. */
+  conversationsPiiKeyring: FieldKeyring;
   billing: BillingService;
   automation: AutomationService;
   databases: Record<'identity' | 'crm' | 'conversations' | 'billing' | 'automation', TestDatabase>;
@@ -181,6 +183,7 @@ export async function startTestPlatform(
     onQuery: onQuery('identity'),
   });
   const crmPiiKeyring = parseFieldKeyring(generateFieldKeyring());
+  const conversationsPiiKeyring = parseFieldKeyring(generateFieldKeyring());
   const [crm, conversations, billing] = await Promise.all([
     startCrmService({
       ...common,
@@ -196,7 +199,7 @@ export async function startTestPlatform(
       databaseUrl: conversationsDb.appUrl,
       logger: logger.child({ service: 'conversations' }),
       onQuery: onQuery('conversations'),
-      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
+      piiKeyring: conversationsPiiKeyring,
       // No refresh pass to land in a statement count.
       tokenRefreshIntervalMs: 3_600_000,
     }),
@@ -267,6 +270,7 @@ export async function startTestPlatform(
     identity,
     crm,
     conversations,
+    conversationsPiiKeyring,
     billing,
     get automation() {
       return automation;

@@ -14,6 +14,13 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
+import {
+  accountByWebhookId,
+  CHANNEL_WEBHOOK_PREFIX,
+  startPlatformSimulator,
+  type PlatformSimulator,
+} from '@platform/conversations';
+import { fieldCipher } from '@platform/service-kit';
 import { startTestPlatform, type TestPlatform } from './platform';
 import { seeds, type Member } from './seed';
 
@@ -23,6 +30,9 @@ import { seeds, type Member } from './seed';
 // everything, and the SQL statements all five services send for the request must be the same. The
 // walk reads the supergraph, so a field or list added later is measured without anyone listing it; a
 // new N+1 fails here.
+
+/** The local platform simulator the seeds' channel messages come from. */
+let simulator: PlatformSimulator;
 
 const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const K = 4;
@@ -318,6 +328,56 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       { c: company.id },
     );
   }
+  // K connected channel accounts, and on the first K customers' messages delivered through its
+  // webhook by the local platform simulator, each with an attachment: the account, conversation
+  // participant, message, sender and attachment lists have K parents once ingestion stored them.
+  const webhookIds: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const account = await admin.run<{ connectChannelAccount: { webhookId: string } }>(
+      `mutation($input: ConnectChannelAccountInput!) { connectChannelAccount(input: $input) { webhookId } }`,
+      {
+        input: {
+          platform: 'facebook',
+          platformAccountId: `page-${admin.userId.slice(0, 8)}-${index}`,
+          displayName: `Page ${index}`,
+          accessToken: `token-${index}`,
+        },
+      },
+    );
+    webhookIds.push(account.connectChannelAccount.webhookId);
+  }
+  const webhookId = webhookIds[0] ?? '';
+  const opened = await accountByWebhookId(
+    platform.conversations.database,
+    fieldCipher(platform.conversationsPiiKeyring),
+    webhookId,
+  );
+  if (!opened) throw new Error('the channel account is not found by its webhook id');
+  const delivery = await simulator.emit('facebook', {
+    url: `${platform.conversations.url}${CHANNEL_WEBHOOK_PREFIX}${webhookId}`,
+    secret: opened.webhookSecret,
+    account: `page-${admin.userId.slice(0, 8)}-0`,
+    messages: Array.from({ length: count }, (_, n) => ({
+      text: `Question ${n}`,
+      sender: { platformUserId: `customer-${n}`, displayName: `Customer ${n}` },
+      attachments: [
+        {
+          kind: 'image' as const,
+          url: `https://example.com/${n}.png`,
+          name: `${n}.png`,
+          mime: 'image/png',
+          size: 10,
+        },
+      ],
+    })),
+  });
+  if (delivery.status !== 200) throw new Error(`the simulator's delivery was answered ${delivery.status}`);
+  await eventually(`${count} inbound conversations stored`, async () => {
+    const data = await admin.run<{ inbox: { totalCount: number } }>(
+      `{ inbox(filter: { platform: facebook }, first: 1) { totalCount } }`,
+    );
+    return data.inbox.totalCount === count;
+  });
   // A paid plan, last of the founder's writes (on it, members write with a seat): Basic with a card,
   // then `count - 1` upgrades by a seat, each invoiced and paid, so the invoice, line and payment lists
   // have K parents; the founder holds the first seat, the inviter gets one, and the invitees hold seats
@@ -401,6 +461,7 @@ describe('SQL statements per request do not grow with the number of parents', ()
     // The lists are read at their largest (first: 100, nested), every field selected: far over the
     // public cost and size limits (Company's walk, with its parent chain, is over 2,000 tokens), which
     // are not what this test is about.
+    simulator = await startPlatformSimulator();
     platform = await startTestPlatform({
       principalTtlMs: 3_600_000,
       limits: { maxCost: 1_000_000_000, maxDepth: 100, maxTokens: 1_000_000 },
@@ -411,6 +472,7 @@ describe('SQL statements per request do not grow with the number of parents', ()
 
   afterAll(async () => {
     await platform.close();
+    await simulator.close();
   });
 
   it('finds the list-reachable types of the supergraph', () => {

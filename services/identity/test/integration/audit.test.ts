@@ -68,7 +68,8 @@ describe('audit trail (real PostgreSQL and Kafka)', () => {
   const stored = (caller: { organizationId: string; userId: string }, count: number, filter = {}) =>
     eventually(`${count} audit entries matching ${JSON.stringify(filter)}`, async () => {
       const page = await entries(caller, filter);
-      return page.totalCount >= count && page;
+      // The count and the page are read apart: wait until both hold the entries.
+      return page.totalCount >= count && page.edges.length >= count && page;
     });
 
   const owner = async (label: string) => {

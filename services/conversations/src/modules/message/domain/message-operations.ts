@@ -1,4 +1,6 @@
 import {
+  InputIssues,
+  isUuid,
   organizationOf,
   pagesOf,
   signedInUser,
@@ -18,6 +20,9 @@ export function messageOperations(repository: MessageRepository, clock: () => Da
     /** A reply by the signed-in user, queued for sending. */
     async reply(actor: Actor, conversationId: string, text: string): Promise<Message> {
       const { organizationId, userId } = signedInUser(actor, SIGN_IN);
+      const issues = new InputIssues();
+      if (!isUuid(conversationId)) issues.add('id', 'must be a UUID');
+      issues.throwIfAny();
       return repository.reply(
         organizationId,
         { conversationId, userId, text: checkReplyText(text) },

@@ -122,8 +122,5 @@ export type ConversationsService = Awaited<ReturnType<typeof conversationsServic
 export const startConversationsService = conversationsService.start;
 export { accountByWebhookId, type WebhookAccount } from './modules/account/infra/account-by-webhook-id';
 export { refreshDueTokens } from './modules/account/infra/token-refresh-job';
-export {
-  startPlatformSimulator,
-  type PlatformSimulator,
-} from './modules/channel/infra/simulator/server';
+export { startPlatformSimulator, type PlatformSimulator } from './modules/channel/infra/simulator/server';
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';

@@ -1,5 +1,6 @@
 import { parseBrokerList } from '@platform/messaging';
 import { z } from 'zod';
+import { parseFieldKeyring, type FieldKeyring } from './field-encryption';
 import type { TelemetrySettings } from './telemetry';
 
 /** A JSON object given as an environment variable (keys as JWK, for example). */
@@ -129,4 +130,22 @@ export function baseServiceSettings(environment: ServiceEnvironment): BaseServic
     internalContextKey: JSON.stringify(environment.INTERNAL_CONTEXT_PUBLIC_JWK),
     kafka: { brokers: parseBrokerList(environment.KAFKA_BROKERS), topicPrefix: environment.TOPIC_PREFIX },
   };
+}
+
+/**
+ * A required setting holding a field keyring (JSON: `{ "active": "k1", "keys": { "k1": "<32 bytes,
+ * base64>" }, "blindIndexKey": "<32 bytes, base64>" }`), parsed and checked at start; `what` names, in
+ * the error, what the keyring encrypts.
+ */
+export function fieldKeyringSetting(name: string, what: string) {
+  return z
+    .string({ error: `${name} is required: the keyring that encrypts ${what} (JSON)` })
+    .transform((value, context): FieldKeyring => {
+      try {
+        return parseFieldKeyring(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    });
 }

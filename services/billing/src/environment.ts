@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFieldKeyring, serviceEnvironmentSchema, type FieldKeyring } from '@platform/service-kit';
+import { fieldKeyringSetting, serviceEnvironmentSchema } from '@platform/service-kit';
 import { httpPaymentProvider } from './modules/payment/infra/http-payment-provider';
 import { LOCAL_PAYMENT_PROVIDER } from './modules/payment/infra/local-provider/server';
 import type { BillingOptions } from './service';
@@ -26,19 +26,7 @@ const schema = serviceEnvironmentSchema('billing', 4004)
      * To rotate, add a key and make it active: the old ones still decrypt, rows are sealed anew with
      * the active key at their next change.
      */
-    BILLING_PII_KEYRING: z
-      .string({ error: 'BILLING_PII_KEYRING is required: the keyring billing info is encrypted with (JSON)' })
-      .transform((value, context): FieldKeyring => {
-        try {
-          return parseFieldKeyring(value);
-        } catch (error) {
-          context.addIssue({
-            code: 'custom',
-            message: error instanceof Error ? error.message : String(error),
-          });
-          return z.NEVER;
-        }
-      }),
+    BILLING_PII_KEYRING: fieldKeyringSetting('BILLING_PII_KEYRING', 'billing info'),
   })
   .superRefine((environment, context) => {
     const given = [

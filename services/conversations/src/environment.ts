@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFieldKeyring, serviceEnvironmentSchema, type FieldKeyring } from '@platform/service-kit';
+import { fieldKeyringSetting, serviceEnvironmentSchema } from '@platform/service-kit';
 import { CHANNEL_PLATFORMS } from '@platform/events/catalog';
 import { oauthPlatformClientSchema } from './modules/account/infra/http-oauth-token-client';
 import type { ConversationsOptions } from './service';
@@ -12,18 +12,10 @@ const schema = serviceEnvironmentSchema('conversations', 4003).extend({
    * To rotate, add a key and make it active: the old ones still decrypt, tokens are sealed anew with
    * the active key at their next refresh or reconnect.
    */
-  CONVERSATIONS_PII_KEYRING: z
-    .string({
-      error: 'CONVERSATIONS_PII_KEYRING is required: the keyring channel tokens are encrypted with (JSON)',
-    })
-    .transform((value, context): FieldKeyring => {
-      try {
-        return parseFieldKeyring(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return z.NEVER;
-      }
-    }),
+  CONVERSATIONS_PII_KEYRING: fieldKeyringSetting(
+    'CONVERSATIONS_PII_KEYRING',
+    'channel tokens, webhook secrets and inbound messages',
+  ),
   /**
    * The OAuth clients the refresh job uses, by platform (JSON: `{ "gmail": { "tokenUrl": "…",
    * "clientId": "…", "clientSecret": "…" } }`). A platform without one cannot refresh: its accounts

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFieldKeyring, serviceEnvironmentSchema, type FieldKeyring } from '@platform/service-kit';
+import { fieldKeyringSetting, serviceEnvironmentSchema } from '@platform/service-kit';
 import type { CrmOptions } from './service';
 
 /** crm's settings beyond the kit's: the only place that reads process.env (through the kit). */
@@ -9,16 +9,7 @@ const schema = serviceEnvironmentSchema('crm', 4002).extend({
    * base64>", "k2": "…" }, "blindIndexKey": "<32 bytes, base64>" }`). To rotate, add a key and make it
    * active: rows are re-encrypted in the background while the old key still decrypts them.
    */
-  CRM_PII_KEYRING: z
-    .string({ error: 'CRM_PII_KEYRING is required: the keyring personal data is encrypted with (JSON)' })
-    .transform((value, context): FieldKeyring => {
-      try {
-        return parseFieldKeyring(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return z.NEVER;
-      }
-    }),
+  CRM_PII_KEYRING: fieldKeyringSetting('CRM_PII_KEYRING', 'personal data'),
   /** How often the key-rotation job looks for rows sealed with an old key. */
   CRM_PII_ROTATION_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 });

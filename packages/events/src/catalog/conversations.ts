@@ -35,19 +35,8 @@ const conversationStartedData = z
       'subscribers fetch the conversation through the graph.',
   );
 
-/** The channels an organization connects accounts of (issue #11): the conversation platforms and WhatsApp. */
-export const CHANNEL_PLATFORMS = [
-  'facebook',
-  'instagram',
-  'twitter',
-  'linkedin',
-  'whatsapp',
-  'email',
-  'gmail',
-  'slack',
-  'sms',
-  'chat',
-] as const;
+/** The channels an organization connects accounts of (issue #11): the platforms conversations run on. */
+export const CHANNEL_PLATFORMS = CONVERSATION_PLATFORMS;
 /** connected: tokens usable; disconnected: by a person (reconnect to use again); refresh_failed: the platform refused a refresh. */
 export const CHANNEL_ACCOUNT_STATUSES = ['connected', 'disconnected', 'refresh_failed'] as const;
 

@@ -78,6 +78,9 @@ export async function startServiceRuntime<TContext extends BaseContext & Request
 ): Promise<ServiceRuntime> {
   const { logger, databaseUrl, kafka } = options.start;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle connection the server closed (a restart, a failover, a dropped database) is not a crash:
+  // the pool replaces it on the next query. Without a listener, the pool's 'error' would end the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection was closed'));
   const metrics = options.start.metrics ?? createServiceMetrics(options.service);
   metrics.observeOutbox(() => outboxBacklog(pool));
   // Every domain service exposes the consumer series, with samples once one of its consumers has any.

@@ -57,18 +57,24 @@ describe('/metrics', () => {
     const contact = await admin.contact({ givenName: 'Ada' });
     expect(contact.id).toBeDefined();
 
-    // The contact's event reaches automation's trigger consumer (an event consumed, its lag known).
-    const automation = await eventually('automation consumed the contact event', async () => {
-      const { samples } = await scrape('automation');
-      const consumed = metricValue(samples, 'events_consumed_total', {
-        group: 'automation.triggers',
-        outcome: 'processed',
-      });
-      return consumed !== undefined && consumed >= 1 && samples;
-    });
-    const lag = automation.filter(
-      (sample) => sample.name === 'kafka_consumer_lag' && sample.labels['group'] === 'automation.triggers',
+    // The contact's event reaches automation's trigger consumer (an event consumed, its lag known). The
+    // lag is set when kafkajs ends the batch, a moment after the handler counted the event: wait for both.
+    const lagOf = (samples: MetricSample[]) =>
+      samples.filter(
+        (sample) => sample.name === 'kafka_consumer_lag' && sample.labels['group'] === 'automation.triggers',
+      );
+    const automation = await eventually(
+      'automation consumed the contact event and knows its lag',
+      async () => {
+        const { samples } = await scrape('automation');
+        const consumed = metricValue(samples, 'events_consumed_total', {
+          group: 'automation.triggers',
+          outcome: 'processed',
+        });
+        return consumed !== undefined && consumed >= 1 && lagOf(samples).length > 0 && samples;
+      },
     );
+    const lag = lagOf(automation);
     expect(lag.length).toBeGreaterThan(0);
     expect(lag.every((sample) => sample.value >= 0)).toBe(true);
 

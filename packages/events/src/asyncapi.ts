@@ -66,6 +66,10 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'conversations.conversation': 'Lifecycle of conversations, without message content. Key: conversation id.',
   'conversations.message':
     'Messages received and replies recorded, ids only, without content. Key: conversation id (a conversation’s messages stay in order).',
+  'conversations.reply':
+    'Replies the AI pipeline drafted (pending approval or auto-approved), without text. Key: conversation id.',
+  'conversations.lead':
+    'Leads from conversations: participants scored hot, warm or cold (signal codes, no text). Key: conversation id.',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':
     'Sizes of stored attachments and documents (absolute, 0 once deleted), without names or content. Key: object id.',

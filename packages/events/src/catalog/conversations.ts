@@ -106,6 +106,73 @@ const messageSentData = z
   })
   .describe('An outbound reply was recorded (queued for sending). Ids only: no text.');
 
+/** What changed on a conversation (conversations.conversation.updated.v1). */
+export const CONVERSATION_CHANGES = [
+  'message',
+  'status',
+  'assignee',
+  'needs_reply',
+  'read',
+  'contact',
+] as const;
+
+const conversationUpdatedData = z
+  .object({
+    conversationId: uuid(),
+    organizationId: uuid(),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    status: z.enum(CONVERSATION_STATUSES).describe('The status after the change.'),
+    assigneeId: uuid().nullable().describe('The assigned user after the change.'),
+    contactId: uuid().nullable().describe('The conversation’s contact after the change, once matched.'),
+    needsReply: z.boolean().describe('Whether the conversation waits for a reply after the change.'),
+    unreadCount: z.number().int().nonnegative().describe('Inbound messages not read yet, after the change.'),
+    changes: z.array(z.enum(CONVERSATION_CHANGES)).min(1).describe('What changed.'),
+    updatedAt: timestamp(),
+  })
+  .describe(
+    'A conversation changed: a message came in or went out, its status, assignee, contact or read state ' +
+      'changed. Ids, enums and counts only: no subject, no text.',
+  );
+
+/** A drafted reply's status (spec 001's REPLY, with approval): pending → approved → sent / failed, or rejected. */
+export const REPLY_STATUSES = ['pending', 'approved', 'rejected', 'sent', 'failed'] as const;
+
+const replyDraftedData = z
+  .object({
+    replyId: uuid().describe('The drafted reply.'),
+    conversationId: uuid(),
+    organizationId: uuid(),
+    inReplyToMessageId: uuid().describe('The inbound message it answers.'),
+    aiTaskId: uuid().describe('The AI task that drafted it.'),
+    status: z.enum(REPLY_STATUSES).describe('`pending` (waits for approval) or `approved` (auto-sent).'),
+    confidence: z.number().min(0).max(1).describe('The model’s confidence in the draft, 0 to 1.'),
+    autoApproved: z
+      .boolean()
+      .describe('Whether it was approved without a person: its confidence met the organization’s threshold.'),
+    draftedAt: timestamp(),
+  })
+  .describe('The AI pipeline drafted a reply to an inbound message. No text.');
+
+/** Spec 001's LEAD score. */
+export const LEAD_SCORES = ['hot', 'warm', 'cold'] as const;
+
+const leadScoredData = z
+  .object({
+    conversationId: uuid().describe('The conversation whose participant was scored (= the Kafka key).'),
+    organizationId: uuid(),
+    messageId: uuid().describe('The inbound message that led to the score.'),
+    aiTaskId: uuid().describe('The scoring task.'),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    contactId: uuid().nullable().describe('The conversation’s contact, once matched.'),
+    score: z.enum(LEAD_SCORES),
+    signals: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/))
+      .max(20)
+      .describe('Why, as codes (`pricing_question`, `urgency`, `negative_sentiment`…); never quoted text.'),
+    scoredAt: timestamp(),
+  })
+  .describe('The AI pipeline scored a conversation’s participant as a lead. Codes only, no text.');
+
 /** What conversations stores for organizations: message attachments and retrieval documents (004). */
 export const STORAGE_OBJECT_KINDS = ['attachment', 'document'] as const;
 
@@ -190,6 +257,24 @@ export const conversationsEvents = {
     'conversations.message',
     'An outbound reply was recorded on a conversation. PII-free (ids only). Published by conversations.',
     messageSentData,
+  ),
+  'conversations.conversation.updated.v1': entry(
+    'conversations.conversation.updated.v1',
+    'conversations.conversation',
+    'A conversation changed (message, status, assignee, contact, read state). PII-free. Published by conversations; the gateway feeds realtime subscriptions from it.',
+    conversationUpdatedData,
+  ),
+  'conversations.reply.drafted.v1': entry(
+    'conversations.reply.drafted.v1',
+    'conversations.reply',
+    'The AI pipeline drafted a reply (pending approval, or auto-approved). PII-free. Published by conversations.',
+    replyDraftedData,
+  ),
+  'conversations.lead.scored.v1': entry(
+    'conversations.lead.scored.v1',
+    'conversations.lead',
+    'The AI pipeline scored a conversation’s participant hot, warm or cold, with signal codes. PII-free. Published by conversations; crm puts the score on the contact.',
+    leadScoredData,
   ),
   'conversations.ai_usage.recorded.v1': entry(
     'conversations.ai_usage.recorded.v1',

@@ -19,4 +19,5 @@ export type {
   MessageDirection,
   NormalizedInboundMessage,
 } from './modules/message/domain/message';
+export { messageSealing, type MessageSealing } from './modules/message/infra/message-sealing';
 export { ensureMessagePartitions, MONTHS_AHEAD } from './modules/message/infra/partition-job';

@@ -4,7 +4,7 @@ import { startTenantConsumer, type FieldCipher, type ServiceStartOptions } from 
 import type { Prisma } from '../generated/prisma/client';
 import type { NormalizedInbound } from '../modules/channel/domain/channel';
 import { openInbound } from '../modules/ingestion/infra/sealed-inbound';
-import { recordInbound, type NormalizedInboundMessage } from '../messages';
+import { messageSealing, recordInbound, type NormalizedInboundMessage } from '../messages';
 import type { ConversationsDependencies } from '../service';
 
 /** Consumer group of webhook ingestion; also its key in processed_events. */
@@ -43,13 +43,18 @@ export function startIngestionConsumer(
   messaging: Messaging,
   options: ServiceStartOptions,
 ): Promise<EventConsumer> {
+  const sealing = messageSealing(cipher);
   return startTenantConsumer<Prisma.TransactionClient>(dependencies, messaging, options, {
     groupId: INGESTION_GROUP,
     handlers: {
       'conversations.inbound.received.v1': async (event, tx) => {
         const { organizationId, channelAccountId, platform, sealedMessage } = event.data;
         const inbound = openInbound(cipher, organizationId, event.id, sealedMessage);
-        await recordInbound(tx, storedMessage(inbound), { organizationId, channelAccountId, platform });
+        await recordInbound(tx, sealing, storedMessage(inbound), {
+          organizationId,
+          channelAccountId,
+          platform,
+        });
       },
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { withTenant } from '@platform/service-kit';
+import { fieldCipher, generateFieldKeyring, parseFieldKeyring, withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
-import { recordInbound } from '../../src/messages';
+import { messageSealing, recordInbound } from '../../src/messages';
 import { startConversationsService } from '../../src/service';
 
 // The inbox through the subgraph: most recent activity first, totalCount, the filters (needsReply,
@@ -19,8 +19,13 @@ interface InboxPage {
   edges: Array<{ node: { id: string; platformConversationId: string | null } }>;
 }
 
+const piiKeyring = parseFieldKeyring(generateFieldKeyring());
+const sealing = messageSealing(fieldCipher(piiKeyring));
+
 describe('inbox', () => {
-  const subject = serviceUnderTest('conversations', (env) => startConversationsService(env.startOptions()));
+  const subject = serviceUnderTest('conversations', (env) =>
+    startConversationsService({ ...env.startOptions(), piiKeyring }),
+  );
 
   async function receive(
     tenant: TestTenant,
@@ -32,6 +37,7 @@ describe('inbox', () => {
     const { conversation } = await withTenant(subject.service.database, tenant.organizationId, (tx) =>
       recordInbound(
         tx,
+        sealing,
         {
           platformMessageId: randomUUID(),
           platformConversationId: thread,

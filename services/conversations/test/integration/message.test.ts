@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, withTenant } from '@platform/service-kit';
+import {
+  createLogger,
+  fieldCipher,
+  generateFieldKeyring,
+  parseFieldKeyring,
+  withTenant,
+} from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
-import { ensureMessagePartitions, recordInbound, type NormalizedInboundMessage } from '../../src/messages';
+import {
+  ensureMessagePartitions,
+  messageSealing,
+  recordInbound,
+  type NormalizedInboundMessage,
+} from '../../src/messages';
 import { startMessagePartitionJob } from '../../src/modules/message/infra/partition-job';
 import { startConversationsService } from '../../src/service';
 
@@ -52,7 +63,11 @@ interface ConversationView {
 }
 
 describe('message module', () => {
-  const subject = serviceUnderTest('conversations', (env) => startConversationsService(env.startOptions()));
+  const piiKeyring = parseFieldKeyring(generateFieldKeyring());
+  const sealing = messageSealing(fieldCipher(piiKeyring));
+  const subject = serviceUnderTest('conversations', (env) =>
+    startConversationsService({ ...env.startOptions(), piiKeyring }),
+  );
 
   const inbound = (overrides: Partial<NormalizedInboundMessage> = {}): NormalizedInboundMessage => ({
     platformMessageId: `m-${randomUUID()}`,
@@ -66,7 +81,7 @@ describe('message module', () => {
 
   async function receive(tenant: TestTenant, message: NormalizedInboundMessage, channelAccountId: string) {
     return withTenant(subject.service.database, tenant.organizationId, (tx) =>
-      recordInbound(tx, message, {
+      recordInbound(tx, sealing, message, {
         organizationId: tenant.organizationId,
         channelAccountId,
         platform: 'facebook',
@@ -123,6 +138,36 @@ describe('message module', () => {
       { type: 'conversations.conversation.started.v1', subject: first.conversation.id },
       { type: 'conversations.message.received.v1', subject: first.conversation.id },
     ]);
+  });
+
+  it('seals the text and the sender name at rest, each bound to its row (a value moved to another row does not open)', async () => {
+    const tenant = newTenant();
+    const account = randomUUID();
+    const first = await receive(tenant, inbound({ text: 'Call me on +44 7700 900123' }), account);
+    const second = await receive(tenant, inbound({ text: 'Second message' }), account);
+    const stored = await withTenant(
+      subject.service.database,
+      tenant.organizationId,
+      (tx) =>
+        tx.$queryRaw<Array<{ id: string; text: string; sender_display_name: string | null }>>`
+        SELECT id::text, text, sender_display_name FROM messages
+        WHERE organization_id = ${tenant.organizationId}::uuid ORDER BY sent_at`,
+    );
+    expect(stored).toHaveLength(2);
+    for (const row of stored) {
+      expect(row.text).toMatch(new RegExp(`^pii1\\.${piiKeyring.activeKeyId}\\.`));
+      expect(row.sender_display_name).toMatch(/^pii1\./);
+      expect(row.text).not.toContain('7700');
+    }
+    // The graph reads the text back; a ciphertext copied onto another message does not open there.
+    const view1 = await view(tenant, first.conversation.id);
+    expect(view1.messages.edges.map((edge) => edge.node.text)).toEqual([
+      'Second message',
+      'Call me on +44 7700 900123',
+    ]);
+    const cipherOfFirst = stored.find((row) => row.id === first.message.id)?.text ?? '';
+    const location = { organizationId: tenant.organizationId, id: second.message.id };
+    expect(() => sealing.open(location, 'text', cipherOfFirst)).toThrow(/does not open here/);
   });
 
   it('sets needsReply and unread on inbound, clears them with a reply (repliedAt/By), counts unread again', async () => {

@@ -4,6 +4,7 @@ import type { Message as MessageModel } from './domain/message';
 import type { ConversationsDependencies } from '../../service';
 import { messageOperations, type MessageOperations } from './domain/message-operations';
 import { messageRepository } from './infra/message-repository';
+import { messageSealing } from './infra/message-sealing';
 import { Conversation } from './resolvers/Conversation';
 import { Message } from './resolvers/Message';
 import { replyToConversation } from './resolvers/Mutation/replyToConversation';
@@ -16,8 +17,8 @@ export interface MessageModuleContext {
 
 export const messageModule = defineModule<ConversationsDependencies, MessageModuleContext>({
   resolvers: { Mutation: { replyToConversation }, Conversation, Message },
-  context: ({ tenants }) => {
-    const messages = messageOperations(messageRepository(tenants));
+  context: ({ tenants, tokenCipher }) => {
+    const messages = messageOperations(messageRepository(tenants, messageSealing(tokenCipher)));
     return ({ auth }) => ({
       messages,
       messagesByConversation: pageLoader((conversationIds, request) =>

@@ -26,6 +26,7 @@ import {
   type NormalizedInboundMessage,
 } from '../domain/message';
 import { toMessage } from './message-rows';
+import type { MessageSealing } from './message-sealing';
 
 type Tx = Prisma.TransactionClient;
 
@@ -91,6 +92,7 @@ async function ensurePartition(tx: Tx, sentAt: Date): Promise<void> {
  */
 export async function decideInbound(
   tx: Tx,
+  sealing: MessageSealing,
   inbound: NormalizedInboundMessage,
   origin: InboundOrigin,
   now: Date = new Date(),
@@ -111,7 +113,7 @@ export async function decideInbound(
     ],
     skipDuplicates: true,
   });
-  if (claimed.count === 0) return { value: await storedDuplicate(tx, inbound, origin), events: [] };
+  if (claimed.count === 0) return { value: await storedDuplicate(tx, sealing, inbound, origin), events: [] };
 
   const events: CatalogEvent[] = [];
   const created = await tx.conversation.createMany({
@@ -139,7 +141,9 @@ export async function decideInbound(
   if (created.count > 0) events.push(conversationStartedEvent(conversation));
 
   await ensurePartition(tx, inbound.sentAt);
+  const location = { organizationId, id: messageId };
   const message = toMessage(
+    sealing,
     await tx.message.create({
       data: {
         id: messageId,
@@ -148,8 +152,12 @@ export async function decideInbound(
         direction: 'inbound',
         platformMessageId: inbound.platformMessageId,
         senderPlatformUserId: inbound.sender.platformUserId,
-        senderDisplayName: inbound.sender.displayName ?? null,
-        text: inbound.text,
+        senderDisplayName: sealing.sealNullable(
+          location,
+          'sender_display_name',
+          inbound.sender.displayName ?? null,
+        ),
+        text: sealing.seal(location, 'text', inbound.text),
         attachments: attachmentsJson(inbound.attachments ?? []),
         deliveryStatus: 'received',
         sentAt: inbound.sentAt,
@@ -170,6 +178,7 @@ export async function decideInbound(
 
 async function storedDuplicate(
   tx: Tx,
+  sealing: MessageSealing,
   inbound: NormalizedInboundMessage,
   origin: InboundOrigin,
 ): Promise<RecordedInbound> {
@@ -191,17 +200,18 @@ async function storedDuplicate(
       })
     : null;
   if (!row || !conversation) throw new Error('recordInbound: a stored message key has no message');
-  return { message: toMessage(row), conversation: { ...conversation }, duplicate: true };
+  return { message: toMessage(sealing, row), conversation: { ...conversation }, duplicate: true };
 }
 
 /** recordInbound in the caller's transaction, its events appended to the outbox there. */
 export async function recordInbound(
   tx: Tx,
+  sealing: MessageSealing,
   inbound: NormalizedInboundMessage,
   origin: InboundOrigin,
   now: Date = new Date(),
 ): Promise<RecordedInbound> {
-  const { value, events } = await decideInbound(tx, inbound, origin, now);
+  const { value, events } = await decideInbound(tx, sealing, inbound, origin, now);
   await appendToOutbox(tx, events);
   return value;
 }
@@ -212,6 +222,7 @@ export async function recordInbound(
  */
 export async function decideOutbound(
   tx: Tx,
+  sealing: MessageSealing,
   reply: OutboundReply,
   now: Date = new Date(),
 ): Promise<{ value: RecordedOutbound; events: CatalogEvent[] }> {
@@ -219,15 +230,17 @@ export async function decideOutbound(
   const conversation = await lockConversation(tx, reply.organizationId, reply.conversationId);
   if (!conversation) throw notFound('Conversation', reply.conversationId);
   await ensurePartition(tx, now);
+  const location = { organizationId: reply.organizationId, id: randomUUID() };
   const message = toMessage(
+    sealing,
     await tx.message.create({
       data: {
-        id: randomUUID(),
+        id: location.id,
         organizationId: reply.organizationId,
         conversationId: conversation.id,
         direction: 'outbound',
         senderUserId: reply.userId,
-        text,
+        text: sealing.seal(location, 'text', text),
         attachments: attachmentsJson(reply.attachments ?? []),
         deliveryStatus: 'queued',
         sentAt: now,
@@ -248,10 +261,11 @@ export async function decideOutbound(
 /** recordOutbound in the caller's transaction, its event appended to the outbox there. */
 export async function recordOutbound(
   tx: Tx,
+  sealing: MessageSealing,
   reply: OutboundReply,
   now: Date = new Date(),
 ): Promise<RecordedOutbound> {
-  const { value, events } = await decideOutbound(tx, reply, now);
+  const { value, events } = await decideOutbound(tx, sealing, reply, now);
   await appendToOutbox(tx, events);
   return value;
 }

@@ -4,13 +4,17 @@ import type { Message } from '../domain/message';
 import type { MessageRepository } from '../domain/message-repository';
 import { decideOutbound } from './message-recorder';
 import { fromPageRow, type MessagePageRow } from './message-rows';
+import type { MessageSealing } from './message-sealing';
 
 /** Messages over Prisma, every call in the organization's tenant transaction. */
-export function messageRepository(db: TenantDatabase<Prisma.TransactionClient>): MessageRepository {
+export function messageRepository(
+  db: TenantDatabase<Prisma.TransactionClient>,
+  sealing: MessageSealing,
+): MessageRepository {
   return {
     reply: (organizationId, reply, now) =>
       db.writeDecided(organizationId, async (tx) => {
-        const { value, events } = await decideOutbound(tx, { organizationId, ...reply }, now);
+        const { value, events } = await decideOutbound(tx, sealing, { organizationId, ...reply }, now);
         return { value: value.message, events };
       }),
 
@@ -37,7 +41,7 @@ export function messageRepository(db: TenantDatabase<Prisma.TransactionClient>):
         for (const row of rows) {
           const page = byConversation.get(row.parent) ?? { rows: [], totalCount: row.total };
           byConversation.set(row.parent, page);
-          const message = fromPageRow(row);
+          const message = fromPageRow(sealing, row);
           if (message) page.rows.push(message);
         }
         return conversationIds.map((id) => byConversation.get(id) ?? { rows: [], totalCount: 0 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Message, MessageAttachment } from '../domain/message';
+import type { MessageSealing } from './message-sealing';
 
 type MessageRow = Prisma.MessageGetPayload<object>;
 
@@ -19,8 +20,11 @@ function attachmentsOf(value: Prisma.JsonValue): MessageAttachment[] {
   return parsed.success ? parsed.data : [];
 }
 
-export const toMessage = (row: MessageRow): Message => ({
+/** A stored row as a message, its text and sender name opened. */
+export const toMessage = (sealing: MessageSealing, row: MessageRow): Message => ({
   ...row,
+  text: sealing.open(row, 'text', row.text),
+  senderDisplayName: sealing.openNullable(row, 'sender_display_name', row.senderDisplayName),
   attachments: attachmentsOf(row.attachments),
 });
 
@@ -43,21 +47,23 @@ export interface MessagePageRow {
   created_at: Date;
 }
 
-export const fromPageRow = (row: MessagePageRow): Message | null =>
-  row.id === null
-    ? null
-    : {
-        id: row.id,
-        organizationId: row.organization_id,
-        conversationId: row.conversation_id,
-        direction: row.direction,
-        platformMessageId: row.platform_message_id,
-        senderPlatformUserId: row.sender_platform_user_id,
-        senderDisplayName: row.sender_display_name,
-        senderUserId: row.sender_user_id,
-        text: row.text,
-        attachments: attachmentsOf(row.attachments),
-        deliveryStatus: row.delivery_status,
-        sentAt: row.sent_at,
-        createdAt: row.created_at,
-      };
+export const fromPageRow = (sealing: MessageSealing, row: MessagePageRow): Message | null => {
+  const id = row.id;
+  if (id === null) return null;
+  const location = { organizationId: row.organization_id, id };
+  return {
+    id,
+    organizationId: row.organization_id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    platformMessageId: row.platform_message_id,
+    senderPlatformUserId: row.sender_platform_user_id,
+    senderDisplayName: sealing.openNullable(location, 'sender_display_name', row.sender_display_name),
+    senderUserId: row.sender_user_id,
+    text: sealing.open(location, 'text', row.text),
+    attachments: attachmentsOf(row.attachments),
+    deliveryStatus: row.delivery_status,
+    sentAt: row.sent_at,
+    createdAt: row.created_at,
+  };
+};

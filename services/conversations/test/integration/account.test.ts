@@ -147,6 +147,26 @@ describe('channel accounts', () => {
     ).toBeNull();
   });
 
+  it("keeps the platform's own signing secret when one is given, and refuses a malformed one", async () => {
+    const caller = newTenant();
+    const appSecret = `meta-app-secret-${randomUUID()}`;
+    const account = (await connect(caller, { webhookSecret: ` ${appSecret} ` })).data?.connectChannelAccount;
+    const found = await accountByWebhookId(
+      subject.service.database,
+      fieldCipher(piiKeyring),
+      account?.webhookId ?? '',
+    );
+    expect(found?.webhookSecret).toBe(appSecret);
+    expect((await storedRow(account?.id ?? ''))?.webhook_secret).not.toContain(appSecret);
+    for (const webhookSecret of ['short', 'has a space in the middle!!', 'x'.repeat(513)]) {
+      const { data, errors } = await connect(caller, { webhookSecret });
+      expect(data).toBeNull();
+      expect(errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    }
+    const listed = await call<{ channelAccounts: Account[] }>(caller, LIST);
+    expect(listed.data?.channelAccounts.map((a) => a.id)).toEqual([account?.id]);
+  });
+
   it('opens only a read-only cross-tenant door: under the flag rows are read, never changed', async () => {
     const account = (await connect(newTenant())).data?.connectChannelAccount;
     const id = account?.id ?? '';

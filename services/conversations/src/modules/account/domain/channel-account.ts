@@ -63,7 +63,16 @@ export interface ConnectChannelAccountInput {
   refreshToken?: string | null;
   expiresAt?: Date | null;
   scopes?: readonly string[] | null;
+  /**
+   * The secret the platform signs its webhook deliveries with (Meta's app secret, Slack's signing
+   * secret, Twilio's auth token…); absent: conversations generates one (for platforms whose webhook
+   * subscription takes a secret from us).
+   */
+  webhookSecret?: string | null;
 }
+
+/** A platform's signing secret: 16–512 printable characters without spaces. */
+export const WEBHOOK_SECRET_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
 export interface ReconnectChannelAccountInput {
   accessToken: string;
@@ -108,6 +117,7 @@ function checkTokens(issues: InputIssues, input: ReconnectChannelAccountInput, n
 export function connectChannelAccount(
   ids: { id: string; organizationId: string; webhookId: string; userId: string | null },
   input: ConnectChannelAccountInput,
+  /** Used when the input gives no secret of the platform's. */
   webhookSecret: string,
   now: Date,
 ): { account: ChannelAccount; secrets: ChannelAccountSecrets; events: [ChannelAccountConnected] } {
@@ -121,6 +131,9 @@ export function connectChannelAccount(
   if (displayName.length > MAX_DISPLAY_NAME_LENGTH)
     issues.add('displayName', `must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
   const tokens = checkTokens(issues, input, now);
+  const givenSecret = input.webhookSecret?.trim();
+  if (givenSecret !== undefined && givenSecret !== '' && !WEBHOOK_SECRET_PATTERN.test(givenSecret))
+    issues.add('webhookSecret', 'must be 16–512 printable characters without spaces');
   issues.throwIfAny();
   const account: ChannelAccount = {
     id: ids.id,
@@ -147,7 +160,7 @@ export function connectChannelAccount(
   };
   return {
     account,
-    secrets: { tokens, webhookSecret },
+    secrets: { tokens, webhookSecret: givenSecret || webhookSecret },
     events: [accountConnected(account, false)],
   };
 }

@@ -11,6 +11,7 @@ const ConnectChannelAccountInput = z.object({
   refreshToken: z.string().nullish(),
   expiresAt: z.date().nullish(),
   scopes: z.array(z.string()).nullish(),
+  webhookSecret: z.string().nullish(),
 });
 
 export const connectChannelAccount: NonNullable<MutationResolvers['connectChannelAccount']> = (

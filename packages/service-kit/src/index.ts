@@ -26,3 +26,4 @@ export * from './telemetry';
 export * from './field-encryption';
 export * from './decimal-scalar';
 export * from './list-query';
+export * from './polling-job';

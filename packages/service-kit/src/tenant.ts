@@ -73,7 +73,9 @@ export async function withFlag<Tx extends TenantTransaction, T>(
     | 'mailbox_read'
     | 'billing_schedule'
     | 'payment_webhooks'
-    | 'channel_accounts',
+    | 'channel_accounts'
+    | 'ai_tasks'
+    | 'outbound_deliveries',
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   return client.$transaction(

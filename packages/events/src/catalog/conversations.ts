@@ -100,7 +100,9 @@ const messageSentData = z
     conversationId: uuid(),
     organizationId: uuid(),
     platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
-    senderUserId: uuid().describe('The user who replied.'),
+    senderUserId: uuid()
+      .nullable()
+      .describe('The user who replied or approved the AI draft; null: a draft auto-approved by its confidence.'),
     deliveryStatus: z.enum(MESSAGE_DELIVERY_STATUSES).describe('`queued` when recorded.'),
     sentAt: timestamp().describe('When the reply was recorded.'),
   })

@@ -129,6 +129,8 @@ export class AiProviderError extends Error {
     message: string,
     readonly code: string,
     readonly retryable: boolean,
+    /** The provider asked to wait this long (Retry-After) before trying again. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'AiProviderError';

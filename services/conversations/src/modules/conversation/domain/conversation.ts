@@ -1,6 +1,7 @@
 /** Conversation rules and the events they imply. No Prisma or GraphQL here. */
 import { badUserInput, enumObject, InputIssues, isUuid, type PageRequest } from '@platform/domain';
 import {
+  CONVERSATION_CHANGES,
   CONVERSATION_PLATFORMS,
   CONVERSATION_STATUSES,
   createEvent,
@@ -132,6 +133,73 @@ export function conversationStartedEvent(conversation: Conversation): Conversati
       createdAt: conversation.createdAt.toISOString(),
     },
   });
+}
+
+export type ConversationChangeKind = (typeof CONVERSATION_CHANGES)[number];
+export type ConversationUpdated = CloudEvent<
+  'conversations.conversation.updated.v1',
+  EventData<'conversations.conversation.updated.v1'>
+>;
+
+/** The fields whose change the updated event reports. */
+export type ObservedConversation = Pick<
+  Conversation,
+  | 'id'
+  | 'organizationId'
+  | 'platform'
+  | 'status'
+  | 'snoozedUntil'
+  | 'assigneeId'
+  | 'contactId'
+  | 'needsReply'
+  | 'unreadCount'
+  | 'messageCount'
+>;
+
+/** What changed between two states of a conversation, in the catalog's terms (empty: nothing it reports). */
+export function conversationChanges(
+  before: ObservedConversation,
+  after: ObservedConversation,
+): ConversationChangeKind[] {
+  const changes: ConversationChangeKind[] = [];
+  if (after.messageCount !== before.messageCount) changes.push('message');
+  if (after.status !== before.status || after.snoozedUntil?.getTime() !== before.snoozedUntil?.getTime())
+    changes.push('status');
+  if (after.assigneeId !== before.assigneeId) changes.push('assignee');
+  if (after.contactId !== before.contactId) changes.push('contact');
+  if (after.needsReply !== before.needsReply) changes.push('needs_reply');
+  if (after.unreadCount < before.unreadCount) changes.push('read');
+  return changes;
+}
+
+/** conversations.conversation.updated.v1 for a change (none when nothing reported changed). */
+export function conversationUpdatedEvents(
+  before: ObservedConversation,
+  after: ObservedConversation,
+  now: Date,
+): ConversationUpdated[] {
+  const changes = conversationChanges(before, after);
+  if (changes.length === 0) return [];
+  return [
+    createEvent('conversations.conversation.updated.v1', {
+      source: EVENT_SOURCE,
+      subject: after.id,
+      tenantId: after.organizationId,
+      time: now,
+      data: {
+        conversationId: after.id,
+        organizationId: after.organizationId,
+        platform: after.platform,
+        status: after.status,
+        assigneeId: after.assigneeId,
+        contactId: after.contactId,
+        needsReply: after.needsReply,
+        unreadCount: after.unreadCount,
+        changes,
+        updatedAt: now.toISOString(),
+      },
+    }),
+  ];
 }
 
 /** A cursor of these lists holds a UUID; any other is not one of theirs (BAD_USER_INPUT, not a SQL error). */

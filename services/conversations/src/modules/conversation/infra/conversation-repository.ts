@@ -1,7 +1,7 @@
 import { isUuid } from '@platform/domain';
 import { orderByKeys, pagesByParent, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
-import type { Conversation } from '../domain/conversation';
+import { conversationUpdatedEvents, type Conversation } from '../domain/conversation';
 import type { ConversationRepository } from '../domain/conversation-repository';
 
 type ConversationRow = Prisma.ConversationGetPayload<object>;
@@ -99,14 +99,12 @@ export function conversationRepository(db: TenantDatabase<Prisma.TransactionClie
 
     update: (organizationId, id, change) =>
       isUuid(id)
-        ? db.write(organizationId, [], async (tx) => {
-            const { count } = await tx.conversation.updateMany({
-              where: { organizationId, id },
-              data: change,
-            });
-            if (count === 0) return null;
-            const row = await tx.conversation.findFirst({ where: { organizationId, id } });
-            return row ? toConversation(row) : null;
+        ? db.writeDecided(organizationId, async (tx) => {
+            await tx.$queryRaw`SELECT id FROM conversations WHERE organization_id = ${organizationId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+            const before = await tx.conversation.findFirst({ where: { organizationId, id } });
+            if (!before) return { value: null, events: [] };
+            const after = toConversation(await tx.conversation.update({ where: { id }, data: change }));
+            return { value: after, events: conversationUpdatedEvents(before, after, after.updatedAt) };
           })
         : Promise.resolve(null),
 

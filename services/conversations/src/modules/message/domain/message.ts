@@ -151,7 +151,7 @@ export function afterInbound(conversation: ConversationChange, sentAt: Date): Co
 /** An outbound reply: no reply is needed any more (repliedAt/By), and the replier has read the thread. */
 export function afterOutbound(
   conversation: ConversationChange,
-  userId: string,
+  userId: string | null,
   now: Date,
 ): ConversationChange {
   return {
@@ -199,7 +199,11 @@ export function messageReceived(
 }
 
 /** conversations.message.sent.v1: ids only, keyed by the conversation. */
-export function messageSent(message: Message, platform: ConversationPlatform, userId: string): MessageSent {
+export function messageSent(
+  message: Message,
+  platform: ConversationPlatform,
+  userId: string | null,
+): MessageSent {
   return createEvent('conversations.message.sent.v1', {
     source: EVENT_SOURCE,
     subject: message.conversationId,

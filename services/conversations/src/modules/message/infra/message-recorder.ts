@@ -10,6 +10,7 @@ import { appendToOutbox, type CatalogEvent } from '@platform/events';
 import type { Prisma } from '../../../generated/prisma/client';
 import {
   conversationStartedEvent,
+  conversationUpdatedEvents,
   type Conversation,
   type ConversationPlatform,
 } from '../../conversation/domain/conversation';
@@ -47,8 +48,8 @@ export interface RecordedInbound {
 export interface OutboundReply {
   organizationId: string;
   conversationId: string;
-  /** The user replying. */
-  userId: string;
+  /** The user replying (or approving an AI draft); null: an AI draft auto-approved by its confidence. */
+  userId: string | null;
   text: string;
   attachments?: readonly MessageAttachment[];
 }
@@ -173,6 +174,7 @@ export async function decideInbound(
     },
   });
   events.push(messageReceived(message, conversation));
+  events.push(...conversationUpdatedEvents(conversation, updated, now));
   return { value: { message, conversation: { ...updated }, duplicate: false }, events };
 }
 
@@ -248,13 +250,30 @@ export async function decideOutbound(
       },
     }),
   );
+  // The reply queue: the delivery worker sends it through the channel (a conversation started by hand has
+  // no channel account: its replies stay recorded, nothing to send them through).
+  if (conversation.channelAccountId) {
+    await tx.outboundDelivery.create({
+      data: {
+        messageId: message.id,
+        organizationId: reply.organizationId,
+        conversationId: conversation.id,
+        messageSentAt: message.sentAt,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+    });
+  }
   const updated = await tx.conversation.update({
     where: { id: conversation.id },
     data: conversationChange(afterOutbound(conversation, reply.userId, now)),
   });
   return {
     value: { message, conversation: { ...updated } },
-    events: [messageSent(message, conversation.platform, reply.userId)],
+    events: [
+      messageSent(message, conversation.platform, reply.userId),
+      ...conversationUpdatedEvents(conversation, updated, now),
+    ],
   };
 }
 

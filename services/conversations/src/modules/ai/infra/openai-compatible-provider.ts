@@ -413,10 +413,22 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 /** Anything fetch threw, as an AiProviderError: a timeout or a network failure is retryable. */
 function transportError(path: string, error: unknown, timeoutMs: number): AiProviderError {
   if (error instanceof AiProviderError) return error;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  // Duck-typed: the abort's DOMException and undici's errors need not be this realm's Error.
+  const { name, message, cause } = describe(error);
+  if (name === 'TimeoutError' || name === 'AbortError') {
     return new AiProviderError(`${path}: no answer within ${timeoutMs} ms`, 'timeout', true);
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-  const message = error instanceof Error ? error.message : String(error);
-  return new AiProviderError(`${path}: ${message}${cause ? ` (${cause})` : ''}`, 'network', true);
+  const reason = describe(cause).message;
+  return new AiProviderError(`${path}: ${message}${reason ? ` (${reason})` : ''}`, 'network', true);
+}
+
+function describe(error: unknown): { name: string; message: string; cause: unknown } {
+  if (typeof error !== 'object' || error === null)
+    return { name: '', message: typeof error === 'string' ? error : '', cause: null };
+  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown };
+  return {
+    name: typeof name === 'string' ? name : '',
+    message: typeof message === 'string' ? message : '',
+    cause,
+  };
 }

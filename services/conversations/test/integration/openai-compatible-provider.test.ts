@@ -1,3 +1,4 @@
+import { aiProviderFrom } from '../../src/modules/ai/infra/provider';
 import {
   AiProviderError,
   type AiProvider,
@@ -329,5 +330,31 @@ describe('the OpenAI-compatible AI provider', () => {
 
     server.script({ embeddings: [serverVector('a', 8)] });
     await expectError(provider.embed(['a', 'b']), { code: 'invalid_response' });
+  });
+
+  it('is what aiProviderFrom builds from CONVERSATIONS_AI_* settings', async () => {
+    const configured = aiProviderFrom({
+      CONVERSATIONS_AI_PROVIDER: 'openai',
+      CONVERSATIONS_AI_BASE_URL: server.baseUrl,
+      CONVERSATIONS_AI_API_KEY: API_KEY,
+      CONVERSATIONS_AI_CHAT_MODEL: 'gpt-configured',
+      CONVERSATIONS_AI_EMBEDDING_MODEL: 'embed-configured',
+      CONVERSATIONS_AI_EMBEDDING_DIMENSIONS: 16,
+      CONVERSATIONS_AI_TIMEOUT_MS: 1_000,
+    });
+    expect((await configured.classify(inbound)).result.intent).toBe('pricing');
+    expect((await configured.embed(['x'])).result[0]).toHaveLength(16);
+    expect(
+      server.requests.map((request) => [request.path, request.body.model, request.body.dimensions]),
+    ).toEqual([
+      ['/v1/chat/completions', 'gpt-configured', undefined],
+      ['/v1/embeddings', 'embed-configured', 16],
+    ]);
+    expect(
+      aiProviderFrom({ CONVERSATIONS_AI_PROVIDER: 'local', CONVERSATIONS_AI_TIMEOUT_MS: 1_000 }).name,
+    ).toBe('local');
+    expect(() =>
+      aiProviderFrom({ CONVERSATIONS_AI_PROVIDER: 'openai', CONVERSATIONS_AI_TIMEOUT_MS: 1_000 }),
+    ).toThrow(/CONVERSATIONS_AI_BASE_URL/);
   });
 });

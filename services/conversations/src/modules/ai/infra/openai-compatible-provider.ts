@@ -189,7 +189,7 @@ export function openAiCompatibleProvider(config: OpenAiCompatibleConfig): AiProv
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(config.timeoutMs),
       });
-      if (!response.ok) throw await httpError(response);
+      if (!response.ok) throw await httpError(path, response);
       const text = await response.text();
       try {
         return JSON.parse(text) as unknown;
@@ -382,7 +382,7 @@ function validate<T>(
 }
 
 /** A non-2xx answer: 429 and 5xx retryable (with Retry-After when given), other statuses final. */
-async function httpError(response: Response): Promise<AiProviderError> {
+async function httpError(path: string, response: Response): Promise<AiProviderError> {
   let detail = '';
   try {
     const body = (await response.json()) as { error?: { message?: unknown } | string };
@@ -394,7 +394,7 @@ async function httpError(response: Response): Promise<AiProviderError> {
   const status = response.status;
   const retryable = status === 429 || status === 408 || status >= 500;
   return new AiProviderError(
-    `${new URL(response.url).pathname}: HTTP ${status}${detail}`,
+    `${path}: HTTP ${status}${detail}`,
     `http_${status}`,
     retryable,
     retryable ? retryAfterMs(response.headers.get('retry-after')) : undefined,

@@ -230,7 +230,7 @@ export function openAiCompatibleProvider(config: OpenAiCompatibleConfig): AiProv
       lastIssue = checked.issue;
       messages.push(
         { role: 'assistant', content: completion.content },
-        { role: 'user', content: REPAIR_PROMPT.replace('{issues}', checked.issue) },
+        { role: 'user', content: REPAIR_PROMPT.replace('{issues}', () => checked.issue) },
       );
     }
     throw new AiProviderError(`the model's answer is not valid: ${lastIssue}`, 'invalid_output', false);

@@ -23,6 +23,8 @@ import {
   type OAuthPlatformClient,
 } from './modules/account/infra/http-oauth-token-client';
 import { startTokenRefreshJob, type TokenRefreshOptions } from './modules/account/infra/token-refresh-job';
+import type { AiProvider } from './modules/ai/domain/ai-provider';
+import { localAiProvider } from './modules/ai/infra/local-provider';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -33,6 +35,8 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   tokenCipher: FieldCipher | null;
   /** The platforms' OAuth token endpoints (the refresh job's). */
   tokenClient: OAuthTokenClient;
+  /** The AI provider the inbox pipeline and the assistant call (local unless configured). */
+  ai: AiProvider;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -52,6 +56,8 @@ export interface ConversationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** The platforms' API base (sends); the local platform simulator's default address when absent. */
   channelApiBaseUrl?: string;
+  /** The AI provider (CONVERSATIONS_AI_PROVIDER…; default: the deterministic local provider). */
+  ai?: AiProvider;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -70,6 +76,7 @@ export const conversationsService = defineService<
     ...withTenants(foundation),
     tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
     tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
+    ai: options.ai ?? localAiProvider(),
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;

@@ -129,8 +129,8 @@ export class AiProviderError extends Error {
     message: string,
     readonly code: string,
     readonly retryable: boolean,
-    /** The provider asked to wait this long (Retry-After) before trying again. */
-    readonly retryAfterMs: number | null = null,
+    /** How long the provider asked to wait before a retry (a 429's or 503's Retry-After), when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AiProviderError';

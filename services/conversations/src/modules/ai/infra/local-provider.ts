@@ -367,11 +367,15 @@ export function answerFrom(input: AnswerInput): Answer {
     return { text: 'I could not find that in your documents.', citedPassageIds: [] };
   }
   const cited = [...new Set(chosen.map((entry) => entry.passageId))];
-  const title = chosen[0]?.title ?? '';
-  return {
-    text: `From "${title}": ${chosen.map((entry) => entry.sentence).join(' ')}`,
-    citedPassageIds: cited,
-  };
+  // Each quote under its own document's title (a second sentence may come from another document).
+  const text = chosen
+    .map((entry, index) =>
+      index > 0 && chosen[index - 1]?.title === entry.title
+        ? entry.sentence
+        : `From "${entry.title}": ${entry.sentence}`,
+    )
+    .join(' ');
+  return { text, citedPassageIds: cited };
 }
 
 /** The local provider (see the module comment). */

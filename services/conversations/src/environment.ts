@@ -3,7 +3,13 @@ import { fieldKeyringSetting, serviceEnvironmentSchema } from '@platform/service
 import { CHANNEL_PLATFORMS } from '@platform/events/catalog';
 import { oauthPlatformClientSchema } from './modules/account/infra/http-oauth-token-client';
 import { aiEnvironmentFields, aiProviderFrom, checkAiSettings } from './modules/ai/infra/provider';
+import { CHANNEL_API_BASE_URL_SETTING, platformApiBaseUrlSetting } from './modules/channel/infra/adapters';
 import type { ConversationsOptions } from './service';
+
+/** `CHANNELS_<PLATFORM>_API_BASE_URL`: a real platform's API, over `CHANNELS_API_BASE_URL`. */
+const platformApiBaseUrls = Object.fromEntries(
+  CHANNEL_PLATFORMS.map((platform) => [platformApiBaseUrlSetting(platform), z.url().optional()]),
+);
 
 /** conversations' settings beyond the kit's: the keyring channel tokens are sealed with, OAuth clients. */
 const schema = serviceEnvironmentSchema('conversations', 4003)
@@ -43,6 +49,16 @@ const schema = serviceEnvironmentSchema('conversations', 4003)
       }),
     /** How often the token refresh job looks for tokens about to expire. */
     CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    /**
+     * Where replies are sent: every platform's API base URL (default: the local platform simulator's
+     * address, http://127.0.0.1:4090), and per platform over it.
+     */
+    [CHANNEL_API_BASE_URL_SETTING]: z.url().optional(),
+    ...platformApiBaseUrls,
+    /** How often the AI worker looks for due tasks (it also runs again at once after a full batch). */
+    AI_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(250),
+    /** How often the reply queue's worker looks for due sends. */
+    REPLY_QUEUE_INTERVAL_MS: z.coerce.number().int().positive().default(500),
     /** The AI provider: CONVERSATIONS_AI_PROVIDER=local (default) or openai with its endpoint (see provider.ts). */
     ...aiEnvironmentFields,
   })
@@ -58,6 +74,17 @@ export const conversationsEnvironment = {
       oauthClients: environment.CHANNEL_OAUTH_CLIENTS,
       tokenRefreshIntervalMs: environment.CHANNEL_TOKEN_REFRESH_INTERVAL_MS,
       ai: aiProviderFrom(environment),
+      channelApiBaseUrl: environment[CHANNEL_API_BASE_URL_SETTING],
+      channelApiBaseUrls: Object.fromEntries(
+        Object.entries(environment).flatMap(([name, value]) => {
+          const platform = CHANNEL_PLATFORMS.find(
+            (candidate) => platformApiBaseUrlSetting(candidate) === name,
+          );
+          return platform && typeof value === 'string' ? [[platform, value]] : [];
+        }),
+      ),
+      aiWorkerIntervalMs: environment.AI_WORKER_INTERVAL_MS,
+      replyQueueIntervalMs: environment.REPLY_QUEUE_INTERVAL_MS,
     });
   },
 };

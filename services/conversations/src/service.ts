@@ -9,9 +9,15 @@ import {
   type RouteHandler,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startEntitlementsConsumer } from './consumers/entitlements';
 import { startIngestionConsumer } from './consumers/ingestion';
+import { pipelineSealing } from './modules/ai/infra/ai-tasks';
+import { startAiWorker } from './modules/ai/infra/ai-worker';
+import { autoSendThresholdOf } from './modules/ai/infra/auto-send';
+import { startDeliveryWorker } from './modules/message/infra/delivery-worker';
+import { messageSealing, type MessageSealing } from './modules/message/infra/message-sealing';
 import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
-import { channelAdapters } from './modules/channel/infra/adapters';
+import { channelAdapters, type ChannelAdapters } from './modules/channel/infra/adapters';
 import { CHANNEL_WEBHOOK_ROUTE, channelWebhookRoute } from './modules/ingestion/infra/webhook-route';
 import { modules } from './generated/modules';
 import { startMessagePartitionJob } from './modules/message/infra/partition-job';
@@ -37,6 +43,10 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   tokenClient: OAuthTokenClient;
   /** The AI provider the inbox pipeline and the assistant call (local unless configured). */
   ai: AiProvider;
+  /** Each platform's adapter (signature scheme, payload mapping, sends). */
+  adapters: ChannelAdapters;
+  /** Seals message text and sender names (refuses without a keyring). */
+  messageSealing: MessageSealing;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -56,6 +66,14 @@ export interface ConversationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** The platforms' API base (sends); the local platform simulator's default address when absent. */
   channelApiBaseUrl?: string;
+  /** Per-platform API bases over `channelApiBaseUrl` (CHANNELS_<PLATFORM>_API_BASE_URL). */
+  channelApiBaseUrls?: Partial<Record<ChannelAccountPlatform, string>>;
+  /** How often the AI worker looks for due tasks (default 250 ms). */
+  aiWorkerIntervalMs?: number;
+  /** How often the reply queue's worker looks for due sends (default 500 ms). */
+  replyQueueIntervalMs?: number;
+  /** The organization's auto-send threshold; default: read from its conversation settings. */
+  autoSendThresholdOf?: (tx: Prisma.TransactionClient, organizationId: string) => Promise<number | null>;
   /** The AI provider (CONVERSATIONS_AI_PROVIDER…; default: the deterministic local provider). */
   ai?: AiProvider;
 }
@@ -77,6 +95,11 @@ export const conversationsService = defineService<
     tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
     tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
     ai: options.ai ?? localAiProvider(),
+    adapters: channelAdapters({
+      defaultApiBaseUrl: options.channelApiBaseUrl ?? DEFAULT_CHANNEL_API_BASE_URL,
+      apiBaseUrls: options.channelApiBaseUrls ?? {},
+    }),
+    messageSealing: messageSealing(options.piiKeyring ? fieldCipher(options.piiKeyring) : null),
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -92,13 +115,29 @@ export const conversationsService = defineService<
               { ...dependencies, cipher, logger: options.logger },
               { intervalMs: options.tokenRefreshIntervalMs ?? 60_000, ...options.tokenRefresh },
             ),
+            startAiWorker(
+              {
+                ...dependencies,
+                sealing: { messages: dependencies.messageSealing, pipeline: pipelineSealing(cipher) },
+                autoSendThresholdOf: options.autoSendThresholdOf ?? autoSendThresholdOf,
+                logger: options.logger,
+              },
+              options.aiWorkerIntervalMs ?? 250,
+            ),
+            startDeliveryWorker(
+              { ...dependencies, cipher, sealing: dependencies.messageSealing, logger: options.logger },
+              options.replyQueueIntervalMs ?? 500,
+            ),
           ]
         : []),
     ];
   },
   consumers: async (dependencies, messaging, options) => {
     const cipher = dependencies.tokenCipher;
-    return cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : [];
+    return [
+      await startEntitlementsConsumer(dependencies, messaging, options),
+      ...(cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : []),
+    ];
   },
   // Each connected account's platform delivers to /webhooks/channels/<webhookId> (needs the keyring).
   routes: (dependencies, options): Record<string, RouteHandler> => {
@@ -108,9 +147,6 @@ export const conversationsService = defineService<
       [CHANNEL_WEBHOOK_ROUTE]: channelWebhookRoute({
         ...dependencies,
         cipher,
-        adapters: channelAdapters({
-          defaultApiBaseUrl: options.channelApiBaseUrl ?? DEFAULT_CHANNEL_API_BASE_URL,
-        }),
         now: () => new Date(),
         logger: options.logger,
       }),

@@ -102,7 +102,9 @@ const messageSentData = z
     platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
     senderUserId: uuid()
       .nullable()
-      .describe('The user who replied or approved the AI draft; null: a draft auto-approved by its confidence.'),
+      .describe(
+        'The user who replied or approved the AI draft; null: a draft auto-approved by its confidence.',
+      ),
     deliveryStatus: z.enum(MESSAGE_DELIVERY_STATUSES).describe('`queued` when recorded.'),
     sentAt: timestamp().describe('When the reply was recorded.'),
   })

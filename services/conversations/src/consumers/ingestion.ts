@@ -3,6 +3,7 @@ import type { Messaging } from '@platform/messaging';
 import { startTenantConsumer, type FieldCipher, type ServiceStartOptions } from '@platform/service-kit';
 import type { Prisma } from '../generated/prisma/client';
 import type { NormalizedInbound } from '../modules/channel/domain/channel';
+import { queueInboundAiTasks } from '../modules/ai/infra/ai-tasks';
 import { openInbound } from '../modules/ingestion/infra/sealed-inbound';
 import { messageSealing, recordInbound, type NormalizedInboundMessage } from '../messages';
 import type { ConversationsDependencies } from '../service';
@@ -50,11 +51,24 @@ export function startIngestionConsumer(
       'conversations.inbound.received.v1': async (event, tx) => {
         const { organizationId, channelAccountId, platform, sealedMessage } = event.data;
         const inbound = openInbound(cipher, organizationId, event.id, sealedMessage);
-        await recordInbound(tx, sealing, storedMessage(inbound), {
+        const recorded = await recordInbound(tx, sealing, storedMessage(inbound), {
           organizationId,
           channelAccountId,
           platform,
         });
+        // The AI pipeline starts in the same transaction: a stored message always has its tasks.
+        if (!recorded.duplicate) {
+          await queueInboundAiTasks(
+            tx,
+            {
+              organizationId,
+              conversationId: recorded.conversation.id,
+              messageId: recorded.message.id,
+              messageSentAt: recorded.message.sentAt,
+            },
+            recorded.message.createdAt,
+          );
+        }
       },
     },
   });

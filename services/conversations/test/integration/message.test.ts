@@ -137,6 +137,7 @@ describe('message module', () => {
     expect(events).toEqual([
       { type: 'conversations.conversation.started.v1', subject: first.conversation.id },
       { type: 'conversations.message.received.v1', subject: first.conversation.id },
+      { type: 'conversations.conversation.updated.v1', subject: first.conversation.id },
     ]);
   });
 
@@ -208,8 +209,11 @@ describe('message module', () => {
     expect(events.map((event) => event.type)).toEqual([
       'conversations.conversation.started.v1',
       'conversations.message.received.v1',
+      'conversations.conversation.updated.v1',
       'conversations.message.received.v1',
+      'conversations.conversation.updated.v1',
       'conversations.message.sent.v1',
+      'conversations.conversation.updated.v1',
     ]);
 
     await receive(tenant, inbound(), account);

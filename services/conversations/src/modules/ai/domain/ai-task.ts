@@ -15,6 +15,7 @@ import { AiProviderError } from './ai-provider';
 export type AiInsightsLevel = (typeof AI_INSIGHT_LEVELS)[number];
 export type AiTaskKind = 'classify' | 'score' | 'reply';
 export type AiTaskStatus = 'queued' | 'processing' | 'completed' | 'failed';
+export type ReplyStatus = 'pending' | 'approved' | 'rejected' | 'sent' | 'failed';
 
 /** Plan levels in order: a feature needing `basic` is there on basic, advanced and custom. */
 const LEVEL_RANK: Record<AiInsightsLevel, number> = { none: 0, basic: 1, advanced: 2, custom: 3 };

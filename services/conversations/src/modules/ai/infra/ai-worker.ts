@@ -109,12 +109,10 @@ async function contextOf(tx: Tx, sealing: MessageSealing, task: TaskRow): Promis
       text: sealing.open(message, 'text', message.text),
       platform: conversation.platform,
       participantName: sealing.openNullable(message, 'sender_display_name', message.senderDisplayName),
-      history: earlier
-        .reverse()
-        .map((row) => ({
-          direction: row.direction,
-          text: sealing.open({ organizationId: row.organization_id, id: row.id }, 'text', row.text),
-        })),
+      history: earlier.reverse().map((row) => ({
+        direction: row.direction,
+        text: sealing.open({ organizationId: row.organization_id, id: row.id }, 'text', row.text),
+      })),
     },
     classification,
     platform: conversation.platform,
@@ -398,4 +396,3 @@ export function startAiWorker(dependencies: AiWorkerDependencies, intervalMs: nu
     pass: async () => (await runDueAiTasks(dependencies)).full,
   });
 }
-

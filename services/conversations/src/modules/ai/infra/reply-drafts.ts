@@ -4,30 +4,11 @@ import type { Prisma } from '../../../generated/prisma/client';
 import { checkReplyText } from '../../message/domain/message';
 import { decideOutbound } from '../../message/infra/message-recorder';
 import type { MessageSealing } from '../../message/infra/message-sealing';
+import type { ReplyDraft } from '../domain/reply-draft';
 import type { PipelineSealing } from './ai-tasks';
 
 type Tx = Prisma.TransactionClient;
 export type ReplyDraftRow = Prisma.ReplyDraftGetPayload<object>;
-
-/** A drafted reply as the graph shows it (text opened). */
-export interface ReplyDraft {
-  id: string;
-  organizationId: string;
-  conversationId: string;
-  inReplyToMessageId: string;
-  aiTaskId: string;
-  text: string;
-  confidence: number;
-  status: ReplyDraftRow['status'];
-  autoApproved: boolean;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  rejectReason: string | null;
-  messageId: string | null;
-  error: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export const toReplyDraft = (sealing: PipelineSealing, row: ReplyDraftRow): ReplyDraft => ({
   ...row,

@@ -1,7 +1,7 @@
 /** Conversation rules and the events they imply. No Prisma or GraphQL here. */
 import { badUserInput, enumObject, InputIssues, isUuid, type PageRequest } from '@platform/domain';
+import type { CONVERSATION_CHANGES } from '@platform/events/catalog';
 import {
-  CONVERSATION_CHANGES,
   CONVERSATION_PLATFORMS,
   CONVERSATION_STATUSES,
   createEvent,

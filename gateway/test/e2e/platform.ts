@@ -11,7 +11,11 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { LOCAL_MAILBOX_PATH, startAutomationService, type AutomationService } from '@platform/automation';
 import { startBillingService, type BillingService, type BillingServiceOptions } from '@platform/billing';
-import { startConversationsService, type ConversationsService } from '@platform/conversations';
+import {
+  startConversationsService,
+  type ConversationsOptions,
+  type ConversationsService,
+} from '@platform/conversations';
 import { startCrmService, type CrmService } from '@platform/crm';
 import {
   createArgon2idHasher,
@@ -124,6 +128,14 @@ export async function startTestPlatform(
      * retries and expiries (default: once an hour, so no pass lands in a statement count).
      */
     billing?: Pick<BillingServiceOptions, 'clock' | 'subscriptionSchedulerIntervalMs'>;
+    /**
+     * Where conversations sends replies (the test's platform simulator) and how often its AI worker and
+     * reply queue look for work (default: once an hour, so no pass lands in a statement count).
+     */
+    conversations?: Pick<
+      ConversationsOptions,
+      'channelApiBaseUrl' | 'aiWorkerIntervalMs' | 'replyQueueIntervalMs' | 'autoSendThresholdOf'
+    >;
   } = {},
 ): Promise<TestPlatform> {
   const logger = pino({ level: 'silent' });
@@ -202,6 +214,9 @@ export async function startTestPlatform(
       piiKeyring: conversationsPiiKeyring,
       // No refresh pass to land in a statement count.
       tokenRefreshIntervalMs: 3_600_000,
+      aiWorkerIntervalMs: 3_600_000,
+      replyQueueIntervalMs: 3_600_000,
+      ...options.conversations,
     }),
     startBillingService({
       ...common,

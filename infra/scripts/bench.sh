@@ -13,4 +13,5 @@ pnpm --filter @platform/gateway bench:credentials
 pnpm --filter @platform/gateway bench:audit
 pnpm --filter @platform/gateway bench:rate-limits
 pnpm --filter @platform/gateway bench:contacts
+pnpm --filter @platform/gateway bench:inbox
 pnpm --filter @platform/events bench:latency

@@ -23,6 +23,11 @@ import {
   type OAuthPlatformClient,
 } from './modules/account/infra/http-oauth-token-client';
 import { startTokenRefreshJob, type TokenRefreshOptions } from './modules/account/infra/token-refresh-job';
+import { startRetentionJob } from './modules/retention/infra/retention-job';
+import type { ObjectStorage } from './modules/storage/domain/object-storage';
+import { DEFAULT_STORAGE_DIRECTORY } from './modules/storage/infra/default-directory';
+import { localDiskStorage } from './modules/storage/infra/local-disk-storage';
+import { s3Storage, type S3StorageConfiguration } from './modules/storage/infra/s3-storage';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -33,6 +38,8 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   tokenCipher: FieldCipher | null;
   /** The platforms' OAuth token endpoints (the refresh job's). */
   tokenClient: OAuthTokenClient;
+  /** Where documents and retention archives are kept (local disk, or an S3-compatible bucket). */
+  storage: ObjectStorage;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -52,6 +59,14 @@ export interface ConversationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** The platforms' API base (sends); the local platform simulator's default address when absent. */
   channelApiBaseUrl?: string;
+  /** Object storage (tests); else an S3-compatible bucket when `s3` is given, else local disk. */
+  storage?: ObjectStorage;
+  /** The S3-compatible bucket (CONVERSATIONS_STORAGE=s3 and CONVERSATIONS_S3_*). */
+  s3?: S3StorageConfiguration;
+  /** Local storage's directory (CONVERSATIONS_STORAGE_DIR). */
+  storageDirectory?: string;
+  /** How often the retention job runs (default hourly); 0 turns it off (tests run passes themselves). */
+  retentionIntervalMs?: number;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -70,6 +85,11 @@ export const conversationsService = defineService<
     ...withTenants(foundation),
     tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
     tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
+    storage:
+      options.storage ??
+      (options.s3
+        ? s3Storage(options.s3)
+        : localDiskStorage(options.storageDirectory ?? DEFAULT_STORAGE_DIRECTORY)),
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -79,6 +99,15 @@ export const conversationsService = defineService<
         intervalMs: 6 * 60 * 60 * 1000,
         logger: options.logger,
       }),
+      // Messages past their organization's retention are archived to storage and deleted (hourly).
+      ...(options.retentionIntervalMs === 0
+        ? []
+        : [
+            startRetentionJob(
+              { ...dependencies, logger: options.logger },
+              { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000 },
+            ),
+          ]),
       ...(cipher
         ? [
             startTokenRefreshJob(
@@ -124,3 +153,5 @@ export { accountByWebhookId, type WebhookAccount } from './modules/account/infra
 export { refreshDueTokens } from './modules/account/infra/token-refresh-job';
 export { startPlatformSimulator, type PlatformSimulator } from './modules/channel/infra/simulator/server';
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';
+export { conversationSettingsOf } from './modules/settings/infra/conversation-settings-repository';
+export { runRetentionPass } from './modules/retention/infra/retention-job';

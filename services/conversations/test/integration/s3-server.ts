@@ -55,16 +55,33 @@ function signatureProblem(
     .join('&');
   const headerNames = (signedHeaders ?? '').split(';');
   const canonicalHeaders = headerNames
-    .map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
     .join('');
-  const canonicalRequest = [request.method, path, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join('\n');
+  const canonicalRequest = [
+    request.method,
+    path,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders,
+    payloadHash,
+  ].join('\n');
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   const scope = `${date}/${region}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date ?? ''), region ?? ''), 's3'), 'aws4_request');
+  const key = hmac(
+    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date ?? ''), region ?? ''), 's3'),
+    'aws4_request',
+  );
   const expected = createHmac('sha256', key).update(toSign).digest();
   const given = Buffer.from(signature ?? '', 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'SignatureDoesNotMatch';
+  return given.length === expected.length && timingSafeEqual(given, expected)
+    ? null
+    : 'SignatureDoesNotMatch';
 }
 
 export async function startLocalS3Server(
@@ -82,7 +99,9 @@ export async function startLocalS3Server(
 
   const error = (response: ServerResponse, status: number, code: string) => {
     response.writeHead(status, { 'content-type': 'application/xml' });
-    response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    response.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+    );
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
@@ -96,7 +115,8 @@ export async function startLocalS3Server(
     const key = keyParts.join('/');
     const params = new URLSearchParams(query);
     if (!key) {
-      if (request.method !== 'GET' || params.get('list-type') !== '2') return error(response, 400, 'NotImplemented');
+      if (request.method !== 'GET' || params.get('list-type') !== '2')
+        return error(response, 400, 'NotImplemented');
       const prefix = params.get('prefix') ?? '';
       const max = Math.min(Number(params.get('max-keys') ?? pageSize), pageSize);
       const start = params.get('continuation-token') ?? '';
@@ -114,7 +134,7 @@ export async function startLocalS3Server(
         `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${truncated ? `<NextContinuationToken>${xml(page[page.length - 1] ?? '')}</NextContinuationToken>` : ''}</ListBucketResult>`,
       );
     }
-    switch (request.method) {
+    switch (request.method ?? '') {
       case 'PUT': {
         objects.set(key, body);
         response.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
@@ -123,7 +143,10 @@ export async function startLocalS3Server(
       case 'GET': {
         const value = objects.get(key);
         if (!value) return error(response, 404, 'NoSuchKey');
-        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': value.length });
+        response.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': value.length,
+        });
         return response.end(value);
       }
       case 'DELETE': {

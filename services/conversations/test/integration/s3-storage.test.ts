@@ -43,7 +43,9 @@ describe('object storage', () => {
       const organization = randomUUID();
       const other = randomUUID();
       const key = (path: string) => `${organization}/${path}`;
-      await store.put(key('archives/messages/2019-07.jsonl.gz'), Buffer.from('first'), { contentType: 'application/gzip' });
+      await store.put(key('archives/messages/2019-07.jsonl.gz'), Buffer.from('first'), {
+        contentType: 'application/gzip',
+      });
       await store.put(key('archives/messages/2019-07.jsonl.gz'), Buffer.from('second'));
       await store.put(key('archives/messages/2019-08.jsonl.gz'), Buffer.from([0, 1, 2, 255]));
       await store.put(key('documents/a.txt'), Buffer.from('doc'));
@@ -61,7 +63,9 @@ describe('object storage', () => {
       await store.delete(key('archives/messages/2019-07.jsonl.gz'));
       await store.delete(key('archives/messages/2019-07.jsonl.gz'));
       expect(await store.get(key('archives/messages/2019-07.jsonl.gz'))).toBeNull();
-      expect(await store.list(`${organization}/archives/`)).toEqual([key('archives/messages/2019-08.jsonl.gz')]);
+      expect(await store.list(`${organization}/archives/`)).toEqual([
+        key('archives/messages/2019-08.jsonl.gz'),
+      ]);
       expect(await store.list(`${other}/`)).toEqual([`${other}/archives/messages/2019-07.jsonl.gz`]);
     });
 
@@ -78,7 +82,10 @@ describe('object storage', () => {
   it('S3-compatible: signs every request (a wrong secret is refused) and pages through long listings', async () => {
     const store = s3();
     const organization = randomUUID();
-    const keys = Array.from({ length: 5 }, (_, i) => `${organization}/archives/messages/2019-0${i + 1}.jsonl.gz`);
+    const keys = Array.from(
+      { length: 5 },
+      (_, i) => `${organization}/archives/messages/2019-0${i + 1}.jsonl.gz`,
+    );
     for (const key of keys) await store.put(key, Buffer.from(key));
     expect(server.objects.get(keys[0] ?? '')?.toString()).toBe(keys[0]);
     const before = server.requests.length;
@@ -86,11 +93,17 @@ describe('object storage', () => {
     // pageSize 2: three ListObjectsV2 calls, each path-style on the bucket.
     const listings = server.requests.slice(before);
     expect(listings).toHaveLength(3);
-    expect(listings.every((r) => r.method === 'GET' && r.path === `/${server.bucket}/` && r.query.includes('list-type=2'))).toBe(true);
+    expect(
+      listings.every(
+        (r) => r.method === 'GET' && r.path === `/${server.bucket}/` && r.query.includes('list-type=2'),
+      ),
+    ).toBe(true);
 
     await expect(s3({ secretAccessKey: 'wrong' }).get(keys[0] ?? '')).rejects.toMatchObject({
       name: 'SignatureDoesNotMatch',
     });
-    await expect(s3({ bucket: 'missing' }).get(keys[0] ?? '')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(s3({ bucket: 'missing' }).get(keys[0] ?? '')).rejects.toMatchObject({
+      name: 'NoSuchBucket',
+    });
   });
 });

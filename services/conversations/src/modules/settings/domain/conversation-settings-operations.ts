@@ -17,7 +17,10 @@ export interface ConversationSettingsStore {
 }
 
 /** The settings use cases (the graph's permission directives say who may call them). */
-export function conversationSettingsOperations(store: ConversationSettingsStore, clock: () => Date = () => new Date()) {
+export function conversationSettingsOperations(
+  store: ConversationSettingsStore,
+  clock: () => Date = () => new Date(),
+) {
   return {
     get: (actor: Actor) => store.get(organizationOf(actor, SIGN_IN)),
     update: (actor: Actor, change: ConversationSettingsChange) =>

@@ -1,9 +1,6 @@
 import type { TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
-import {
-  defaultConversationSettings,
-  type ConversationSettings,
-} from '../domain/conversation-settings';
+import { defaultConversationSettings, type ConversationSettings } from '../domain/conversation-settings';
 
 type SettingsRow = Prisma.ConversationSettingsGetPayload<object>;
 
@@ -31,7 +28,8 @@ export async function conversationSettingsOf(
 /** Settings over Prisma, each call in the organization's tenant transaction. */
 export function conversationSettingsRepository(db: TenantDatabase<Prisma.TransactionClient>) {
   return {
-    get: (organizationId: string) => db.read(organizationId, (tx) => conversationSettingsOf(tx, organizationId)),
+    get: (organizationId: string) =>
+      db.read(organizationId, (tx) => conversationSettingsOf(tx, organizationId)),
 
     /** Reads the current settings, applies `change` to them and stores the result, in one transaction. */
     update: (organizationId: string, change: (current: ConversationSettings) => ConversationSettings) =>
@@ -41,7 +39,8 @@ export function conversationSettingsRepository(db: TenantDatabase<Prisma.Transac
         const next = change(await conversationSettingsOf(tx, organizationId));
         const data = {
           messageRetentionDays: next.messageRetentionDays,
-          autoSendThreshold: next.autoSendThreshold === null ? null : new Prisma.Decimal(next.autoSendThreshold),
+          autoSendThreshold:
+            next.autoSendThreshold === null ? null : new Prisma.Decimal(next.autoSendThreshold),
           updatedAt: next.updatedAt ?? new Date(),
           updatedBy: next.updatedBy,
         };

@@ -63,7 +63,11 @@ export function s3Storage(configuration: S3StorageConfiguration): ObjectStorage 
       } catch (error) {
         if (error instanceof NoSuchKey) return null;
         // Some S3-compatible servers answer a missing key with a bare 404 (no NoSuchKey body).
-        if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket') {
+        if (
+          error instanceof S3ServiceException &&
+          error.$metadata.httpStatusCode === 404 &&
+          error.name !== 'NoSuchBucket'
+        ) {
           return null;
         }
         throw error;
@@ -78,7 +82,9 @@ export function s3Storage(configuration: S3StorageConfiguration): ObjectStorage 
       const keys: string[] = [];
       let ContinuationToken: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }),
+        );
         for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (ContinuationToken);

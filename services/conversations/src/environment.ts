@@ -6,102 +6,104 @@ import { DEFAULT_STORAGE_DIRECTORY } from './modules/storage/infra/default-direc
 import type { ConversationsOptions } from './service';
 
 /** conversations' settings beyond the kit's: the keyring channel tokens are sealed with, OAuth clients. */
-const schema = serviceEnvironmentSchema('conversations', 4003)
-  .extend({
-    /**
-     * The keys channel accounts' OAuth tokens and webhook secrets are encrypted with (JSON, crm's format:
-     * `{ "active": "k1", "keys": { "k1": "<32 bytes, base64>" }, "blindIndexKey": "<32 bytes, base64>" }`).
-     * To rotate, add a key and make it active: the old ones still decrypt, tokens are sealed anew with
-     * the active key at their next refresh or reconnect.
-     */
-    CONVERSATIONS_PII_KEYRING: fieldKeyringSetting(
-      'CONVERSATIONS_PII_KEYRING',
-      'channel tokens, webhook secrets and inbound messages',
-    ),
-    /**
-     * The OAuth clients the refresh job uses, by platform (JSON: `{ "gmail": { "tokenUrl": "…",
-     * "clientId": "…", "clientSecret": "…" } }`). A platform without one cannot refresh: its accounts
-     * become refresh_failed when their tokens near expiry.
-     */
-    CHANNEL_OAUTH_CLIENTS: z
-      .string()
-      .default('{}')
-      .transform((value, context) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(value);
-        } catch {
-          context.addIssue({ code: 'custom', message: 'CHANNEL_OAUTH_CLIENTS is not JSON' });
-          return z.NEVER;
-        }
-        const parsed = z.partialRecord(z.enum(CHANNEL_PLATFORMS), oauthPlatformClientSchema).safeParse(json);
-        if (!parsed.success) {
-          context.addIssue({ code: 'custom', message: z.prettifyError(parsed.error) });
-          return z.NEVER;
-        }
-        return parsed.data;
-      }),
-    /** How often the token refresh job looks for tokens about to expire. */
-    CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
-    /** Where documents and retention archives go: `local` (a directory) or `s3` (an S3-compatible bucket). */
-    CONVERSATIONS_STORAGE: z.enum(['local', 's3']).default('local'),
-    /** The directory of local storage (default: the repository's `.local/conversations/storage`). */
-    CONVERSATIONS_STORAGE_DIR: z.string().min(1).default(DEFAULT_STORAGE_DIRECTORY),
-    /** The S3-compatible service's base URL (path-style requests), e.g. `http://127.0.0.1:9000`. */
-    CONVERSATIONS_S3_ENDPOINT: z.url().optional(),
-    CONVERSATIONS_S3_BUCKET: z.string().min(1).optional(),
-    CONVERSATIONS_S3_REGION: z.string().min(1).default('us-east-1'),
-    CONVERSATIONS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-    CONVERSATIONS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-    /** How often the retention job archives messages past their organization's retention (default hourly). */
-    CONVERSATIONS_RETENTION_INTERVAL_MS: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(60 * 60 * 1000),
-  })
-  .superRefine((environment, context) => {
-    if (environment.CONVERSATIONS_STORAGE !== 's3') return;
-    for (const name of [
-      'CONVERSATIONS_S3_ENDPOINT',
-      'CONVERSATIONS_S3_BUCKET',
-      'CONVERSATIONS_S3_ACCESS_KEY_ID',
-      'CONVERSATIONS_S3_SECRET_ACCESS_KEY',
-    ] as const) {
-      if (!environment[name]) {
-        context.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `${name} is required when CONVERSATIONS_STORAGE=s3`,
-        });
+const schema = serviceEnvironmentSchema('conversations', 4003).extend({
+  /**
+   * The keys channel accounts' OAuth tokens and webhook secrets are encrypted with (JSON, crm's format:
+   * `{ "active": "k1", "keys": { "k1": "<32 bytes, base64>" }, "blindIndexKey": "<32 bytes, base64>" }`).
+   * To rotate, add a key and make it active: the old ones still decrypt, tokens are sealed anew with
+   * the active key at their next refresh or reconnect.
+   */
+  CONVERSATIONS_PII_KEYRING: fieldKeyringSetting(
+    'CONVERSATIONS_PII_KEYRING',
+    'channel tokens, webhook secrets and inbound messages',
+  ),
+  /**
+   * The OAuth clients the refresh job uses, by platform (JSON: `{ "gmail": { "tokenUrl": "…",
+   * "clientId": "…", "clientSecret": "…" } }`). A platform without one cannot refresh: its accounts
+   * become refresh_failed when their tokens near expiry.
+   */
+  CHANNEL_OAUTH_CLIENTS: z
+    .string()
+    .default('{}')
+    .transform((value, context) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(value);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'CHANNEL_OAUTH_CLIENTS is not JSON' });
+        return z.NEVER;
       }
+      const parsed = z.partialRecord(z.enum(CHANNEL_PLATFORMS), oauthPlatformClientSchema).safeParse(json);
+      if (!parsed.success) {
+        context.addIssue({ code: 'custom', message: z.prettifyError(parsed.error) });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  /** How often the token refresh job looks for tokens about to expire. */
+  CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Where documents and retention archives go: `local` (a directory) or `s3` (an S3-compatible bucket). */
+  CONVERSATIONS_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** The directory of local storage (default: the repository's `.local/conversations/storage`). */
+  CONVERSATIONS_STORAGE_DIR: z.string().min(1).default(DEFAULT_STORAGE_DIRECTORY),
+  /** The S3-compatible service's base URL (path-style requests), e.g. `http://127.0.0.1:9000`. */
+  CONVERSATIONS_S3_ENDPOINT: z.url().optional(),
+  CONVERSATIONS_S3_BUCKET: z.string().min(1).optional(),
+  CONVERSATIONS_S3_REGION: z.string().min(1).default('us-east-1'),
+  CONVERSATIONS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CONVERSATIONS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** How often the retention job archives messages past their organization's retention (default hourly). */
+  CONVERSATIONS_RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
+});
+
+/** With CONVERSATIONS_STORAGE=s3, every S3 setting is required (no call goes to a half-configured bucket). */
+const S3_SETTINGS = [
+  'CONVERSATIONS_S3_ENDPOINT',
+  'CONVERSATIONS_S3_BUCKET',
+  'CONVERSATIONS_S3_ACCESS_KEY_ID',
+  'CONVERSATIONS_S3_SECRET_ACCESS_KEY',
+] as const;
+const checkedSchema = schema.superRefine((environment, context) => {
+  if (environment.CONVERSATIONS_STORAGE !== 's3') return;
+  for (const name of S3_SETTINGS) {
+    if (!environment[name]) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} is required when CONVERSATIONS_STORAGE=s3`,
+      });
     }
-  });
+  }
+});
+
+/** The S3-compatible bucket's settings when CONVERSATIONS_STORAGE=s3 (the schema made sure they are all there). */
+function s3Settings(environment: z.infer<typeof schema>): ConversationsOptions['s3'] {
+  const { CONVERSATIONS_S3_ENDPOINT: endpoint, CONVERSATIONS_S3_BUCKET: bucket } = environment;
+  const { CONVERSATIONS_S3_ACCESS_KEY_ID: accessKeyId, CONVERSATIONS_S3_SECRET_ACCESS_KEY: secretAccessKey } =
+    environment;
+  if (
+    environment.CONVERSATIONS_STORAGE !== 's3' ||
+    !endpoint ||
+    !bucket ||
+    !accessKeyId ||
+    !secretAccessKey
+  ) {
+    return undefined;
+  }
+  return { endpoint, bucket, region: environment.CONVERSATIONS_S3_REGION, accessKeyId, secretAccessKey };
+}
 
 export type ConversationsEnvironment = z.infer<typeof schema>;
 
 export const conversationsEnvironment = {
-  schema,
+  schema: checkedSchema,
   options(environment: ConversationsEnvironment): Promise<ConversationsOptions> {
     return Promise.resolve({
       piiKeyring: environment.CONVERSATIONS_PII_KEYRING,
       oauthClients: environment.CHANNEL_OAUTH_CLIENTS,
       tokenRefreshIntervalMs: environment.CHANNEL_TOKEN_REFRESH_INTERVAL_MS,
       storageDirectory: environment.CONVERSATIONS_STORAGE_DIR,
-      s3:
-        environment.CONVERSATIONS_STORAGE === 's3' &&
-        environment.CONVERSATIONS_S3_ENDPOINT &&
-        environment.CONVERSATIONS_S3_BUCKET &&
-        environment.CONVERSATIONS_S3_ACCESS_KEY_ID &&
-        environment.CONVERSATIONS_S3_SECRET_ACCESS_KEY
-          ? {
-              endpoint: environment.CONVERSATIONS_S3_ENDPOINT,
-              bucket: environment.CONVERSATIONS_S3_BUCKET,
-              region: environment.CONVERSATIONS_S3_REGION,
-              accessKeyId: environment.CONVERSATIONS_S3_ACCESS_KEY_ID,
-              secretAccessKey: environment.CONVERSATIONS_S3_SECRET_ACCESS_KEY,
-            }
-          : undefined,
+      s3: s3Settings(environment),
       retentionIntervalMs: environment.CONVERSATIONS_RETENTION_INTERVAL_MS,
     });
   },

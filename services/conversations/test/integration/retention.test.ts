@@ -59,6 +59,9 @@ interface ArchivedView {
 
 const logger = createLogger('conversations-test', 'silent');
 
+// A pass over several organizations, months and objects takes a few seconds on a busy machine.
+const PASS_TIMEOUT_MS = 30_000;
+
 function retentionSuite(
   name: string,
   storageFor: () => Promise<{
@@ -155,271 +158,286 @@ function retentionSuite(
       return rows.map((row) => row.name);
     }
 
-    it('archives each organization’s messages past its retention, drops partitions no one needs, reads them back', async () => {
-      const { env, service } = subject;
-      const short = newTenant(); // 30 days
-      const standard = newTenant(); // the default 90
-      const untouched = newTenant(); // only recent messages
-      await graphql(short, SETTINGS, { input: { messageRetentionDays: 30 } });
+    it(
+      'archives each organization’s messages past its retention, drops partitions no one needs, reads them back',
+      async () => {
+        const { env, service } = subject;
+        const short = newTenant(); // 30 days
+        const standard = newTenant(); // the default 90
+        const untouched = newTenant(); // only recent messages
+        await graphql(short, SETTINGS, { input: { messageRetentionDays: 30 } });
 
-      const s1 = await receive(short, 'a1', at(7, 5), 'July, first');
-      const s2 = await receive(short, 'a1', at(7, 20), 'July, second');
-      const s3 = await receive(short, 'a2', at(9, 10), 'September');
-      const s4 = await receive(short, 'a1', at(12, 1), 'December, early');
-      const s5 = await receive(short, 'a1', at(12, 20), 'December, late');
-      const t1 = await receive(standard, 'b1', at(7, 10), 'Standard July');
-      const t2 = await receive(standard, 'b1', at(11, 5), 'Standard November');
-      const u1 = await receive(untouched, 'c1', at(12, 30), 'Recent');
-      expect(await partitions()).toEqual([
-        `messages_${y}_07`,
-        `messages_${y}_09`,
-        `messages_${y}_11`,
-        `messages_${y}_12`,
-      ]);
+        const s1 = await receive(short, 'a1', at(7, 5), 'July, first');
+        const s2 = await receive(short, 'a1', at(7, 20), 'July, second');
+        const s3 = await receive(short, 'a2', at(9, 10), 'September');
+        const s4 = await receive(short, 'a1', at(12, 1), 'December, early');
+        const s5 = await receive(short, 'a1', at(12, 20), 'December, late');
+        const t1 = await receive(standard, 'b1', at(7, 10), 'Standard July');
+        const t2 = await receive(standard, 'b1', at(11, 5), 'Standard November');
+        const u1 = await receive(untouched, 'c1', at(12, 30), 'Recent');
+        expect(await partitions()).toEqual([
+          `messages_${y}_07`,
+          `messages_${y}_09`,
+          `messages_${y}_11`,
+          `messages_${y}_12`,
+        ]);
 
-      // 15 January of the next year: cutoffs 16 December (30 days) and 17 October (90 days).
-      const now = new Date(Date.UTC(y + 1, 0, 15, 10));
-      const result = await pass(service, now);
-      expect(result.ran).toBe(true);
-      expect(result.failed).toEqual([]);
-      expect(
-        result.archived
-          .map((entry) => ({
-            organizationId: entry.organizationId,
-            period: entry.period,
-            messages: entry.messages,
-          }))
-          .sort((a, b) => `${a.organizationId}${a.period}`.localeCompare(`${b.organizationId}${b.period}`)),
-      ).toEqual(
-        [
-          { organizationId: short.organizationId, period: `${y}-07`, messages: 2 },
-          { organizationId: short.organizationId, period: `${y}-09`, messages: 1 },
-          { organizationId: short.organizationId, period: `${y}-12`, messages: 1 },
-          { organizationId: standard.organizationId, period: `${y}-07`, messages: 1 },
-        ].sort((a, b) => `${a.organizationId}${a.period}`.localeCompare(`${b.organizationId}${b.period}`)),
-      );
-      // July and September are empty for everyone and older than the longest retention; November and
-      // December still hold messages.
-      expect(result.droppedPartitions).toEqual([`${y}-07`, `${y}-09`]);
-      expect(await partitions()).toEqual([`messages_${y}_11`, `messages_${y}_12`]);
+        // 15 January of the next year: cutoffs 16 December (30 days) and 17 October (90 days).
+        const now = new Date(Date.UTC(y + 1, 0, 15, 10));
+        const result = await pass(service, now);
+        expect(result.ran).toBe(true);
+        expect(result.failed).toEqual([]);
+        expect(
+          result.archived
+            .map((entry) => ({
+              organizationId: entry.organizationId,
+              period: entry.period,
+              messages: entry.messages,
+            }))
+            .sort((a, b) => `${a.organizationId}${a.period}`.localeCompare(`${b.organizationId}${b.period}`)),
+        ).toEqual(
+          [
+            { organizationId: short.organizationId, period: `${y}-07`, messages: 2 },
+            { organizationId: short.organizationId, period: `${y}-09`, messages: 1 },
+            { organizationId: short.organizationId, period: `${y}-12`, messages: 1 },
+            { organizationId: standard.organizationId, period: `${y}-07`, messages: 1 },
+          ].sort((a, b) => `${a.organizationId}${a.period}`.localeCompare(`${b.organizationId}${b.period}`)),
+        );
+        // July and September are empty for everyone and older than the longest retention; November and
+        // December still hold messages.
+        expect(result.droppedPartitions).toEqual([`${y}-07`, `${y}-09`]);
+        expect(await partitions()).toEqual([`messages_${y}_11`, `messages_${y}_12`]);
 
-      expect((await remaining(short)).map((row) => row.id)).toEqual([s5.message.id]);
-      expect((await remaining(standard)).map((row) => row.id)).toEqual([t2.message.id]);
-      expect((await remaining(untouched)).map((row) => row.id)).toEqual([u1.message.id]);
+        expect((await remaining(short)).map((row) => row.id)).toEqual([s5.message.id]);
+        expect((await remaining(standard)).map((row) => row.id)).toEqual([t2.message.id]);
+        expect((await remaining(untouched)).map((row) => row.id)).toEqual([u1.message.id]);
 
-      // The objects: under each organization's prefix, gzip JSON Lines of the rows as stored.
-      expect(await storage.list(`${short.organizationId}/archives/messages/`)).toEqual([
-        `${short.organizationId}/archives/messages/${y}-07.jsonl.gz`,
-        `${short.organizationId}/archives/messages/${y}-09.jsonl.gz`,
-        `${short.organizationId}/archives/messages/${y}-12.jsonl.gz`,
-      ]);
-      expect(await storage.list(`${untouched.organizationId}/`)).toEqual([]);
-      const julyKey = `${short.organizationId}/archives/messages/${y}-07.jsonl.gz`;
-      const julyBytes = backing.stored(julyKey);
-      if (!julyBytes) throw new Error('the July archive is not in the backing storage');
-      const julyRows = await decodeArchive(julyBytes);
-      expect(julyRows.map((row) => [row.id, row.organization_id, row.conversation_id, row.text])).toEqual([
-        [s1.message.id, short.organizationId, s1.conversation.id, 'July, first'],
-        [s2.message.id, short.organizationId, s2.conversation.id, 'July, second'],
-      ]);
-      expect(Object.keys(julyRows[0] ?? {}).sort()).toEqual(
-        expect.arrayContaining([
-          'attachments',
-          'created_at',
-          'delivery_status',
-          'direction',
-          'sent_at',
-          'text',
-        ]),
-      );
+        // The objects: under each organization's prefix, gzip JSON Lines of the rows as stored.
+        expect(await storage.list(`${short.organizationId}/archives/messages/`)).toEqual([
+          `${short.organizationId}/archives/messages/${y}-07.jsonl.gz`,
+          `${short.organizationId}/archives/messages/${y}-09.jsonl.gz`,
+          `${short.organizationId}/archives/messages/${y}-12.jsonl.gz`,
+        ]);
+        expect(await storage.list(`${untouched.organizationId}/`)).toEqual([]);
+        const julyKey = `${short.organizationId}/archives/messages/${y}-07.jsonl.gz`;
+        const julyBytes = backing.stored(julyKey);
+        if (!julyBytes) throw new Error('the July archive is not in the backing storage');
+        const julyRows = await decodeArchive(julyBytes);
+        expect(julyRows.map((row) => [row.id, row.organization_id, row.conversation_id, row.text])).toEqual([
+          [s1.message.id, short.organizationId, s1.conversation.id, 'July, first'],
+          [s2.message.id, short.organizationId, s2.conversation.id, 'July, second'],
+        ]);
+        expect(Object.keys(julyRows[0] ?? {}).sort()).toEqual(
+          expect.arrayContaining([
+            'attachments',
+            'created_at',
+            'delivery_status',
+            'direction',
+            'sent_at',
+            'text',
+          ]),
+        );
 
-      // Counters follow the live messages; the thread's activity stays.
-      const a1 = await graphql<{
-        conversation: {
-          messageCount: number;
-          lastMessageAt: string;
-          messages: { totalCount: number; edges: Array<{ node: { id: string } }> };
+        // Counters follow the live messages; the thread's activity stays.
+        const a1 = await graphql<{
+          conversation: {
+            messageCount: number;
+            lastMessageAt: string;
+            messages: { totalCount: number; edges: Array<{ node: { id: string } }> };
+          };
+        }>(short, CONVERSATION, { id: s1.conversation.id });
+        expect(a1.data?.conversation).toMatchObject({
+          messageCount: 1,
+          lastMessageAt: at(12, 20).toISOString(),
+          messages: { totalCount: 1, edges: [{ node: { id: s5.message.id } }] },
+        });
+        const a2 = await graphql<{
+          conversation: { messageCount: number; messages: { totalCount: number } };
+        }>(short, CONVERSATION, { id: s3.conversation.id });
+        expect(a2.data?.conversation).toMatchObject({ messageCount: 0, messages: { totalCount: 0 } });
+
+        // The graph: archives per organization, newest month first; messages read back as they were.
+        const archives = await graphql<{ messageArchives: ArchiveView[] }>(short, ARCHIVES);
+        expect(archives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([
+          [`${y}-12`, 1],
+          [`${y}-09`, 1],
+          [`${y}-07`, 2],
+        ]);
+        const july = archives.data?.messageArchives.find((a) => a.period === `${y}-07`);
+        if (!july) throw new Error('no July archive');
+        expect(july.sizeBytes).toBe(julyBytes.length);
+        const first = await graphql<ArchivedView>(short, ARCHIVED, { id: july.id, first: 1 });
+        expect(first.errors).toBeUndefined();
+        expect(first.data?.archivedMessages.totalCount).toBe(2);
+        expect(first.data?.archivedMessages.pageInfo.hasNextPage).toBe(true);
+        const second = await graphql<ArchivedView>(short, ARCHIVED, {
+          id: july.id,
+          first: 1,
+          after: first.data?.archivedMessages.pageInfo.endCursor,
+        });
+        expect(second.data?.archivedMessages.pageInfo.hasNextPage).toBe(false);
+        expect(
+          [...(first.data?.archivedMessages.edges ?? []), ...(second.data?.archivedMessages.edges ?? [])].map(
+            (e) => e.node,
+          ),
+        ).toEqual(
+          [s2, s1].map((recorded) => ({
+            id: recorded.message.id,
+            direction: 'inbound',
+            text: recorded.sent.text,
+            sentAt: recorded.sent.sentAt.toISOString(),
+            platformMessageId: recorded.sent.platformMessageId,
+            deliveryStatus: 'received',
+            sender: { platformUserId: 'user-a1', displayName: 'Ada' },
+            attachments: [{ contentType: 'image/png', name: 'plan.png', sizeBytes: 1234 }],
+          })),
+        );
+        const standardArchives = await graphql<{ messageArchives: ArchiveView[] }>(standard, ARCHIVES);
+        expect(standardArchives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([
+          [`${y}-07`, 1],
+        ]);
+        const standardJuly = await graphql<ArchivedView>(standard, ARCHIVED, {
+          id: standardArchives.data?.messageArchives[0]?.id,
+        });
+        expect(standardJuly.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([t1.message.id]);
+        // Another organization's archive does not exist for it.
+        const foreign = await graphql(standard, ARCHIVED, { id: july.id });
+        expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        const malformed = await graphql(standard, ARCHIVED, { id: 'nope' });
+        expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+        // Billing hears of every archive stored (its size, kind archive).
+        const events = (await env.outboxEvents()).filter(
+          (e) => e.type === 'conversations.storage_object.changed.v1',
+        );
+        const ids = [
+          ...(archives.data?.messageArchives ?? []),
+          ...(standardArchives.data?.messageArchives ?? []),
+        ].map((a) => a.id);
+        expect(events.map((e) => e.subject).sort()).toEqual([...ids].sort());
+
+        // Running again at the same time changes nothing.
+        const again = await pass(service, now);
+        expect(again).toMatchObject({ ran: true, archived: [], droppedPartitions: [], failed: [] });
+        expect(backing.stored(julyKey)).toEqual(julyBytes);
+        expect((await remaining(short)).map((row) => row.id)).toEqual([s5.message.id]);
+
+        // Ten days later the December slice past 30 days grows the December archive (same archive).
+        const later = await pass(service, new Date(Date.UTC(y + 1, 0, 25, 10)));
+        expect(later.archived.map((entry) => [entry.organizationId, entry.period, entry.messages])).toEqual([
+          [short.organizationId, `${y}-12`, 1],
+        ]);
+        const december = archives.data?.messageArchives.find((a) => a.period === `${y}-12`);
+        const grown = await graphql<{ messageArchives: ArchiveView[] }>(short, ARCHIVES);
+        const decemberNow = grown.data?.messageArchives.find((a) => a.period === `${y}-12`);
+        expect(decemberNow).toMatchObject({ id: december?.id, messageCount: 2 });
+        const decemberMessages = await graphql<ArchivedView>(short, ARCHIVED, { id: december?.id });
+        expect(decemberMessages.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([
+          s5.message.id,
+          s4.message.id,
+        ]);
+        expect(await remaining(short)).toEqual([]);
+        // December still holds the untouched organization's message: the partition stays.
+        expect(await partitions()).toEqual([`messages_${y}_11`, `messages_${y}_12`]);
+
+        // A tampered or lost object is refused on read, with a typed error.
+        const decemberKey = `${short.organizationId}/archives/messages/${y}-12.jsonl.gz`;
+        const original = await storage.get(decemberKey);
+        if (!original) throw new Error('no December object');
+        const tampered = Buffer.from(original);
+        tampered[tampered.length - 5] = (tampered[tampered.length - 5] ?? 0) ^ 0xff;
+        await backing.storage.put(decemberKey, tampered);
+        const corrupt = await graphql(short, ARCHIVED, { id: december?.id });
+        expect(corrupt.errors?.[0]?.extensions).toMatchObject({
+          code: 'CONFLICT',
+          details: { reason: 'archive_corrupt' },
+        });
+        await backing.storage.delete(decemberKey);
+        const missing = await graphql(short, ARCHIVED, { id: december?.id });
+        expect(missing.errors?.[0]?.extensions).toMatchObject({
+          code: 'CONFLICT',
+          details: { reason: 'archive_missing' },
+        });
+        await backing.storage.put(decemberKey, original);
+      },
+      PASS_TIMEOUT_MS,
+    );
+
+    it(
+      'keeps a partition while an organization’s archive failed, and finishes a pass that died after storing',
+      async () => {
+        const { service } = subject;
+        const refused = newTenant();
+        const dying = newTenant();
+        const r1 = await receive(refused, 'r', at(3, 3), 'kept until it can be archived');
+        const d1 = await receive(dying, 'd', at(3, 4), 'first');
+        const d2 = await receive(dying, 'd', at(3, 5), 'second');
+        const now = new Date(Date.UTC(y, 7, 20, 10)); // 20 August: March is past 90 days.
+
+        // The refused organization's storage fails; the dying one's object is stored, then the pass dies.
+        faults.put = async (key, body, options) => {
+          if (key.startsWith(refused.organizationId)) throw new Error('storage unavailable');
+          await backing.storage.put(key, body, options);
+          if (key.startsWith(dying.organizationId)) throw new Error('connection lost after the upload');
         };
-      }>(short, CONVERSATION, { id: s1.conversation.id });
-      expect(a1.data?.conversation).toMatchObject({
-        messageCount: 1,
-        lastMessageAt: at(12, 20).toISOString(),
-        messages: { totalCount: 1, edges: [{ node: { id: s5.message.id } }] },
-      });
-      const a2 = await graphql<{ conversation: { messageCount: number; messages: { totalCount: number } } }>(
-        short,
-        CONVERSATION,
-        { id: s3.conversation.id },
-      );
-      expect(a2.data?.conversation).toMatchObject({ messageCount: 0, messages: { totalCount: 0 } });
+        const broken = await pass(service, now);
+        expect(broken.failed.map((entry) => entry.organizationId).sort()).toEqual(
+          [refused.organizationId, dying.organizationId].sort(),
+        );
+        expect(broken.droppedPartitions).toEqual([]);
+        expect(await partitions()).toContain(`messages_${y}_03`);
+        expect((await remaining(refused)).map((row) => row.id)).toEqual([r1.message.id]);
+        expect((await remaining(dying)).map((row) => row.id)).toEqual([d1.message.id, d2.message.id]);
+        expect(await storage.list(`${dying.organizationId}/`)).toHaveLength(1);
 
-      // The graph: archives per organization, newest month first; messages read back as they were.
-      const archives = await graphql<{ messageArchives: ArchiveView[] }>(short, ARCHIVES);
-      expect(archives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([
-        [`${y}-12`, 1],
-        [`${y}-09`, 1],
-        [`${y}-07`, 2],
-      ]);
-      const july = archives.data?.messageArchives.find((a) => a.period === `${y}-07`);
-      if (!july) throw new Error('no July archive');
-      expect(july.sizeBytes).toBe(julyBytes.length);
-      const first = await graphql<ArchivedView>(short, ARCHIVED, { id: july.id, first: 1 });
-      expect(first.errors).toBeUndefined();
-      expect(first.data?.archivedMessages.totalCount).toBe(2);
-      expect(first.data?.archivedMessages.pageInfo.hasNextPage).toBe(true);
-      const second = await graphql<ArchivedView>(short, ARCHIVED, {
-        id: july.id,
-        first: 1,
-        after: first.data?.archivedMessages.pageInfo.endCursor,
-      });
-      expect(second.data?.archivedMessages.pageInfo.hasNextPage).toBe(false);
-      expect(
-        [...(first.data?.archivedMessages.edges ?? []), ...(second.data?.archivedMessages.edges ?? [])].map(
-          (e) => e.node,
-        ),
-      ).toEqual(
-        [s2, s1].map((recorded) => ({
-          id: recorded.message.id,
-          direction: 'inbound',
-          text: recorded.sent.text,
-          sentAt: recorded.sent.sentAt.toISOString(),
-          platformMessageId: recorded.sent.platformMessageId,
-          deliveryStatus: 'received',
-          sender: { platformUserId: 'user-a1', displayName: 'Ada' },
-          attachments: [{ contentType: 'image/png', name: 'plan.png', sizeBytes: 1234 }],
-        })),
-      );
-      const standardArchives = await graphql<{ messageArchives: ArchiveView[] }>(standard, ARCHIVES);
-      expect(standardArchives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([
-        [`${y}-07`, 1],
-      ]);
-      const standardJuly = await graphql<ArchivedView>(standard, ARCHIVED, {
-        id: standardArchives.data?.messageArchives[0]?.id,
-      });
-      expect(standardJuly.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([t1.message.id]);
-      // Another organization's archive does not exist for it.
-      const foreign = await graphql(standard, ARCHIVED, { id: july.id });
-      expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      const malformed = await graphql(standard, ARCHIVED, { id: 'nope' });
-      expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        // Storage works again: both finish, the dying one's archive holds each message once, March goes.
+        faults.put = (key, body, options) => backing.storage.put(key, body, options);
+        const healed = await pass(service, now);
+        expect(healed.failed).toEqual([]);
+        expect(healed.droppedPartitions).toEqual([`${y}-03`]);
+        expect(await partitions()).not.toContain(`messages_${y}_03`);
+        expect(await remaining(refused)).toEqual([]);
+        expect(await remaining(dying)).toEqual([]);
+        const archives = await graphql<{ messageArchives: ArchiveView[] }>(dying, ARCHIVES);
+        expect(archives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([
+          [`${y}-03`, 2],
+        ]);
+        const read = await graphql<ArchivedView>(dying, ARCHIVED, {
+          id: archives.data?.messageArchives[0]?.id,
+        });
+        expect(read.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([
+          d2.message.id,
+          d1.message.id,
+        ]);
+      },
+      PASS_TIMEOUT_MS,
+    );
 
-      // Billing hears of every archive stored (its size, kind archive).
-      const events = (await env.outboxEvents()).filter(
-        (e) => e.type === 'conversations.storage_object.changed.v1',
-      );
-      const ids = [
-        ...(archives.data?.messageArchives ?? []),
-        ...(standardArchives.data?.messageArchives ?? []),
-      ].map((a) => a.id);
-      expect(events.map((e) => e.subject).sort()).toEqual([...ids].sort());
-
-      // Running again at the same time changes nothing.
-      const again = await pass(service, now);
-      expect(again).toMatchObject({ ran: true, archived: [], droppedPartitions: [], failed: [] });
-      expect(backing.stored(julyKey)).toEqual(julyBytes);
-      expect((await remaining(short)).map((row) => row.id)).toEqual([s5.message.id]);
-
-      // Ten days later the December slice past 30 days grows the December archive (same archive).
-      const later = await pass(service, new Date(Date.UTC(y + 1, 0, 25, 10)));
-      expect(later.archived.map((entry) => [entry.organizationId, entry.period, entry.messages])).toEqual([
-        [short.organizationId, `${y}-12`, 1],
-      ]);
-      const december = archives.data?.messageArchives.find((a) => a.period === `${y}-12`);
-      const grown = await graphql<{ messageArchives: ArchiveView[] }>(short, ARCHIVES);
-      const decemberNow = grown.data?.messageArchives.find((a) => a.period === `${y}-12`);
-      expect(decemberNow).toMatchObject({ id: december?.id, messageCount: 2 });
-      const decemberMessages = await graphql<ArchivedView>(short, ARCHIVED, { id: december?.id });
-      expect(decemberMessages.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([
-        s5.message.id,
-        s4.message.id,
-      ]);
-      expect(await remaining(short)).toEqual([]);
-      // December still holds the untouched organization's message: the partition stays.
-      expect(await partitions()).toEqual([`messages_${y}_11`, `messages_${y}_12`]);
-
-      // A tampered or lost object is refused on read, with a typed error.
-      const decemberKey = `${short.organizationId}/archives/messages/${y}-12.jsonl.gz`;
-      const original = await storage.get(decemberKey);
-      if (!original) throw new Error('no December object');
-      const tampered = Buffer.from(original);
-      tampered[tampered.length - 5] = (tampered[tampered.length - 5] ?? 0) ^ 0xff;
-      await backing.storage.put(decemberKey, tampered);
-      const corrupt = await graphql(short, ARCHIVED, { id: december?.id });
-      expect(corrupt.errors?.[0]?.extensions).toMatchObject({
-        code: 'CONFLICT',
-        details: { reason: 'archive_corrupt' },
-      });
-      await backing.storage.delete(decemberKey);
-      const missing = await graphql(short, ARCHIVED, { id: december?.id });
-      expect(missing.errors?.[0]?.extensions).toMatchObject({
-        code: 'CONFLICT',
-        details: { reason: 'archive_missing' },
-      });
-      await backing.storage.put(decemberKey, original);
-    });
-
-    it('keeps a partition while an organization’s archive failed, and finishes a pass that died after storing', async () => {
-      const { service } = subject;
-      const refused = newTenant();
-      const dying = newTenant();
-      const r1 = await receive(refused, 'r', at(3, 3), 'kept until it can be archived');
-      const d1 = await receive(dying, 'd', at(3, 4), 'first');
-      const d2 = await receive(dying, 'd', at(3, 5), 'second');
-      const now = new Date(Date.UTC(y, 7, 20, 10)); // 20 August: March is past 90 days.
-
-      // The refused organization's storage fails; the dying one's object is stored, then the pass dies.
-      faults.put = async (key, body, options) => {
-        if (key.startsWith(refused.organizationId)) throw new Error('storage unavailable');
-        await backing.storage.put(key, body, options);
-        if (key.startsWith(dying.organizationId)) throw new Error('connection lost after the upload');
-      };
-      const broken = await pass(service, now);
-      expect(broken.failed.map((entry) => entry.organizationId).sort()).toEqual(
-        [refused.organizationId, dying.organizationId].sort(),
-      );
-      expect(broken.droppedPartitions).toEqual([]);
-      expect(await partitions()).toContain(`messages_${y}_03`);
-      expect((await remaining(refused)).map((row) => row.id)).toEqual([r1.message.id]);
-      expect((await remaining(dying)).map((row) => row.id)).toEqual([d1.message.id, d2.message.id]);
-      expect(await storage.list(`${dying.organizationId}/`)).toHaveLength(1);
-
-      // Storage works again: both finish, the dying one's archive holds each message once, March goes.
-      faults.put = (key, body, options) => backing.storage.put(key, body, options);
-      const healed = await pass(service, now);
-      expect(healed.failed).toEqual([]);
-      expect(healed.droppedPartitions).toEqual([`${y}-03`]);
-      expect(await partitions()).not.toContain(`messages_${y}_03`);
-      expect(await remaining(refused)).toEqual([]);
-      expect(await remaining(dying)).toEqual([]);
-      const archives = await graphql<{ messageArchives: ArchiveView[] }>(dying, ARCHIVES);
-      expect(archives.data?.messageArchives.map((a) => [a.period, a.messageCount])).toEqual([[`${y}-03`, 2]]);
-      const read = await graphql<ArchivedView>(dying, ARCHIVED, {
-        id: archives.data?.messageArchives[0]?.id,
-      });
-      expect(read.data?.archivedMessages.edges.map((e) => e.node.id)).toEqual([d2.message.id, d1.message.id]);
-    });
-
-    it('lets one replica run a pass at a time, and refuses to drop a partition within the longest retention', async () => {
-      const { service } = subject;
-      await service.database.$executeRaw`
+    it(
+      'lets one replica run a pass at a time, and refuses to drop a partition within the longest retention',
+      async () => {
+        const { service } = subject;
+        await service.database.$executeRaw`
         INSERT INTO job_leases (name, holder, expires_at) VALUES ('message_retention', ${randomUUID()}::uuid, now() + interval '1 minute')`;
-      const skipped = await pass(service, new Date(Date.UTC(y + 1, 0, 15)));
-      expect(skipped).toEqual({ ran: false, archived: [], droppedPartitions: [], failed: [] });
-      await service.database.$executeRaw`DELETE FROM job_leases WHERE name = 'message_retention'`;
+        const skipped = await pass(service, new Date(Date.UTC(y + 1, 0, 15)));
+        expect(skipped).toEqual({ ran: false, archived: [], droppedPartitions: [], failed: [] });
+        await service.database.$executeRaw`DELETE FROM job_leases WHERE name = 'message_retention'`;
 
-      // The owner-side function refuses a month within the longest retention, whatever the caller asks.
-      const current = new Date();
-      await expect(
-        service.database
-          .$queryRaw`SELECT drop_message_partition(${new Date(Date.UTC(current.getUTCFullYear(), current.getUTCMonth(), 1))}::date, ${new Date(Date.UTC(current.getUTCFullYear() + 5, 0, 1))}::timestamptz)`,
-      ).rejects.toThrow(/within the longest retention/);
-      // And the application role cannot see other organizations' messages through the scan flag.
-      const seen = await service.database.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT set_config('app.retention_scan', 'on', true)`;
-        return tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM messages`;
-      });
-      expect(seen).toEqual([{ n: 0 }]);
-    });
+        // The owner-side function refuses a month within the longest retention, whatever the caller asks.
+        const current = new Date();
+        await expect(
+          service.database
+            .$queryRaw`SELECT drop_message_partition(${new Date(Date.UTC(current.getUTCFullYear(), current.getUTCMonth(), 1))}::date, ${new Date(Date.UTC(current.getUTCFullYear() + 5, 0, 1))}::timestamptz)`,
+        ).rejects.toThrow(/within the longest retention/);
+        // And the application role cannot see other organizations' messages through the scan flag.
+        const seen = await service.database.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT set_config('app.retention_scan', 'on', true)`;
+          return tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM messages`;
+        });
+        expect(seen).toEqual([{ n: 0 }]);
+      },
+      PASS_TIMEOUT_MS,
+    );
   });
 }
 

@@ -141,7 +141,7 @@ async function renewLease(database: RetentionDatabase, holder: string): Promise<
 
 /** Archives one organization's month up to `cutoff`; null when nothing is due any more. */
 async function archiveMonth(
-  { tenants, storage }: RetentionDependencies,
+  { tenants, storage, logger }: RetentionDependencies,
   organizationId: string,
   month: Date,
   cutoff: Date,
@@ -149,17 +149,26 @@ async function archiveMonth(
 ): Promise<{ messages: number; archive: MessageArchive } | null> {
   const slice = archiveSlice(month, cutoff);
   if (!slice) return null;
-  const rows = await tenants.read(
-    organizationId,
-    (tx) =>
-      tx.$queryRaw<Array<{ row: ArchivedRow }>>`
+  const { rows, recorded } = await tenants.read(organizationId, async (tx) => ({
+    rows: await tx.$queryRaw<Array<{ row: ArchivedRow }>>`
       SELECT to_jsonb(m) AS row FROM messages m
       WHERE m.organization_id = ${organizationId}::uuid AND m.sent_at >= ${slice.from} AND m.sent_at < ${slice.to}
       ORDER BY m.sent_at, m.id`,
-  );
+    recorded: await tx.messageArchive.findUnique({
+      where: { organizationId_period: { organizationId, period: slice.from } },
+    }),
+  }));
   if (rows.length === 0) return null;
   const key = archiveKey(organizationId, slice.from);
   const stored = await storage.get(key);
+  if (!stored && recorded && recorded.messageCount > 0) {
+    // The month's object vanished from storage (removed by hand, a bucket policy…): what it held is
+    // gone already; archiving goes on so the rows past retention still leave, and says so.
+    logger.warn(
+      { organizationId, period: periodName(slice.from), lostMessages: recorded.messageCount },
+      'retention: a recorded archive is missing from storage; it is written anew with the new rows only',
+    );
+  }
   // An archive that is there but unreadable stops this month: overwriting it would lose what it holds.
   const merged = mergeArchivedRows(
     stored ? await decodeArchive(stored) : [],

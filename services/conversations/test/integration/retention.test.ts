@@ -102,7 +102,11 @@ function retentionSuite(
       runRetentionPass(
         {
           database: service.database,
-          tenants: tenantDatabase(service.database, { notify: () => undefined }),
+          tenants: tenantDatabase(
+            service.database,
+            { notify: () => undefined },
+            { service: 'conversations' },
+          ),
           storage,
           logger,
         },
@@ -315,6 +319,16 @@ function retentionSuite(
           ...(standardArchives.data?.messageArchives ?? []),
         ].map((a) => a.id);
         expect(events.map((e) => e.subject).sort()).toEqual([...ids].sort());
+        // …and the organization's audit trail records each archive stored.
+        expect(await env.auditEntries(short.organizationId)).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              action: 'conversations.storage_object.changed',
+              entityId: july.id,
+              outcome: 'success',
+            }),
+          ]),
+        );
 
         // Running again at the same time changes nothing.
         const again = await pass(service, now);

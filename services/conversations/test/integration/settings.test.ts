@@ -42,6 +42,14 @@ describe('conversation settings', () => {
       autoSendThreshold: 0.85,
       updatedBy: tenant.userId,
     });
+    // The change is audited (no event: the mutation itself is the audit entry).
+    expect(await subject.env.auditEntries(tenant.organizationId)).toEqual([
+      expect.objectContaining({
+        service: 'conversations',
+        action: 'conversations.updateConversationSettings',
+        outcome: 'success',
+      }),
+    ]);
     const cleared = await graphql<{ updateConversationSettings: Record<string, unknown> }>(tenant, SETTINGS, {
       input: { autoSendThreshold: null },
     });

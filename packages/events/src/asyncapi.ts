@@ -72,7 +72,7 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
     'Leads from conversations: participants scored hot, warm or cold (signal codes, no text). Key: conversation id.',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':
-    'Sizes of stored attachments and documents (absolute, 0 once deleted), without names or content. Key: object id.',
+    'Sizes of stored attachments, documents and message archives (absolute, 0 once deleted), without names or content. Key: object id.',
   'automation.workflow': 'Lifecycle of workflows (created, status changes). Key: workflow id.',
   'automation.ai_usage':
     'What AI tasks of agents and workflows used (tokens, provider, model), without content. Key: AI task id.',

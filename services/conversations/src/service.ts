@@ -31,6 +31,11 @@ import {
 import { startTokenRefreshJob, type TokenRefreshOptions } from './modules/account/infra/token-refresh-job';
 import type { AiProvider } from './modules/ai/domain/ai-provider';
 import { localAiProvider } from './modules/ai/infra/local-provider';
+import { startRetentionJob } from './modules/retention/infra/retention-job';
+import type { ObjectStorage } from './modules/storage/domain/object-storage';
+import { DEFAULT_STORAGE_DIRECTORY } from './modules/storage/infra/default-directory';
+import { localDiskStorage } from './modules/storage/infra/local-disk-storage';
+import { s3Storage, type S3StorageConfiguration } from './modules/storage/infra/s3-storage';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -47,6 +52,8 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   adapters: ChannelAdapters;
   /** Seals message text and sender names (refuses without a keyring). */
   messageSealing: MessageSealing;
+  /** Where documents and retention archives are kept (local disk, or an S3-compatible bucket). */
+  storage: ObjectStorage;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -76,6 +83,14 @@ export interface ConversationsOptions {
   autoSendThresholdOf?: (tx: Prisma.TransactionClient, organizationId: string) => Promise<number | null>;
   /** The AI provider (CONVERSATIONS_AI_PROVIDER…; default: the deterministic local provider). */
   ai?: AiProvider;
+  /** Object storage (tests); else an S3-compatible bucket when `s3` is given, else local disk. */
+  storage?: ObjectStorage;
+  /** The S3-compatible bucket (CONVERSATIONS_STORAGE=s3 and CONVERSATIONS_S3_*). */
+  s3?: S3StorageConfiguration;
+  /** Local storage's directory (CONVERSATIONS_STORAGE_DIR). */
+  storageDirectory?: string;
+  /** How often the retention job runs (default hourly); 0 turns it off (tests run passes themselves). */
+  retentionIntervalMs?: number;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -100,6 +115,11 @@ export const conversationsService = defineService<
       apiBaseUrls: options.channelApiBaseUrls ?? {},
     }),
     messageSealing: messageSealing(options.piiKeyring ? fieldCipher(options.piiKeyring) : null),
+    storage:
+      options.storage ??
+      (options.s3
+        ? s3Storage(options.s3)
+        : localDiskStorage(options.storageDirectory ?? DEFAULT_STORAGE_DIRECTORY)),
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -109,6 +129,15 @@ export const conversationsService = defineService<
         intervalMs: 6 * 60 * 60 * 1000,
         logger: options.logger,
       }),
+      // Messages past their organization's retention are archived to storage and deleted (hourly).
+      ...(options.retentionIntervalMs === 0
+        ? []
+        : [
+            startRetentionJob(
+              { ...dependencies, logger: options.logger },
+              { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000 },
+            ),
+          ]),
       ...(cipher
         ? [
             startTokenRefreshJob(
@@ -167,3 +196,5 @@ export { accountByWebhookId, type WebhookAccount } from './modules/account/infra
 export { refreshDueTokens } from './modules/account/infra/token-refresh-job';
 export { startPlatformSimulator, type PlatformSimulator } from './modules/channel/infra/simulator/server';
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';
+export { conversationSettingsOf } from './modules/settings/infra/conversation-settings-repository';
+export { runRetentionPass } from './modules/retention/infra/retention-job';

@@ -178,7 +178,7 @@ const leadScoredData = z
   .describe('The AI pipeline scored a conversation’s participant as a lead. Codes only, no text.');
 
 /** What conversations stores for organizations: message attachments and retrieval documents (004). */
-export const STORAGE_OBJECT_KINDS = ['attachment', 'document'] as const;
+export const STORAGE_OBJECT_KINDS = ['attachment', 'document', 'archive'] as const;
 
 const storageObjectChangedData = z
   .object({
@@ -289,7 +289,7 @@ export const conversationsEvents = {
   'conversations.storage_object.changed.v1': entry(
     'conversations.storage_object.changed.v1',
     'conversations.storage_object',
-    'An attachment or document was stored, replaced or deleted: its size now. Published by conversations.',
+    'An attachment, document or message archive was stored, replaced or deleted: its size now. Published by conversations.',
     storageObjectChangedData,
   ),
   'conversations.audit.recorded.v1': auditEntry('conversations'),

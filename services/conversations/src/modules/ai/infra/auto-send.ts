@@ -1,4 +1,5 @@
 import type { Prisma } from '../../../generated/prisma/client';
+import { conversationSettingsOf } from '../../settings/infra/conversation-settings-repository';
 
 /**
  * The organization's auto-send threshold (its conversation settings): drafts whose confidence meets it
@@ -8,7 +9,5 @@ export async function autoSendThresholdOf(
   tx: Prisma.TransactionClient,
   organizationId: string,
 ): Promise<number | null> {
-  void tx;
-  void organizationId;
-  return Promise.resolve(null);
+  return (await conversationSettingsOf(tx, organizationId)).autoSendThreshold;
 }

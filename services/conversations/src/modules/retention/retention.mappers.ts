@@ -1,0 +1,4 @@
+// What the generated resolver types use as parents (see @platform/codegen).
+import type { MessageArchive } from './domain/retention';
+
+export type MessageArchiveMapper = MessageArchive;

@@ -39,6 +39,11 @@ const schema = serviceEnvironmentSchema('conversations', 4003).extend({
       }
       return parsed.data;
     }),
+  /**
+   * The keyring leads travel to crm sealed with (crm's keyring format; the same value as crm's
+   * LEADS_TRANSIT_KEYRING). Unset: no lead events are published.
+   */
+  LEADS_TRANSIT_KEYRING: fieldKeyringSetting('LEADS_TRANSIT_KEYRING', 'leads in transit to crm').optional(),
   /** How often the token refresh job looks for tokens about to expire. */
   CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 });
@@ -52,6 +57,9 @@ export const conversationsEnvironment = {
       piiKeyring: environment.CONVERSATIONS_PII_KEYRING,
       oauthClients: environment.CHANNEL_OAUTH_CLIENTS,
       tokenRefreshIntervalMs: environment.CHANNEL_TOKEN_REFRESH_INTERVAL_MS,
+      ...(environment.LEADS_TRANSIT_KEYRING
+        ? { leadsTransitKeyring: environment.LEADS_TRANSIT_KEYRING }
+        : {}),
     });
   },
 };

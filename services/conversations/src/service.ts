@@ -10,6 +10,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startIngestionConsumer } from './consumers/ingestion';
+import { startLeadLinksConsumer } from './consumers/lead-links';
 import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
 import { channelAdapters } from './modules/channel/infra/adapters';
 import { CHANNEL_WEBHOOK_ROUTE, channelWebhookRoute } from './modules/ingestion/infra/webhook-route';
@@ -33,6 +34,8 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   tokenCipher: FieldCipher | null;
   /** The platforms' OAuth token endpoints (the refresh job's). */
   tokenClient: OAuthTokenClient;
+  /** Seals leads for crm in transit (LEADS_TRANSIT_KEYRING); null without one (no leads go to crm). */
+  leadTransit: FieldCipher | null;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -52,6 +55,11 @@ export interface ConversationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** The platforms' API base (sends); the local platform simulator's default address when absent. */
   channelApiBaseUrl?: string;
+  /**
+   * The keyring leads travel to crm sealed with (LEADS_TRANSIT_KEYRING, the same as crm's). Without
+   * one, no lead events are published.
+   */
+  leadsTransitKeyring?: FieldKeyring;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -70,6 +78,7 @@ export const conversationsService = defineService<
     ...withTenants(foundation),
     tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
     tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
+    leadTransit: options.leadsTransitKeyring ? fieldCipher(options.leadsTransitKeyring) : null,
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -91,7 +100,10 @@ export const conversationsService = defineService<
   },
   consumers: async (dependencies, messaging, options) => {
     const cipher = dependencies.tokenCipher;
-    return cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : [];
+    return [
+      ...(cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : []),
+      await startLeadLinksConsumer(dependencies, messaging, options),
+    ];
   },
   // Each connected account's platform delivers to /webhooks/channels/<webhookId> (needs the keyring).
   routes: (dependencies, options): Record<string, RouteHandler> => {
@@ -124,3 +136,4 @@ export { accountByWebhookId, type WebhookAccount } from './modules/account/infra
 export { refreshDueTokens } from './modules/account/infra/token-refresh-job';
 export { startPlatformSimulator, type PlatformSimulator } from './modules/channel/infra/simulator/server';
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';
+export { publishLeadMessage, type OutboundLeadMessage } from './modules/lead/infra/lead-messages';

@@ -4,6 +4,7 @@ import { startTenantConsumer, type FieldCipher, type ServiceStartOptions } from 
 import type { Prisma } from '../generated/prisma/client';
 import type { NormalizedInbound } from '../modules/channel/domain/channel';
 import { openInbound } from '../modules/ingestion/infra/sealed-inbound';
+import { publishInboundLead } from '../modules/lead/infra/lead-messages';
 import { recordInbound, type NormalizedInboundMessage } from '../messages';
 import type { ConversationsDependencies } from '../service';
 
@@ -49,7 +50,13 @@ export function startIngestionConsumer(
       'conversations.inbound.received.v1': async (event, tx) => {
         const { organizationId, channelAccountId, platform, sealedMessage } = event.data;
         const inbound = openInbound(cipher, organizationId, event.id, sealedMessage);
-        await recordInbound(tx, storedMessage(inbound), { organizationId, channelAccountId, platform });
+        const recorded = await recordInbound(tx, storedMessage(inbound), {
+          organizationId,
+          channelAccountId,
+          platform,
+        });
+        // The sender's email and phone are known here only (the message store keeps name and id).
+        await publishInboundLead(tx, dependencies.leadTransit, inbound, recorded);
       },
     },
   });

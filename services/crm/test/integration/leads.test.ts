@@ -367,6 +367,17 @@ describe('leads from conversations', () => {
       leadSignals: ['pricing_question', 'urgency'],
       leadScoredAt: scoredAt.toISOString(),
     });
+    // Lists filter on it.
+    const hot = await subject.env.graphql<{ contacts: { edges: Array<{ node: { id: string } }> } }>(
+      subject.service.graphqlUrl,
+      `{ contacts(first: 10, filter: { leadTemperature: { eq: hot } }) { edges { node { id } } } }`,
+      {},
+      await subject.env.headersFor(auth),
+    );
+    expect(hot.errors).toBeUndefined();
+    expect(hot.data?.contacts.edges.map(({ node }) => node.id)).toEqual([
+      (await byEmail(auth, 'hot@example.com'))?.id,
+    ]);
     // A late, older score changes nothing.
     await publish(leadScored(auth, conversationId, 'cold', [], new Date(scoredAt.getTime() - 60_000)));
     expect(await byEmail(auth, 'hot@example.com')).toMatchObject({ leadTemperature: 'hot' });

@@ -3,9 +3,10 @@ import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@plat
 import { LEAD_TRANSIT_LOCATION, type LeadTransitPayload } from '@platform/events/catalog';
 import { fieldCipher, generateFieldKeyring, parseFieldKeyring, withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
+import { eventually } from '@platform/testing';
 import { LEADS_GROUP } from '../../src/consumers/leads';
 import { startCrmService } from '../../src/service';
-import { crmOptions, onPlan } from '../support';
+import { crmOptions, entitlementsChanged, onPlan } from '../support';
 
 // Leads from conversations against real PostgreSQL and Kafka: conversations.lead.message.v1 published
 // to the conversations.lead topic as conversations' relay would (participant and message sealed with the
@@ -398,7 +399,7 @@ describe('leads from conversations', () => {
     });
   });
 
-  it('at the plan’s contact limit the lead is parked (kept, counted), not lost and not crashing the consumer', async () => {
+  it('at the plan’s contact limit the lead is parked (kept, counted), not lost and not crashing the consumer, and replayed after an upgrade', async () => {
     const auth = newTenant();
     await withTenant(subject.service.database, auth.organizationId, async (tx) => {
       await onPlan(tx, auth.organizationId, 'free');
@@ -416,6 +417,26 @@ describe('leads from conversations', () => {
       tx.parkedLeadEvent.findMany({ where: { organizationId: auth.organizationId } }),
     );
     expect(rows).toEqual([expect.objectContaining({ eventId: parked.id, reason: 'plan_limit_reached' })]);
+    // An upgrade makes room: the parked lead is replayed, the contact made with its message.
+    const upgrade = entitlementsChanged(auth.organizationId, 'pro', 1);
+    await subject.service.messaging.producer.send(
+      topicName('billing.entitlements', subject.env.kafka.topicPrefix),
+      [toKafkaMessage(upgrade)],
+    );
+    await eventually('the upgrade handled by the leads consumer', () =>
+      subject.service.database.processedEvent
+        .findUnique({ where: { consumerGroup_eventId: { consumerGroup: LEADS_GROUP, eventId: upgrade.id } } })
+        .then((row) => row ?? undefined),
+    );
+    expect(await byEmail(auth, 'full@example.com')).toMatchObject({
+      relationshipState: 'Lead',
+      interactions: { totalCount: 1, edges: [{ node: { content: 'hello?' } }] },
+    });
+    expect(
+      await withTenant(subject.service.database, auth.organizationId, (tx) =>
+        tx.parkedLeadEvent.count({ where: { organizationId: auth.organizationId } }),
+      ),
+    ).toBe(0);
     // The consumer goes on with the next organization's leads.
     const other = newTenant();
     await publish(

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError, InputIssues } from '@platform/domain';
-import { appendToOutbox, type CatalogEvent } from '@platform/events';
+import { appendToOutbox, eventCatalog, type CatalogEvent } from '@platform/events';
 import {
   LEAD_TRANSIT_LOCATION,
   leadTransitPayload,
@@ -373,3 +373,47 @@ export async function applyLeadScore(
   logger?.info({ conversationId: data.conversationId }, 'lead score waits for the conversation to be linked');
   return 'pending';
 }
+
+/**
+ * The organization's parked lead messages, oldest first, recorded again (after its entitlements
+ * changed): each that now becomes a contact leaves parked_lead_events; the first still refused stops
+ * the replay (the limit is still reached), and the rest wait for the next change. A row whose seal no
+ * longer opens (its key gone) stays, logged.
+ */
+export async function replayParkedLeads(
+  tx: Tx,
+  cipher: FieldCipher,
+  transit: FieldCipher,
+  organizationId: string,
+  logger?: Logger,
+  now: Date = new Date(),
+): Promise<number> {
+  const parked = await tx.parkedLeadEvent.findMany({
+    where: { organizationId },
+    orderBy: [{ parkedAt: 'asc' }, { eventId: 'asc' }],
+    take: REPLAY_BATCH,
+  });
+  let replayed = 0;
+  for (const row of parked) {
+    let event: { id: string; data: LeadMessage; payload: LeadTransitPayload };
+    try {
+      const data = eventCatalog['conversations.lead.message.v1'].data.parse(row.data);
+      event = {
+        id: row.eventId,
+        data,
+        payload: openLeadPayload(transit, organizationId, row.eventId, data.sealed),
+      };
+    } catch (error) {
+      logger?.warn({ eventId: row.eventId, error: String(error) }, 'parked lead does not open; left parked');
+      continue;
+    }
+    const result = await recordLeadMessage(tx, cipher, event, now);
+    if (result.outcome === 'parked') break;
+    await tx.parkedLeadEvent.delete({ where: { eventId: row.eventId } });
+    replayed += 1;
+  }
+  return replayed;
+}
+
+/** Parked messages replayed per entitlements change (the rest wait for the next one). */
+const REPLAY_BATCH = 500;

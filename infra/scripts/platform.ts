@@ -195,6 +195,10 @@ async function up(detach: boolean, seed: boolean): Promise<void> {
         ...(service === 'crm' ? { CRM_PII_KEYRING: keys.crmPiiKeyring } : {}),
         ...(service === 'billing' ? { BILLING_PII_KEYRING: keys.billingPiiKeyring } : {}),
         ...(service === 'conversations' ? { CONVERSATIONS_PII_KEYRING: keys.conversationsPiiKeyring } : {}),
+        // Leads travel from conversations to crm sealed with a keyring both hold.
+        ...(service === 'crm' || service === 'conversations'
+          ? { LEADS_TRANSIT_KEYRING: keys.leadsTransitKeyring }
+          : {}),
       };
       track(service, startProcess(service, serviceDir(service), SERVICE_PORTS[service], environment, detach));
     }

@@ -22,7 +22,8 @@ async function ed25519(kid: string): Promise<KeyPair> {
  * key for secrets at rest (TOTP secrets; 32 random bytes, base64), crm's keyring for contacts'
  * personal data (CRM_PII_KEYRING's JSON), billing's for billing contacts and addresses
  * (BILLING_PII_KEYRING's) and conversations' for channel accounts' OAuth tokens
- * (CONVERSATIONS_PII_KEYRING's). Real deployments pass their own through the services' environment.
+ * (CONVERSATIONS_PII_KEYRING's), and the keyring leads travel from conversations to crm sealed with
+ * (LEADS_TRANSIT_KEYRING's, given to both). Real deployments pass their own through the services' environment.
  */
 export interface PlatformKeys {
   internalContext: KeyPair;
@@ -31,6 +32,7 @@ export interface PlatformKeys {
   crmPiiKeyring: string;
   billingPiiKeyring: string;
   conversationsPiiKeyring: string;
+  leadsTransitKeyring: string;
 }
 
 /** A keyring in the format crm, billing and conversations read (`parseFieldKeyring` in the service kit): one key and an index key. */
@@ -48,19 +50,28 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<
       PlatformKeys,
-      'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring' | 'conversationsPiiKeyring'
+      | 'identitySecrets'
+      | 'crmPiiKeyring'
+      | 'billingPiiKeyring'
+      | 'conversationsPiiKeyring'
+      | 'leadsTransitKeyring'
     > &
       Partial<
         Pick<
           PlatformKeys,
-          'identitySecrets' | 'crmPiiKeyring' | 'billingPiiKeyring' | 'conversationsPiiKeyring'
+          | 'identitySecrets'
+          | 'crmPiiKeyring'
+          | 'billingPiiKeyring'
+          | 'conversationsPiiKeyring'
+          | 'leadsTransitKeyring'
         >
       >;
     if (
       stored.identitySecrets &&
       stored.crmPiiKeyring &&
       stored.billingPiiKeyring &&
-      stored.conversationsPiiKeyring
+      stored.conversationsPiiKeyring &&
+      stored.leadsTransitKeyring
     ) {
       return {
         ...stored,
@@ -68,6 +79,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
         crmPiiKeyring: stored.crmPiiKeyring,
         billingPiiKeyring: stored.billingPiiKeyring,
         conversationsPiiKeyring: stored.conversationsPiiKeyring,
+        leadsTransitKeyring: stored.leadsTransitKeyring,
       };
     }
     // Keys made before a service kept keys of its own: add the missing ones, keep the others.
@@ -77,6 +89,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
       crmPiiKeyring: stored.crmPiiKeyring ?? newPiiKeyring(),
       billingPiiKeyring: stored.billingPiiKeyring ?? newPiiKeyring(),
       conversationsPiiKeyring: stored.conversationsPiiKeyring ?? newPiiKeyring(),
+      leadsTransitKeyring: stored.leadsTransitKeyring ?? newPiiKeyring(),
     };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;
@@ -88,6 +101,7 @@ export async function localPlatformKeys(root: string): Promise<PlatformKeys> {
     crmPiiKeyring: newPiiKeyring(),
     billingPiiKeyring: newPiiKeyring(),
     conversationsPiiKeyring: newPiiKeyring(),
+    leadsTransitKeyring: newPiiKeyring(),
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

@@ -12,7 +12,8 @@ import { seeds, type Member } from './seed';
 // The social inbox as an agency uses it, through the gateway and the local platform simulator: the
 // organization is on Pro (AI: advanced), connects its mailbox with the platform's signing secret; a
 // customer writes; within seconds the conversation needs a reply, the message is classified, the lead
-// is scored hot and a reply is drafted; an agent approves the draft, the simulator (the platform)
+// is scored hot and a reply is drafted, and crm has a Contact in the Lead state with the message on its
+// timeline; an agent approves the draft, the simulator (the platform)
 // receives it, and the conversation no longer needs a reply.
 
 const CUSTOMER_EMAIL = 'maria.lopez@example.com';
@@ -74,6 +75,36 @@ const INBOX = /* GraphQL */ `
     }
   }
 `;
+
+const LEAD = /* GraphQL */ `
+  query Lead($email: String!) {
+    contactByEmail(email: $email) {
+      id
+      givenName
+      familyName
+      relationshipState
+      leadTemperature
+      interactions(first: 10) {
+        totalCount
+        edges {
+          node {
+            direction
+            content
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface Lead {
+  id: string;
+  givenName: string;
+  familyName: string;
+  relationshipState: string;
+  leadTemperature: string | null;
+  interactions: { totalCount: number; edges: Array<{ node: { direction: string; content: string | null } }> };
+}
 
 describe('the social inbox, as a story', () => {
   let platform: TestPlatform;
@@ -144,7 +175,7 @@ describe('the social inbox, as a story', () => {
       secret: signingSecret,
       account: mailbox,
       text: HOT,
-      sender: { platformUserId: CUSTOMER_EMAIL, displayName: 'Maria Lopez' },
+      sender: { platformUserId: CUSTOMER_EMAIL, displayName: 'Maria Lopez', email: CUSTOMER_EMAIL },
     });
     expect(delivery.status).toBe(200);
 
@@ -169,6 +200,29 @@ describe('the social inbox, as a story', () => {
     const [draft] = conversation.replyDrafts;
     expect(draft).toMatchObject({ status: 'pending' });
     expect(draft?.text).toMatch(/^Hi Maria, thanks for your interest!/);
+
+    // crm has the customer as a Lead with the message on the timeline, scored hot, linked to the conversation.
+    const lead = await eventually(
+      'the lead in crm',
+      async () => {
+        const { contactByEmail } = await admin.run<{ contactByEmail: Lead | null }>(LEAD, {
+          email: CUSTOMER_EMAIL,
+        });
+        return contactByEmail?.leadTemperature === 'hot' && contactByEmail.interactions.totalCount === 1
+          ? contactByEmail
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(lead).toMatchObject({ relationshipState: 'Lead', givenName: 'Maria', familyName: 'Lopez' });
+    expect(lead.interactions.edges[0]?.node).toMatchObject({ direction: 'Inbound', content: HOT });
+    await eventually('the conversation linked to the contact', async () => {
+      const { conversation: linked } = await admin.run<{ conversation: { contact: { id: string } | null } }>(
+        `query ($id: ID!) { conversation(id: $id) { contact { id } } }`,
+        { id: conversation.id },
+      );
+      return linked.contact?.id === lead.id;
+    });
 
     // An agent approves the draft; the platform receives it; nothing needs a reply any more.
     const { approveReplyDraft } = await admin.run<{ approveReplyDraft: { status: string } }>(
@@ -196,6 +250,13 @@ describe('the social inbox, as a story', () => {
     });
     expect(after.needsReply).toBe(false);
     expect(after.messages.edges[0]?.node).toEqual({ direction: 'outbound', deliveryStatus: 'sent' });
+    // The reply joins the lead's timeline.
+    await eventually('the reply on the timeline', async () => {
+      const { contactByEmail } = await admin.run<{ contactByEmail: Lead | null }>(LEAD, {
+        email: CUSTOMER_EMAIL,
+      });
+      return contactByEmail?.interactions.edges.some((edge) => edge.node.direction === 'Outbound') === true;
+    });
     const { inbox } = await admin.run<{ inbox: { totalCount: number } }>(
       `{ inbox(filter: { needsReply: true }) { totalCount } }`,
     );

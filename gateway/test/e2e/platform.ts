@@ -54,6 +54,8 @@ export interface TestPlatform {
   conversations: ConversationsService;
   /** The keyring conversations seals channel tokens, webhook secrets and messages with. */
   conversationsPiiKeyring: FieldKeyring;
+  /** The keyring leads travel from conversations to crm sealed with (both hold it). */
+  leadsTransitKeyring: FieldKeyring;
   billing: BillingService;
   automation: AutomationService;
   databases: Record<'identity' | 'crm' | 'conversations' | 'billing' | 'automation', TestDatabase>;
@@ -196,6 +198,7 @@ export async function startTestPlatform(
   });
   const crmPiiKeyring = parseFieldKeyring(generateFieldKeyring());
   const conversationsPiiKeyring = parseFieldKeyring(generateFieldKeyring());
+  const leadsTransitKeyring = parseFieldKeyring(generateFieldKeyring());
   const [crm, conversations, billing] = await Promise.all([
     startCrmService({
       ...common,
@@ -203,6 +206,7 @@ export async function startTestPlatform(
       logger: logger.child({ service: 'crm' }),
       onQuery: onQuery('crm'),
       piiKeyring: crmPiiKeyring,
+      leadsTransitKeyring,
       // One run at start; none later to land in a statement count.
       piiRotationIntervalMs: 3_600_000,
     }),
@@ -212,6 +216,7 @@ export async function startTestPlatform(
       logger: logger.child({ service: 'conversations' }),
       onQuery: onQuery('conversations'),
       piiKeyring: conversationsPiiKeyring,
+      leadsTransitKeyring,
       // No refresh pass to land in a statement count.
       tokenRefreshIntervalMs: 3_600_000,
       aiWorkerIntervalMs: 3_600_000,
@@ -286,6 +291,7 @@ export async function startTestPlatform(
     crm,
     conversations,
     conversationsPiiKeyring,
+    leadsTransitKeyring,
     billing,
     get automation() {
       return automation;

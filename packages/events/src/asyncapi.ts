@@ -69,7 +69,7 @@ const TOPIC_DESCRIPTIONS: Record<EventTopic, string> = {
   'conversations.reply':
     'Replies the AI pipeline drafted (pending approval or auto-approved), without text. Key: conversation id.',
   'conversations.lead':
-    'Leads from conversations: participants scored hot, warm or cold (signal codes, no text). Key: conversation id.',
+    'Leads from conversations: messages of customer conversations for the contact timeline (participant and text sealed with the leads transit keyring), and participants scored hot, warm or cold (signal codes, no text). Key: conversation id.',
   'conversations.ai_usage': 'What AI tasks used (tokens, provider, model), without content. Key: AI task id.',
   'conversations.storage_object':
     'Sizes of stored attachments, documents and message archives (absolute, 0 once deleted), without names or content. Key: object id.',

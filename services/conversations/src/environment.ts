@@ -47,6 +47,11 @@ const schema = serviceEnvironmentSchema('conversations', 4003).extend({
       }
       return parsed.data;
     }),
+  /**
+   * The keyring leads travel to crm sealed with (crm's keyring format; the same value as crm's
+   * LEADS_TRANSIT_KEYRING). Unset: no lead events are published.
+   */
+  LEADS_TRANSIT_KEYRING: fieldKeyringSetting('LEADS_TRANSIT_KEYRING', 'leads in transit to crm').optional(),
   /** How often the token refresh job looks for tokens about to expire. */
   CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   /**
@@ -137,6 +142,9 @@ export const conversationsEnvironment = {
       storageDirectory: environment.CONVERSATIONS_STORAGE_DIR,
       s3: s3Settings(environment),
       retentionIntervalMs: environment.CONVERSATIONS_RETENTION_INTERVAL_MS,
+      ...(environment.LEADS_TRANSIT_KEYRING
+        ? { leadsTransitKeyring: environment.LEADS_TRANSIT_KEYRING }
+        : {}),
     });
   },
 };

@@ -16,6 +16,7 @@ import { startAiWorker } from './modules/ai/infra/ai-worker';
 import { autoSendThresholdOf } from './modules/ai/infra/auto-send';
 import { startDeliveryWorker } from './modules/message/infra/delivery-worker';
 import { messageSealing, type MessageSealing } from './modules/message/infra/message-sealing';
+import { startLeadLinksConsumer } from './consumers/lead-links';
 import { conversationsEnvironment, type ConversationsEnvironment } from './environment';
 import { channelAdapters, type ChannelAdapters } from './modules/channel/infra/adapters';
 import { CHANNEL_WEBHOOK_ROUTE, channelWebhookRoute } from './modules/ingestion/infra/webhook-route';
@@ -54,6 +55,8 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   messageSealing: MessageSealing;
   /** Where documents and retention archives are kept (local disk, or an S3-compatible bucket). */
   storage: ObjectStorage;
+  /** Seals leads for crm in transit (LEADS_TRANSIT_KEYRING); null without one (no leads go to crm). */
+  leadTransit: FieldCipher | null;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -91,6 +94,11 @@ export interface ConversationsOptions {
   storageDirectory?: string;
   /** How often the retention job runs (default hourly); 0 turns it off (tests run passes themselves). */
   retentionIntervalMs?: number;
+  /**
+   * The keyring leads travel to crm sealed with (LEADS_TRANSIT_KEYRING, the same as crm's). Without
+   * one, no lead events are published.
+   */
+  leadsTransitKeyring?: FieldKeyring;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -120,6 +128,7 @@ export const conversationsService = defineService<
       (options.s3
         ? s3Storage(options.s3)
         : localDiskStorage(options.storageDirectory ?? DEFAULT_STORAGE_DIRECTORY)),
+    leadTransit: options.leadsTransitKeyring ? fieldCipher(options.leadsTransitKeyring) : null,
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -147,7 +156,11 @@ export const conversationsService = defineService<
             startAiWorker(
               {
                 ...dependencies,
-                sealing: { messages: dependencies.messageSealing, pipeline: pipelineSealing(cipher) },
+                sealing: {
+                  messages: dependencies.messageSealing,
+                  pipeline: pipelineSealing(cipher),
+                  leadTransit: dependencies.leadTransit,
+                },
                 autoSendThresholdOf: options.autoSendThresholdOf ?? autoSendThresholdOf,
                 logger: options.logger,
               },
@@ -166,6 +179,7 @@ export const conversationsService = defineService<
     return [
       await startEntitlementsConsumer(dependencies, messaging, options),
       ...(cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : []),
+      await startLeadLinksConsumer(dependencies, messaging, options),
     ];
   },
   // Each connected account's platform delivers to /webhooks/channels/<webhookId> (needs the keyring).
@@ -198,3 +212,4 @@ export { startPlatformSimulator, type PlatformSimulator } from './modules/channe
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';
 export { conversationSettingsOf } from './modules/settings/infra/conversation-settings-repository';
 export { runRetentionPass } from './modules/retention/infra/retention-job';
+export { publishLeadMessage, type OutboundLeadMessage } from './modules/lead/infra/lead-messages';

@@ -10,6 +10,14 @@ const schema = serviceEnvironmentSchema('crm', 4002).extend({
    * active: rows are re-encrypted in the background while the old key still decrypts them.
    */
   CRM_PII_KEYRING: fieldKeyringSetting('CRM_PII_KEYRING', 'personal data'),
+  /**
+   * The keyring lead events from conversations are sealed with in transit (crm's keyring format; the
+   * same value as conversations' LEADS_TRANSIT_KEYRING). Unset: crm takes no leads from conversations.
+   */
+  LEADS_TRANSIT_KEYRING: fieldKeyringSetting(
+    'LEADS_TRANSIT_KEYRING',
+    'leads in transit from conversations',
+  ).optional(),
   /** How often the key-rotation job looks for rows sealed with an old key. */
   CRM_PII_ROTATION_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 });
@@ -22,6 +30,9 @@ export const crmEnvironment = {
     return Promise.resolve({
       piiKeyring: environment.CRM_PII_KEYRING,
       piiRotationIntervalMs: environment.CRM_PII_ROTATION_INTERVAL_MS,
+      ...(environment.LEADS_TRANSIT_KEYRING
+        ? { leadsTransitKeyring: environment.LEADS_TRANSIT_KEYRING }
+        : {}),
     });
   },
 };

@@ -10,6 +10,7 @@ import {
   type TenantFoundation,
 } from '@platform/service-kit';
 import { startEntitlementsConsumer } from './consumers/entitlements';
+import { startLeadsConsumer } from './consumers/leads';
 import { startOrganizationConsumer } from './consumers/organizations';
 import { startUserConsumer } from './consumers/users';
 import { crmEnvironment } from './environment';
@@ -26,6 +27,11 @@ export interface CrmOptions {
   piiKeyring: FieldKeyring;
   /** How often the key-rotation job looks for rows sealed with an old key (default 60 s). */
   piiRotationIntervalMs?: number;
+  /**
+   * The keyring lead events' participant and message are sealed with in transit (LEADS_TRANSIT_KEYRING,
+   * the same as conversations'). Without it crm takes no leads from conversations.
+   */
+  leadsTransitKeyring?: FieldKeyring;
 }
 
 export type CrmServiceOptions = ServiceStartOptions & CrmOptions;
@@ -57,6 +63,9 @@ export const crmService = defineService({
     await startUserConsumer(dependencies, messaging, options),
     await startEntitlementsConsumer(dependencies, messaging, options),
     await startOrganizationConsumer(dependencies, messaging, options),
+    ...(options.leadsTransitKeyring
+      ? [await startLeadsConsumer(dependencies, fieldCipher(options.leadsTransitKeyring), messaging, options)]
+      : []),
   ],
   jobs: (dependencies, options) => [
     startPiiRotation(dependencies, {

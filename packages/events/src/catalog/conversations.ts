@@ -177,6 +177,60 @@ const leadScoredData = z
   })
   .describe('The AI pipeline scored a conversation’s participant as a lead. Codes only, no text.');
 
+/**
+ * How crm found or made the contact of a conversation's participant (crm.contact.lead_linked.v1):
+ * `conversation` (the conversation was linked before), `email`, `phone` (blind index), `channel_identity`
+ * (the participant's platform id on that platform), or null when the contact was created.
+ */
+export const LEAD_MATCHES = ['conversation', 'email', 'phone', 'channel_identity'] as const;
+
+/**
+ * The plaintext of a lead event's `sealed` field (conversations.lead.message.v1), sealed with the
+ * `LEADS_TRANSIT_KEYRING` both conversations and crm hold (the kit's field envelope, associated data
+ * LEAD_TRANSIT_LOCATION with the event id as row): the participant as the platform told them, and the
+ * message. Part of the contract, so both sides parse the same shape.
+ */
+export const leadTransitPayload = z.object({
+  participant: z.object({
+    platformUserId: z.string().min(1).max(255),
+    displayName: z.string().max(500).nullable(),
+    handle: z.string().max(255).nullable(),
+    email: z.string().max(320).nullable(),
+    phone: z.string().max(64).nullable(),
+  }),
+  message: z.object({
+    text: z.string().max(100_000),
+    subject: z.string().max(500).nullable(),
+  }),
+});
+export type LeadTransitPayload = z.infer<typeof leadTransitPayload>;
+
+/** Where a lead event's seal is bound (with the organization and the event id as row id). */
+export const LEAD_TRANSIT_LOCATION = { table: 'lead_events', column: 'sealed' } as const;
+
+const leadMessageData = z
+  .object({
+    conversationId: uuid().describe('The conversation (= the Kafka key).'),
+    organizationId: uuid(),
+    messageId: uuid().describe('The message (inbound or outbound): crm records it once on the timeline.'),
+    channelAccountId: uuid().nullable().describe('The connected account of the conversation.'),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    direction: z.enum(MESSAGE_DIRECTIONS),
+    contactId: uuid().nullable().describe('The conversation’s contact, once crm linked it.'),
+    senderUserId: uuid().nullable().describe('The user who wrote an outbound message.'),
+    sentAt: timestamp().describe('When the message was sent (the platform’s time for inbound).'),
+    sealed: z
+      .string()
+      .min(1)
+      .describe(
+        'The participant (platform user id, display name, handle, email, phone) and the message (text, subject), sealed with LEADS_TRANSIT_KEYRING for this event id: only conversations and crm open it.',
+      ),
+  })
+  .describe(
+    'A message of a customer conversation, for the contact timeline in crm: the first inbound message of ' +
+      'a new participant captures a lead. Personal data sealed.',
+  );
+
 /** What conversations stores for organizations: message attachments and retrieval documents (004). */
 export const STORAGE_OBJECT_KINDS = ['attachment', 'document', 'archive'] as const;
 
@@ -279,6 +333,12 @@ export const conversationsEvents = {
     'conversations.lead',
     'The AI pipeline scored a conversation’s participant hot, warm or cold, with signal codes. PII-free. Published by conversations; crm puts the score on the contact.',
     leadScoredData,
+  ),
+  'conversations.lead.message.v1': entry(
+    'conversations.lead.message.v1',
+    'conversations.lead',
+    'A message of a customer conversation (inbound, or outbound when the AI pipeline or a person replied) with its participant, sealed for crm. Published by conversations; crm matches or creates the contact (a Lead) and records the message on its timeline.',
+    leadMessageData,
   ),
   'conversations.ai_usage.recorded.v1': entry(
     'conversations.ai_usage.recorded.v1',

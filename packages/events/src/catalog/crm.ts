@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditEntry } from './audit';
+import { CONVERSATION_PLATFORMS, LEAD_MATCHES } from './conversations';
 import { entry, timestamp, uuid } from './schema';
 
 /** Events crm publishes, and the enums they carry (crm's domain uses these values). */
@@ -945,12 +946,37 @@ const companyAdPerformanceRecordedData = z
   })
   .describe('A day of ad figures was recorded for a company (its totalSpend follows). Carries no figures.');
 
+const contactLeadLinkedData = z
+  .object({
+    contactId: uuid().describe('The contact (= the Kafka key).'),
+    organizationId: uuid(),
+    conversationId: uuid().describe('The conversations conversation whose participant the contact is.'),
+    platform: z.enum(CONVERSATION_PLATFORMS).describe('The customer channel.'),
+    outcome: z.enum(['created', 'matched']).describe('Whether crm created the contact (a Lead) or found it.'),
+    matchedBy: z
+      .enum(LEAD_MATCHES)
+      .nullable()
+      .describe('How an existing contact was found (null when created).'),
+    relationshipState: z.enum(RELATIONSHIP_STATES).describe('The contact’s state (Lead when created).'),
+    linkedAt: timestamp(),
+  })
+  .describe(
+    'crm linked a conversation’s participant to a contact: created as a Lead, or matched. Ids and enums ' +
+      'only: what external CRM connectors follow to sync leads.',
+  );
+
 export const crmEvents = {
   'crm.contact.created.v1': entry(
     'crm.contact.created.v1',
     'crm.contact',
     'A contact was created. PII-free: names, emails and phones stay in crm. Published by crm.',
     contactCreatedData,
+  ),
+  'crm.contact.lead_linked.v1': entry(
+    'crm.contact.lead_linked.v1',
+    'crm.contact',
+    'A conversation’s participant was linked to a contact, created as a Lead or matched (email, phone, channel identity). PII-free. Published by crm; conversations sets the conversation’s contact.',
+    contactLeadLinkedData,
   ),
   'crm.contact.updated.v1': entry(
     'crm.contact.updated.v1',

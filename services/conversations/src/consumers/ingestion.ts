@@ -5,6 +5,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { NormalizedInbound } from '../modules/channel/domain/channel';
 import { queueInboundAiTasks } from '../modules/ai/infra/ai-tasks';
 import { openInbound } from '../modules/ingestion/infra/sealed-inbound';
+import { publishInboundLead } from '../modules/lead/infra/lead-messages';
 import { messageSealing, recordInbound, type NormalizedInboundMessage } from '../messages';
 import type { ConversationsDependencies } from '../service';
 
@@ -69,6 +70,8 @@ export function startIngestionConsumer(
             recorded.message.createdAt,
           );
         }
+        // The sender's email and phone are known here only (the message store keeps name and id).
+        await publishInboundLead(tx, dependencies.leadTransit, inbound, recorded);
       },
     },
   });

@@ -39,11 +39,12 @@ export const aiModule = defineModule<ConversationsDependencies, AiModuleContext>
     Conversation,
     ReplyDraft,
   },
-  context: ({ tenants, tokenCipher, messageSealing }) => {
+  context: ({ tenants, tokenCipher, messageSealing, leadTransit }) => {
     const ai = aiOperations(
       aiRepository(tenants, {
         pipeline: tokenCipher ? pipelineSealing(tokenCipher) : null,
         messages: messageSealing,
+        leadTransit,
       }),
     );
     return ({ auth }) => ({

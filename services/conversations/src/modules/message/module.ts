@@ -17,8 +17,8 @@ export interface MessageModuleContext {
 
 export const messageModule = defineModule<ConversationsDependencies, MessageModuleContext>({
   resolvers: { Mutation: { replyToConversation }, Conversation, Message },
-  context: ({ tenants, tokenCipher }) => {
-    const messages = messageOperations(messageRepository(tenants, messageSealing(tokenCipher)));
+  context: ({ tenants, tokenCipher, leadTransit }) => {
+    const messages = messageOperations(messageRepository(tenants, messageSealing(tokenCipher), leadTransit));
     return ({ auth }) => ({
       messages,
       messagesByConversation: pageLoader((conversationIds, request) =>

@@ -17,6 +17,7 @@ export {
   ContactOrderField,
   EmailType,
   LeadScore,
+  LeadTemperature,
   PhoneType,
   PrivacyLevel,
 } from './domain/contact-details';

@@ -1,4 +1,4 @@
-import { uuidsOnly, type TenantDatabase } from '@platform/service-kit';
+import { uuidsOnly, type FieldCipher, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { MessageSealing } from '../../message/infra/message-sealing';
 import type { AiRepository, ConversationLeadView, MessageAi } from '../domain/ai-operations';
@@ -12,7 +12,7 @@ const DRAFTS_PER_CONVERSATION = 50;
 /** The AI pipeline's results over Prisma, every call in the organization's tenant transaction. */
 export function aiRepository(
   db: TenantDatabase<Prisma.TransactionClient>,
-  sealing: { pipeline: PipelineSealing | null; messages: MessageSealing },
+  sealing: { pipeline: PipelineSealing | null; messages: MessageSealing; leadTransit: FieldCipher | null },
 ): AiRepository {
   const pipeline = (): PipelineSealing => {
     if (!sealing.pipeline) throw new Error('drafts need a keyring (CONVERSATIONS_PII_KEYRING)');
@@ -103,7 +103,7 @@ export function aiRepository(
       db.writeDecided(organizationId, async (tx) => {
         const { draft, events } = await approveDraft(
           tx,
-          { pipeline: pipeline(), messages: sealing.messages },
+          { pipeline: pipeline(), messages: sealing.messages, leadTransit: sealing.leadTransit },
           { organizationId, id },
           userId,
           text,

@@ -13,6 +13,7 @@ import { createEvent, type CatalogEvent } from '@platform/events';
 import {
   startPollingJob,
   withFlag,
+  type FieldCipher,
   type Logger,
   type PollingJob,
   type TenantClient,
@@ -55,7 +56,7 @@ export interface AiWorkerDependencies {
   database: TenantClient<Tx>;
   tenants: TenantDatabase<Tx>;
   ai: AiProvider;
-  sealing: { messages: MessageSealing; pipeline: PipelineSealing };
+  sealing: { messages: MessageSealing; pipeline: PipelineSealing; leadTransit: FieldCipher | null };
   /** The organization's auto-send threshold (0–1; null: drafts always wait for a person). */
   autoSendThresholdOf(tx: Tx, organizationId: string): Promise<number | null>;
   logger: Logger;

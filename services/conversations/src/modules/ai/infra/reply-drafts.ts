@@ -1,5 +1,6 @@
 import { conflict, notFound } from '@platform/domain';
 import type { CatalogEvent } from '@platform/events';
+import type { FieldCipher } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import { checkReplyText } from '../../message/domain/message';
 import { decideOutbound } from '../../message/infra/message-recorder';
@@ -29,7 +30,7 @@ async function lockDraft(tx: Tx, organizationId: string, id: string): Promise<Re
  */
 export async function approveDraft(
   tx: Tx,
-  sealing: { pipeline: PipelineSealing; messages: MessageSealing },
+  sealing: { pipeline: PipelineSealing; messages: MessageSealing; leadTransit: FieldCipher | null },
   draft: { organizationId: string; id: string },
   userId: string | null,
   editedText: string | null,
@@ -43,6 +44,7 @@ export async function approveDraft(
     sealing.messages,
     { organizationId: row.organizationId, conversationId: row.conversationId, userId, text },
     now,
+    sealing.leadTransit,
   );
   const updated = await tx.replyDraft.update({
     where: { id: row.id },

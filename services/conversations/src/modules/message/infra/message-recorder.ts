@@ -27,6 +27,8 @@ import {
   type NormalizedInboundMessage,
 } from '../domain/message';
 import { toMessage } from './message-rows';
+import type { FieldCipher } from '@platform/service-kit';
+import { publishLeadMessage } from '../../lead/infra/lead-messages';
 import type { MessageSealing } from './message-sealing';
 
 type Tx = Prisma.TransactionClient;
@@ -227,6 +229,8 @@ export async function decideOutbound(
   sealing: MessageSealing,
   reply: OutboundReply,
   now: Date = new Date(),
+  /** Seals the reply for crm's timeline (LEADS_TRANSIT_KEYRING); null: no lead event. */
+  leadTransit: FieldCipher | null = null,
 ): Promise<{ value: RecordedOutbound; events: CatalogEvent[] }> {
   const text = checkReplyText(reply.text);
   const conversation = await lockConversation(tx, reply.organizationId, reply.conversationId);
@@ -268,6 +272,19 @@ export async function decideOutbound(
     where: { id: conversation.id },
     data: conversationChange(afterOutbound(conversation, reply.userId, now)),
   });
+  await publishLeadMessage(
+    tx,
+    leadTransit,
+    {
+      organizationId: reply.organizationId,
+      conversationId: conversation.id,
+      messageId: message.id,
+      senderUserId: reply.userId,
+      text,
+      sentAt: message.sentAt,
+    },
+    now,
+  );
   return {
     value: { message, conversation: { ...updated } },
     events: [
@@ -283,8 +300,9 @@ export async function recordOutbound(
   sealing: MessageSealing,
   reply: OutboundReply,
   now: Date = new Date(),
+  leadTransit: FieldCipher | null = null,
 ): Promise<RecordedOutbound> {
-  const { value, events } = await decideOutbound(tx, sealing, reply, now);
+  const { value, events } = await decideOutbound(tx, sealing, reply, now, leadTransit);
   await appendToOutbox(tx, events);
   return value;
 }

@@ -1,4 +1,4 @@
-import type { TenantDatabase } from '@platform/service-kit';
+import type { FieldCipher, TenantDatabase } from '@platform/service-kit';
 import { Prisma } from '../../../generated/prisma/client';
 import type { Message } from '../domain/message';
 import type { MessageRepository } from '../domain/message-repository';
@@ -10,11 +10,18 @@ import type { MessageSealing } from './message-sealing';
 export function messageRepository(
   db: TenantDatabase<Prisma.TransactionClient>,
   sealing: MessageSealing,
+  leadTransit: FieldCipher | null = null,
 ): MessageRepository {
   return {
     reply: (organizationId, reply, now) =>
       db.writeDecided(organizationId, async (tx) => {
-        const { value, events } = await decideOutbound(tx, sealing, { organizationId, ...reply }, now);
+        const { value, events } = await decideOutbound(
+          tx,
+          sealing,
+          { organizationId, ...reply },
+          now,
+          leadTransit,
+        );
         return { value: value.message, events };
       }),
 

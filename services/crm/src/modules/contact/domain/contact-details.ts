@@ -23,6 +23,10 @@ export const PrivacyLevel = enumObject(PRIVACY_LEVELS);
 export const LEAD_SCORES = ['A', 'B', 'C', 'D', 'F'] as const;
 export type LeadScore = (typeof LEAD_SCORES)[number];
 export const LeadScore = enumObject(LEAD_SCORES);
+/** Spec 001's lead temperature (conversations' LEAD_SCORES), beside 003's grade. */
+export const LEAD_TEMPERATURES = ['hot', 'warm', 'cold'] as const;
+export type LeadTemperature = (typeof LEAD_TEMPERATURES)[number];
+export const LeadTemperature = enumObject(LEAD_TEMPERATURES);
 
 export interface ContactEmail {
   /** Trimmed, lower-cased. */

@@ -33,6 +33,7 @@ import {
   type ContactPhone,
   type EmailInput,
   type LeadScore,
+  type LeadTemperature,
   type PhoneInput,
 } from './contact-details';
 
@@ -90,6 +91,13 @@ export interface Contact {
   leadScore: LeadScore | null;
   /** 0–100. */
   leadScoreValue: number | null;
+  /**
+   * Spec 001's hot/warm/cold, as conversations' AI pipeline scored the contact's conversation, with its
+   * signal codes and when (set by the leads consumer only: UNIFICATION.md's LeadScore `temperature`).
+   */
+  leadTemperature: LeadTemperature | null;
+  leadSignals: string[];
+  leadScoredAt: Date | null;
   relationshipState: RelationshipState;
   lifecycleStage: LifecycleStage | null;
   leadStatus: LeadStatus | null;
@@ -207,6 +215,9 @@ type Settable = Omit<
   | 'updatedAt'
   | 'deletedAt'
   | 'lastInteractionAt'
+  | 'leadTemperature'
+  | 'leadSignals'
+  | 'leadScoredAt'
 >;
 
 /**
@@ -372,6 +383,9 @@ export function createContact(
     timezone: fields.timezone ?? null,
     nextFollowUpAt: fields.nextFollowUpAt ?? null,
     lastInteractionAt: null,
+    leadTemperature: null,
+    leadSignals: [],
+    leadScoredAt: null,
     tags: fields.tags ?? [],
     customFields: fields.customFields ?? {},
     version: 1,

@@ -51,6 +51,7 @@ export function contactListSpec(cipher: FieldCipher, organizationId: string): Li
       organizationRole: { column: 'organization_role', type: 'enum', nullable: true },
       leadScore: { column: 'lead_score', type: 'enum', nullable: true },
       leadScoreValue: { column: 'lead_score_value', type: 'int', nullable: true },
+      leadTemperature: { column: 'lead_temperature', type: 'enum', nullable: true },
       ownerId: { column: 'owner_id', type: 'uuid', nullable: true },
       assignedUserId: { column: 'assigned_user_id', type: 'uuid', nullable: true },
       companyId: { column: 'company_id', type: 'uuid', nullable: true },

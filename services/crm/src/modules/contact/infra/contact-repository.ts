@@ -70,6 +70,9 @@ function toContact(cipher: FieldCipher, row: ContactRow): Contact {
     timezone: row.timezone,
     nextFollowUpAt: row.nextFollowUpAt,
     lastInteractionAt: row.lastInteractionAt,
+    leadTemperature: row.leadTemperature,
+    leadSignals: row.leadSignals,
+    leadScoredAt: row.leadScoredAt,
     tags: row.tags,
     customFields: jsonObject(row.customFields),
     version: row.version,
@@ -120,6 +123,9 @@ interface ContactColumns extends Record<string, unknown> {
   timezone: string | null;
   next_follow_up_at: Date | null;
   last_interaction_at: Date | null;
+  lead_temperature: ContactRow['leadTemperature'];
+  lead_signals: string[];
+  lead_scored_at: Date | null;
   tags: string[];
   custom_fields: ContactRow['customFields'];
   version: number;
@@ -169,6 +175,9 @@ const fromColumns = (cipher: FieldCipher, row: ContactColumns): Contact =>
     timezone: row.timezone,
     nextFollowUpAt: row.next_follow_up_at,
     lastInteractionAt: row.last_interaction_at,
+    leadTemperature: row.lead_temperature,
+    leadSignals: row.lead_signals,
+    leadScoredAt: row.lead_scored_at,
     tags: row.tags,
     customFields: row.custom_fields,
     version: row.version,

@@ -240,6 +240,11 @@ export type InteractionEvent = CatalogEvent<
 >;
 
 export const EVENT_SOURCE = '/services/crm';
+/**
+ * Who recorded an interaction nobody in the organization wrote (a customer's message crm took from
+ * conversations): the system, as the nil UUID. `Interaction.createdBy` reads null for it.
+ */
+export const SYSTEM_RECORDER_ID = '00000000-0000-0000-0000-000000000000';
 export const MAX_SUBJECT_LENGTH = 1_000;
 export const MAX_CONTENT_LENGTH = 100_000;
 export const MAX_SUMMARY_LENGTH = 10_000;

@@ -2,7 +2,7 @@ import { pageRequest } from '@platform/domain';
 import { toConnectionBy } from '@platform/service-kit';
 import type { InteractionResolvers } from '../../../generated/graphql';
 import { visibleCustomFieldValues } from '../../custom-field/domain/custom-field-values';
-import { timelinePosition } from '../domain/interaction';
+import { SYSTEM_RECORDER_ID, timelinePosition } from '../domain/interaction';
 
 export const Interaction: InteractionResolvers = {
   __resolveReference: (reference, { interactionById }) => interactionById.load(reference.id),
@@ -24,6 +24,10 @@ export const Interaction: InteractionResolvers = {
     visibleCustomFieldValues(await customFieldDefinitionsOf.load('interaction'), interaction.customFields),
   /** References the identity subgraph resolves (batched there). */
   assignedTo: (interaction) => (interaction.assignedToId ? { id: interaction.assignedToId } : null),
-  createdBy: (interaction) => ({ id: interaction.createdById }),
-  updatedBy: (interaction) => (interaction.updatedById ? { id: interaction.updatedById } : null),
+  createdBy: (interaction) =>
+    interaction.createdById === SYSTEM_RECORDER_ID ? null : { id: interaction.createdById },
+  updatedBy: (interaction) =>
+    interaction.updatedById && interaction.updatedById !== SYSTEM_RECORDER_ID
+      ? { id: interaction.updatedById }
+      : null,
 };

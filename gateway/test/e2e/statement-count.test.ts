@@ -14,13 +14,21 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
+import { tmpdir } from 'node:os';
 import {
   accountByWebhookId,
+  applyEntitlements,
   CHANNEL_WEBHOOK_PREFIX,
+  localAiProvider,
+  localDiskStorage,
+  messageSealing,
+  pipelineSealing,
+  runDueAiTasks,
+  runRetentionPass,
   startPlatformSimulator,
   type PlatformSimulator,
 } from '@platform/conversations';
-import { fieldCipher } from '@platform/service-kit';
+import { createLogger, fieldCipher, tenantDatabase, withTenant } from '@platform/service-kit';
 import { startTestPlatform, type TestPlatform } from './platform';
 import { seeds, type Member } from './seed';
 
@@ -353,10 +361,58 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     webhookId,
   );
   if (!opened) throw new Error('the channel account is not found by its webhook id');
-  const delivery = await simulator.emit('facebook', {
-    url: `${platform.conversations.url}${CHANNEL_WEBHOOK_PREFIX}${webhookId}`,
+  const url = `${platform.conversations.url}${CHANNEL_WEBHOOK_PREFIX}${webhookId}`;
+  const pageAccount = `page-${admin.userId.slice(0, 8)}-0`;
+  const cipher = fieldCipher(platform.conversationsPiiKeyring);
+  const logger = createLogger('statement-count', 'silent');
+  const tenants = tenantDatabase(
+    platform.conversations.database,
+    { notify: () => undefined },
+    { service: 'conversations' },
+  );
+  // First, each customer's message in one of K past months (Messenger's thread is the customer),
+  // archived by a retention pass (30 days): K message archives. The organization has no AI yet (Free).
+  const now = new Date();
+  const old = await simulator.emit('facebook', {
+    url,
     secret: opened.webhookSecret,
-    account: `page-${admin.userId.slice(0, 8)}-0`,
+    account: pageAccount,
+    messages: Array.from({ length: count }, (_, n) => ({
+      text: `Old question ${n}`,
+      sender: { platformUserId: `customer-${n}`, displayName: `Customer ${n}` },
+      sentAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3 - n, 15, 12)),
+    })),
+  });
+  if (old.status !== 200) throw new Error(`the simulator's delivery was answered ${old.status}`);
+  await eventually(`${count} old conversations stored`, async () => {
+    const data = await admin.run<{ inbox: { totalCount: number } }>(
+      `{ inbox(filter: { platform: facebook }, first: 1) { totalCount } }`,
+    );
+    return data.inbox.totalCount === count;
+  });
+  await admin.run(
+    `mutation { updateConversationSettings(input: { messageRetentionDays: 30 }) { messageRetentionDays } }`,
+  );
+  await runRetentionPass(
+    { database: platform.conversations.database, tenants, storage: localDiskStorage(tmpdir()), logger },
+    now,
+  );
+  // The AI pipeline at the advanced level (conversations' copy of the plan, above any version billing
+  // will publish), run pass by pass here (the platform's worker is off: no pass lands in a count): K
+  // classified messages, K scored conversations, K drafted replies.
+  await withTenant(platform.conversations.database, admin.organizationId, (tx) =>
+    applyEntitlements(tx, {
+      organizationId: admin.organizationId,
+      planId: 'pro',
+      aiInsights: 'advanced',
+      version: 1_000_000,
+      changedAt: now,
+    }),
+  );
+  const delivery = await simulator.emit('facebook', {
+    url,
+    secret: opened.webhookSecret,
+    account: pageAccount,
     messages: Array.from({ length: count }, (_, n) => ({
       text: `Question ${n}`,
       sender: { platformUserId: `customer-${n}`, displayName: `Customer ${n}` },
@@ -372,11 +428,19 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     })),
   });
   if (delivery.status !== 200) throw new Error(`the simulator's delivery was answered ${delivery.status}`);
-  await eventually(`${count} inbound conversations stored`, async () => {
-    const data = await admin.run<{ inbox: { totalCount: number } }>(
-      `{ inbox(filter: { platform: facebook }, first: 1) { totalCount } }`,
-    );
-    return data.inbox.totalCount === count;
+  const pipeline = {
+    database: platform.conversations.database,
+    tenants,
+    ai: localAiProvider(),
+    sealing: { messages: messageSealing(cipher), pipeline: pipelineSealing(cipher), leadTransit: null },
+    autoSendThresholdOf: () => Promise.resolve(null),
+    logger,
+  };
+  // The customers' new messages are stored, classified, scored and answered by drafts.
+  await eventually(`${count} replies drafted`, async () => {
+    await runDueAiTasks(pipeline);
+    const data = await admin.run<{ replyDrafts: unknown[] }>(`{ replyDrafts(first: 100) { id } }`);
+    return data.replyDrafts.length === count;
   });
   // A paid plan, last of the founder's writes (on it, members write with a seat): Basic with a card,
   // then `count - 1` upgrades by a seat, each invoiced and paid, so the invoice, line and payment lists
@@ -427,7 +491,8 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
       me: { organization: { contacts: { edges: Array<{ node: { workflowRuns: unknown[] } }> } } };
     }>(`{ me { organization { contacts(first: 100) { edges { node { workflowRuns { id } } } } } } }`);
     const runs = data.me.organization.contacts.edges.map((edge) => edge.node.workflowRuns.length);
-    return runs.length === count && runs.every((found) => found === count);
+    // The seeded contacts, and the K customers whose messages came in through the webhook as leads.
+    return runs.length === 2 * count && runs.every((found) => found === count);
   });
   // … and once identity's audit trail has taken in every entry the seeds caused (its consumer's
   // statements would be counted too): the count holds still for a while.

@@ -213,3 +213,9 @@ export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route'
 export { conversationSettingsOf } from './modules/settings/infra/conversation-settings-repository';
 export { runRetentionPass } from './modules/retention/infra/retention-job';
 export { publishLeadMessage, type OutboundLeadMessage } from './modules/lead/infra/lead-messages';
+export { runDueAiTasks } from './modules/ai/infra/ai-worker';
+export { pipelineSealing } from './modules/ai/infra/ai-tasks';
+export { applyEntitlements } from './modules/ai/infra/entitlements';
+export { localAiProvider } from './modules/ai/infra/local-provider';
+export { messageSealing } from './modules/message/infra/message-sealing';
+export { localDiskStorage } from './modules/storage/infra/local-disk-storage';

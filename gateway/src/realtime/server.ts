@@ -12,10 +12,10 @@ import {
   type DocumentNode,
   type ExecutionArgs,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { decodeJwt } from 'jose';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { API_KEY_HEADER, API_KEY_PREFIX, type Authenticator, type GatewayAuth } from '../authentication';
 import { structuralRefusal, type QueryLimits } from '../limits';
 import {
@@ -44,9 +44,16 @@ export interface RealtimeLimits {
   maxConnectionsPerPrincipal: number;
   /** Subscriptions (and queries) one connection holds at once. */
   maxSubscriptionsPerConnection: number;
-  /** Events waiting for one connection's client; one more and the client is dropped (4008). */
+  /**
+   * Events one connection may hold that were not yet written to its socket; one more and the client is
+   * dropped (4008). A reading client holds none for longer than a burst of events takes to write.
+   */
   maxQueuedEvents: number;
-  /** Bytes waiting in one connection's socket; past them the client is dropped on the next event (4008). */
+  /**
+   * Bytes one connection may hold unsent: written to its socket but not taken by the network (the
+   * client stopped reading, or reads too slowly), plus its queued events. One more event over it and the
+   * client is dropped (4008).
+   */
   maxBufferedBytes: number;
   /** How often an open connection's credentials are checked again (revoked key, removed permission…). */
   reauthenticateIntervalMs: number;
@@ -56,7 +63,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxConnectionsPerOrganization: 1_000,
   maxConnectionsPerPrincipal: 20,
   maxSubscriptionsPerConnection: 20,
-  maxQueuedEvents: 100,
+  maxQueuedEvents: 1_000,
   maxBufferedBytes: 1_048_576,
   reauthenticateIntervalMs: 60_000,
 };
@@ -71,7 +78,7 @@ export const REALTIME_CLOSE_CODES = {
   unauthorized: 4401,
   /** Authenticated without the `conversations:read` permission (also when it is removed later). */
   forbidden: 4403,
-  /** The client did not read its events fast enough: over `maxQueuedEvents` or `maxBufferedBytes`. */
+  /** The client did not read its events fast enough: over `maxBufferedBytes` or `maxQueuedEvents`. */
   slowConsumer: 4008,
   /** Over `maxConnectionsPerOrganization` or `maxConnectionsPerPrincipal`; retry later. */
   tooManyConnections: 4013,
@@ -89,6 +96,8 @@ const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 5_000;
 /** WebSocket pings keep idle connections (and the proxies in between) alive and find dead peers. */
 const KEEP_ALIVE_MS = 12_000;
+/** The graphql-transport-ws `next` message around a payload: id, type, data and field name. */
+const MESSAGE_OVERHEAD_BYTES = 80;
 /** A close reason is at most 123 bytes (RFC 6455). */
 const MAX_CLOSE_REASON = 120;
 
@@ -101,7 +110,9 @@ type RootItem = Partial<Record<RealtimeField, RealtimeEvent['payload']>>;
  * where `publish` counts them against the limit.
  */
 class EventQueue implements AsyncIterableIterator<RootItem> {
-  private readonly items: RootItem[] = [];
+  private readonly items: Array<{ item: RootItem; bytes: number }> = [];
+  /** The approximate size of the events waiting, as they will be sent. */
+  bytes = 0;
   private waiting: ((result: IteratorResult<RootItem>) => void) | null = null;
   private ended = false;
 
@@ -115,7 +126,7 @@ class EventQueue implements AsyncIterableIterator<RootItem> {
     return this.items.length;
   }
 
-  push(item: RootItem): void {
+  push(item: RootItem, bytes: number): void {
     if (this.ended) return;
     const waiting = this.waiting;
     if (waiting) {
@@ -124,14 +135,16 @@ class EventQueue implements AsyncIterableIterator<RootItem> {
       waiting({ value: item, done: false });
       return;
     }
-    this.items.push(item);
+    this.items.push({ item, bytes });
+    this.bytes += bytes;
   }
 
   next(): Promise<IteratorResult<RootItem>> {
-    const item = this.items.shift();
-    if (item !== undefined) {
+    const first = this.items.shift();
+    if (first !== undefined) {
+      this.bytes -= first.bytes;
       this.onTaken(this.filter.field);
-      return Promise.resolve({ value: item, done: false });
+      return Promise.resolve({ value: first.item, done: false });
     }
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
@@ -148,6 +161,7 @@ class EventQueue implements AsyncIterableIterator<RootItem> {
     if (this.ended) return;
     this.ended = true;
     this.items.length = 0;
+    this.bytes = 0;
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.({ value: undefined, done: true });
@@ -175,11 +189,15 @@ class RealtimeConnection {
     private readonly onTaken: (field: RealtimeField) => void,
   ) {}
 
-  /** Events waiting for the client, across its subscriptions. */
-  queued(): number {
-    let total = 0;
-    for (const queue of this.queues) total += queue.size;
-    return total;
+  /** Events waiting for the socket, across the connection's subscriptions, and their bytes. */
+  queued(): { events: number; bytes: number } {
+    let events = 0;
+    let bytes = 0;
+    for (const queue of this.queues) {
+      events += queue.size;
+      bytes += queue.bytes;
+    }
+    return { events, bytes };
   }
 
   subscribe(filter: Omit<RealtimeFilter, 'organizationId'>): EventQueue {
@@ -285,6 +303,13 @@ function accessRefusal(auth: GatewayAuth): Refusal | null {
     };
   }
   return null;
+}
+
+/** A client message as text (the protocol's messages are JSON text). */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
 }
 
 const stringArgument = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -514,72 +539,117 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           }),
     );
 
-  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
-  const graphqlWs = useServer<Record<string, unknown>>(
-    {
-      isProd: options.production,
-      async onConnect(context) {
-        const { socket, request } = context.extra;
-        const refusal = await admit(socket, request, context.connectionParams);
-        if (refusal) {
-          refused.inc({ reason: refusal.metric });
-          socket.close(refusal.code, closeReason(refusal.reason));
-          return false;
-        }
-        if (!connections.has(socket)) return false;
-        return true;
-      },
-      onSubscribe(context, _id, payload): ExecutionArgs | readonly GraphQLError[] {
-        const connection = connections.get(context.extra.socket);
-        if (!connection)
-          return [new GraphQLError('not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
-        if (Object.keys(context.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(
-              `A connection holds at most ${limits.maxSubscriptionsPerConnection} subscriptions.`,
-              {
-                extensions: {
-                  code: TOO_MANY_SUBSCRIPTIONS,
-                  details: { max: limits.maxSubscriptionsPerConnection },
-                },
-              },
-            ),
-          ];
-        }
-        const refusal = structuralRefusal(schema, payload.query, options.queryLimits);
-        if (refusal) return [refusal];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: options.queryLimits.maxTokens });
-        } catch (error) {
-          if (error instanceof GraphQLError) {
-            return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-          }
-          throw error;
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return shown(errors);
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (!operation) {
-          return [
-            new GraphQLError('Name the operation to run (operationName).', {
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
-          ];
-        }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: connection,
-          rootValue: operation.operation === OperationTypeNode.SUBSCRIPTION ? subscriptionRoot : queryRoot,
-        };
-      },
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    handleProtocols,
+  });
+  const graphqlWs = makeServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>({
+    async onConnect(context) {
+      const { socket, request } = context.extra;
+      const refusal = await admit(socket, request, context.connectionParams);
+      if (refusal) {
+        refused.inc({ reason: refusal.metric });
+        socket.close(refusal.code, closeReason(refusal.reason));
+        return false;
+      }
+      if (!connections.has(socket)) return false;
+      return true;
     },
-    webSockets,
-    KEEP_ALIVE_MS,
-  );
+    onSubscribe(context, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+      const connection = connections.get(context.extra.socket);
+      if (!connection)
+        return [new GraphQLError('not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
+      if (Object.keys(context.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+        return [
+          new GraphQLError(
+            `A connection holds at most ${limits.maxSubscriptionsPerConnection} subscriptions.`,
+            {
+              extensions: {
+                code: TOO_MANY_SUBSCRIPTIONS,
+                details: { max: limits.maxSubscriptionsPerConnection },
+              },
+            },
+          ),
+        ];
+      }
+      const refusal = structuralRefusal(schema, payload.query, options.queryLimits);
+      if (refusal) return [refusal];
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: options.queryLimits.maxTokens });
+      } catch (error) {
+        if (error instanceof GraphQLError) {
+          return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        throw error;
+      }
+      const errors = validate(schema, document, rules);
+      if (errors.length > 0) return shown(errors);
+      const operation = getOperationAST(document, payload.operationName ?? undefined);
+      if (!operation) {
+        return [
+          new GraphQLError('Name the operation to run (operationName).', {
+            extensions: { code: 'BAD_USER_INPUT' },
+          }),
+        ];
+      }
+      return {
+        schema,
+        document,
+        operationName: payload.operationName ?? null,
+        variableValues: payload.variables ?? null,
+        contextValue: connection,
+        rootValue: operation.operation === OperationTypeNode.SUBSCRIPTION ? subscriptionRoot : queryRoot,
+      };
+    },
+  });
+  // graphql-ws's own `ws` adapter waits for each message to reach the kernel before it takes the next
+  // event, which leaves every burst queued; this one writes and moves on, so what a client does not
+  // read piles up in its socket's buffer, where `publish` weighs it against maxBufferedBytes.
+  webSockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('error', (error) => {
+      logger.warn({ err: error }, 'realtime socket error');
+      socket.terminate();
+    });
+    let alive = true;
+    const keepAlive = setInterval(() => {
+      if (!alive) {
+        socket.terminate();
+        return;
+      }
+      alive = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    keepAlive.unref();
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          if (socket.readyState === socket.OPEN) socket.send(data);
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage(handle) {
+          socket.on('message', (data: RawData) => {
+            handle(textOf(data)).catch((error: unknown) => {
+              logger.error({ err: error }, 'realtime message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          });
+        },
+      },
+      { socket, request },
+    );
+    socket.once('close', (code: number, reason: Buffer) => {
+      clearInterval(keepAlive);
+      closed(code, reason.toString('utf8')).catch((error: unknown) => {
+        logger.warn({ err: error }, 'realtime connection cleanup failed');
+      });
+    });
+  });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
@@ -602,6 +672,8 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const organization = byOrganization.get(event.organizationId);
       if (!organization) return;
       const item: RootItem = { [event.field]: event.payload };
+      // What one event costs a connection's buffers: its payload and the protocol's envelope around it.
+      const bytes = Buffer.byteLength(JSON.stringify(event.payload)) + MESSAGE_OVERHEAD_BYTES;
       for (const connection of organization) {
         const targets = [...connection.queues].filter((queue) => matches(queue.filter, event));
         if (targets.length === 0) continue;
@@ -609,9 +681,10 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           drop(connection, REALTIME_CLOSE_CODES.unauthorized, 'access token expired', 'token_expired');
           continue;
         }
+        const queued = connection.queued();
         if (
-          connection.queued() + targets.length > limits.maxQueuedEvents ||
-          connection.socket.bufferedAmount > limits.maxBufferedBytes
+          queued.events + targets.length > limits.maxQueuedEvents ||
+          connection.socket.bufferedAmount + queued.bytes + bytes * targets.length > limits.maxBufferedBytes
         ) {
           drop(
             connection,
@@ -621,7 +694,7 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           );
           continue;
         }
-        for (const queue of targets) queue.push(item);
+        for (const queue of targets) queue.push(item, bytes);
       }
     },
     connectionCount: () => connections.size,
@@ -632,10 +705,11 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       for (const connection of [...connections.values()]) {
         drop(connection, 1001, 'the gateway is shutting down', null);
       }
+      for (const socket of webSockets.clients) socket.close(1001, 'the gateway is shutting down');
       const sockets = [...webSockets.clients];
+      // A client that does not read never completes the close handshake.
       const terminate = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1_000);
-      terminate.unref();
-      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
       clearTimeout(terminate);
     },
   };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -255,10 +255,10 @@ describe('realtime server', () => {
   let url: string;
   /** Users whose principal identity no longer answers (deactivated). */
   const revoked = new Set<string>();
-  const byUser: Record<string, { permissions: string[] }> = {};
+  const byUser: Record<string, { permissions?: string[]; operationSafelist?: string[] }> = {};
   const clients: RawClient[] = [];
 
-  async function start(limits: Partial<RealtimeLimits> = {}) {
+  async function start(limits: Partial<RealtimeLimits> = {}, production = false) {
     issuer = await createAccessTokenIssuer();
     const table = tablePrincipals({ roles: ['member'], permissions: ['conversations:read'] }, byUser);
     const principals: PrincipalSource = {
@@ -277,7 +277,7 @@ describe('realtime server', () => {
       authenticate: createAuthenticator({ keySet: issuer.jwks }, principals),
       logger: pino({ level: 'silent' }),
       registry,
-      production: false,
+      production,
       corsOrigins: new Set(['https://app.example.com']),
       queryLimits: { ...DEFAULT_QUERY_LIMITS, maxAliases: 3 },
       limits,
@@ -409,6 +409,31 @@ describe('realtime server', () => {
     expect(JSON.stringify(other.messages.find((m) => m.id === 'deep')?.payload)).toContain(
       'MAX_ALIASES_EXCEEDED',
     );
+  });
+
+  it('holds a safelisted key to its manifest, and hides the schema in production', async () => {
+    await start({}, true);
+    const listed = 'subscription { replyDrafted { replyId } }';
+    const userId = randomUUID();
+    byUser[userId] = { operationSafelist: [createHash('sha256').update(listed).digest('hex')] };
+    const partner = await member(ORG_A, userId);
+    await acknowledged(partner);
+    partner.subscribe('listed', listed);
+    partner.subscribe('other', 'subscription { messageAdded { messageId } }');
+    await eventually('the other refused', () =>
+      partner.messages.some((m) => m.id === 'other' && m.type === 'error'),
+    );
+    expect(partner.messages.find((m) => m.id === 'other')?.payload).toMatchObject([
+      { extensions: { code: 'OPERATION_NOT_SAFELISTED' } },
+    ]);
+    expect(partner.messages.some((m) => m.id === 'listed' && m.type === 'error')).toBe(false);
+    const reader = await member(ORG_A);
+    await acknowledged(reader);
+    reader.subscribe('schema', '{ __schema { types { name } } }');
+    reader.subscribe('typo', 'subscription { messageAdde { messageId } }');
+    await eventually('both refused', () => reader.messages.filter((m) => m.type === 'error').length === 2);
+    expect(JSON.stringify(reader.messages)).toContain('introspection');
+    expect(JSON.stringify(reader.messages)).not.toContain('Did you mean');
   });
 
   it('closes a connection when its access token expires, and when its user is deactivated', async () => {

@@ -18,6 +18,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { API_KEY_HEADER, API_KEY_PREFIX, type Authenticator, type GatewayAuth } from '../authentication';
 import { structuralRefusal, type QueryLimits } from '../limits';
+import { safelistRefusal } from '../safelists';
 import {
   matches,
   REALTIME_FIELDS,
@@ -571,6 +572,15 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
               },
             },
           ),
+        ];
+      }
+      // A partner key bound to a manifest subscribes with the manifest's operations only, as it queries.
+      const notSafelisted = safelistRefusal({ query: payload.query }, connection.auth);
+      if (notSafelisted) {
+        return [
+          new GraphQLError(notSafelisted.message, {
+            extensions: { code: notSafelisted.code, details: notSafelisted.details },
+          }),
         ];
       }
       const refusal = structuralRefusal(schema, payload.query, options.queryLimits);

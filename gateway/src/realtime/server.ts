@@ -618,7 +618,7 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // event, which leaves every burst queued; this one writes and moves on, so what a client does not
   // read piles up in its socket's buffer, where `publish` weighs it against maxBufferedBytes.
   webSockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    socket.once('error', (error) => {
+    socket.on('error', (error) => {
       logger.warn({ err: error }, 'realtime socket error');
       socket.terminate();
     });

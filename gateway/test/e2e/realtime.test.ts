@@ -147,6 +147,29 @@ async function channel(admin: Member) {
   };
 }
 
+/** conversations.conversation.updated.v1 as conversations will publish it, as a Kafka message. */
+function conversationUpdate(organizationId: string, conversationId: string) {
+  return toKafkaMessage(
+    createEvent('conversations.conversation.updated.v1', {
+      source: '/services/conversations',
+      subject: conversationId,
+      tenantId: organizationId,
+      data: {
+        conversationId,
+        organizationId,
+        platform: 'chat',
+        status: 'closed',
+        assigneeId: null,
+        contactId: null,
+        needsReply: false,
+        unreadCount: 0,
+        changes: ['status'],
+        updatedAt: new Date().toISOString(),
+      },
+    }),
+  );
+}
+
 beforeAll(async () => {
   simulator = await startPlatformSimulator();
   platform = await startTestPlatform();
@@ -270,26 +293,7 @@ describe('realtime subscriptions at the gateway', () => {
       'subscribed',
       async () => (await gatewayMetric('realtime_subscriptions')) === before + 1,
     );
-    const update = (conversationId: string) =>
-      toKafkaMessage(
-        createEvent('conversations.conversation.updated.v1', {
-          source: '/services/conversations',
-          subject: conversationId,
-          tenantId: admin.organizationId,
-          data: {
-            conversationId,
-            organizationId: admin.organizationId,
-            platform: 'chat',
-            status: 'closed',
-            assigneeId: null,
-            contactId: null,
-            needsReply: false,
-            unreadCount: 0,
-            changes: ['status'],
-            updatedAt: new Date().toISOString(),
-          },
-        }),
-      );
+    const update = (conversationId: string) => conversationUpdate(admin.organizationId, conversationId);
     await platform.conversations.messaging.producer.send(
       topicName('conversations.conversation', platform.topicPrefix),
       [update(randomUUID()), update(watched)],
@@ -304,6 +308,34 @@ describe('realtime subscriptions at the gateway', () => {
         },
       },
     ]);
+  }, 60_000);
+
+  it('takes a partner API key with conversations:read in x-api-key, and refuses one without it (4403)', async () => {
+    const { admin } = await seeds(platform).organization('RealtimeKeys');
+    const key = async (scopes: string[]) =>
+      (
+        await admin.run<{ createApiKey: { secret: string } }>(
+          `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+          { input: { name: `realtime ${scopes.join(' ')}`, scopes } },
+        )
+      ).createApiKey.secret;
+    const [reader, other] = await Promise.all([key(['conversations:read']), key(['contacts:read'])]);
+    const before = await gatewayMetric('realtime_subscriptions');
+    const partner = collect(realtimeClient({ 'x-api-key': reader }), SUBSCRIPTIONS.updates);
+    const refused = collect(realtimeClient({ authorization: `Bearer ${other}` }), SUBSCRIPTIONS.updates);
+    await eventually(
+      'subscribed',
+      async () => (await gatewayMetric('realtime_subscriptions')) === before + 1,
+    );
+    const conversationId = randomUUID();
+    await platform.conversations.messaging.producer.send(
+      topicName('conversations.conversation', platform.topicPrefix),
+      [conversationUpdate(admin.organizationId, conversationId)],
+    );
+    await eventually('the partner receives the update', () => partner.results.length === 1);
+    expect(partner.results[0]).toMatchObject({ conversationUpdated: { conversationId } });
+    await eventually('the other key refused', () => refused.ended.done);
+    expect(refused.ended.failure).toMatchObject({ code: REALTIME_CLOSE_CODES.forbidden });
   }, 60_000);
 
   it('refuses a connection without credentials or with a bad token (4401)', async () => {

@@ -441,12 +441,14 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const refusal = refusalOf(error);
       if (refusal) return refusal;
       logger.error({ err: error }, 'realtime authentication failed');
-      return { code: 4500, reason: 'internal server error', metric: 'internal' };
+      return { code: CloseCode.InternalServerError, reason: 'internal server error', metric: 'internal' };
     }
     const refusal = accessRefusal(auth);
     if (refusal) return refusal;
-    const organizationId = auth.organizationId ?? '';
-    const principal = auth.apiKeyId !== null ? `api_key:${auth.apiKeyId}` : `user:${auth.userId ?? ''}`;
+    const { organizationId } = auth;
+    // accessRefusal admits only a user or an API key of an organization.
+    if (organizationId === null) return null;
+    const principal = auth.apiKeyId !== null ? `api_key:${auth.apiKeyId}` : `user:${String(auth.userId)}`;
     if (
       (byOrganization.get(organizationId)?.size ?? 0) >= limits.maxConnectionsPerOrganization ||
       (byPrincipal.get(principal) ?? 0) >= limits.maxConnectionsPerPrincipal

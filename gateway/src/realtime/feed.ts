@@ -20,11 +20,8 @@ export async function startRealtimeFeed(options: {
   const groupId = `gateway.realtime.${randomUUID()}`;
   // Idempotent; the gateway may start before conversations has created them.
   await ensureEventTopics(options.messaging.admin, { prefix: options.topicPrefix });
-  const consumer = options.messaging.consumer({
-    groupId,
-    fromBeginning: false,
-    partitionsConsumedConcurrently: REALTIME_TOPICS.length,
-  });
+  // One partition at a time: handling an event is a synchronous hand-off, never a wait.
+  const consumer = options.messaging.consumer({ groupId, fromBeginning: false });
   await consumer.subscribe(REALTIME_TOPICS.map((topic) => topicName(topic, options.topicPrefix)));
   await consumer.run((message) => {
     try {

@@ -20,6 +20,7 @@ import {
   type ReadinessCheck,
   type RunningServer,
   type ServiceMetrics,
+  createServiceMetrics,
 } from '@platform/service-kit';
 import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
@@ -47,6 +48,8 @@ import {
   type ApiUsageOptions,
 } from './api-usage';
 import { keepAliveFetcher, SubgraphDataSource } from './subgraph-data-source';
+import { startRealtimeFeed } from './realtime/feed';
+import { attachRealtimeServer, type RealtimeLimits, type RealtimeServer } from './realtime/server';
 
 export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type JwksSource } from './authentication';
 export { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE } from './subgraph-data-source';
@@ -57,6 +60,12 @@ export { OPERATION_NOT_SAFELISTED } from './safelists';
 export { API_ACCESS_REFUSED, API_WRITE_FEATURE } from './api-access';
 export { DEFAULT_RATE_LIMITS, RATE_LIMITED, RATE_LIMIT_TABLE, type RateLimitOptions } from './rate-limits';
 export { API_CALLS_TABLE, type ApiUsageOptions } from './api-usage';
+export {
+  DEFAULT_REALTIME_LIMITS,
+  REALTIME_CLOSE_CODES,
+  TOO_MANY_SUBSCRIPTIONS,
+  type RealtimeLimits,
+} from './realtime/server';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
@@ -114,6 +123,11 @@ export interface GatewayOptions {
    * given. The counts are kept in `databaseUrl`, by default the rate limits' database.
    */
   apiUsage?: ApiUsageOptions;
+  /**
+   * GraphQL subscriptions over WebSocket on the same path (realtime/server.ts), fed from `kafka`: on
+   * whenever `kafka` is given, with these limits (default DEFAULT_REALTIME_LIMITS); false turns it off.
+   */
+  realtime?: Partial<RealtimeLimits> | false;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -217,12 +231,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     : undefined;
   let invalidation: { stop(): Promise<void> } | undefined;
   let apiUsage: ApiUsageMeter | undefined;
+  let realtimeFeed: { stop(): Promise<void> } | undefined;
   const stopEverything = async () => {
     // Publishes what this replica counted, before the producer goes.
     await apiUsage?.close().catch((error: unknown) => {
       logger.warn({ err: error }, 'could not publish the last API call counts');
     });
-    await invalidation?.stop();
+    // Each leaves its consumer group and deletes it: side by side, not one after the other.
+    await Promise.all([invalidation?.stop(), realtimeFeed?.stop()]);
     await messaging?.close();
     await apollo.stop();
     await agent.close();
@@ -252,6 +268,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     throw error;
   }
   const authenticate = createAuthenticator(options.jwks, principals);
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
   let running: RunningServer;
   try {
     running = await startServiceServer({
@@ -259,7 +276,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       logger,
-      ...(options.metrics ? { metrics: options.metrics } : {}),
+      metrics,
       readiness: [
         ...subgraphReadiness(options.subgraphUrls, options.criticalSubgraphs ?? ['identity']),
         ...(options.readiness ?? []),
@@ -295,11 +312,41 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await stopEverything();
     throw error;
   }
+  let realtime: RealtimeServer | undefined;
+  if (messaging && options.kafka && options.realtime !== false) {
+    const server = attachRealtimeServer({
+      server: running.server,
+      path: GRAPHQL_PATH,
+      authenticate,
+      logger,
+      registry: metrics.registry,
+      production,
+      corsOrigins: new Set(options.corsOrigins ?? []),
+      queryLimits: limits,
+      ...(options.realtime ? { limits: options.realtime } : {}),
+    });
+    realtime = server;
+    try {
+      realtimeFeed = await startRealtimeFeed({
+        messaging,
+        topicPrefix: options.kafka.topicPrefix,
+        logger,
+        publish: (event) => server.publish(event),
+      });
+    } catch (error) {
+      await server.close();
+      await running.close();
+      await stopEverything();
+      throw error;
+    }
+  }
   return {
     server: running.server,
     url: running.url,
     graphqlUrl: `${running.url}${GRAPHQL_PATH}`,
     async close() {
+      // Open WebSockets first: the HTTP server's close waits for every connection to end.
+      await realtime?.close();
       await running.close();
       await stopEverything();
     },

@@ -79,6 +79,18 @@ const schema = z.object({
   RATE_LIMIT_API_KEY_POINTS: z.coerce.number().int().positive().default(100_000),
   RATE_LIMIT_USER_POINTS: z.coerce.number().int().positive().default(50_000),
   RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * Realtime subscriptions over WebSocket (gateway/README.md, Realtime): connections per organization and
+   * per user or API key (per replica), subscriptions per connection, events and bytes a client may leave
+   * unread before it is dropped (close code 4008), and how often an open connection's credentials are
+   * checked again.
+   */
+  REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: z.coerce.number().int().positive().default(1_000),
+  REALTIME_MAX_CONNECTIONS_PER_PRINCIPAL: z.coerce.number().int().positive().default(20),
+  REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
+  REALTIME_MAX_QUEUED_EVENTS: z.coerce.number().int().positive().default(100),
+  REALTIME_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  REALTIME_REAUTHENTICATE_MS: z.coerce.number().int().positive().default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** OpenTelemetry export (docs/observability.md); nothing is exported unless an endpoint is set. */
   ...telemetryEnvironmentShape,

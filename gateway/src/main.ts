@@ -73,6 +73,14 @@ async function main(): Promise<void> {
       windowSeconds: environment.API_USAGE_WINDOW_SECONDS,
       flushIntervalMs: environment.API_USAGE_FLUSH_MS,
     },
+    realtime: {
+      maxConnectionsPerOrganization: environment.REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION,
+      maxConnectionsPerPrincipal: environment.REALTIME_MAX_CONNECTIONS_PER_PRINCIPAL,
+      maxSubscriptionsPerConnection: environment.REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxQueuedEvents: environment.REALTIME_MAX_QUEUED_EVENTS,
+      maxBufferedBytes: environment.REALTIME_MAX_BUFFERED_BYTES,
+      reauthenticateIntervalMs: environment.REALTIME_REAUTHENTICATE_MS,
+    },
   });
   onShutdown(logger, async () => {
     await gateway.close();

@@ -59,6 +59,8 @@ export interface TestPlatform {
   billing: BillingService;
   automation: AutomationService;
   databases: Record<'identity' | 'crm' | 'conversations' | 'billing' | 'automation', TestDatabase>;
+  /** The prefix of this platform's Kafka topics (tests publish events straight to them). */
+  topicPrefix: string;
   /** Runs an operation through the gateway, with a bearer token when given. */
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -297,6 +299,7 @@ export async function startTestPlatform(
       return automation;
     },
     databases,
+    topicPrefix: topics.prefix,
     graphql: (query, variables = {}, token) =>
       postGraphQL(gateway.graphqlUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     async internalHeaders(auth) {

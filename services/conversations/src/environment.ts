@@ -41,6 +41,15 @@ const schema = serviceEnvironmentSchema('conversations', 4003).extend({
     }),
   /** How often the token refresh job looks for tokens about to expire. */
   CHANNEL_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Where uploaded documents are kept on local disk (default: the repository's `.local/storage/conversations`). */
+  CONVERSATIONS_STORAGE_DIR: z.string().min(1).optional(),
+  /**
+   * The document upload limit in bytes (default 700 KiB). Uploads travel base64 in a GraphQL body,
+   * which the gateway and the subgraph cap at 1 MiB: a larger limit needs larger body limits too.
+   */
+  CONVERSATIONS_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  /** How often the document index job looks for waiting documents besides being woken (default 5 min). */
+  CONVERSATIONS_DOCUMENT_INDEX_INTERVAL_MS: z.coerce.number().int().positive().optional(),
 });
 
 export type ConversationsEnvironment = z.infer<typeof schema>;
@@ -52,6 +61,9 @@ export const conversationsEnvironment = {
       piiKeyring: environment.CONVERSATIONS_PII_KEYRING,
       oauthClients: environment.CHANNEL_OAUTH_CLIENTS,
       tokenRefreshIntervalMs: environment.CHANNEL_TOKEN_REFRESH_INTERVAL_MS,
+      storageDir: environment.CONVERSATIONS_STORAGE_DIR,
+      documentMaxBytes: environment.CONVERSATIONS_DOCUMENT_MAX_BYTES,
+      documentIndexIntervalMs: environment.CONVERSATIONS_DOCUMENT_INDEX_INTERVAL_MS,
     });
   },
 };

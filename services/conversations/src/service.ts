@@ -23,6 +23,15 @@ import {
   type OAuthPlatformClient,
 } from './modules/account/infra/http-oauth-token-client';
 import { startTokenRefreshJob, type TokenRefreshOptions } from './modules/account/infra/token-refresh-job';
+import type { AiProvider } from './modules/ai/domain/ai-provider';
+import { localAiProvider } from './modules/ai/infra/local-provider';
+import type { ObjectStorage } from './modules/storage/domain/object-storage';
+import { localDiskStorage } from './modules/storage/infra/local-disk-storage';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from './modules/document/domain/document';
+import { indexWakeups, startDocumentIndexJob, type IndexWakeups } from './modules/document/infra/index-job';
+import { textExtractor } from './modules/document/infra/text-extractor';
+import { DEFAULT_RETRIEVAL, type RetrievalOptions } from './modules/assistant/domain/assistant-operations';
+import { resolve as resolvePath } from 'node:path';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -33,6 +42,16 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   tokenCipher: FieldCipher | null;
   /** The platforms' OAuth token endpoints (the refresh job's). */
   tokenClient: OAuthTokenClient;
+  /** The AI provider: the assistant's answers and the documents' embeddings. */
+  ai: AiProvider;
+  /** Where uploaded documents' bytes live. */
+  storage: ObjectStorage;
+  /** Uploads and reindex requests wake the document index job. */
+  documentIndexWakeups: IndexWakeups;
+  /** The upload limit in bytes. */
+  documentMaxBytes: number;
+  /** How many chunks the assistant retrieves and how similar they must be. */
+  retrieval: RetrievalOptions;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -52,7 +71,22 @@ export interface ConversationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** The platforms' API base (sends); the local platform simulator's default address when absent. */
   channelApiBaseUrl?: string;
+  /** The AI provider (default: the deterministic local provider). */
+  ai?: AiProvider;
+  /** Object storage (default: local disk under `storageDir`). */
+  storage?: ObjectStorage;
+  /** The local disk storage's root (CONVERSATIONS_STORAGE_DIR; default `.local/storage/conversations` of the repository). */
+  storageDir?: string;
+  /** The upload limit in bytes (CONVERSATIONS_DOCUMENT_MAX_BYTES; default 700 KiB, under the 1 MiB body limit). */
+  documentMaxBytes?: number;
+  /** How often the document index job looks for waiting documents besides being woken (default 5 min). */
+  documentIndexIntervalMs?: number;
+  /** Retrieval: top-k chunks, the similarity floor, the history given as memory. */
+  retrieval?: Partial<RetrievalOptions>;
 }
+
+/** Where local disk storage keeps objects when nothing is configured (git-ignored). */
+export const DEFAULT_STORAGE_DIR = resolvePath(__dirname, '../../../.local/storage/conversations');
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
 export const conversationsService = defineService<
@@ -70,6 +104,11 @@ export const conversationsService = defineService<
     ...withTenants(foundation),
     tokenCipher: options.piiKeyring ? fieldCipher(options.piiKeyring) : null,
     tokenClient: options.tokenClient ?? httpOAuthTokenClient(options.oauthClients ?? {}),
+    ai: options.ai ?? localAiProvider(),
+    storage: options.storage ?? localDiskStorage(options.storageDir ?? DEFAULT_STORAGE_DIR),
+    documentIndexWakeups: indexWakeups(),
+    documentMaxBytes: options.documentMaxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    retrieval: { ...DEFAULT_RETRIEVAL, ...options.retrieval },
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -79,6 +118,12 @@ export const conversationsService = defineService<
         intervalMs: 6 * 60 * 60 * 1000,
         logger: options.logger,
       }),
+      // Uploaded documents: extracted, chunked and embedded (woken by uploads; a pass every 5 min).
+      startDocumentIndexJob(
+        { ...dependencies, extractor: textExtractor(), logger: options.logger },
+        dependencies.documentIndexWakeups,
+        { intervalMs: options.documentIndexIntervalMs ?? 5 * 60_000 },
+      ),
       ...(cipher
         ? [
             startTokenRefreshJob(
@@ -124,3 +169,4 @@ export { accountByWebhookId, type WebhookAccount } from './modules/account/infra
 export { refreshDueTokens } from './modules/account/infra/token-refresh-job';
 export { startPlatformSimulator, type PlatformSimulator } from './modules/channel/infra/simulator/server';
 export { CHANNEL_WEBHOOK_PREFIX } from './modules/ingestion/infra/webhook-route';
+export { indexPendingDocuments } from './modules/document/infra/index-job';

@@ -28,13 +28,13 @@ const SIGN_IN = 'Sign in to use the assistant';
 export interface RetrievalOptions {
   /** Chunks offered to the model (default 5). */
   topK: number;
-  /** Cosine similarity below which a chunk is not relevant (default 0.15, tuned on the local provider's hashed vectors). */
+  /** Cosine similarity below which a chunk is not relevant (default 0.1, tuned on the local provider's hashed vectors). */
   minScore: number;
   /** Earlier messages given to the model as memory (default 10). */
   historyTurns: number;
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalOptions = { topK: 5, minScore: 0.15, historyTurns: 10 };
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { topK: 5, minScore: 0.1, historyTurns: 10 };
 
 const unit = (vector: number[]): number[] => {
   const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));

@@ -204,10 +204,8 @@ describe('the assistant through the gateway', () => {
     expect(answer.content).toContain('warranty of three years on the motor');
     expect(answer.tokensUsed).toBeGreaterThan(0);
     expect(answer.citations.map((citation) => citation.documentId)).toEqual([manual]);
-    expect(answer.citations[0]).toMatchObject({
-      document: { id: manual, title: 'Grinder manual' },
-      chunk: { text: expect.stringContaining('The espresso grinder carries a warranty of three years') },
-    });
+    expect(answer.citations[0]?.document).toEqual({ id: manual, title: 'Grinder manual' });
+    expect(answer.citations[0]?.chunk?.text).toContain('The espresso grinder carries a warranty of three years');
     expect(answer.citations[0]?.score).toBeGreaterThan(0);
     // The handbook answers its own question.
     const refund = await ask(alice, 'Within how many days may customers request a refund?');

@@ -341,6 +341,39 @@ describe('assistant', () => {
     expect(malformed.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('reads sessions with their messages and citations in the same statements for one session as for three', async () => {
+    const DEEP = `{ chatSessions(first: 50) { edges { node { id messages(first: 50) { totalCount edges { node {
+      content citations { score document { title } chunk { text document { id } } } } } } } } } }`;
+    const seeded = async (sessions: number) => {
+      const tenant = newTenant();
+      await markdown(tenant);
+      for (let index = 0; index < sessions; index += 1) {
+        await ask(tenant, await startSession(tenant), 'How many days do customers have to request a refund?');
+      }
+      return tenant;
+    };
+    const one = await seeded(1);
+    const three = await seeded(3);
+    const measure = async (tenant: TestTenant) => {
+      const { result, statements } = await subject.env.countStatements(() =>
+        call<{
+          chatSessions: {
+            edges: Array<{ node: { messages: { edges: Array<{ node: { citations: unknown[] } }> } } }>;
+          };
+        }>(tenant, DEEP),
+      );
+      const citations = (result.data?.chatSessions.edges ?? []).flatMap((edge) =>
+        edge.node.messages.edges.flatMap((message) => message.node.citations),
+      );
+      return { statements, citations: citations.length };
+    };
+    const few = await measure(one);
+    const lots = await measure(three);
+    expect(few.citations).toBe(1);
+    expect(lots.citations).toBe(3);
+    expect(lots.statements).toBe(few.statements);
+  });
+
   it('refuses empty and overlong questions and bad session input', async () => {
     const caller = newTenant();
     const sessionId = await startSession(caller);

@@ -494,6 +494,37 @@ async function seedOrganization(platform: TestPlatform, count: number): Promise<
     // The seeded contacts, and the K customers whose messages came in through the webhook as leads.
     return runs.length === 2 * count && runs.every((found) => found === count);
   });
+  // The assistant: `count` indexed documents, and a chat session per document whose answer cites it.
+  for (let index = 0; index < count; index += 1) {
+    await admin.run(`mutation ($input: UploadDocumentInput!) { uploadDocument(input: $input) { id } }`, {
+      input: {
+        title: `Grinder ${index}`,
+        filename: `grinder-${index}.txt`,
+        contentType: 'text/plain',
+        contentBase64: Buffer.from(
+          `Grinder model ${index} carries a warranty of ${index + 2} years.`,
+        ).toString('base64'),
+      },
+    });
+  }
+  await eventually(`${count} documents indexed`, async () => {
+    const data = await admin.run<{ documents: { totalCount: number } }>(
+      `{ documents(indexStatus: indexed) { totalCount } }`,
+    );
+    return data.documents.totalCount === count;
+  });
+  for (let index = 0; index < count; index += 1) {
+    const { startChatSession } = await admin.run<{ startChatSession: { id: string } }>(
+      `mutation { startChatSession { id } }`,
+    );
+    await admin.run(
+      `mutation ($id: ID!, $q: String!) { sendChatMessage(sessionId: $id, content: $q) { id } }`,
+      {
+        id: startChatSession.id,
+        q: `How long is the warranty of grinder model ${index}?`,
+      },
+    );
+  }
   // … and once identity's audit trail has taken in every entry the seeds caused (its consumer's
   // statements would be counted too): the count holds still for a while.
   let previous = -1;

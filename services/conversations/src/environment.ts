@@ -79,6 +79,13 @@ const schema = serviceEnvironmentSchema('conversations', 4003).extend({
   CONVERSATIONS_RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
   /** The AI provider: CONVERSATIONS_AI_PROVIDER=local (default) or openai with its endpoint (see provider.ts). */
   ...aiEnvironmentFields,
+  /**
+   * The document upload limit in bytes (default 700 KiB). Uploads travel base64 in a GraphQL body,
+   * which the gateway and the subgraph cap at 1 MiB: a larger limit needs larger body limits too.
+   */
+  CONVERSATIONS_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  /** How often the document index job looks for waiting documents besides being woken (default 5 min). */
+  CONVERSATIONS_DOCUMENT_INDEX_INTERVAL_MS: z.coerce.number().int().positive().optional(),
 });
 
 /** With CONVERSATIONS_STORAGE=s3, every S3 setting is required (no call goes to a half-configured bucket). */
@@ -145,6 +152,8 @@ export const conversationsEnvironment = {
       ...(environment.LEADS_TRANSIT_KEYRING
         ? { leadsTransitKeyring: environment.LEADS_TRANSIT_KEYRING }
         : {}),
+      documentMaxBytes: environment.CONVERSATIONS_DOCUMENT_MAX_BYTES,
+      documentIndexIntervalMs: environment.CONVERSATIONS_DOCUMENT_INDEX_INTERVAL_MS,
     });
   },
 };

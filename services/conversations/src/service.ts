@@ -37,6 +37,10 @@ import type { ObjectStorage } from './modules/storage/domain/object-storage';
 import { DEFAULT_STORAGE_DIRECTORY } from './modules/storage/infra/default-directory';
 import { localDiskStorage } from './modules/storage/infra/local-disk-storage';
 import { s3Storage, type S3StorageConfiguration } from './modules/storage/infra/s3-storage';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from './modules/document/domain/document';
+import { indexWakeups, startDocumentIndexJob, type IndexWakeups } from './modules/document/infra/index-job';
+import { textExtractor } from './modules/document/infra/text-extractor';
+import { DEFAULT_RETRIEVAL, type RetrievalOptions } from './modules/assistant/domain/assistant-operations';
 
 /** Prisma's client type with query events on (the kit counts statements through them). */
 export type Database = PrismaClient<'query'>;
@@ -57,6 +61,12 @@ export interface ConversationsDependencies extends TenantFoundation<Database, Pr
   storage: ObjectStorage;
   /** Seals leads for crm in transit (LEADS_TRANSIT_KEYRING); null without one (no leads go to crm). */
   leadTransit: FieldCipher | null;
+  /** Uploads and reindex requests wake the document index job. */
+  documentIndexWakeups: IndexWakeups;
+  /** The upload limit in bytes. */
+  documentMaxBytes: number;
+  /** How many chunks the assistant retrieves and how similar they must be. */
+  retrieval: RetrievalOptions;
 }
 
 /** conversations' start options beyond the kit's. */
@@ -99,6 +109,12 @@ export interface ConversationsOptions {
    * one, no lead events are published.
    */
   leadsTransitKeyring?: FieldKeyring;
+  /** The upload limit in bytes (CONVERSATIONS_DOCUMENT_MAX_BYTES; default 700 KiB, under the 1 MiB body limit). */
+  documentMaxBytes?: number;
+  /** How often the document index job looks for waiting documents besides being woken (default 5 min). */
+  documentIndexIntervalMs?: number;
+  /** Retrieval: top-k chunks, the similarity floor, the history given as memory. */
+  retrieval?: Partial<RetrievalOptions>;
 }
 
 /** conversations: the social inbox — connected channel accounts, conversations, later messages, replies and AI tasks. */
@@ -129,6 +145,9 @@ export const conversationsService = defineService<
         ? s3Storage(options.s3)
         : localDiskStorage(options.storageDirectory ?? DEFAULT_STORAGE_DIRECTORY)),
     leadTransit: options.leadsTransitKeyring ? fieldCipher(options.leadsTransitKeyring) : null,
+    documentIndexWakeups: indexWakeups(),
+    documentMaxBytes: options.documentMaxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    retrieval: { ...DEFAULT_RETRIEVAL, ...options.retrieval },
   }),
   jobs: (dependencies, options) => {
     const cipher = dependencies.tokenCipher;
@@ -147,6 +166,12 @@ export const conversationsService = defineService<
               { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000 },
             ),
           ]),
+      // Uploaded documents: extracted, chunked and embedded (woken by uploads; a pass every 5 min).
+      startDocumentIndexJob(
+        { ...dependencies, extractor: textExtractor(), logger: options.logger },
+        dependencies.documentIndexWakeups,
+        { intervalMs: options.documentIndexIntervalMs ?? 5 * 60_000 },
+      ),
       ...(cipher
         ? [
             startTokenRefreshJob(
@@ -219,3 +244,4 @@ export { applyEntitlements } from './modules/ai/infra/entitlements';
 export { localAiProvider } from './modules/ai/infra/local-provider';
 export { messageSealing } from './modules/message/infra/message-sealing';
 export { localDiskStorage } from './modules/storage/infra/local-disk-storage';
+export { indexPendingDocuments } from './modules/document/infra/index-job';

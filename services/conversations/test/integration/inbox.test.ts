@@ -24,7 +24,13 @@ const sealing = messageSealing(fieldCipher(piiKeyring));
 
 describe('inbox', () => {
   const subject = serviceUnderTest('conversations', (env) =>
-    startConversationsService({ ...env.startOptions(), piiKeyring }),
+    startConversationsService({
+      ...env.startOptions(),
+      piiKeyring,
+      // No worker pass lands in a statement count.
+      aiWorkerIntervalMs: 3_600_000,
+      replyQueueIntervalMs: 3_600_000,
+    }),
   );
 
   async function receive(

@@ -125,6 +125,11 @@ export async function startTestPlatform(
     stallableSubgraphs?: boolean;
     /** The gateway's deadline for one subgraph request (default 10 s). */
     subgraphTimeoutMs?: number;
+    /**
+     * The gateway's API-call counting window (default 60 s). A test that asserts queries write nothing
+     * for longer than a window gives a longer one: a closing window is published and billing meters it.
+     */
+    apiUsageWindowSeconds?: number;
     /** Rate limits by cost, counted in a gateway database of this file's own; off by default. */
     rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
     /**
@@ -282,6 +287,9 @@ export async function startTestPlatform(
       logger: logger.child({ service: 'gateway' }),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.subgraphTimeoutMs !== undefined ? { subgraphTimeoutMs: options.subgraphTimeoutMs } : {}),
+      ...(options.apiUsageWindowSeconds !== undefined
+        ? { apiUsage: { windowSeconds: options.apiUsageWindowSeconds } }
+        : {}),
       ...(options.rateLimits && gatewayDatabase
         ? { rateLimits: { ...options.rateLimits, databaseUrl: gatewayDatabase.url } }
         : {}),

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
               contactId,
               organizationId,
               ownerId: null,
+              companyId: null,
               relationshipState: 'Lead',
               tags: [],
               createdAt: new Date().toISOString(),

@@ -138,6 +138,7 @@ describe('catalog data validation', () => {
       'contactId',
       'organizationId',
       'ownerId',
+      'companyId',
       'relationshipState',
       'tags',
       'createdAt',
@@ -275,7 +276,15 @@ describe('AsyncAPI document', () => {
     const contact = document.components.messages['crm.contact.created.v1'];
     expect(contact?.payload.properties.type).toMatchObject({ const: 'crm.contact.created.v1' });
     expect(contact?.payload.properties.data).toMatchObject({
-      required: ['contactId', 'organizationId', 'ownerId', 'relationshipState', 'tags', 'createdAt'],
+      required: [
+        'contactId',
+        'organizationId',
+        'ownerId',
+        'companyId',
+        'relationshipState',
+        'tags',
+        'createdAt',
+      ],
     });
   });
 

@@ -124,6 +124,7 @@ export function contactCreated(
       contactId,
       organizationId,
       ownerId: null,
+      companyId: null,
       relationshipState: 'Lead',
       tags: options.tags ?? [],
       createdAt: new Date().toISOString(),

@@ -139,6 +139,7 @@ describe('redactedData', () => {
         contactId: randomUUID(),
         organizationId,
         ownerId: null,
+        companyId: null,
         relationshipState: 'Lead',
         tags: [],
         createdAt: new Date().toISOString(),

@@ -9,6 +9,7 @@ import {
   type RouteHandler,
   type TenantFoundation,
 } from '@platform/service-kit';
+import { startContactCompaniesConsumer } from './consumers/contact-companies';
 import { startEntitlementsConsumer } from './consumers/entitlements';
 import { startIngestionConsumer } from './consumers/ingestion';
 import { pipelineSealing } from './modules/ai/infra/ai-tasks';
@@ -205,6 +206,7 @@ export const conversationsService = defineService<
       await startEntitlementsConsumer(dependencies, messaging, options),
       ...(cipher ? [await startIngestionConsumer(dependencies, cipher, messaging, options)] : []),
       await startLeadLinksConsumer(dependencies, messaging, options),
+      await startContactCompaniesConsumer(dependencies, messaging, options),
     ];
   },
   // Each connected account's platform delivers to /webhooks/channels/<webhookId> (needs the keyring).
@@ -245,3 +247,4 @@ export { localAiProvider } from './modules/ai/infra/local-provider';
 export { messageSealing } from './modules/message/infra/message-sealing';
 export { localDiskStorage } from './modules/storage/infra/local-disk-storage';
 export { indexPendingDocuments } from './modules/document/infra/index-job';
+export { applyContactCompany } from './consumers/contact-companies';

@@ -1,7 +1,9 @@
 import { generateFieldKeyring } from '@platform/service-kit';
 import { conversationsEnvironment } from '../src/environment';
+import { DEFAULT_STORAGE_DIRECTORY } from '../src/modules/storage/infra/default-directory';
 
-// The documents' settings: storage directory, upload limit and index interval, all optional.
+// The documents' settings: storage directory (default: the repository's .local), upload limit and
+// index interval, all optional.
 
 describe('conversations environment: documents', () => {
   const base = {
@@ -19,7 +21,7 @@ describe('conversations environment: documents', () => {
       }),
     );
     expect(options).toMatchObject({
-      storageDir: '/var/lib/conversations',
+      storageDirectory: '/var/lib/conversations',
       documentMaxBytes: 500_000,
       documentIndexIntervalMs: 60_000,
     });
@@ -28,7 +30,7 @@ describe('conversations environment: documents', () => {
   it('leaves them to the defaults when unset, and refuses nonsense', async () => {
     const options = await conversationsEnvironment.options(conversationsEnvironment.schema.parse(base));
     expect(options).toMatchObject({
-      storageDir: undefined,
+      storageDirectory: DEFAULT_STORAGE_DIRECTORY,
       documentMaxBytes: undefined,
       documentIndexIntervalMs: undefined,
     });

@@ -21,6 +21,7 @@ const contactCreatedData = z
     contactId: uuid(),
     organizationId: uuid(),
     ownerId: uuid().nullable().describe('The user who owns the contact, if any.'),
+    companyId: uuid().nullable().describe('The company (client account) the contact belongs to, if any.'),
     relationshipState: z
       .enum(RELATIONSHIP_STATES)
       .describe('Where the contact stands with the organization.'),
@@ -90,6 +91,7 @@ const contactUpdatedData = z
     leadStatus: z.enum(LEAD_STATUSES).nullable(),
     status: z.enum(CONTACT_STATUSES),
     ownerId: uuid().nullable(),
+    companyId: uuid().nullable().describe('The company the contact belongs to after the change, if any.'),
     updatedById: uuid().nullable(),
     updatedAt: timestamp(),
   })

@@ -38,6 +38,7 @@ describe('workflow-run module', () => {
         contactId,
         organizationId,
         ownerId: null,
+        companyId: null,
         relationshipState: 'Lead',
         tags: [],
         createdAt: new Date().toISOString(),

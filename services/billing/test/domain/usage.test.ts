@@ -53,6 +53,7 @@ const contactCreated = (contactId: string, time = AT) =>
       contactId,
       organizationId: ORGANIZATION,
       ownerId: null,
+      companyId: null,
       relationshipState: 'Lead',
       tags: [],
       createdAt: time,

@@ -86,7 +86,15 @@ describe('usage metering', () => {
     event(
       'crm.contact.created.v1',
       organizationId,
-      { contactId, organizationId, ownerId: null, relationshipState: 'Lead', tags: [], createdAt: NOW },
+      {
+        contactId,
+        organizationId,
+        ownerId: null,
+        companyId: null,
+        relationshipState: 'Lead',
+        tags: [],
+        createdAt: NOW,
+      },
       contactId,
     );
   /** Deleted a second after NOW: each change of a source comes later than the one before. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent, toKafkaMessage, topicName } from '@platform/events';
+import { eventually } from '@platform/testing';
 import { fieldCipher, generateFieldKeyring, parseFieldKeyring, withTenant } from '@platform/service-kit';
 import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
 import { messageSealing, recordInbound } from '../../src/messages';
@@ -143,6 +145,84 @@ describe('inbox', () => {
     const page = await inbox(tenant, { contactId });
     expect(page.edges.map((edge) => edge.node.id)).toEqual([started.startConversation.id]);
     expect(page.totalCount).toBe(1);
+  });
+
+  it("filters by company, from crm's contact events (the newest version wins)", async () => {
+    const tenant = newTenant();
+    const [ada, bob, carl] = [randomUUID(), randomUUID(), randomUUID()];
+    const [acme, globex] = [randomUUID(), randomUUID()];
+    const start = async (contactId: string) =>
+      (
+        await call<{ startConversation: { id: string } }>(
+          tenant,
+          'mutation ($input: StartConversationInput!) { startConversation(input: $input) { id } }',
+          { input: { platform: 'email', contactId } },
+        )
+      ).startConversation.id;
+    const withAda = await start(ada);
+    const withBob = await start(bob);
+    await start(carl);
+    const base = { source: '/services/crm', tenantId: tenant.organizationId };
+    const created = (contactId: string, companyId: string | null) =>
+      createEvent('crm.contact.created.v1', {
+        ...base,
+        subject: contactId,
+        data: {
+          contactId,
+          organizationId: tenant.organizationId,
+          ownerId: null,
+          companyId,
+          relationshipState: 'Lead',
+          tags: [],
+          createdAt: new Date().toISOString(),
+        },
+      });
+    const moved = (contactId: string, companyId: string | null, version: number) =>
+      createEvent('crm.contact.updated.v1', {
+        ...base,
+        subject: contactId,
+        data: {
+          contactId,
+          organizationId: tenant.organizationId,
+          changedFields: ['companyId'],
+          version,
+          relationshipState: 'Client',
+          lifecycleStage: null,
+          leadStatus: null,
+          status: 'active',
+          ownerId: null,
+          companyId,
+          updatedById: null,
+          updatedAt: new Date().toISOString(),
+        },
+      });
+    // Ada at Acme; Bob created without a company, then moved to Acme (version 3), a late version 2
+    // naming Globex arrives after it and changes nothing; Carl at Globex.
+    const events = [
+      created(ada, acme),
+      created(bob, null),
+      moved(bob, acme, 3),
+      moved(bob, globex, 2),
+      created(carl, globex),
+    ];
+    await subject.service.messaging.producer.send(
+      topicName('crm.contact', subject.env.kafka.topicPrefix),
+      events.map(toKafkaMessage),
+    );
+    const page = await eventually('the company filter knows the contacts', async () => {
+      const found = await inbox(tenant, { companyId: acme });
+      return found.totalCount === 2 ? found : undefined;
+    });
+    expect(page.edges.map((edge) => edge.node.id).sort()).toEqual([withAda, withBob].sort());
+    expect((await inbox(tenant, { companyId: globex })).totalCount).toBe(1);
+    expect((await inbox(newTenant(), { companyId: acme })).totalCount).toBe(0);
+    const malformed = await subject.env.graphql(
+      subject.service.graphqlUrl,
+      '{ inbox(filter: { companyId: "acme" }) { totalCount } }',
+      {},
+      await subject.env.headersFor(tenant),
+    );
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a snooze without a future time and a malformed assignee, changing nothing', async () => {

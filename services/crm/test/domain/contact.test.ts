@@ -93,6 +93,7 @@ describe('createContact', () => {
           contactId: CONTACT,
           organizationId: ORGANIZATION,
           ownerId: SIGNED_IN_USER,
+          companyId: null,
           relationshipState: 'Prospect',
           tags: ['vip'],
           createdAt: NOW.toISOString(),

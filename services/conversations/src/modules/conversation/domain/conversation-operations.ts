@@ -26,6 +26,7 @@ export interface InboxFilter {
   needsReply?: boolean | null;
   platform?: ConversationPlatform | null;
   contactId?: string | null;
+  companyId?: string | null;
   assigneeId?: string | null;
   mine?: boolean | null;
   statuses?: readonly ConversationStatus[] | null;
@@ -84,6 +85,7 @@ export function conversationOperations(
           needsReply: filter.needsReply ?? undefined,
           platform: filter.platform ?? undefined,
           contactId: filter.contactId ?? undefined,
+          companyId: filter.companyId ?? undefined,
           assigneeId,
           statuses: filter.statuses?.length ? filter.statuses : INBOX_STATUSES,
         },

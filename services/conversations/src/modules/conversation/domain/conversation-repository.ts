@@ -11,6 +11,8 @@ export interface InboxQuery {
   needsReply?: boolean;
   platform?: ConversationPlatform;
   contactId?: string;
+  /** Conversations whose contact belongs to this company (contact_companies, from crm's events). */
+  companyId?: string;
   assigneeId?: string;
   statuses: readonly ConversationStatus[];
 }

@@ -84,6 +84,10 @@ export function conversationRepository(db: TenantDatabase<Prisma.TransactionClie
         if (query.platform) conditions.push(Prisma.sql`platform::text = ${query.platform}`);
         if (query.contactId) conditions.push(Prisma.sql`contact_id = ${query.contactId}::uuid`);
         if (query.assigneeId) conditions.push(Prisma.sql`assignee_id = ${query.assigneeId}::uuid`);
+        if (query.companyId)
+          conditions.push(
+            Prisma.sql`contact_id IN (SELECT contact_id FROM contact_companies WHERE organization_id = ${organizationId}::uuid AND company_id = ${query.companyId}::uuid)`,
+          );
         const where = Prisma.join(conditions, ' AND ');
         const activity = Prisma.sql`COALESCE(last_message_at, created_at)`;
         const after = request.after

@@ -9,6 +9,7 @@ const InboxFilter = z.object({
   needsReply: z.boolean().nullish(),
   platform: z.enum(CONVERSATION_PLATFORMS).nullish(),
   contactId: z.uuid().nullish(),
+  companyId: z.uuid().nullish(),
   assigneeId: z.uuid().nullish(),
   mine: z.boolean().nullish(),
   statuses: z.array(z.enum(CONVERSATION_STATUSES)).nullish(),

@@ -19,6 +19,11 @@ export interface TenantConsumerOptions<Tx> {
   handlers: EventHandlers<Tx>;
   /** Who the audit trail says acted when a handler's events are recorded (default the system). */
   actor?: 'system' | 'workflow';
+  /**
+   * Partitions handled at once (default 1). Each partition's messages stay in order; a group whose
+   * work is mostly waiting on the database (webhook ingestion) keeps up better handling several.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -47,5 +52,8 @@ export function startTenantConsumer<Tx extends TenantTransaction & SqlExecutor>(
     wakeups: outbox,
     handlers: consumer.handlers,
     observer: metrics.consumerObserver(),
+    ...(consumer.partitionsConsumedConcurrently === undefined
+      ? {}
+      : { partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently }),
   });
 }

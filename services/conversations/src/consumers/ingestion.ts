@@ -48,6 +48,9 @@ export function startIngestionConsumer(
   const sealing = messageSealing(cipher);
   return startTenantConsumer<Prisma.TransactionClient>(dependencies, messaging, options, {
     groupId: INGESTION_GROUP,
+    // A conversation's messages share a partition and stay in order; the topic's partitions are
+    // stored side by side (the work is mostly waiting on PostgreSQL).
+    partitionsConsumedConcurrently: 6,
     handlers: {
       'conversations.inbound.received.v1': async (event, tx) => {
         const { organizationId, channelAccountId, platform, sealedMessage } = event.data;

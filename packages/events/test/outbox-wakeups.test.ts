@@ -200,7 +200,7 @@ describe('outbox relay wake-ups and idle backoff', () => {
       timeoutMs: 20_000,
     });
 
-    expect(active.publishedCount).toBe(2);
+    await eventually('the relay counted both', () => active.publishedCount === 2);
     expect(await unpublished()).toBe(0);
   });
 
@@ -286,7 +286,7 @@ describe('outbox relay wake-ups and idle backoff', () => {
     await eventually('both events', arrived([first.id, second.id]), { timeoutMs: 20_000 });
     expect(sending).toEqual([[first.id], [second.id]]);
     await eventually('both rows marked', async () => (await unpublished()) === 0);
-    expect(active.publishedCount).toBe(2);
+    await eventually('the relay counted both', () => active.publishedCount === 2);
   });
 
   it('loses no row when many commits and wake-ups race with running batches', async () => {
@@ -326,7 +326,7 @@ describe('outbox relay wake-ups and idle backoff', () => {
     // wakes the relay itself.
     await eventually('every row published', async () => (await unpublished()) === 0, { timeoutMs: 30_000 });
     await eventually('every event received', arrived(written), { timeoutMs: 30_000 });
-    expect(active.publishedCount).toBe(written.length);
+    await eventually('the relay counted every one', () => active.publishedCount === written.length);
     const copies = new Map<string, number>();
     for (const message of received) {
       const id = headerText(message, 'ce_id') ?? '';
@@ -411,6 +411,8 @@ describe('outbox relay wake-ups and idle backoff', () => {
     await eventually('the event the handler wrote, published by the wake-up', arrived(caused), {
       timeoutMs: 20_000,
     });
+    // The relay counts a batch once its transaction committed, a moment after Kafka has the event.
+    await eventually('the relay counted it', () => active.publishedCount === 1);
     expect(caused).toHaveLength(1);
     expect(notified).toBe(1);
     expect(active.publishedCount).toBe(1);

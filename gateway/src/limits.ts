@@ -10,6 +10,7 @@ import {
   parse,
   validate,
   type DocumentNode,
+  type GraphQLField,
   type GraphQLOutputType,
   type GraphQLSchema,
   type ValidationRule,
@@ -34,7 +35,10 @@ export interface QueryLimits {
   maxTokens: number;
   /** Cost points of one operation. */
   maxCost: number;
-  /** How many items a list without a `first` argument is assumed to hold. */
+  /**
+   * How many items a list without a `first` argument is assumed to hold, and the page size of a `first`
+   * argument left out or null when the schema gives it no default (the resolvers' DEFAULT_PAGE_SIZE).
+   */
   assumedListSize: number;
 }
 
@@ -132,16 +136,45 @@ function isList(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
+/** The page-size arguments a connection field may define. */
+const PAGE_ARGUMENTS = ['first', 'last'] as const;
+
 /**
- * Cost = 1 per field, times the size of every list it sits in. A field with a `first` argument counts
- * its children `first` times (the connection's page size, default 20 when the argument has one); the
- * `edges` and `nodes` lists of a connection are that page (not multiplied again); any other list counts
- * its children `assumedListSize` times.
+ * How many items a field with a page-size argument (`first`, `last`) answers: the value given, else the
+ * argument's SDL default, else `assumedListSize` (what the resolvers use, DEFAULT_PAGE_SIZE, when the
+ * argument is left out or null). Null for a field without such an argument.
+ */
+function pageSize(
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+  assumedListSize: number,
+): number | null {
+  const defined = PAGE_ARGUMENTS.flatMap((name) => {
+    const argument = field.args.find((candidate) => candidate.name === name);
+    return argument ? [argument] : [];
+  });
+  if (defined.length === 0) return null;
+  const given = defined
+    .map((argument) => args[argument.name])
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  if (given.length > 0) return Math.max(0, ...given);
+  // An explicit null is not replaced by the default while coercing; the resolvers page it as if absent.
+  const defaults = defined
+    .map((argument) => argument.defaultValue)
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  return defaults.length > 0 ? Math.max(0, ...defaults) : assumedListSize;
+}
+
+/**
+ * Cost = 1 per field, times the size of every list it sits in. A field with a `first` (or `last`)
+ * argument counts its children page-size times (see `pageSize`: given, else the SDL default, else
+ * `assumedListSize`); the `edges` and `nodes` lists of a connection are that page (not multiplied
+ * again); any other list counts its children `assumedListSize` times.
  */
 export function listSizeEstimator(assumedListSize: number): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
-    const first: unknown = args['first'];
-    if (typeof first === 'number' && Number.isFinite(first)) return 1 + childComplexity * Math.max(first, 0);
+    const page = pageSize(field, args, assumedListSize);
+    if (page !== null) return 1 + childComplexity * page;
     if (!isList(field.type)) return 1 + childComplexity;
     const inConnection =
       getNamedType(type).name.endsWith('Connection') && (field.name === 'edges' || field.name === 'nodes');

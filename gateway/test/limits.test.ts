@@ -2,7 +2,14 @@ import { buildSchema, parse } from 'graphql';
 import { DEFAULT_QUERY_LIMITS, operationCost, structuralRefusal } from '../src/limits';
 
 const schema = buildSchema(`
-  type Query { me: User, users(first: Int = 20): UserConnection!, tags: [String!]! }
+  type Query {
+    me: User
+    users(first: Int = 20): UserConnection!
+    tags: [String!]!
+    sessions(first: Int, after: String): UserConnection!
+    history(last: Int, before: String): UserConnection!
+    recent(first: Int = 5): [User!]!
+  }
   type User { id: ID!, friends: [User!]!, contacts(first: Int = 20): ContactConnection }
   type UserConnection { edges: [UserEdge!]!, totalCount: Int! }
   type UserEdge { node: User! }
@@ -29,6 +36,37 @@ describe('operationCost', () => {
     );
     expect(cost('{ me { friends { id } } }')).toBe(1 + 1 + limits.assumedListSize);
     expect(cost('{ tags }')).toBe(1);
+  });
+});
+
+describe('operationCost of a page size left open', () => {
+  const assumed = limits.assumedListSize;
+
+  it('counts a first argument without an SDL default as the assumed list size (what resolvers page)', () => {
+    expect(cost('{ sessions { totalCount } }')).toBe(1 + assumed);
+    expect(cost('{ sessions(first: 3) { totalCount } }')).toBe(1 + 3);
+    expect(cost('query($n: Int) { sessions(first: $n) { totalCount } }')).toBe(1 + assumed);
+  });
+
+  it('counts an explicit null like a left-out argument: the SDL default, else the assumed size', () => {
+    expect(cost('{ sessions(first: null) { totalCount } }')).toBe(1 + assumed);
+    expect(cost('query($n: Int) { sessions(first: $n) { totalCount } }', { n: null })).toBe(1 + assumed);
+    expect(cost('{ users(first: null) { totalCount } }')).toBe(1 + 20);
+    expect(cost('{ recent(first: null) { id } }')).toBe(1 + 5);
+    expect(cost('query($n: Int) { recent(first: $n) { id } }', { n: null })).toBe(1 + 5);
+  });
+
+  it('treats last like first', () => {
+    expect(cost('{ history { totalCount } }')).toBe(1 + assumed);
+    expect(cost('{ history(last: null) { totalCount } }')).toBe(1 + assumed);
+    expect(cost('{ history(last: 7) { totalCount } }')).toBe(1 + 7);
+  });
+
+  it('uses the configured assumed list size', () => {
+    const sized = (query: string) =>
+      operationCost(schema, parse(query), {}, undefined, { ...limits, assumedListSize: 50 });
+    expect(sized('{ sessions { totalCount } }')).toBe(51);
+    expect(sized('{ users { totalCount } }')).toBe(21);
   });
 });
 

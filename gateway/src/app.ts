@@ -32,7 +32,7 @@ import {
   type JwksSource,
 } from './authentication';
 import { applyVendorTelemetryDefaults } from './environment';
-import { formatGatewayError, isExpectedGatewayError } from './errors';
+import { gatewayErrorFormatter, isExpectedGatewayError } from './errors';
 import { costLimitPlugin, DEFAULT_QUERY_LIMITS, structuralRefusal, type QueryLimits } from './limits';
 import { identityPrincipals, startPrincipalInvalidation, type PrincipalSource } from './principals';
 import { withCors } from './cors';
@@ -184,10 +184,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: production ? false : (options.introspection ?? true),
-    // No "Did you mean …" in validation errors: they spell the schema out field by field.
+    // No "Did you mean …" in validation errors: they spell the schema out field by field. The
+    // formatter strips what this leaves (variables' coercion errors).
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    formatError: formatGatewayError,
+    formatError: gatewayErrorFormatter(production ? 'production' : 'development'),
     logger,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

@@ -40,15 +40,43 @@ export function isPublicError(error: GraphQLFormattedError): boolean {
   return GATEWAY_CODES.has(code) || isRequestError(error);
 }
 
-export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+function formatPublicError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
   if (!isPublicError(formatted)) return maskedError(formatted);
   const details = formatted.extensions?.['details'];
   return {
-    message: formatted.message,
+    message: production ? withoutSuggestions(formatted.message) : formatted.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: codeOf(formatted), ...(details !== undefined ? { details } : {}) },
   };
+}
+
+/** The development edge's `formatError`: messages as graphql-js wrote them, suggestions included. */
+export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return formatPublicError(formatted, false);
+}
+
+/**
+ * The `formatError` of a mode. In production no message keeps graphql-js's "Did you mean …?": Apollo's
+ * `hideSchemaDetailsFromClientErrors` cleans validation errors only, and a misspelled input field or
+ * enum value in the variables would still spell the schema out.
+ */
+export function gatewayErrorFormatter(
+  mode: 'development' | 'production',
+): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  const production = mode === 'production';
+  return (formatted) => formatPublicError(formatted, production);
+}
+
+/**
+ * graphql-js appends its suggestions as one last sentence, ` Did you mean "a", "b" or "c"?` (or `… the
+ * enum value "A"?`); the names it suggests hold no question mark, so the sentence ends at the first one.
+ */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** A message without graphql-js's suggestions (schema names the caller did not write). */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
 }
 
 /** Errors worth an error log line at the gateway: those it masks. */

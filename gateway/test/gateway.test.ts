@@ -53,8 +53,18 @@ const accountsSdl = /* GraphQL */ `
     permissions: [String!]!
   }
 
+  input UserFilter {
+    givenName: String
+  }
+
+  enum UserOrder {
+    NAME_ASC
+    NAME_DESC
+  }
+
   type Query {
     users: [User!]! @public
+    usersWhere(filter: UserFilter, order: UserOrder): [User!]! @public
     caller: Caller! @public
     missingUser: User @public
     explode: String @public
@@ -117,6 +127,7 @@ describe('gateway', () => {
       resolvers: {
         Query: {
           users: () => users,
+          usersWhere: () => users,
           caller: (_parent: unknown, _args: unknown, context: RequestContext) => context.auth,
           missingUser: () => Promise.reject(notFound('User', 'u404')),
           explode: () => Promise.reject(new Error('duplicate key value violates constraint "users_pkey"')),
@@ -380,6 +391,44 @@ describe('gateway', () => {
       const helpful = await postGraphQL(gateway.graphqlUrl, misspelled);
       expect(helpful.body.errors?.[0]?.message).toContain('Did you mean "users"?');
       expect(JSON.stringify(quiet.body)).not.toMatch(/stacktrace/i);
+    });
+
+    it('strips suggestions from the errors of bad variables in production (input fields, enum values)', async () => {
+      const query =
+        'query Where($filter: UserFilter, $order: UserOrder) { usersWhere(filter: $filter, order: $order) { id } }';
+      // Apollo's hideSchemaDetailsFromClientErrors leaves these: graphql-js reports them while coercing.
+      const cases = [
+        { variables: { filter: { givenNam: 'Ada' } }, suggested: 'givenName' },
+        { variables: { order: 'NAME_AS' }, suggested: 'NAME_ASC' },
+      ];
+      for (const { variables, suggested } of cases) {
+        const helpful = await postGraphQL(gateway.graphqlUrl, query, {}, variables);
+        expect(helpful.body.errors?.[0]?.message).toContain(`Did you mean`);
+        expect(helpful.body.errors?.[0]?.message).toContain(`"${suggested}"`);
+        const quiet = await postGraphQL(production.graphqlUrl, query, {}, variables);
+        expect(quiet.body.errors).toHaveLength(1);
+        expect(quiet.body.errors?.[0]?.extensions?.['code']).toBe(
+          helpful.body.errors?.[0]?.extensions?.['code'],
+        );
+        // What the caller wrote stays, so the error still says what is wrong.
+        expect(quiet.body.errors?.[0]?.message).toContain(Object.keys(variables)[0] ?? '');
+        expect(JSON.stringify(quiet.body)).not.toContain('Did you mean');
+        expect(JSON.stringify(quiet.body)).not.toContain(`"${suggested}"`);
+      }
+    });
+
+    it('shows no landing page: GET /graphql is refused with 405, GET / is not found, in either mode', async () => {
+      for (const running of [gateway, production]) {
+        const page = await fetch(running.graphqlUrl, { headers: { accept: 'text/html' } });
+        expect(page.status).toBe(405);
+        expect(page.headers.get('allow')).toBe('POST');
+        expect(page.headers.get('content-type')).not.toMatch(/html/);
+        expect(await page.text()).not.toMatch(/<html|<!doctype/i);
+        const root = await fetch(`${running.url}/`, { headers: { accept: 'text/html' } });
+        expect(root.status).toBe(404);
+        expect(root.headers.get('content-type')).not.toMatch(/html/);
+        expect(await root.text()).not.toMatch(/<html|<!doctype/i);
+      }
     });
 
     it('answers browsers of allowed origins only, preflight included', async () => {

@@ -431,9 +431,29 @@ describe('realtime server', () => {
     await acknowledged(reader);
     reader.subscribe('schema', '{ __schema { types { name } } }');
     reader.subscribe('typo', 'subscription { messageAdde { messageId } }');
+    // A misspelled enum value in the variables: execution reports it, as a result with errors.
+    reader.socket.send(
+      JSON.stringify({
+        id: 'variables',
+        type: 'subscribe',
+        payload: {
+          query: 'subscription($d: MessageDirection) { messageAdded(direction: $d) { messageId } }',
+          variables: { d: 'inbund' },
+        },
+      }),
+    );
     await eventually('both refused', () => reader.messages.filter((m) => m.type === 'error').length === 2);
+    await eventually('the variables refused', () => reader.nexts('variables').length === 1);
+    expect(reader.nexts('variables')).toMatchObject([
+      {
+        errors: [
+          { message: expect.stringContaining('inbund') as string, extensions: { code: 'BAD_USER_INPUT' } },
+        ],
+      },
+    ]);
     expect(JSON.stringify(reader.messages)).toContain('introspection');
     expect(JSON.stringify(reader.messages)).not.toContain('Did you mean');
+    expect(JSON.stringify(reader.messages)).not.toContain('"inbound');
   });
 
   it('closes a connection when its access token expires, and when its user is deactivated', async () => {

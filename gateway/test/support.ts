@@ -13,11 +13,12 @@ export async function postGraphQL(
   url: string,
   query: string,
   headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
 ): Promise<{ status: number; headers: Headers; body: GraphQLResponseBody }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
   });
   return {
     status: response.status,

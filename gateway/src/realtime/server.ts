@@ -11,6 +11,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type GraphQLFormattedError,
 } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { decodeJwt } from 'jose';
@@ -18,6 +19,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { API_KEY_HEADER, API_KEY_PREFIX, type Authenticator, type GatewayAuth } from '../authentication';
 import { structuralRefusal, type QueryLimits } from '../limits';
+import { withoutSuggestions } from '../errors';
 import { safelistRefusal } from '../safelists';
 import {
   matches,
@@ -528,19 +530,26 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     },
   };
   const rules = options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
-  // As the HTTP endpoint in production: no "Did you mean …" spelling the schema out.
+  // As the HTTP endpoint in production: no "Did you mean …" spelling the schema out, whether from
+  // validation or from the variables' coercion (which execution reports).
+  const message = (text: string) => (options.production ? withoutSuggestions(text) : text);
   const shown = (errors: readonly GraphQLError[]): GraphQLError[] =>
-    errors.map((error) =>
-      options.production
-        ? new GraphQLError(error.message.replace(/ ?Did you mean .+\?$/, ''), {
-            nodes: error.nodes ?? null,
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-          })
-        : new GraphQLError(error.message, {
-            nodes: error.nodes ?? null,
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-          }),
+    errors.map(
+      (error) =>
+        new GraphQLError(message(error.message), {
+          nodes: error.nodes ?? null,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
     );
+  const quiet = (errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] =>
+    errors.map((error) => ({ ...error, message: message(error.message) }));
+  // Execution's errors without a path are the request's (its variables do not fit): typed as the HTTP
+  // endpoint types them.
+  const typed = (error: GraphQLError): GraphQLFormattedError => {
+    const formatted = error.toJSON();
+    if (formatted.path !== undefined || formatted.extensions?.['code'] !== undefined) return formatted;
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  };
 
   const webSockets = new WebSocketServer({
     noServer: true,
@@ -613,6 +622,17 @@ export function attachRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         variableValues: payload.variables ?? null,
         contextValue: connection,
         rootValue: operation.operation === OperationTypeNode.SUBSCRIPTION ? subscriptionRoot : queryRoot,
+      };
+    },
+    onError(_context, _id, _payload, errors) {
+      return options.production ? quiet(errors.map((error) => error.toJSON())) : undefined;
+    },
+    onNext(_context, _id, _payload, _args, result) {
+      if (!result.errors) return undefined;
+      return {
+        ...(result.data !== undefined ? { data: result.data } : {}),
+        ...(result.extensions !== undefined ? { extensions: result.extensions } : {}),
+        errors: quiet(result.errors.map(typed)),
       };
     },
   });

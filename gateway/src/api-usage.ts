@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { isUuid } from '@platform/domain';
 import { createEvent, toKafkaMessage, topicName } from '@platform/events';
 import type { MessageProducer } from '@platform/messaging';
-import type { Logger, RequestContext } from '@platform/service-kit';
+import type { Logger, OutboxBacklog, RequestContext, ServiceMetrics } from '@platform/service-kit';
 import { Pool, type PoolClient } from 'pg';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -134,6 +134,11 @@ interface CountStore {
     everythingOwn: boolean,
     publish: (rows: WindowCount[]) => Promise<void>,
   ): Promise<number>;
+  /**
+   * The rows due and not yet published at `now` (their window has closed; every replica's): how many,
+   * and how long since the oldest one's window closed.
+   */
+  backlog(now: number): Promise<OutboxBacklog>;
   close(): Promise<void>;
 }
 
@@ -183,6 +188,16 @@ function memoryStore(replicaId: string): CountStore {
           rows.delete(key);
       }
       return due.length;
+    },
+    backlog(now) {
+      const waiting = [...rows.values()].filter(
+        (entry) => entry.row.calls > entry.published && windowEnd(entry.row) <= now,
+      );
+      const oldestEnd = Math.min(...waiting.map((entry) => windowEnd(entry.row)));
+      return Promise.resolve({
+        events: waiting.length,
+        oldestAgeSeconds: waiting.length === 0 ? 0 : Math.max(0, (now - oldestEnd) / 1000),
+      });
     },
     close: () => Promise.resolve(),
   };
@@ -308,6 +323,19 @@ async function postgresStore(
         return due.length;
       });
     },
+    async backlog(now) {
+      const { rows } = await pool.query<{ events: number; oldest_age_seconds: number }>(
+        `SELECT count(*)::int AS events,
+                coalesce(extract(epoch FROM to_timestamp($1::bigint / 1000.0)
+                  - min(window_start + window_seconds * interval '1 second')), 0)::float8 AS oldest_age_seconds
+           FROM "${API_CALLS_TABLE}"
+          WHERE calls > published_calls
+            AND window_start + window_seconds * interval '1 second' <= to_timestamp($1::bigint / 1000.0)`,
+        [now],
+      );
+      const row = rows[0];
+      return { events: row?.events ?? 0, oldestAgeSeconds: Math.max(0, row?.oldest_age_seconds ?? 0) };
+    },
     close: () => pool.end(),
   };
 }
@@ -328,6 +356,11 @@ export async function startApiUsageMeter(options: {
   logger: Logger;
   usage?: Omit<ApiUsageOptions, 'windowSeconds'>;
   now?: () => number;
+  /**
+   * Where the counts waiting to be published show, under the services' outbox series: the stored rows
+   * as the backlog (sampled at scrape time), each published event under `outbox_published_events_total`.
+   */
+  metrics?: ServiceMetrics;
 }): Promise<ApiUsageMeter> {
   const { tally, producer, logger } = options;
   const now = options.now ?? Date.now;
@@ -339,12 +372,20 @@ export async function startApiUsageMeter(options: {
     : memoryStore(replicaId);
   const topic = topicName(API_CALLS_TOPIC, options.topicPrefix);
   const publish = async (rows: WindowCount[]) => {
+    const startedAt = performance.now();
     const at = new Date(now());
     await producer.send(
       topic,
       rows.map((row) => toKafkaMessage(apiCallsCounted(row, at))),
     );
+    options.metrics?.recordOutboxPublished({
+      count: rows.length,
+      topics: [API_CALLS_TOPIC],
+      countsByTopic: { [API_CALLS_TOPIC]: rows.length },
+      durationMs: performance.now() - startedAt,
+    });
   };
+  options.metrics?.observeOutbox(() => store.backlog(now()));
 
   // Counts drained but not stored yet (the database failed): stored with the next flush.
   let unsaved: WindowCount[] = [];

@@ -116,7 +116,10 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   /** Budgets of cost points per window and where the counters live; no rate limits without it. */
   rateLimits?: RateLimitOptions;
-  /** Served at `/metrics` (default: a registry of the gateway's own). */
+  /**
+   * Served at `/metrics` (default: a registry of the gateway's own): requests and GraphQL series, its
+   * consumers' lag and outcomes, and the API-call counts waiting to be published as its outbox.
+   */
   metrics?: ServiceMetrics;
   /**
    * API calls metered for billing (`gateway.api_calls.counted.v1`, api-usage.ts): on whenever `kafka` is
@@ -176,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     apiSchema = loaded;
   });
 
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
   const rateLimiter = options.rateLimits ? await startRateLimiter(options.rateLimits, logger) : undefined;
   // Counted from the first request; stored and published once the broker is connected below.
   const apiCalls = options.kafka
@@ -252,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         topicPrefix: options.kafka.topicPrefix,
         principals,
         logger,
+        observer: metrics.consumerObserver(),
       });
     }
     if (messaging && options.kafka && apiCalls) {
@@ -262,6 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         topicPrefix: options.kafka.topicPrefix,
         logger,
         usage: { ...options.apiUsage, ...(databaseUrl ? { databaseUrl } : {}) },
+        metrics,
       });
     }
   } catch (error) {
@@ -269,7 +275,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     throw error;
   }
   const authenticate = createAuthenticator(options.jwks, principals);
-  const metrics = options.metrics ?? createServiceMetrics('gateway');
   let running: RunningServer;
   try {
     running = await startServiceServer({
@@ -333,6 +338,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         topicPrefix: options.kafka.topicPrefix,
         logger,
         publish: (event) => server.publish(event),
+        observer: metrics.consumerObserver(),
       });
     } catch (error) {
       await server.close();

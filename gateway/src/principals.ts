@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { API_ACCESS_LEVELS } from '@platform/events/catalog';
-import { ensureEventTopics, isCatalogEvent, parseEvent, topicName } from '@platform/events';
+import {
+  ensureEventTopics,
+  isCatalogEvent,
+  parseEvent,
+  topicName,
+  type ConsumeOutcome,
+  type EventConsumerObserver,
+} from '@platform/events';
 import type { MessageConsumer, Messaging } from '@platform/messaging';
 import {
   anonymousContext,
@@ -234,24 +241,39 @@ export const PRINCIPAL_TOPICS = [
 ] as const;
 
 /**
+ * The `group` label of the principal consumer's metrics: its group id without the process's UUID, so a
+ * restart continues the same series (the `instance` label tells replicas apart).
+ */
+export const PRINCIPALS_CONSUMER = 'gateway.principals';
+
+/**
  * Listens to identity's and billing's entitlements events and evicts the principals of the
  * organization each one concerns. Each gateway process has a consumer group of its own (every replica
- * must see every event) that starts at the end of the topics, and deletes it when it stops.
+ * must see every event) that starts at the end of the topics, and deletes it when it stops. The
+ * observer hears each event's outcome (processed; skipped when unreadable, the cache cleared instead)
+ * and the group's lag, as the services' consumers report them.
  */
 export async function startPrincipalInvalidation(options: {
   messaging: Messaging;
   topicPrefix: string;
   principals: PrincipalSource;
   logger: Logger;
+  observer?: EventConsumerObserver;
 }): Promise<{ stop(): Promise<void> }> {
-  const groupId = `gateway.principals.${randomUUID()}`;
+  const groupId = `${PRINCIPALS_CONSUMER}.${randomUUID()}`;
+  const observer = options.observer;
   // Idempotent; the gateway may start before identity has created them.
   await ensureEventTopics(options.messaging.admin, { prefix: options.topicPrefix });
-  const consumer: MessageConsumer = options.messaging.consumer({ groupId, fromBeginning: false });
+  const consumer: MessageConsumer = options.messaging.consumer({
+    groupId,
+    fromBeginning: false,
+    onLag: (lag) => observer?.lag?.({ ...lag, groupId: PRINCIPALS_CONSUMER }),
+  });
   await consumer.subscribe(PRINCIPAL_TOPICS.map((topic) => topicName(topic, options.topicPrefix)));
   // Whatever was cached before the stream started may have missed an event.
   options.principals.clear();
   await consumer.run(async (message) => {
+    let outcome: ConsumeOutcome = 'processed';
     try {
       const event = parseEvent(message.value);
       if (isCatalogEvent(event) && event.type === 'billing.entitlements.changed.v1') {
@@ -263,7 +285,9 @@ export async function startPrincipalInvalidation(options: {
       // An event we cannot read: forget everything rather than keep something stale.
       options.logger.warn({ err: error, topic: message.topic }, 'unreadable event; principal cache cleared');
       options.principals.clear();
+      outcome = 'skipped';
     }
+    observer?.consumed?.({ groupId: PRINCIPALS_CONSUMER, topic: message.topic, outcome });
     return Promise.resolve();
   });
   return {

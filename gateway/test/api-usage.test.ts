@@ -6,11 +6,13 @@ import { parseEvent, type CloudEvent } from '@platform/events';
 import { createKafkaMessaging, type MessageConsumer, type Messaging } from '@platform/messaging';
 import {
   ACCESS_DIRECTIVES_SDL,
+  createServiceMetrics,
   createSubgraphServer,
   generateInternalContextKeys,
   type RequestContext,
   type RunningSubgraph,
 } from '@platform/service-kit';
+import { metricValue, parseMetrics } from '@platform/service-kit/testing';
 import { createGatewayTestDatabase, createTestTopics, eventually, type TestTopics } from '@platform/testing';
 import {
   API_CALLS_TABLE,
@@ -236,6 +238,51 @@ describe('API call metering', () => {
     expect(eventsOf(organizationId)[0]?.data.calls).toBe(2);
   });
 
+  it('shows the counts due and not yet published as its outbox backlog, and counts what it publishes', async () => {
+    // Far after the other tests' windows: the first flush publishes whatever they left behind.
+    const clock = { now: WINDOW + 120 * MINUTE + 1_000 };
+    const metrics = createServiceMetrics('gateway');
+    const tally = createApiCallTally(60, () => clock.now);
+    const meter = await startApiUsageMeter({
+      tally,
+      producer: messaging.producer,
+      topicPrefix: topics.prefix,
+      logger,
+      usage: { databaseUrl: database.url, flushIntervalMs: 3_600_000 },
+      now: () => clock.now,
+      metrics,
+    });
+    meters.push(meter);
+    await meter.flush();
+    const read = async () => parseMetrics(await metrics.registry.metrics());
+    // A sample is reused for a second: poll until the gauges show the state the test made.
+    const backlogIs = (events: number) =>
+      eventually(`a backlog of ${events}`, async () => {
+        const samples = await read();
+        return metricValue(samples, 'outbox_backlog_events') === events && samples;
+      });
+    await backlogIs(0);
+    const published = async () =>
+      metricValue(await read(), 'outbox_published_events_total', { topic: API_CALLS_TOPIC }) ?? 0;
+    const publishedBefore = await published();
+
+    const organizationId = randomUUID();
+    for (let call = 0; call < 3; call += 1) tally.count(organizationId);
+    // Stored, its window still open: nothing is waiting yet.
+    await meter.flush();
+    expect(metricValue(await backlogIs(0), 'outbox_oldest_unpublished_age_seconds')).toBe(0);
+
+    // The window closed 30 s ago and no flush has published it: one row waits, for 30 s.
+    clock.now = WINDOW + 121 * MINUTE + 30_000;
+    const waiting = await backlogIs(1);
+    expect(metricValue(waiting, 'outbox_oldest_unpublished_age_seconds')).toBe(30);
+
+    await meter.flush();
+    await eventually('the window published', () => eventsOf(organizationId).length === 1);
+    expect(metricValue(await backlogIs(0), 'outbox_oldest_unpublished_age_seconds')).toBe(0);
+    expect(await published()).toBe(publishedBefore + 1);
+  });
+
   describe('through the gateway', () => {
     let subgraph: RunningSubgraph;
     let gateway: RunningGateway;
@@ -303,6 +350,7 @@ describe('API call metering', () => {
       await eventually('the organization’s calls published', () => eventsOf(organizationId).length > 0);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(eventsOf(organizationId).map((event) => event.data.calls)).toEqual([5]);
-    });
+      // Longer than jest's 5 s: near a window's end the test first waits for the next window.
+    }, 30_000);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `/metrics` of the gateway and of each of the five services, after real traffic through the gateway:
- * every service exposes its request, GraphQL, outbox and consumer series under its own `service`
- * label; error codes are counted; the outbox backlog gauge shows rows the relay could not publish; a
+ * every service and the gateway expose their request, GraphQL, outbox and consumer series under their
+ * own `service` label (the gateway's outbox: the API-call counts waiting to be published; its
+ * consumers: the principal cache's and the realtime feed's); error codes are counted; the outbox backlog gauge shows rows the relay could not publish; a
  * poison message on a topic is counted as dead-lettered by the consumer group that parked it.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,7 +22,7 @@ const SERVER_SERIES = [
   'graphql_errors_total counter',
 ];
 
-/** Series every domain service exposes besides. */
+/** Series every domain service, and the gateway, exposes besides. */
 const SERVICE_SERIES = [
   'outbox_backlog_events gauge',
   'outbox_oldest_unpublished_age_seconds gauge',
@@ -35,7 +36,8 @@ describe('/metrics', () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    // A short API-call window: the gateway publishes its first counts within seconds.
+    platform = await startTestPlatform({ apiUsageWindowSeconds: 1 });
   }, 120_000);
 
   afterAll(async () => {
@@ -80,15 +82,45 @@ describe('/metrics', () => {
 
     for (const target of [...SERVICES, 'gateway'] as const) {
       const { text, samples } = await scrape(target);
-      const expected = target === 'gateway' ? SERVER_SERIES : [...SERVER_SERIES, ...SERVICE_SERIES];
-      for (const series of expected) expect(`${target}: ${text}`).toContain(`# TYPE ${series}`);
+      for (const series of [...SERVER_SERIES, ...SERVICE_SERIES]) {
+        expect(`${target}: ${text}`).toContain(`# TYPE ${series}`);
+      }
       // Only its own series: all services run in this one process, each with its own registry.
       expect(samples.length).toBeGreaterThan(0);
       expect(samples.filter((sample) => sample.labels['service'] !== target)).toEqual([]);
     }
 
-    const gateway = (await scrape('gateway')).samples;
-    expect(metricValue(gateway, 'outbox_backlog_events')).toBeUndefined();
+    // The gateway's consumers: the principal cache heard identity's events of the new organization, and
+    // its API-call counts were published once their window closed.
+    const gateway = await eventually(
+      "the gateway consumed identity's events and published API-call counts",
+      async () => {
+        const { samples } = await scrape('gateway');
+        const consumed = metricValue(samples, 'events_consumed_total', {
+          group: 'gateway.principals',
+          outcome: 'processed',
+        });
+        const published = metricValue(samples, 'outbox_published_events_total', {
+          topic: 'gateway.api_calls',
+        });
+        const lag = samples.filter(
+          (sample) => sample.name === 'kafka_consumer_lag' && sample.labels['group'] === 'gateway.principals',
+        );
+        return (
+          consumed !== undefined &&
+          consumed >= 1 &&
+          published !== undefined &&
+          published >= 1 &&
+          lag.length > 0 &&
+          samples
+        );
+      },
+    );
+    expect(
+      gateway.filter((sample) => sample.name === 'kafka_consumer_lag').every((sample) => sample.value >= 0),
+    ).toBe(true);
+    expect(metricValue(gateway, 'outbox_backlog_events')).toBeGreaterThanOrEqual(0);
+    expect(metricValue(gateway, 'outbox_oldest_unpublished_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(
       metricValue(gateway, 'http_requests_total', { route: '/graphql', method: 'POST', status: '200' }),
     ).toBeGreaterThanOrEqual(2);

@@ -26,6 +26,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import { apiAccessPlugin } from './api-access';
 import {
+  assertTrustedProxyHops,
   createAuthenticator,
   type GatewayAuth,
   type GatewayContext,
@@ -104,6 +105,12 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /**
+   * Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted (authentication.ts
+   * `clientAddressOf`): the client address is the entry that many from the right. Default 0: the
+   * socket's peer, whatever the header says.
+   */
+  trustedProxyHops?: number;
   /** Checks beside the gateway's own: each subgraph answering its `/health/ready`. */
   readiness?: readonly ReadinessCheck[];
   /**
@@ -145,6 +152,8 @@ export interface RunningGateway extends RunningServer {
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
   // ApolloGateway decides about its telemetry when it is constructed.
   applyVendorTelemetryDefaults();
+  // Refused before anything starts, not after the broker and the database are connected.
+  assertTrustedProxyHops(options.trustedProxyHops ?? 0);
   const { logger } = options;
   const signingKey = await importInternalContextPrivateKey(options.internalContextKey);
   const defaultTimeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
@@ -274,7 +283,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await stopEverything();
     throw error;
   }
-  const authenticate = createAuthenticator(options.jwks, principals);
+  const authenticate = createAuthenticator(options.jwks, principals, {
+    trustedProxyHops: options.trustedProxyHops ?? 0,
+  });
   let running: RunningServer;
   try {
     running = await startServiceServer({

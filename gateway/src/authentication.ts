@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import {
   AuthenticationError,
   RequestRefusedError,
@@ -88,11 +89,49 @@ export class VerifiedTokens {
   }
 }
 
+/**
+ * The client's address. With no trusted proxy in front (`trustedProxyHops` 0), the socket's peer:
+ * `X-Forwarded-For` is whatever the caller wrote, and trusting it would let anyone pick the address
+ * their anonymous rate limit is charged to. Behind N proxies that each append the address they saw (a
+ * load balancer: 1), the entry N from the right is the one the outermost trusted proxy wrote: entries
+ * to its left came from the client, entries to its right from the proxies after it. A header with fewer
+ * entries than hops gives its leftmost (the request skipped a proxy); an entry that is not an IP
+ * address (a proxy misconfigured) gives the socket's peer.
+ */
+export function clientAddressOf(request: IncomingMessage, trustedProxyHops: number): string | null {
+  const peer = request.socket.remoteAddress ?? null;
+  if (trustedProxyHops <= 0) return peer;
+  const header = request.headers['x-forwarded-for'];
+  // Node joins repeated X-Forwarded-For headers with ", " in order: one list, as the proxies meant it.
+  const entries = (typeof header === 'string' ? header : '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  if (entries.length === 0) return peer;
+  const chosen = entries[Math.max(0, entries.length - trustedProxyHops)] ?? '';
+  return isIP(chosen) === 0 ? peer : chosen;
+}
+
+/** Checks a number of trusted proxy hops (settings and in-process options alike). */
+export function assertTrustedProxyHops(hops: number): void {
+  if (!Number.isInteger(hops) || hops < 0 || hops > MAX_TRUSTED_PROXY_HOPS) {
+    throw new Error(
+      `trusted proxy hops must be an integer from 0 to ${MAX_TRUSTED_PROXY_HOPS}, got ${String(hops)}`,
+    );
+  }
+}
+
+/** More proxies than any deployment chains in front of the gateway: a larger value is a mistake. */
+export const MAX_TRUSTED_PROXY_HOPS = 10;
+
 /** The client's address and user agent, as the audit trail records them. */
-export function clientOf(request: IncomingMessage): Pick<InternalContext, 'clientAddress' | 'userAgent'> {
+export function clientOf(
+  request: IncomingMessage,
+  trustedProxyHops = 0,
+): Pick<InternalContext, 'clientAddress' | 'userAgent'> {
   const agent = request.headers['user-agent'];
   return {
-    clientAddress: request.socket.remoteAddress ?? null,
+    clientAddress: clientAddressOf(request, trustedProxyHops),
     userAgent: typeof agent === 'string' && agent.length > 0 ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null,
   };
 }
@@ -106,8 +145,15 @@ export function clientOf(request: IncomingMessage): Pick<InternalContext, 'clien
 export function createAuthenticator(
   source: JwksSource,
   principals: PrincipalSource,
-  options: { cacheSize?: number; now?: () => number } = {},
+  options: {
+    cacheSize?: number;
+    now?: () => number;
+    /** Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted (default 0). */
+    trustedProxyHops?: number;
+  } = {},
 ): Authenticator {
+  const trustedProxyHops = options.trustedProxyHops ?? 0;
+  assertTrustedProxyHops(trustedProxyHops);
   const verified = new VerifiedTokens(options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE);
   const now = options.now ?? Date.now;
   const keys =
@@ -155,7 +201,7 @@ export function createAuthenticator(
   }
 
   return async (request) => {
-    const client = clientOf(request);
+    const client = clientOf(request, trustedProxyHops);
     const header = request.headers.authorization;
     const apiKeyHeader = request.headers[API_KEY_HEADER];
     let credential: Credential;

@@ -1,5 +1,6 @@
 import { telemetryEnvironmentShape } from '@platform/service-kit';
 import { z } from 'zod';
+import { MAX_TRUSTED_PROXY_HOPS } from './authentication';
 
 /** The gateway's settings: the only place that reads process.env. */
 const subgraphUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}/graphql`);
@@ -80,6 +81,12 @@ const schema = z.object({
   RATE_LIMIT_USER_POINTS: z.coerce.number().int().positive().default(50_000),
   RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().positive().default(5_000),
   /**
+   * Proxies in front of the gateway that append the address they saw to `X-Forwarded-For` (a load
+   * balancer: 1). The client address (anonymous rate limits, the audit trail) is the entry that many
+   * from the right; 0 (default) trusts no forwarded header and takes the socket's peer.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(MAX_TRUSTED_PROXY_HOPS).default(0),
+  /**
    * Realtime subscriptions over WebSocket (gateway/README.md, Realtime): connections per organization and
    * per user or API key (per replica), subscriptions per connection, events and bytes a client may leave
    * unread before it is dropped (close code 4008), and how often an open connection's credentials are
@@ -88,7 +95,7 @@ const schema = z.object({
   REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: z.coerce.number().int().positive().default(1_000),
   REALTIME_MAX_CONNECTIONS_PER_PRINCIPAL: z.coerce.number().int().positive().default(20),
   REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
-  REALTIME_MAX_QUEUED_EVENTS: z.coerce.number().int().positive().default(100),
+  REALTIME_MAX_QUEUED_EVENTS: z.coerce.number().int().positive().default(1_000),
   REALTIME_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
   REALTIME_REAUTHENTICATE_MS: z.coerce.number().int().positive().default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

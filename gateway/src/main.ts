@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     mode: environment.PLATFORM_ENV,
     introspection: environment.GRAPHQL_INTROSPECTION,
     corsOrigins: environment.CORS_ALLOWED_ORIGINS,
+    trustedProxyHops: environment.TRUSTED_PROXY_HOPS,
     limits: {
       maxDepth: environment.GRAPHQL_MAX_DEPTH,
       maxAliases: environment.GRAPHQL_MAX_ALIASES,

@@ -1,6 +1,11 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { createAuthenticator, VerifiedTokens } from '../src/authentication';
+import {
+  assertTrustedProxyHops,
+  clientAddressOf,
+  createAuthenticator,
+  VerifiedTokens,
+} from '../src/authentication';
 import { createAccessTokenIssuer, tablePrincipals } from './support';
 
 // Edge authentication remembers verified access tokens until they expire (the same token comes with
@@ -31,6 +36,42 @@ describe('VerifiedTokens', () => {
     expect(tokens.get('a', 0)).toBeUndefined();
     expect(tokens.get('b', 0)).toEqual(credential);
     expect(tokens.get('c', 0)).toEqual(credential);
+  });
+});
+
+describe('clientAddressOf', () => {
+  /** A request from an unconnected socket (its peer unknown: null) with these forwarded entries. */
+  function forwarded(header?: string): IncomingMessage {
+    const message = new IncomingMessage(new Socket());
+    message.headers = header === undefined ? {} : { 'x-forwarded-for': header };
+    return message;
+  }
+
+  it('trusts no forwarded header by default: the socket’s peer, whatever the caller wrote', () => {
+    expect(clientAddressOf(forwarded('203.0.113.7'), 0)).toBeNull();
+    expect(clientAddressOf(forwarded(), 0)).toBeNull();
+  });
+
+  it('takes the entry as many hops from the right as there are trusted proxies', () => {
+    // The caller wrote 198.51.100.66; the load balancer appended the address it saw.
+    expect(clientAddressOf(forwarded('198.51.100.66, 203.0.113.7'), 1)).toBe('203.0.113.7');
+    // A CDN, then a load balancer: the CDN's entry is the client's; the last is the CDN's own.
+    expect(clientAddressOf(forwarded('198.51.100.66,203.0.113.7 , 192.0.2.10'), 2)).toBe('203.0.113.7');
+    expect(clientAddressOf(forwarded('2001:db8::1'), 1)).toBe('2001:db8::1');
+  });
+
+  it('falls back to the leftmost entry when a proxy added none, and to the peer for no header or garbage', () => {
+    expect(clientAddressOf(forwarded('203.0.113.7'), 2)).toBe('203.0.113.7');
+    expect(clientAddressOf(forwarded(), 1)).toBeNull();
+    expect(clientAddressOf(forwarded(' , '), 1)).toBeNull();
+    expect(clientAddressOf(forwarded('198.51.100.66, not-an-address'), 1)).toBeNull();
+    expect(clientAddressOf(forwarded('203.0.113.7:4711'), 1)).toBeNull();
+  });
+
+  it('accepts whole hop counts from 0 to 10 only', () => {
+    expect(() => assertTrustedProxyHops(0)).not.toThrow();
+    expect(() => assertTrustedProxyHops(10)).not.toThrow();
+    for (const bad of [-1, 1.5, 11, Number.NaN]) expect(() => assertTrustedProxyHops(bad)).toThrow(/hops/);
   });
 });
 

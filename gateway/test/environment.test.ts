@@ -1,4 +1,5 @@
 import { readEnvironment } from '../src/environment';
+import { DEFAULT_REALTIME_LIMITS } from '../src/realtime/server';
 
 describe('gateway environment', () => {
   it('turns Apollo telemetry off by default and keeps an explicit choice', () => {
@@ -15,6 +16,21 @@ describe('gateway environment', () => {
     const optedIn: NodeJS.ProcessEnv = { INTERNAL_CONTEXT_PRIVATE_JWK: '{}', APOLLO_TELEMETRY_DISABLED: '0' };
     readEnvironment(optedIn);
     expect(optedIn['APOLLO_TELEMETRY_DISABLED']).toBe('0');
+  });
+
+  it('reads the trusted proxy hops (default 0) and refuses what is not a small whole number', () => {
+    const key = { INTERNAL_CONTEXT_PRIVATE_JWK: '{}' };
+    expect(readEnvironment({ ...key }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(readEnvironment({ ...key, TRUSTED_PROXY_HOPS: '2' }).TRUSTED_PROXY_HOPS).toBe(2);
+    for (const bad of ['-1', '1.5', 'one', '11']) {
+      expect(() => readEnvironment({ ...key, TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
+    }
+  });
+
+  it('defaults the realtime queue to the server’s own default', () => {
+    expect(readEnvironment({ INTERNAL_CONTEXT_PRIVATE_JWK: '{}' }).REALTIME_MAX_QUEUED_EVENTS).toBe(
+      DEFAULT_REALTIME_LIMITS.maxQueuedEvents,
+    );
   });
 
   it('reads the production switch, the CORS origins and the limits', () => {

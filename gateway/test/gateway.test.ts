@@ -360,6 +360,42 @@ describe('gateway', () => {
     }
   });
 
+  it('charges anonymous callers behind a trusted proxy by their forwarded address, and by the socket without one', async () => {
+    // Each call costs 2 (caller, userId): the second call of an address goes over its budget of 3.
+    const rateLimits = { windowSeconds: 3_600, budgets: { apiKey: 1_000, user: 1_000, anonymous: 3 } };
+    const [behindProxy, direct] = await Promise.all([
+      anotherGateway({ rateLimits, trustedProxyHops: 1 }),
+      anotherGateway({ rateLimits }),
+    ]);
+    try {
+      const query = '{ caller { userId } }';
+      // The load balancer appends the address it saw; whatever the caller wrote stays to its left.
+      const from = (address: string, written = '198.51.100.1') => ({
+        'x-forwarded-for': `${written}, ${address}`,
+      });
+      const status = async (running: RunningGateway, headers: Record<string, string>) =>
+        (await postGraphQL(running.graphqlUrl, query, headers)).status;
+      for (const [running, separate] of [
+        [behindProxy, true],
+        [direct, false],
+      ] as const) {
+        expect(await status(running, from('203.0.113.1'))).toBe(200);
+        expect(await status(running, from('203.0.113.1'))).toBe(429);
+        // Another client: its own budget behind the trusted proxy; the same socket's budget without.
+        expect(await status(running, from('203.0.113.2'))).toBe(separate ? 200 : 429);
+      }
+      // What the caller writes is not the address charged: the first client is still over budget.
+      expect(await status(behindProxy, from('203.0.113.1', '198.51.100.99'))).toBe(429);
+    } finally {
+      await Promise.all([behindProxy.close(), direct.close()]);
+    }
+  });
+
+  it('refuses a number of trusted proxy hops that is not a whole number from 0 to 10', async () => {
+    await expect(anotherGateway({ trustedProxyHops: -1 })).rejects.toThrow(/hops/);
+    await expect(anotherGateway({ trustedProxyHops: 1.5 })).rejects.toThrow(/hops/);
+  });
+
   describe('production mode and CORS', () => {
     let production: RunningGateway;
     const APP = 'https://app.example.com';

@@ -8,7 +8,7 @@ import {
   organizationOf,
   type Actor,
 } from '@platform/domain';
-import { PLAN_IDS, type CatalogEvent } from '@platform/events/catalog';
+import { PLAN_IDS, SEATED_PLAN_IDS, type CatalogEvent } from '@platform/events/catalog';
 import type { Clock } from '../../../clock';
 import { isPlanId, type PlanId } from '../../plan/domain/plan';
 import { invoiceIssued, invoiceNumber, invoiceStatusChanged, type InvoiceRecord } from './invoice';
@@ -24,6 +24,7 @@ import {
 } from './lifecycle';
 import type { Cents } from './proration';
 import {
+  grantsAccess,
   LIVE_STATUSES,
   SIGN_UP_PLAN,
   subscriptionActivated,
@@ -388,6 +389,15 @@ async function apply(
   const events = await carryOut(store, next, step.effects, now);
   if (next.status === 'expired' && subscription.status !== 'expired') {
     events.push(...(await store.releaseSeats(next.organizationId, now)));
+  } else if (
+    grantsAccess(next) &&
+    SEATED_PLAN_IDS.includes(next.planId) &&
+    step.state.seats < subscription.state.seats
+  ) {
+    // Fewer seats now (a scheduled decrease applied at renewal): the seat rules gave out no more than
+    // it allows, and should some be held anyway the newest go, so no more are held than are paid for.
+    const limit = step.state.seats;
+    events.push(...(await store.releaseSeatsOver({ organizationId: next.organizationId, limit, at: now })));
   }
   // A retry's charge and a renewal's payment change nothing anyone follows; every other step is news.
   const silent =

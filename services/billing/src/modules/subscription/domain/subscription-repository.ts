@@ -84,5 +84,14 @@ export interface SubscriptionTransaction {
   }): Promise<readonly CatalogEvent[]>;
   /** Releases every seat of the organization (its subscription is over); the events it implies. */
   releaseSeats(organizationId: string, at: Date): Promise<readonly CatalogEvent[]>;
+  /**
+   * Releases the newest seats until at most `limit` remain (a renewal lowered the seats below those
+   * held, which the seat rules keep from happening); the events it implies.
+   */
+  releaseSeatsOver(command: {
+    organizationId: string;
+    limit: number;
+    at: Date;
+  }): Promise<readonly CatalogEvent[]>;
   append(events: readonly CatalogEvent[]): Promise<void>;
 }

@@ -37,6 +37,11 @@ export interface SubscriptionCollaborators {
     organizationId: string,
     at: Date,
   ): Promise<readonly CatalogEvent[]>;
+  /** Releases the newest seats until at most `limit` remain (a step lowered the seats). */
+  releaseSeatsOver(
+    tx: Prisma.TransactionClient,
+    command: { organizationId: string; limit: number; at: Date },
+  ): Promise<readonly CatalogEvent[]>;
   /** The organization's billing currency, fixed from now on. */
   billingCurrency(tx: Prisma.TransactionClient, organizationId: string, at: Date): Promise<string>;
   /** What the organization used in a period, as invoice lines' descriptions and quantities. */
@@ -349,6 +354,7 @@ export function subscriptionTransaction(
     assignedSeatCount: (organizationId) => collaborator().assignedSeatCount(tx, organizationId),
     assignInitialSeat: (command) => collaborator().assignInitialSeat(tx, command),
     releaseSeats: (organizationId, at) => collaborator().releaseSeats(tx, organizationId, at),
+    releaseSeatsOver: (command) => collaborator().releaseSeatsOver(tx, command),
 
     async append(events) {
       if (events.length > 0) await appendToOutbox(tx, events);

@@ -181,15 +181,15 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
         );
         const events: CatalogEvent[] = [];
         if (current) {
-          const replaced = withState(current, replaceFree(current.state, now));
-          await store.save(replaced);
+          const replaced = await store.save(withState(current, replaceFree(current.state, now)));
           events.push(subscriptionUpdated(replaced, 'replaced', current.status, now));
         } else {
           // A canceled subscription's seats go with it: the new one starts with the starter's seat only.
           events.push(...(await store.releaseSeats(organizationId, now)));
         }
-        const subscription = newSubscription(organizationId, actor.userId, currency, started.state, now);
-        await store.add(subscription);
+        const subscription = await store.add(
+          newSubscription(organizationId, actor.userId, currency, started.state, now),
+        );
         events.push(...(await carryOut(store, subscription, started.effects, now)));
         if (actor.userId && subscription.state.plan.seatPriceMonthlyCents > 0n) {
           const seat = { organizationId, subscriptionId: subscription.id, userId: actor.userId, at: now };
@@ -331,6 +331,8 @@ function newSubscription(
       currency,
       metadata: {},
       state,
+      createdAt: now,
+      updatedAt: now,
     },
     state,
   );
@@ -384,8 +386,7 @@ async function apply(
   now: Date,
 ): Promise<Subscription> {
   const step: Transition = transition(subscription.state, event, now);
-  const next = withState(subscription, step.state);
-  await store.save(next);
+  const next = await store.save(withState(subscription, step.state));
   const events = await carryOut(store, next, step.effects, now);
   if (next.status === 'expired' && subscription.status !== 'expired') {
     events.push(...(await store.releaseSeats(next.organizationId, now)));
@@ -571,8 +572,9 @@ export async function provisionSignUpPlan(
     at,
   );
   // Free costs nothing in any currency: it fixes none (the first paid subscription does).
-  const subscription = newSubscription(organizationId, null, FREE_CURRENCY, started.state, at);
-  await store.add(subscription);
+  const subscription = await store.add(
+    newSubscription(organizationId, null, FREE_CURRENCY, started.state, at),
+  );
   const events = await carryOut(store, subscription, started.effects, at);
   events.push(
     subscriptionUpdated(subscription, 'started', null, at),

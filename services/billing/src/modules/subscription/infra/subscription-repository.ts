@@ -79,6 +79,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     currency: row.currency,
     metadata: metadataOf(row.metadata),
     state: parseState(row.state, row.id),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -241,7 +243,7 @@ export function subscriptionTransaction(
     billingCurrency: (organizationId, at) => collaborator().billingCurrency(tx, organizationId, at),
 
     async add(subscription) {
-      await tx.organizationSubscription.create({
+      const row = await tx.organizationSubscription.create({
         data: {
           id: subscription.id,
           organizationId: subscription.organizationId,
@@ -252,18 +254,19 @@ export function subscriptionTransaction(
           metadata: subscription.metadata,
           ...stateColumns(subscription),
         },
+        select: { createdAt: true, updatedAt: true },
       });
+      return { ...subscription, ...row };
     },
 
     async save(subscription) {
-      await tx.organizationSubscription.update({
+      // The external reference is the provider sync's to write (after its calls, outside this step).
+      const row = await tx.organizationSubscription.update({
         where: { id: subscription.id },
-        data: {
-          externalReference: subscription.externalReference,
-          currency: subscription.currency,
-          ...stateColumns(subscription),
-        },
+        data: { currency: subscription.currency, ...stateColumns(subscription) },
+        select: { createdAt: true, updatedAt: true, externalReference: true },
       });
+      return { ...subscription, ...row };
     },
 
     async issueInvoice({ invoice, subscription, currency, at }) {

@@ -312,9 +312,9 @@ describe('every status × every event', () => {
       const lost = grantsAccess(before) && !grantsAccess(after);
       const gained = !grantsAccess(before) && grantsAccess(after);
       expect(types(effects).includes('revokePremiumFeatures')).toBe(lost);
-      const planChanged = before.plan.id !== after.plan.id;
+      const termsChanged = before.plan.id !== after.plan.id || before.seats !== after.seats;
       expect(types(effects).includes('publishEntitlements')).toBe(
-        gained || (planChanged && grantsAccess(after)),
+        gained || (termsChanged && grantsAccess(after)),
       );
     },
   );
@@ -1036,9 +1036,14 @@ describe('changePlan', () => {
     expect(issued(effects).totalCents).toBe(9799n);
   });
 
-  it('adding seats is an upgrade too: prorated now, same plan so nothing to publish', () => {
+  it('adding seats is an upgrade too: prorated now, and the seats are published (entitlements carry them)', () => {
     const { state, effects } = transition(basic(3), changePlan(BASIC, 5), HALFWAY);
-    expect(types(effects)).toEqual(['issueInvoice', 'chargeInvoice']);
+    expect(types(effects)).toEqual(['publishEntitlements', 'issueInvoice', 'chargeInvoice']);
+    expect(effects[0]).toEqual({
+      type: 'publishEntitlements',
+      planId: 'basic',
+      entitlements: BASIC.features,
+    });
     expect(issued(effects).lines.map((line) => line.amountCents)).toEqual([-4350n, 7250n]);
     expect(state.seats).toBe(5);
   });
@@ -1058,11 +1063,12 @@ describe('changePlan', () => {
     expect(issued(renewed.effects).amountDueCents).toBe(8700n);
   });
 
-  it('fewer seats on the same plan waits for the period end, and publishes nothing then', () => {
+  it('fewer seats on the same plan waits for the period end, and publishes the seats then', () => {
     const { state, effects } = transition(basic(5), changePlan(BASIC, 2), HALFWAY);
     expect(effects).toEqual([]);
     const renewed = transition(state, periodEnded('inv-2'), MAY_1);
-    expect(types(renewed.effects)).toEqual(['issueInvoice', 'chargeInvoice']);
+    expect(renewed.state.seats).toBe(2);
+    expect(types(renewed.effects)).toEqual(['publishEntitlements', 'issueInvoice', 'chargeInvoice']);
     expect(issued(renewed.effects).amountDueCents).toBe(5800n);
   });
 
@@ -1150,6 +1156,19 @@ describe('changePlan', () => {
     );
     // 60,003 / 2 = 30,001.5: a tie, to the even 30,002
     expect(issued(effects).lines.map((line) => line.amountCents)).toEqual([-4350n, 30002n]);
+  });
+
+  it('a new custom price on the same plan and seats changes no entitlements: nothing to publish', () => {
+    const start = { plan: ENTERPRISE, cycle: 'monthly' as const, seats: 3, invoiceId: 'inv-1' };
+    const started = startSubscription({ ...start, customSeatPriceMonthlyCents: 20000n }, T0).state;
+    const enterprise = transition(started, paid('inv-1'), T0).state;
+    const { state, effects } = transition(
+      enterprise,
+      changePlan(ENTERPRISE, 3, { customSeatPriceMonthlyCents: 30000n }),
+      HALFWAY,
+    );
+    expect(types(effects)).toEqual(['issueInvoice', 'chargeInvoice']);
+    expect(state.plan.seatPriceMonthlyCents).toBe(30000n);
   });
 
   it('refuses bad seats as input', () => {

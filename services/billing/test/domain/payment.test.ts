@@ -13,6 +13,10 @@ import {
 } from '../../src/modules/payment/domain/payment-attempt';
 import { checkedToken, paymentMethodOf } from '../../src/modules/payment/domain/payment-method';
 import type { ProviderPayment } from '../../src/modules/payment/domain/payment-provider';
+import {
+  providerSubscriptionAction,
+  type SubscriptionAtProvider,
+} from '../../src/modules/payment/domain/provider-subscription';
 
 // The payment rules without I/O: how the provider's view of a payment moves an attempt (final statuses
 // are never left, whatever order the provider's answers come in), requests, tokens and retries.
@@ -289,6 +293,77 @@ describe('payment-method tokens', () => {
     expect(paymentMethodOf({ ...customer, paymentMethodId: 'pm_1', card })).toEqual({
       provider: 'local',
       ...card,
+    });
+  });
+});
+
+describe('providerSubscriptionAction', () => {
+  const customer = { provider: 'local', customerId: 'cus_1' };
+  const paid = (overrides: Partial<SubscriptionAtProvider> = {}): SubscriptionAtProvider => ({
+    id: 'b1d0f7a4-0000-4000-8000-000000000001',
+    organizationId: 'b1d0f7a4-0000-4000-8000-000000000002',
+    planId: 'basic',
+    status: 'active',
+    seatPriceMonthlyCents: 2900n,
+    externalReference: null,
+    externalProvider: null,
+    externalCanceledAt: null,
+    ...overrides,
+  });
+
+  it('creates one for a live paid subscription whose organization has a customer at this provider', () => {
+    for (const status of ['pending', 'active', 'past_due'] as const) {
+      expect(providerSubscriptionAction(paid({ status }), customer, 'local')).toEqual({
+        type: 'create',
+        customerId: 'cus_1',
+        metadata: {
+          organizationId: 'b1d0f7a4-0000-4000-8000-000000000002',
+          subscriptionId: 'b1d0f7a4-0000-4000-8000-000000000001',
+          planId: 'basic',
+        },
+        idempotencyKey: 'subscription:b1d0f7a4-0000-4000-8000-000000000001:cus_1',
+      });
+    }
+  });
+
+  it('waits without a customer at this provider, and leaves Free and a running one alone', () => {
+    expect(providerSubscriptionAction(paid(), null, 'local')).toBeNull();
+    expect(providerSubscriptionAction(paid(), { ...customer, provider: 'other' }, 'local')).toBeNull();
+    expect(providerSubscriptionAction(paid({ seatPriceMonthlyCents: 0n }), customer, 'local')).toBeNull();
+    const running = paid({ externalReference: 'sub_1', externalProvider: 'local' });
+    expect(providerSubscriptionAction(running, customer, 'local')).toBeNull();
+  });
+
+  it('cancels a running one once billing’s is over or costs nothing, at its own provider only', () => {
+    const running = { externalReference: 'sub_1', externalProvider: 'local' };
+    for (const over of [
+      paid({ ...running, status: 'canceled' }),
+      paid({ ...running, status: 'expired' }),
+      paid({ ...running, seatPriceMonthlyCents: 0n, planId: 'free' }),
+    ]) {
+      expect(providerSubscriptionAction(over, customer, 'local')).toEqual({
+        type: 'cancel',
+        externalReference: 'sub_1',
+      });
+    }
+    const elsewhere = paid({ ...running, externalProvider: 'other', status: 'canceled' });
+    expect(providerSubscriptionAction(elsewhere, customer, 'local')).toBeNull();
+    const canceled = paid({ ...running, status: 'canceled', externalCanceledAt: NOW });
+    expect(providerSubscriptionAction(canceled, customer, 'local')).toBeNull();
+  });
+
+  it('creates a new one, under a new key, when a canceled one’s subscription is live again or the customer changed', () => {
+    const reactivated = paid({
+      externalReference: 'sub_1',
+      externalProvider: 'local',
+      externalCanceledAt: NOW,
+    });
+    expect(providerSubscriptionAction(reactivated, customer, 'local')).toMatchObject({
+      type: 'create',
+      idempotencyKey: 'subscription:b1d0f7a4-0000-4000-8000-000000000001:cus_1:after:sub_1',
+    });
+    expect(providerSubscriptionAction(paid(), { ...customer, customerId: 'cus_2' }, 'local')).toMatchObject({
+      idempotencyKey: 'subscription:b1d0f7a4-0000-4000-8000-000000000001:cus_2',
     });
   });
 });

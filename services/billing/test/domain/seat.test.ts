@@ -8,15 +8,26 @@ import {
   releaseCauseOf,
   SeatReleaseCause,
   seatHolderProblem,
+  scheduledSeatsLimitOf,
   seatPicture,
   seatsRequired,
   type SeatAssignment,
   type SeatCandidate,
   type SeatSubscription,
 } from '../../src/modules/seat/domain/seat';
-import { giveSeat, takeAllSeats, takeSeat } from '../../src/modules/seat/domain/seat-operations';
+import {
+  giveSeat,
+  takeAllSeats,
+  takeSeat,
+  takeSeatsOver,
+} from '../../src/modules/seat/domain/seat-operations';
 import type { SeatStore } from '../../src/modules/seat/domain/seat-repository';
-import { ENTERPRISE, FREE } from './fixtures';
+import {
+  startSubscription,
+  transition,
+  type SubscriptionState,
+} from '../../src/modules/subscription/domain/lifecycle';
+import { BASIC, ENTERPRISE, FREE, PRO } from './fixtures';
 
 const ORGANIZATION = '0b6f2c1e-9a53-4c1e-8f0a-3d2b5e7c9a10';
 const OTHER_ORGANIZATION = '2c4e6a8b-1d3f-4a5c-9e7b-0f1e2d3c4b5a';
@@ -26,6 +37,32 @@ const ALICE = '6b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e';
 const BOB = '7c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f';
 const AT = new Date('2026-05-01T12:00:00.000Z');
 
+const PERIOD_START = new Date('2026-04-01T00:00:00.000Z');
+const PERIOD_END = new Date('2026-05-01T00:00:00.000Z');
+const PLANS = { free: FREE, basic: BASIC, pro: PRO };
+
+/** A paid monthly Pro subscription with `seats` (period April), and a change to schedule, if any. */
+function transitionless(
+  seats: number,
+  change: { planId: keyof typeof PLANS; seats: number } | null,
+): SubscriptionState {
+  const started = startSubscription({ plan: PRO, cycle: 'monthly', seats, invoiceId: 'inv-1' }, PERIOD_START);
+  const paid = transition(
+    started.state,
+    { type: 'paymentSucceeded', invoiceId: 'inv-1' },
+    PERIOD_START,
+  ).state;
+  if (change === null) return paid;
+  const midway = new Date('2026-04-16T00:00:00.000Z');
+  const event = {
+    type: 'changePlan' as const,
+    plan: PLANS[change.planId],
+    seats: change.seats,
+    invoiceId: 'inv-2',
+  };
+  return transition(paid, event, midway).state;
+}
+
 const basic = (
   seatsLimit: number | null,
   status: SeatSubscription['status'] = 'active',
@@ -34,6 +71,7 @@ const basic = (
   planId: 'basic',
   status,
   seatsLimit,
+  scheduledSeatsLimit: null,
 });
 
 function domainError(run: () => unknown): DomainError {
@@ -108,13 +146,13 @@ describe('seatsRequired', () => {
 describe('seatPicture', () => {
   it('shows limit, assigned and what is left; unlimited has no count of available seats', () => {
     expect(seatPicture(basic(5), 2)).toEqual({ required: true, limit: 5, assigned: 2, available: 3 });
-    expect(seatPicture({ planId: 'enterprise', seatsLimit: null }, 40)).toEqual({
+    expect(seatPicture({ planId: 'enterprise', seatsLimit: null, scheduledSeatsLimit: null }, 40)).toEqual({
       required: true,
       limit: null,
       assigned: 40,
       available: null,
     });
-    expect(seatPicture({ planId: 'free', seatsLimit: 3 }, 0)).toEqual({
+    expect(seatPicture({ planId: 'free', seatsLimit: 3, scheduledSeatsLimit: null }, 0)).toEqual({
       required: false,
       limit: 3,
       assigned: 0,
@@ -124,6 +162,32 @@ describe('seatPicture', () => {
 
   it('never shows fewer than zero available (a limit below the seats held)', () => {
     expect(seatPicture(basic(2), 3).available).toBe(0);
+  });
+
+  it('counts as available only what a lower limit scheduled for the period end leaves', () => {
+    const scheduled = { ...basic(5), scheduledSeatsLimit: { limit: 3, from: PERIOD_END } };
+    expect(seatPicture(scheduled, 2)).toEqual({ required: true, limit: 5, assigned: 2, available: 1 });
+    expect(seatPicture(scheduled, 4).available).toBe(0);
+    const unlimitedNow = { ...basic(null), scheduledSeatsLimit: { limit: 3, from: PERIOD_END } };
+    expect(seatPicture(unlimitedNow, 1).available).toBe(2);
+  });
+});
+
+describe('scheduledSeatsLimitOf', () => {
+  const state = transitionless;
+
+  it('is the seats of a scheduled change that lowers them, from the period end', () => {
+    expect(scheduledSeatsLimitOf(state(5, { planId: 'basic', seats: 3 }))).toEqual({
+      limit: 3,
+      from: PERIOD_END,
+    });
+  });
+
+  it('is null without a scheduled change, for one that keeps or raises the seats, and for Free', () => {
+    expect(scheduledSeatsLimitOf(state(5, null))).toBeNull();
+    expect(scheduledSeatsLimitOf(state(5, { planId: 'basic', seats: 5 }))).toBeNull();
+    expect(scheduledSeatsLimitOf(state(3, { planId: 'basic', seats: 8 }))).toBeNull();
+    expect(scheduledSeatsLimitOf(state(5, { planId: 'free', seats: 1 }))).toBeNull();
   });
 });
 
@@ -169,10 +233,24 @@ describe('when seats can be given', () => {
 
   it('not without a subscription, nor on Free, which needs none (CONFLICT)', () => {
     expect(domainError(() => ensureSeatsAssignable(null)).details).toEqual({ reason: 'no_subscription' });
-    const free = domainError(() =>
-      ensureSeatsAssignable({ id: SUBSCRIPTION, planId: 'free', status: 'active', seatsLimit: 3 }),
-    );
+    const free = domainError(() => ensureSeatsAssignable({ ...basic(3), planId: 'free' }));
     expect([free.code, free.details]).toEqual(['CONFLICT', { reason: 'seats_not_required', planId: 'free' }]);
+  });
+
+  it('PLAN_LIMIT_REACHED naming a lower limit scheduled for the period end once that is reached', () => {
+    const scheduled = { ...basic(5), scheduledSeatsLimit: { limit: 3, from: PERIOD_END } };
+    expect(() => ensureSeatAvailable(scheduled, 2)).not.toThrow();
+    const error = domainError(() => ensureSeatAvailable(scheduled, 3));
+    expect([error.code, error.details]).toEqual([
+      'PLAN_LIMIT_REACHED',
+      {
+        limit: 'seats',
+        maximum: 3,
+        current: 3,
+        scheduled: { seatsLimit: 3, from: PERIOD_END.toISOString() },
+      },
+    ]);
+    expect(error.message).toContain(`goes down to 3 seats at ${PERIOD_END.toISOString()}`);
   });
 
   it('PLAN_LIMIT_REACHED with the limit and the count when every seat is taken', () => {
@@ -364,6 +442,69 @@ describe('takeSeat and takeAllSeats', () => {
     expect((await release(ALICE))?.assignment.deactivationReason).toBe('User suspended');
     expect(await release(ALICE)).toBeNull();
     expect(await release(BOB)).toBeNull();
+  });
+
+  it('gives no seat beyond a lower limit scheduled for the period end (PLAN_LIMIT_REACHED)', async () => {
+    const { store, assignments } = memoryStore({
+      ...basic(3),
+      scheduledSeatsLimit: { limit: 1, from: PERIOD_END },
+    });
+    await give(store, ALICE);
+    const error = await rejection(give(store, BOB));
+    expect([error.code, error.details]).toMatchObject([
+      'PLAN_LIMIT_REACHED',
+      { maximum: 1, current: 1, scheduled: { seatsLimit: 1 } },
+    ]);
+    expect(assignments.map((row) => row.userId)).toEqual([ALICE]);
+  });
+
+  it('releases the newest seats over a lowered limit, one event each, and nothing when they fit', async () => {
+    const { store, assignments, state } = memoryStore(basic(3));
+    await give(store, MANAGER);
+    await giveSeat(store, {
+      organizationId: ORGANIZATION,
+      userId: ALICE,
+      assignedBy: MANAGER,
+      origin: 'manual',
+      at: new Date(AT.getTime() + 1000),
+    });
+    await giveSeat(store, {
+      organizationId: ORGANIZATION,
+      userId: BOB,
+      assignedBy: MANAGER,
+      origin: 'manual',
+      at: new Date(AT.getTime() + 2000),
+    });
+    const changes = await takeSeatsOver(store, { organizationId: ORGANIZATION, limit: 1, at: PERIOD_END });
+    expect(changes.map((change) => [change.assignment.userId, change.events[0]?.data])).toEqual([
+      [
+        BOB,
+        expect.objectContaining({
+          cause: 'unassigned',
+          deactivatedById: null,
+          version: 4,
+          seatsAssigned: 2,
+          seatsLimit: 1,
+        }),
+      ],
+      [
+        ALICE,
+        expect.objectContaining({
+          cause: 'unassigned',
+          deactivatedById: null,
+          version: 5,
+          seatsAssigned: 1,
+          seatsLimit: 1,
+        }),
+      ],
+    ]);
+    expect(changes[0]?.assignment.deactivationReason).toBe('Seats reduced to 1');
+    expect(assignments.filter((row) => row.isActive).map((row) => row.userId)).toEqual([MANAGER]);
+    expect(state.version).toBe(5);
+    expect(await takeSeatsOver(store, { organizationId: ORGANIZATION, limit: 1, at: PERIOD_END })).toEqual(
+      [],
+    );
+    expect(state.version).toBe(5);
   });
 
   it('releases every seat with one event each, versions in a row', async () => {

@@ -66,6 +66,8 @@ describe('withState and detailsOf', () => {
       currency: 'USD',
       metadata: {},
       state: started,
+      createdAt: AT,
+      updatedAt: AT,
     },
     started,
   );

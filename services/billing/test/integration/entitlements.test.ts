@@ -5,6 +5,9 @@ import { newTenant, serviceUnderTest } from '@platform/service-kit/testing';
 import { provisionOrganization } from '../../src/consumers/provisioning';
 import { entitlementsOf, type EntitlementsChange } from '../../src/modules/entitlements/domain/entitlements';
 import { publishEntitlements } from '../../src/modules/entitlements/infra/entitlements-repository';
+import { runDueEvents } from '../../src/modules/subscription/domain/subscription-operations';
+import { subscriptionCollaborators } from '../../src/modules/subscription/infra/collaborators';
+import { subscriptionTransaction } from '../../src/modules/subscription/infra/subscription-repository';
 import { startBillingService } from '../../src/service';
 import { ENTERPRISE, FREE } from '../domain/fixtures';
 
@@ -24,7 +27,11 @@ const ENTITLEMENTS = `... on Organization {
 
 describe('entitlements module', () => {
   const subject = serviceUnderTest('billing', (env) =>
-    startBillingService({ ...env.startOptions(), consumers: false }),
+    startBillingService({
+      ...env.startOptions(),
+      consumers: false,
+      localPaymentProvider: { outcomeDelayMs: 20 },
+    }),
   );
 
   function change(organizationId: string, overrides: Partial<EntitlementsChange> = {}): EntitlementsChange {
@@ -182,6 +189,90 @@ describe('entitlements module', () => {
         changedAt: at.toISOString(),
       },
     ]);
+  });
+
+  it('publishes the seats of every seat change: an increase at once, a decrease at the renewal', async () => {
+    const caller = newTenant();
+    const { organizationId } = caller;
+    const { env, service } = subject;
+    const call = async <T>(query: string, variables: Record<string, unknown> = {}) => {
+      const answer = await env.graphql<T>(service.graphqlUrl, query, variables, await env.headersFor(caller));
+      expect(answer.errors).toBeUndefined();
+      return answer.data;
+    };
+    const billing = async () => {
+      const [organization] = await env.entities<{
+        subscription: { id: string; status: string; currentPeriodEnd: string; seatsLimit: number };
+        invoices: Array<{ status: string }>;
+        entitlements: { plan: { id: string }; seats: number | null; version: number };
+      }>(
+        service.graphqlUrl,
+        `... on Organization {
+          subscription { id status currentPeriodEnd seatsLimit }
+          invoices(first: 1) { status }
+          entitlements { plan { id } seats version }
+        }`,
+        caller,
+        [{ __typename: 'Organization', id: organizationId }],
+      );
+      if (!organization) throw new Error('no organization');
+      return organization;
+    };
+    const until = async (what: string, done: (state: Awaited<ReturnType<typeof billing>>) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      for (let state = await billing(); ; state = await billing()) {
+        if (done(state)) return state;
+        if (Date.now() > deadline) throw new Error(`${what} did not happen: ${JSON.stringify(state)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const changeSeats = (seats: number) =>
+      call(
+        `mutation ($seats: Int!) { changeSubscriptionPlan(input: { planId: "basic", seats: $seats }) { status } }`,
+        {
+          seats,
+        },
+      );
+
+    await withTenant(service.database, organizationId, (tx) =>
+      provisionOrganization(tx, organizationId, new Date()),
+    );
+    await call(`mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
+    await call(`mutation { startSubscription(input: { planId: "basic", seats: 2 }) { status } }`);
+    let state = await until('the first payment', (now) => now.subscription.status === 'active');
+    expect(state.entitlements).toMatchObject({ plan: { id: 'basic' }, seats: 2 });
+    const published = (await dataOf(organizationId)).length;
+
+    // Two more seats on the same plan: an upgrade, prorated at once, and the seats are news at once.
+    await changeSeats(4);
+    state = await until('the proration paid', (now) => now.invoices[0]?.status === 'paid');
+    expect(state.entitlements).toMatchObject({ plan: { id: 'basic' }, seats: 4, version: published + 1 });
+    expect((await dataOf(organizationId)).at(-1)).toMatchObject({
+      planId: 'basic',
+      version: published + 1,
+      entitlements: { contactLimit: 1000, seats: 4 },
+    });
+
+    // Down to three: scheduled for the period end, so nothing changes (nor is published) until then.
+    await changeSeats(3);
+    expect(await dataOf(organizationId)).toHaveLength(published + 1);
+    const periodEnd = new Date(state.subscription.currentPeriodEnd);
+    await withTenant(service.database, organizationId, (tx) =>
+      runDueEvents(
+        subscriptionTransaction(tx, subscriptionCollaborators()),
+        organizationId,
+        state.subscription.id,
+        new Date(periodEnd.getTime() + 60_000),
+      ),
+    );
+    state = await billing();
+    expect(state.subscription.seatsLimit).toBe(3);
+    expect(state.entitlements).toMatchObject({ plan: { id: 'basic' }, seats: 3, version: published + 2 });
+    expect((await dataOf(organizationId)).at(-1)).toMatchObject({
+      planId: 'basic',
+      version: published + 2,
+      entitlements: { seats: 3 },
+    });
   });
 
   describe('Organization.entitlements', () => {

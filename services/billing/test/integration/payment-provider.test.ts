@@ -3,6 +3,7 @@ import {
   PaymentMethodRejectedError,
   PaymentProviderError,
   ProviderCustomerMissingError,
+  ProviderSubscriptionMissingError,
   WebhookPayloadError,
   WebhookSignatureError,
   type PaymentProvider,
@@ -309,6 +310,42 @@ describe('the local payment provider', () => {
       unknown
     >;
     expect(subscription).toMatchObject({ status: 'canceled', customer: customerId });
+    expect(subscription.canceled_at).toEqual(expect.any(Number));
+    // Canceling again is harmless: it stays canceled, as it was.
+    await client.cancelSubscription(subscriptionId);
+    expect(await (await api(`/v1/subscriptions/${subscriptionId}`)).json()).toEqual(subscription);
+  });
+
+  it('answers the same subscription for the same key, and types what it does not know', async () => {
+    const customerId = await customerWith('pm_card_visa');
+    const key = randomUUID();
+    const input = { customerId, metadata: { subscriptionId: 'b-1' }, idempotencyKey: key };
+    const first = await client.createSubscription(input);
+    expect(await client.createSubscription(input)).toEqual(first);
+    const stored = (await (await api(`/v1/subscriptions/${first.subscriptionId}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(stored).toMatchObject({
+      object: 'subscription',
+      status: 'active',
+      customer: customerId,
+      metadata: { subscriptionId: 'b-1' },
+      canceled_at: null,
+    });
+
+    const noCustomer = client.createSubscription({
+      customerId: 'cus_unknown',
+      metadata: {},
+      idempotencyKey: randomUUID(),
+    });
+    await expect(noCustomer).rejects.toBeInstanceOf(ProviderCustomerMissingError);
+    const noSubscription = client.cancelSubscription('sub_unknown');
+    await expect(noSubscription).rejects.toBeInstanceOf(ProviderSubscriptionMissingError);
+    await expect(client.cancelSubscription('sub_unknown')).rejects.toMatchObject({
+      code: 'subscription_missing',
+      retryable: false,
+    });
   });
 
   it('refuses a charge without a payment method, for good', async () => {

@@ -5,6 +5,9 @@ import { withTenant, type InternalContext } from '@platform/service-kit';
 import { serviceUnderTest } from '@platform/service-kit/testing';
 import { USERS_GROUP } from '../../src/consumers/users';
 import { assignedSeatCount, assignInitialSeat, releaseSeats } from '../../src/modules/seat/infra/seats';
+import { runDueEvents } from '../../src/modules/subscription/domain/subscription-operations';
+import { subscriptionCollaborators } from '../../src/modules/subscription/infra/collaborators';
+import { subscriptionTransaction } from '../../src/modules/subscription/infra/subscription-repository';
 import { startBillingService } from '../../src/service';
 import {
   handled,
@@ -45,7 +48,9 @@ const ASSIGNMENT = `id subscriptionId user { id } assignedBy { id } isActive dea
   deactivationCause deactivationReason endDate metadata`;
 
 describe('seat module', () => {
-  const subject = serviceUnderTest('billing', (env) => startBillingService(env.startOptions()));
+  const subject = serviceUnderTest('billing', (env) =>
+    startBillingService({ ...env.startOptions(), localPaymentProvider: { outcomeDelayMs: 20 } }),
+  );
 
   async function publish(events: readonly CatalogEvent[]): Promise<void> {
     const { env, service: billing } = subject;
@@ -229,6 +234,167 @@ describe('seat module', () => {
     });
     expect((await seatsOf(manager))?.subscription?.seats.assigned).toBe(1);
     expect(await seatEvents(organizationId)).toHaveLength(1);
+  });
+
+  interface PaidSubscription {
+    id: string;
+    status: string;
+    seatsLimit: number;
+    currentPeriodEnd: string;
+    scheduledSeats: number | null;
+    seats: Seats;
+  }
+
+  const PAID_SUBSCRIPTION =
+    'id status seatsLimit currentPeriodEnd scheduledSeats seats { required limit assigned available }';
+
+  async function call<T>(caller: Caller, query: string, variables: Record<string, unknown> = {}) {
+    const { env, service: billing } = subject;
+    return env.graphql<T>(billing.graphqlUrl, query, variables, await env.headersFor(caller));
+  }
+
+  async function subscriptionOf(caller: Caller): Promise<PaidSubscription> {
+    const [organization] = await subject.env.entities<{ subscription: PaidSubscription | null }>(
+      subject.service.graphqlUrl,
+      `... on Organization { subscription { ${PAID_SUBSCRIPTION} } }`,
+      caller,
+      [{ __typename: 'Organization', id: caller.organizationId }],
+    );
+    if (!organization?.subscription) throw new Error('no subscription');
+    return organization.subscription;
+  }
+
+  /**
+   * A new organization on Basic with `seats` seats, started by its manager with a card that pays (the
+   * local provider settles the first invoice: active, not a trial), the manager holding the first seat.
+   */
+  async function paidOrganization(seats: number, active = 2) {
+    const organizationId = randomUUID();
+    const manager: Caller = { organizationId, userId: randomUUID() };
+    await onFree(subject.service.database, organizationId);
+    const users = Array.from({ length: active }, () => randomUUID());
+    await publish([manager.userId, ...users].map((id) => userCreated(organizationId, id)));
+    const card = await call(manager, `mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
+    expect(card.errors).toBeUndefined();
+    const started = await call<{ startSubscription: { id: string } }>(
+      manager,
+      `mutation ($seats: Int!) { startSubscription(input: { planId: "basic", seats: $seats }) { id } }`,
+      { seats },
+    );
+    expect(started.errors).toBeUndefined();
+    const deadline = Date.now() + 20_000;
+    let subscription = await subscriptionOf(manager);
+    while (subscription.status !== 'active' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      subscription = await subscriptionOf(manager);
+    }
+    expect(subscription.status).toBe('active');
+    return { organizationId, manager, subscription, users };
+  }
+
+  const changeSeats = (caller: Caller, seats: number) =>
+    call<{ changeSubscriptionPlan: { scheduledSeats: number | null } }>(
+      caller,
+      `mutation ($seats: Int!) { changeSubscriptionPlan(input: { planId: "basic", seats: $seats }) { scheduledSeats } }`,
+      { seats },
+    );
+
+  it('gives no seat beyond a lower limit scheduled for the period end (PLAN_LIMIT_REACHED naming it)', async () => {
+    const { organizationId, manager, subscription, users } = await paidOrganization(4);
+    const [alice, bob] = users;
+    if (!alice || !bob) throw new Error('two users expected');
+    expect((await assign(manager, alice)).errors).toBeUndefined();
+
+    // Down to 2 seats at the period end: the manager's and Alice's fit, so the change is taken.
+    const scheduled = await changeSeats(manager, 2);
+    expect(scheduled.errors).toBeUndefined();
+    expect(scheduled.data?.changeSubscriptionPlan.scheduledSeats).toBe(2);
+    // Four seats are paid until then, but a third would not fit the scheduled two.
+    const refused = await assign(manager, bob);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'PLAN_LIMIT_REACHED',
+      details: {
+        limit: 'seats',
+        maximum: 2,
+        current: 2,
+        scheduled: { seatsLimit: 2, from: subscription.currentPeriodEnd },
+      },
+    });
+    expect((await subscriptionOf(manager)).seats).toEqual({
+      required: true,
+      limit: 4,
+      assigned: 2,
+      available: 0,
+    });
+    expect((await seatEvents(organizationId)).map((event) => event.data.userId)).toEqual([
+      manager.userId,
+      alice,
+    ]);
+
+    // Withdrawing the change (asking for the current seats) gives the seats back.
+    expect((await changeSeats(manager, 4)).data?.changeSubscriptionPlan.scheduledSeats).toBeNull();
+    expect((await assign(manager, bob)).errors).toBeUndefined();
+  });
+
+  it('renews into the lower seat limit with the seats that fit it; should more be held, the newest go', async () => {
+    const { database } = subject.service;
+    const { organizationId, manager, subscription, users } = await paidOrganization(3);
+    const [alice, bob] = users;
+    if (!alice || !bob) throw new Error('two users expected');
+    expect((await assign(manager, alice)).errors).toBeUndefined();
+    expect((await changeSeats(manager, 2)).errors).toBeUndefined();
+    // An assignment the seat rules would have refused (say, made before they knew of scheduled limits).
+    const stray = randomUUID();
+    await withTenant(database, organizationId, (tx) =>
+      tx.seatAssignment.create({
+        data: {
+          id: stray,
+          organizationId,
+          organizationSubscriptionId: subscription.id,
+          userId: bob,
+          assignedBy: manager.userId,
+          assignedAt: new Date(),
+          startDate: new Date(),
+          isActive: true,
+          metadata: { origin: 'manual' },
+        },
+      }),
+    );
+
+    // The period ends: the renewal applies the two seats and releases the newest seat over them.
+    const periodEnd = new Date(subscription.currentPeriodEnd);
+    await withTenant(database, organizationId, (tx) =>
+      runDueEvents(
+        subscriptionTransaction(tx, subscriptionCollaborators()),
+        organizationId,
+        subscription.id,
+        new Date(periodEnd.getTime() + 60_000),
+      ),
+    );
+    const renewed = await subscriptionOf(manager);
+    expect(renewed).toMatchObject({
+      seatsLimit: 2,
+      scheduledSeats: null,
+      seats: { limit: 2, assigned: 2, available: 0 },
+    });
+    const history = (await seatsOf(manager, true))?.seatAssignments?.edges.map((edge) => edge.node) ?? [];
+    expect(history.find((assignment) => assignment.id === stray)).toMatchObject({
+      user: { id: bob },
+      isActive: false,
+      deactivatedBy: null,
+      deactivationCause: 'unassigned',
+      deactivationReason: 'Seats reduced to 2',
+    });
+    expect(
+      history
+        .filter((assignment) => assignment.isActive)
+        .map((assignment) => assignment.user.id)
+        .sort(),
+    ).toEqual([manager.userId, alice].sort());
+    expect((await seatEvents(organizationId)).at(-1)).toMatchObject({
+      type: 'billing.seat.unassigned.v1',
+      data: { userId: bob, cause: 'unassigned', seatsAssigned: 2, seatsLimit: 2 },
+    });
   });
 
   it('gives the last seat to exactly one of concurrent assignments', async () => {

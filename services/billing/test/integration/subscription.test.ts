@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, toKafkaMessage, topicName, type CatalogEvent } from '@platform/events';
 import { withTenant } from '@platform/service-kit';
-import { serviceUnderTest } from '@platform/service-kit/testing';
+import {
+  newTenant,
+  serviceUnderTest,
+  type ServiceUnderTest,
+  type TestTenant,
+} from '@platform/service-kit/testing';
 import { PROVISIONING_GROUP, provisionOrganization } from '../../src/consumers/provisioning';
+import { httpPaymentProvider } from '../../src/modules/payment/infra/http-payment-provider';
+import { startLocalPaymentProvider } from '../../src/modules/payment/infra/local-provider/server';
+import { PAYMENT_WEBHOOK_PATH } from '../../src/modules/payment/infra/webhook-route';
 import { subscriptionTransaction } from '../../src/modules/subscription/infra/subscription-repository';
-import { startBillingService } from '../../src/service';
+import { startBillingService, type BillingService } from '../../src/service';
+import { startFlakyProxy, type FlakyProxy } from './payment-support';
 
 // The subscription module against real PostgreSQL and Kafka: identity.organization.created.v1 comes in
 // through the provisioning consumer, the subscription and its billing.subscription.activated.v1 and
@@ -14,8 +23,86 @@ const ACTIVATED = 'billing.subscription.activated.v1';
 const UPDATED = 'billing.subscription.updated.v1';
 const ENTITLEMENTS_CHANGED = 'billing.entitlements.changed.v1';
 
+const SUBSCRIPTION_FIELDS = `id status currency createdBy { id } externalSubscriptionId metadata createdAt updatedAt
+  plan { id }`;
+
+interface GraphSubscription {
+  id: string;
+  status: string;
+  currency: string;
+  createdBy: { id: string } | null;
+  externalSubscriptionId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  plan: { id: string };
+}
+
+/** Waits (up to 20 s) until `read` answers something other than undefined. */
+async function eventually<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What the provider-side subscription tests do through billing and at the provider itself. */
+function throughBilling(
+  subject: ServiceUnderTest<BillingService>,
+  provider: () => { url: string; secretKey: string },
+) {
+  async function call<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}) {
+    const { env, service } = subject;
+    const answer = await env.graphql<T>(service.graphqlUrl, query, variables, await env.headersFor(auth));
+    expect(answer.errors).toBeUndefined();
+    if (!answer.data) throw new Error('no data');
+    return answer.data;
+  }
+
+  return {
+    call,
+    /** A new organization on Free with a card that pays, set by its user. */
+    async organizationWithCard(): Promise<TestTenant> {
+      const auth = newTenant();
+      await withTenant(subject.service.database, auth.organizationId, (tx) =>
+        provisionOrganization(tx, auth.organizationId, new Date()),
+      );
+      await call(auth, `mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
+      return auth;
+    },
+    row: (organizationId: string, id: string) =>
+      withTenant(subject.service.database, organizationId, (tx) =>
+        tx.organizationSubscription.findUniqueOrThrow({ where: { id } }),
+      ),
+    customerId: async (organizationId: string) =>
+      (
+        await withTenant(subject.service.database, organizationId, (tx) =>
+          tx.paymentCustomer.findUniqueOrThrow({ where: { organizationId } }),
+        )
+      ).providerCustomerId,
+    /** The subscription as the provider has it (its own API, with its secret key). */
+    async atProvider(id: string): Promise<Record<string, unknown>> {
+      const { url, secretKey } = provider();
+      const answer = await fetch(`${url}/v1/subscriptions/${id}`, {
+        headers: { authorization: `Bearer ${secretKey}` },
+      });
+      expect(answer.status).toBe(200);
+      return (await answer.json()) as Record<string, unknown>;
+    },
+  };
+}
+
 describe('subscription module', () => {
-  const subject = serviceUnderTest('billing', (env) => startBillingService(env.startOptions()));
+  const subject = serviceUnderTest('billing', (env) =>
+    startBillingService({
+      ...env.startOptions(),
+      localPaymentProvider: { outcomeDelayMs: 20 },
+      paymentDispatch: { pollIntervalMs: 100 },
+    }),
+  );
 
   function organizationCreated(organizationId: string): CatalogEvent<'identity.organization.created.v1'> {
     return createEvent('identity.organization.created.v1', {
@@ -201,5 +288,195 @@ describe('subscription module', () => {
       representations,
     );
     expect(foreign).toEqual([{ subscription: null }]);
+  });
+  describe('the provider-side subscription', () => {
+    const billing = throughBilling(subject, () => {
+      const local = subject.service.localPaymentProvider;
+      if (!local) throw new Error('billing runs the local payment provider in-process here');
+      return local;
+    });
+
+    it('is registered once a paid subscription starts with a customer, canceled with it, and new on reactivation', async () => {
+      const auth = await billing.organizationWithCard();
+      const { startSubscription: started } = await billing.call<{ startSubscription: GraphSubscription }>(
+        auth,
+        `mutation { startSubscription(input: { planId: "basic", seats: 1 }) { ${SUBSCRIPTION_FIELDS} } }`,
+      );
+      const { organizationId } = auth;
+      const first = await eventually('the provider-side subscription', async () => {
+        const row = await billing.row(organizationId, started.id);
+        return row.externalReference ?? undefined;
+      });
+      expect(first).toMatch(/^sub_/);
+      expect(await billing.atProvider(first)).toMatchObject({
+        status: 'active',
+        customer: await billing.customerId(organizationId),
+        metadata: { organizationId, subscriptionId: started.id, planId: 'basic' },
+      });
+      expect((await billing.row(organizationId, started.id)).externalProvider).toBe('local');
+
+      // Canceled at once in billing: canceled at the provider too, the reference kept.
+      await eventually('the first payment', async () =>
+        (await billing.row(organizationId, started.id)).status === 'active' ? true : undefined,
+      );
+      await billing.call(auth, `mutation { cancelSubscription(atPeriodEnd: false) { status } }`);
+      await eventually('the cancellation at the provider', async () => {
+        const row = await billing.row(organizationId, started.id);
+        return row.externalCanceledAt ?? undefined;
+      });
+      expect(await billing.atProvider(first)).toMatchObject({ status: 'canceled' });
+      expect((await billing.row(organizationId, started.id)).externalReference).toBe(first);
+
+      // Reactivated: live again, so the provider holds a new one.
+      await billing.call(auth, `mutation { reactivateSubscription { status } }`);
+      const second = await eventually('a new provider-side subscription', async () => {
+        const row = await billing.row(organizationId, started.id);
+        return row.externalReference !== first && row.externalCanceledAt === null
+          ? (row.externalReference ?? undefined)
+          : undefined;
+      });
+      expect(await billing.atProvider(second)).toMatchObject({ status: 'active' });
+      expect(await billing.atProvider(first)).toMatchObject({ status: 'canceled' });
+    });
+
+    it('waits for the customer: a trial started without a card gets one once the card is set', async () => {
+      const auth = newTenant();
+      const { organizationId } = auth;
+      await withTenant(subject.service.database, organizationId, (tx) =>
+        provisionOrganization(tx, organizationId, new Date()),
+      );
+      const { startSubscription: started } = await billing.call<{ startSubscription: GraphSubscription }>(
+        auth,
+        `mutation { startSubscription(input: { planId: "pro", seats: 2, trialDays: 14 }) { ${SUBSCRIPTION_FIELDS} } }`,
+      );
+      expect(started.externalSubscriptionId).toBeNull();
+      await billing.call(auth, `mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
+      const reference = await eventually('the provider-side subscription', async () => {
+        const row = await billing.row(organizationId, started.id);
+        return row.externalReference ?? undefined;
+      });
+      expect(await billing.atProvider(reference)).toMatchObject({
+        status: 'active',
+        metadata: { subscriptionId: started.id, planId: 'pro' },
+      });
+    });
+  });
+
+  it('shows spec 000’s fields: currency, who started it, the provider’s id, metadata, when it was created and changed', async () => {
+    const billing = throughBilling(subject, () => {
+      const local = subject.service.localPaymentProvider;
+      if (!local) throw new Error('billing runs the local payment provider in-process here');
+      return local;
+    });
+    const auth = await billing.organizationWithCard();
+    const { organizationId } = auth;
+    const free = await withTenant(subject.service.database, organizationId, (tx) =>
+      subscriptionTransaction(tx).current(organizationId),
+    );
+    const read = async () => {
+      const [organization] = await subject.env.entities<{ subscription: GraphSubscription }>(
+        subject.service.graphqlUrl,
+        `... on Organization { subscription { ${SUBSCRIPTION_FIELDS} } }`,
+        auth,
+        [{ __typename: 'Organization', id: organizationId }],
+      );
+      if (!organization) throw new Error('no organization');
+      return organization.subscription;
+    };
+    // Free from sign-up: the platform started it, and nothing is held at the provider.
+    expect(await read()).toMatchObject({
+      id: free?.id,
+      currency: 'USD',
+      createdBy: null,
+      externalSubscriptionId: null,
+      metadata: {},
+    });
+
+    const { startSubscription: started } = await billing.call<{ startSubscription: GraphSubscription }>(
+      auth,
+      `mutation { startSubscription(input: { planId: "basic", seats: 1 }) { ${SUBSCRIPTION_FIELDS} } }`,
+    );
+    const row = await billing.row(organizationId, started.id);
+    expect(started).toMatchObject({
+      status: 'pending',
+      currency: 'USD',
+      createdBy: { id: auth.userId },
+      externalSubscriptionId: null,
+      metadata: {},
+      createdAt: row.createdAt.toISOString(),
+    });
+    const shown = await eventually('the provider’s id in the graph', async () => {
+      const subscription = await read();
+      return subscription.externalSubscriptionId && subscription.status === 'active'
+        ? subscription
+        : undefined;
+    });
+    const stored = await billing.row(organizationId, started.id);
+    expect(shown).toMatchObject({
+      id: started.id,
+      externalSubscriptionId: stored.externalReference,
+      createdBy: { id: auth.userId },
+      createdAt: stored.createdAt.toISOString(),
+      updatedAt: stored.updatedAt.toISOString(),
+    });
+    expect(Date.parse(shown.updatedAt)).toBeGreaterThan(Date.parse(shown.createdAt));
+  });
+});
+
+describe('the provider-side subscription while the provider is unreachable', () => {
+  let proxy: FlakyProxy | undefined;
+  let provider: { url: string; secretKey: string } | undefined;
+  const subject = serviceUnderTest('billing', async (env) => {
+    const local = await startLocalPaymentProvider({ outcomeDelayMs: 20 });
+    const flaky = await startFlakyProxy(local.url);
+    [provider, proxy] = [local, flaky];
+    const service = await startBillingService({
+      ...env.startOptions(),
+      consumers: false,
+      paymentProvider: httpPaymentProvider({
+        name: 'local',
+        baseUrl: flaky.url,
+        secretKey: local.secretKey,
+        webhookSecret: local.webhookSecret,
+        timeoutMs: 1000,
+      }),
+      paymentDispatch: { pollIntervalMs: 100, retryDelayMs: 50, maxRetryDelayMs: 200 },
+    });
+    local.setWebhookUrl(`${service.url}${PAYMENT_WEBHOOK_PATH}`);
+    return {
+      ...service,
+      async close() {
+        await local.close();
+        await flaky.close();
+        await service.close();
+      },
+    };
+  });
+  const billing = throughBilling(subject, () => {
+    if (!provider) throw new Error('the provider starts with billing');
+    return provider;
+  });
+
+  it('is not lost: the sync keeps trying and registers it once the provider answers again', async () => {
+    if (!proxy) throw new Error('the proxy starts with billing');
+    const auth = await billing.organizationWithCard();
+    const { organizationId } = auth;
+    proxy.down = true;
+    const { startSubscription: started } = await billing.call<{ startSubscription: GraphSubscription }>(
+      auth,
+      `mutation { startSubscription(input: { planId: "basic", seats: 1, trialDays: 7 }) { ${SUBSCRIPTION_FIELDS} } }`,
+    );
+    // A few passes with the provider down: the subscription keeps waiting for its reference.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await billing.row(organizationId, started.id)).externalReference).toBeNull();
+    proxy.down = false;
+    const reference = await eventually('the provider-side subscription', async () => {
+      const row = await billing.row(organizationId, started.id);
+      return row.externalReference ?? undefined;
+    });
+    expect(await billing.atProvider(reference)).toMatchObject({
+      status: 'active',
+      metadata: { subscriptionId: started.id },
+    });
   });
 });

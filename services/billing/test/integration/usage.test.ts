@@ -110,6 +110,14 @@ describe('usage metering', () => {
       time: at,
       data: { contactId, organizationId, deletedById: null, deletedAt: at.toISOString() },
     });
+  const contactRestored = (organizationId: string, contactId: string, at: string) =>
+    createEvent('crm.contact.restored.v1', {
+      source: '/test',
+      subject: contactId,
+      tenantId: organizationId,
+      time: at,
+      data: { contactId, organizationId, restoredById: null, restoredAt: at },
+    });
   const fieldIdentity = (organizationId: string, definitionId: string) => ({
     definitionId,
     organizationId,
@@ -233,16 +241,21 @@ describe('usage metering', () => {
   it('meters every kind of event, and delivering every event twice more leaves the totals unchanged', async () => {
     const organizationId = randomUUID();
     await provision(organizationId);
-    const [kept, duplicate, gone] = [randomUUID(), randomUUID(), randomUUID()];
-    const [field, archivedField] = [randomUUID(), randomUUID()];
+    const [kept, duplicate, gone, back] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [field, archivedField, returnedField] = [randomUUID(), randomUUID(), randomUUID()];
     const [document, replaced, deleted] = [randomUUID(), randomUUID(), randomUUID()];
     const later = new Date(Date.parse(NOW) + 1_000).toISOString();
+    const evenLater = new Date(Date.parse(NOW) + 2_000).toISOString();
     const events: CatalogEvent[] = [
       contactCreated(organizationId, kept),
       contactCreated(organizationId, duplicate),
       contactCreated(organizationId, gone),
       contactCreated(organizationId),
       contactDeleted(organizationId, gone),
+      // Deleted and restored: it counts again.
+      contactCreated(organizationId, back),
+      contactDeleted(organizationId, back),
+      contactRestored(organizationId, back, evenLater),
       // A merge: crm publishes merged (keyed by the kept contact) and the duplicate's deletion.
       event(
         'crm.contact.merged.v1',
@@ -263,6 +276,9 @@ describe('usage metering', () => {
       fieldCreated(organizationId, field),
       fieldCreated(organizationId, archivedField),
       fieldArchived(organizationId, archivedField, later),
+      fieldCreated(organizationId, returnedField),
+      fieldArchived(organizationId, returnedField, later),
+      fieldRestored(organizationId, returnedField, evenLater),
       stored(organizationId, document, 1_000),
       stored(organizationId, replaced, 2_000),
       stored(organizationId, replaced, 5_000, false, later),
@@ -279,8 +295,8 @@ describe('usage metering', () => {
     expect(usage).toMatchObject({
       metrics: [
         // Peaks depend on the order partitions are consumed in; the test of periods pins them down.
-        { metric: 'contacts', kind: 'gauge', quantity: '2', limit: '100', percentOfLimit: 2 },
-        { metric: 'custom_fields', kind: 'gauge', quantity: '1', limit: '5', percentOfLimit: 20 },
+        { metric: 'contacts', kind: 'gauge', quantity: '3', limit: '100', percentOfLimit: 3 },
+        { metric: 'custom_fields', kind: 'gauge', quantity: '2', limit: '5', percentOfLimit: 40 },
         {
           metric: 'storage_bytes',
           kind: 'gauge',

@@ -65,12 +65,21 @@ export interface PaymentProvider {
    * `ProviderCustomerMissingError` when it does not know the customer.
    */
   attachPaymentMethod(input: { customerId: string; token: string }): Promise<ProviderPaymentMethod>;
-  /** The provider-side subscription billing references (`externalReference`). */
+  /**
+   * Registers the provider-side subscription billing references (`externalReference`) for the
+   * customer; the same idempotency key returns the same one. Billing issues and charges the invoices
+   * itself (`createPayment`), so the provider's subscription bills nothing on its own. Throws
+   * `ProviderCustomerMissingError` when the provider does not know the customer.
+   */
   createSubscription(input: {
     customerId: string;
     metadata: Readonly<Record<string, string>>;
     idempotencyKey: string;
   }): Promise<{ subscriptionId: string }>;
+  /**
+   * Cancels the provider-side subscription (again: a no-op). Throws `ProviderSubscriptionMissingError`
+   * when the provider does not know it.
+   */
   cancelSubscription(subscriptionId: string): Promise<void>;
   /**
    * Charges the customer's default payment method. Returns at once (`processing`); the outcome arrives
@@ -148,5 +157,17 @@ export class ProviderCustomerMissingError extends PaymentProviderError {
 
   constructor(message: string) {
     super(message, 'customer_missing', false);
+  }
+}
+
+/**
+ * The provider does not know the subscription billing names (canceled and purged at the provider, or a
+ * local provider that restarted): as far as the provider goes, it is gone.
+ */
+export class ProviderSubscriptionMissingError extends PaymentProviderError {
+  override readonly name: string = 'ProviderSubscriptionMissingError';
+
+  constructor(message: string) {
+    super(message, 'subscription_missing', false);
   }
 }

@@ -11,6 +11,7 @@ import {
   PaymentMethodRejectedError,
   PaymentProviderError,
   ProviderCustomerMissingError,
+  ProviderSubscriptionMissingError,
   WebhookPayloadError,
   type PaymentProvider,
   type ProviderPayment,
@@ -150,6 +151,8 @@ export function httpPaymentProvider(options: HttpPaymentProviderOptions): Paymen
       const param = error.success ? error.data.error.param : null;
       if (code === 'resource_missing' && param === 'customer')
         throw new ProviderCustomerMissingError(message);
+      if (code === 'resource_missing' && param === 'subscription')
+        throw new ProviderSubscriptionMissingError(message);
       // An unknown token, or (charging) a customer without a usable card: the payment method is refused.
       if ((code === 'resource_missing' && param === 'payment_method') || code === 'payment_method_missing') {
         throw new PaymentMethodRejectedError(message, code);

@@ -4,7 +4,8 @@
  * provider holds no transaction open. Woken at once by the commit's NOTIFY, and polls besides (a
  * missed notification, a retry that is due, another replica's expired claim). Every attempt is sent
  * with the idempotency key `<invoiceId>:<attempt>`: sent twice (a crash between the call and the
- * write, two replicas), it is still one payment.
+ * write, two replicas), it is still one payment. Each pass also keeps the provider-side subscriptions
+ * in step with billing's (`provider-subscriptions.ts`).
  */
 import type { Logger, TenantDatabase } from '@platform/service-kit';
 import { Client } from 'pg';
@@ -33,6 +34,7 @@ import {
   type SettledHook,
 } from './payment-attempts';
 import { paymentCustomerOf } from './payment-repository';
+import { providerSubscriptionSync } from './provider-subscriptions';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -86,6 +88,11 @@ export function startPaymentDispatcher(
   const reconcileAfterMs = options.reconcileAfterMs ?? 900_000;
   /** When each waiting attempt was last asked about (so one is asked at most every reconcileAfterMs). */
   const asked = new Map<string, number>();
+  // Provider-side subscriptions are kept in step on the same passes: after commits, never inside one.
+  const subscriptions = providerSubscriptionSync(
+    { tenants, provider, logger },
+    { batchSize, retryDelayMs, maxRetryDelayMs },
+  );
 
   let stopped = false;
   let woken = false;
@@ -329,6 +336,7 @@ export function startPaymentDispatcher(
       try {
         more = await look();
         await reconcile();
+        await subscriptions.pass(await connection(), () => stopped);
       } catch (error) {
         if (!stopped) logger.warn({ err: error }, 'looking for payment attempts failed');
       }

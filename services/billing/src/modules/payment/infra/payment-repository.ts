@@ -2,6 +2,7 @@ import type { TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { PaymentCustomer } from '../domain/payment-method';
 import type { PaymentRepository } from '../domain/payment-repository';
+import { PAYMENT_REQUESTED_CHANNEL } from './payment-attempts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -40,13 +41,16 @@ export function paymentRepository(db: TenantDatabase<Transaction>): PaymentRepos
         cardExpYear: customer.card?.expYear ?? null,
       };
       // No domain event: the audit trail records the operation (billing.setPaymentMethod), not the card.
-      await db.write(customer.organizationId, [], (tx) =>
-        tx.paymentCustomer.upsert({
+      await db.write(customer.organizationId, [], async (tx) => {
+        await tx.paymentCustomer.upsert({
           where: { organizationId: customer.organizationId },
           create: { organizationId: customer.organizationId, ...data },
           update: data,
-        }),
-      );
+        });
+        // Wakes the dispatcher after the commit: a subscription waiting for a customer to hold its
+        // provider-side subscription gets one now rather than at the next poll.
+        await tx.$executeRaw`select pg_notify(${PAYMENT_REQUESTED_CHANNEL}, '')`;
+      });
     },
   };
 }

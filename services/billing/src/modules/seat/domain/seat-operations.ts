@@ -9,6 +9,7 @@ import {
   type PageRequest,
 } from '@platform/domain';
 import {
+  assignmentsOver,
   assignSeat,
   ensureSeatAvailable,
   ensureSeatsAssignable,
@@ -129,6 +130,38 @@ export async function takeAllSeats(
       assignment,
       { cause: command.cause, reason: command.reason, by: null },
       { version, assignedBefore: assigned, seatsLimit: subscription?.seatsLimit ?? null },
+      command.at,
+    );
+    assigned -= 1;
+    await store.release(change.assignment);
+    changes.push(change);
+  }
+  if (changes.length > 0) await store.setVersion(organizationId, version);
+  return changes;
+}
+
+/**
+ * Releases the newest assignments until at most `limit` remain (cause `unassigned`, by the platform,
+ * with a reason naming the new limit), one event each. For a renewal that lowers the seats: the seat
+ * rules keep it from finding more than the scheduled limit, and this is what happens if it ever does
+ * (an organization is never left holding more seats than it pays for).
+ */
+export async function takeSeatsOver(
+  store: SeatStore,
+  command: { organizationId: string; limit: number; at: Date },
+): Promise<SeatChange[]> {
+  const { organizationId } = command;
+  let version = await store.lock(organizationId);
+  const held = await store.activeAssignments(organizationId);
+  const over = assignmentsOver(held, command.limit);
+  const changes: SeatChange[] = [];
+  let assigned = held.length;
+  for (const assignment of over) {
+    version += 1;
+    const change = releaseSeat(
+      assignment,
+      { cause: SeatReleaseCause.unassigned, reason: `Seats reduced to ${command.limit}`, by: null },
+      { version, assignedBefore: assigned, seatsLimit: command.limit },
       command.at,
     );
     assigned -= 1;

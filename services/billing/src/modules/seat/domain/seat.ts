@@ -15,6 +15,7 @@ import {
 } from '@platform/events/catalog';
 import { conflict, enumObject, planLimitReached } from '@platform/domain';
 import type { PlanId } from '../../plan/domain/plan';
+import type { SubscriptionState } from '../../subscription/domain/lifecycle';
 
 const EVENT_SOURCE = '/services/billing';
 
@@ -60,6 +61,26 @@ export interface SeatSubscription {
   status: SubscriptionStatus;
   /** Null means unlimited. */
   seatsLimit: number | null;
+  /** A lower limit already scheduled for the period's end (a downgrade or fewer seats), or null. */
+  scheduledSeatsLimit: ScheduledSeatsLimit | null;
+}
+
+/** A seat limit that takes effect at the end of the current period. */
+export interface ScheduledSeatsLimit {
+  limit: number;
+  from: Date;
+}
+
+/**
+ * The lower seat limit a scheduled change brings at the period's end, or null when none is scheduled,
+ * the change does not lower the seats, or its plan needs no seats (Free). While one is scheduled no
+ * more seats are given than it allows, so the renewal that applies it finds them all within it.
+ */
+export function scheduledSeatsLimitOf(state: SubscriptionState): ScheduledSeatsLimit | null {
+  if (state.status !== 'active' || state.pendingChange === null) return null;
+  const { plan, seats } = state.pendingChange;
+  if (!seatsRequired(plan.id) || seats >= state.seats) return null;
+  return { limit: seats, from: state.period.end };
 }
 
 /** The seats of a subscription as a client sees them. */
@@ -95,13 +116,24 @@ export function seatsRequired(planId: PlanId): boolean {
   return SEATED_PLAN_IDS.includes(planId);
 }
 
-export function seatPicture(subscription: Pick<SeatSubscription, 'planId' | 'seatsLimit'>, assigned: number) {
+/** The most seats that may be held now: the limit, or a lower one already scheduled. Null = unlimited. */
+function assignableLimit(subscription: Pick<SeatSubscription, 'seatsLimit' | 'scheduledSeatsLimit'>) {
+  const scheduled = subscription.scheduledSeatsLimit?.limit ?? null;
   const limit = subscription.seatsLimit;
+  if (limit === null) return scheduled;
+  return scheduled === null ? limit : Math.min(limit, scheduled);
+}
+
+export function seatPicture(
+  subscription: Pick<SeatSubscription, 'planId' | 'seatsLimit' | 'scheduledSeatsLimit'>,
+  assigned: number,
+) {
+  const assignable = assignableLimit(subscription);
   return {
     required: seatsRequired(subscription.planId),
-    limit,
+    limit: subscription.seatsLimit,
     assigned,
-    available: limit === null ? null : Math.max(0, limit - assigned),
+    available: assignable === null ? null : Math.max(0, assignable - assigned),
   } satisfies SeatPicture;
 }
 
@@ -146,7 +178,11 @@ export function ensureSeatsAssignable(subscription: SeatSubscription | null): Se
   return subscription;
 }
 
-/** PLAN_LIMIT_REACHED when every seat is taken. */
+/**
+ * PLAN_LIMIT_REACHED when every seat is taken, or when a lower limit scheduled for the period's end is
+ * reached already (`details.scheduled`: that limit and when it applies), so that the renewal applying
+ * it never finds more seats held than it allows.
+ */
 export function ensureSeatAvailable(subscription: SeatSubscription, assigned: number): void {
   const limit = subscription.seatsLimit;
   if (limit !== null && assigned >= limit) {
@@ -155,6 +191,35 @@ export function ensureSeatAvailable(subscription: SeatSubscription, assigned: nu
       { limit: 'seats', maximum: limit, current: assigned },
     );
   }
+  const scheduled = subscription.scheduledSeatsLimit;
+  if (scheduled !== null && assigned >= scheduled.limit) {
+    const from = scheduled.from.toISOString();
+    throw planLimitReached(
+      `The subscription goes down to ${scheduled.limit} seats at ${from} and ${assigned} are assigned: ` +
+        'unassign one, or withdraw the scheduled change by asking for the current seats again',
+      {
+        limit: 'seats',
+        maximum: scheduled.limit,
+        current: assigned,
+        scheduled: { seatsLimit: scheduled.limit, from },
+      },
+    );
+  }
+}
+
+/**
+ * The assignments to release so that at most `limit` remain: the newest first (those assigned last
+ * leave first). Empty when they fit.
+ */
+export function assignmentsOver<A extends Pick<SeatAssignment, 'assignedAt' | 'id'>>(
+  active: readonly A[],
+  limit: number,
+): A[] {
+  if (active.length <= limit) return [];
+  const newestFirst = [...active].sort(
+    (a, b) => b.assignedAt.getTime() - a.assignedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
+  return newestFirst.slice(0, active.length - limit);
 }
 
 /** The cause a change of the user's account gives their seat, or null while they may keep it. */

@@ -2,7 +2,7 @@ import { pageOf } from '@platform/domain';
 import { afterCursorWhere, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import { subscriptionTransaction } from '../../subscription/infra/subscription-repository';
-import type { SeatAssignment } from '../domain/seat';
+import { scheduledSeatsLimitOf, type SeatAssignment } from '../domain/seat';
 import type { SeatRepository, SeatStore } from '../domain/seat-repository';
 
 type Transaction = Prisma.TransactionClient;
@@ -59,6 +59,7 @@ export function seatTransaction(tx: Transaction): SeatStore {
             planId: current.planId,
             status: current.status,
             seatsLimit: current.seatsLimit,
+            scheduledSeatsLimit: scheduledSeatsLimitOf(current.state),
           }
         : null;
     },

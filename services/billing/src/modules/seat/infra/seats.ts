@@ -5,7 +5,7 @@
  * slips in between a count and the change it guards.
  */
 import type { Prisma } from '../../../generated/prisma/client';
-import { giveSeat, takeAllSeats, takeSeat, type SeatChange } from '../domain/seat-operations';
+import { giveSeat, takeAllSeats, takeSeat, takeSeatsOver, type SeatChange } from '../domain/seat-operations';
 import { SeatReleaseCause, type SeatEvent } from '../domain/seat';
 import { seatTransaction } from './seat-repository';
 
@@ -62,6 +62,18 @@ export async function releaseSeats(
     reason: command.reason ?? null,
     at: command.at,
   });
+  return changes.flatMap((change) => change.events);
+}
+
+/**
+ * Releases the newest seats until at most `limit` remain (a renewal lowered the seats below those
+ * held), inside `tx`. The events are NOT appended (as above).
+ */
+export async function releaseSeatsOver(
+  tx: Transaction,
+  command: { organizationId: string; limit: number; at: Date },
+): Promise<SeatEvent[]> {
+  const changes = await takeSeatsOver(seatTransaction(tx), command);
   return changes.flatMap((change) => change.events);
 }
 

@@ -265,6 +265,23 @@ function publish(plan: SubscribedPlan): LifecycleEffect {
   return { type: 'publishEntitlements', planId: plan.id, entitlements: plan.entitlements };
 }
 
+/**
+ * Whether what the organization may use differs between two terms: the plan, any of its features, or
+ * the seats (entitlements carry `seats`, so a seat-only change is news to every service too).
+ */
+function entitlementsDiffer(before: Terms, after: Terms): boolean {
+  if (before.plan.id !== after.plan.id || before.seats !== after.seats) return true;
+  const was = before.plan.entitlements;
+  const now = after.plan.entitlements;
+  const keys = new Set([...Object.keys(was), ...Object.keys(now)]);
+  return [...keys].some((key) => Reflect.get(was, key) !== Reflect.get(now, key));
+}
+
+/** publishEntitlements for the new terms when they change what the organization may use, else nothing. */
+function publishIfChanged(before: Terms, after: Terms): LifecycleEffect[] {
+  return entitlementsDiffer(before, after) ? [publish(after.plan)] : [];
+}
+
 const REVOKE: LifecycleEffect = { type: 'revokePremiumFeatures', fallbackPlanId: SIGN_UP_PLAN };
 
 function charge(invoice: OpenInvoice, attempt: number): LifecycleEffect {
@@ -604,10 +621,9 @@ function renew(state: ActiveSubscription, invoiceId: string): Transition {
     period: periodAfter(state.anchor, state.cycle, state.period),
   };
   const invoice = periodInvoice(next, invoiceId, state.trialEndsAt === null ? 'renewal' : 'first_period');
-  const planChanged = next.plan.id !== state.plan.id;
   return {
     state: active(next, { openInvoice: invoice.open, creditBalanceCents: invoice.creditBalanceCents }),
-    effects: [...(planChanged ? [publish(next.plan)] : []), ...invoice.effects],
+    effects: [...publishIfChanged(state, next), ...invoice.effects],
   };
 }
 
@@ -660,8 +676,7 @@ function changePlan(state: ActiveSubscription, event: EventOf<'changePlan'>, now
     if (state.pendingChange === null) refused(state, event, 'it already has this plan and these seats');
     return { state: { ...state, pendingChange: null }, effects: [] };
   }
-  const planChanged = plan.id !== state.plan.id;
-  const entitlementEffects = planChanged ? [publish(plan)] : [];
+  const entitlementEffects = publishIfChanged(state, { ...state, plan, seats: event.seats });
   if (state.trialEndsAt !== null) {
     return {
       state: { ...state, plan, seats: event.seats, pendingChange: null },

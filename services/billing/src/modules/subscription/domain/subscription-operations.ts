@@ -8,7 +8,7 @@ import {
   organizationOf,
   type Actor,
 } from '@platform/domain';
-import { PLAN_IDS, type CatalogEvent } from '@platform/events/catalog';
+import { PLAN_IDS, SEATED_PLAN_IDS, type CatalogEvent } from '@platform/events/catalog';
 import type { Clock } from '../../../clock';
 import { isPlanId, type PlanId } from '../../plan/domain/plan';
 import { invoiceIssued, invoiceNumber, invoiceStatusChanged, type InvoiceRecord } from './invoice';
@@ -24,6 +24,7 @@ import {
 } from './lifecycle';
 import type { Cents } from './proration';
 import {
+  grantsAccess,
   LIVE_STATUSES,
   SIGN_UP_PLAN,
   subscriptionActivated,
@@ -180,15 +181,15 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
         );
         const events: CatalogEvent[] = [];
         if (current) {
-          const replaced = withState(current, replaceFree(current.state, now));
-          await store.save(replaced);
+          const replaced = await store.save(withState(current, replaceFree(current.state, now)));
           events.push(subscriptionUpdated(replaced, 'replaced', current.status, now));
         } else {
           // A canceled subscription's seats go with it: the new one starts with the starter's seat only.
           events.push(...(await store.releaseSeats(organizationId, now)));
         }
-        const subscription = newSubscription(organizationId, actor.userId, currency, started.state, now);
-        await store.add(subscription);
+        const subscription = await store.add(
+          newSubscription(organizationId, actor.userId, currency, started.state, now),
+        );
         events.push(...(await carryOut(store, subscription, started.effects, now)));
         if (actor.userId && subscription.state.plan.seatPriceMonthlyCents > 0n) {
           const seat = { organizationId, subscriptionId: subscription.id, userId: actor.userId, at: now };
@@ -330,6 +331,8 @@ function newSubscription(
       currency,
       metadata: {},
       state,
+      createdAt: now,
+      updatedAt: now,
     },
     state,
   );
@@ -383,11 +386,19 @@ async function apply(
   now: Date,
 ): Promise<Subscription> {
   const step: Transition = transition(subscription.state, event, now);
-  const next = withState(subscription, step.state);
-  await store.save(next);
+  const next = await store.save(withState(subscription, step.state));
   const events = await carryOut(store, next, step.effects, now);
   if (next.status === 'expired' && subscription.status !== 'expired') {
     events.push(...(await store.releaseSeats(next.organizationId, now)));
+  } else if (
+    grantsAccess(next) &&
+    SEATED_PLAN_IDS.includes(next.planId) &&
+    step.state.seats < subscription.state.seats
+  ) {
+    // Fewer seats now (a scheduled decrease applied at renewal): the seat rules gave out no more than
+    // it allows, and should some be held anyway the newest go, so no more are held than are paid for.
+    const limit = step.state.seats;
+    events.push(...(await store.releaseSeatsOver({ organizationId: next.organizationId, limit, at: now })));
   }
   // A retry's charge and a renewal's payment change nothing anyone follows; every other step is news.
   const silent =
@@ -561,8 +572,9 @@ export async function provisionSignUpPlan(
     at,
   );
   // Free costs nothing in any currency: it fixes none (the first paid subscription does).
-  const subscription = newSubscription(organizationId, null, FREE_CURRENCY, started.state, at);
-  await store.add(subscription);
+  const subscription = await store.add(
+    newSubscription(organizationId, null, FREE_CURRENCY, started.state, at),
+  );
   const events = await carryOut(store, subscription, started.effects, at);
   events.push(
     subscriptionUpdated(subscription, 'started', null, at),

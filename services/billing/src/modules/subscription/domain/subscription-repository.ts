@@ -54,9 +54,13 @@ export interface SubscriptionTransaction {
   pricedPlan(id: PlanId, currency: string): Promise<Plan>;
   /** The currency the organization is billed in, fixed from now on (its billing info's, USD by default). */
   billingCurrency(organizationId: string, at: Date): Promise<string>;
-  add(subscription: Subscription): Promise<void>;
-  /** Writes the state and the columns that copy it (and when the scheduler is owed its next event). */
-  save(subscription: Subscription): Promise<void>;
+  /** Stores a new subscription; answers it as stored (`createdAt`, `updatedAt` are the database's). */
+  add(subscription: Subscription): Promise<Subscription>;
+  /**
+   * Writes the state and the columns that copy it (and when the scheduler is owed its next event);
+   * answers the subscription as stored (its `updatedAt` and external reference are the database's).
+   */
+  save(subscription: Subscription): Promise<Subscription>;
   /** Numbers, renders and stores an invoice; open when something is due, paid at once otherwise. */
   issueInvoice(input: {
     invoice: Invoice;
@@ -84,5 +88,14 @@ export interface SubscriptionTransaction {
   }): Promise<readonly CatalogEvent[]>;
   /** Releases every seat of the organization (its subscription is over); the events it implies. */
   releaseSeats(organizationId: string, at: Date): Promise<readonly CatalogEvent[]>;
+  /**
+   * Releases the newest seats until at most `limit` remain (a renewal lowered the seats below those
+   * held, which the seat rules keep from happening); the events it implies.
+   */
+  releaseSeatsOver(command: {
+    organizationId: string;
+    limit: number;
+    at: Date;
+  }): Promise<readonly CatalogEvent[]>;
   append(events: readonly CatalogEvent[]): Promise<void>;
 }

@@ -32,12 +32,19 @@ export interface Subscription {
   endDate: Date | null;
   /** The user who started it; null when the platform provisioned it (Free at sign-up). */
   createdBy: string | null;
-  /** The payment provider's subscription id, once there is one. */
+  /**
+   * The payment provider's id of its subscription (spec 000's external subscription id), once the
+   * provider holds one: the payment dispatcher registers it after the subscription starts and the
+   * organization has a customer at the provider (`payment/infra/provider-subscriptions.ts`).
+   */
   externalReference: string | null;
   /** ISO 4217, upper case: what it is priced and invoiced in (the organization's billing currency). */
   currency: string;
   metadata: Record<string, string>;
   state: SubscriptionState;
+  /** When the record was stored, and last changed (the database's time: records, not business time). */
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export const EVENT_SOURCE = '/services/billing';

@@ -3,7 +3,7 @@ import type { BillTo } from '../../billing-info/domain/billing-info';
 import { billingInfoOf, invoiceCurrencyOf } from '../../billing-info/infra/billing-info-repository';
 import { publishEntitlements } from '../../entitlements/infra/entitlements-repository';
 import { requestPayment } from '../../payment/infra/payment-attempts';
-import { assignedSeatCount, assignInitialSeat, releaseSeats } from '../../seat/infra/seats';
+import { assignedSeatCount, assignInitialSeat, releaseSeats, releaseSeatsOver } from '../../seat/infra/seats';
 import { invoiceUsage } from '../../usage/domain/usage';
 import { usageTotalsIn } from '../../usage/infra/usage-repository';
 import type { SubscriptionCollaborators } from './subscription-repository';
@@ -42,6 +42,7 @@ export function subscriptionCollaborators(cipher: FieldCipher | null = null): Su
     assignInitialSeat: async (tx, command) =>
       (await assignInitialSeat(tx, { ...command, assignedBy: command.userId })).events,
     releaseSeats: (tx, organizationId, at) => releaseSeats(tx, { organizationId, at }),
+    releaseSeatsOver: (tx, command) => releaseSeatsOver(tx, command),
     usage: async (tx, organizationId, period) =>
       invoiceUsage(await usageTotalsIn(tx, organizationId, period)),
   };

@@ -17,7 +17,7 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 
-/** 123456n in usd → "1,234.56 USD" (minor units of two decimals, the plans' currency). */
+/** 123456n in usd → "1,234.56 USD" (minor units of two decimals: billing offers only such currencies). */
 export function formatMoney(cents: bigint, currency: string): string {
   const negative = cents < 0n;
   const absolute = negative ? -cents : cents;

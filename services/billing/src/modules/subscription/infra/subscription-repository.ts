@@ -37,6 +37,11 @@ export interface SubscriptionCollaborators {
     organizationId: string,
     at: Date,
   ): Promise<readonly CatalogEvent[]>;
+  /** Releases the newest seats until at most `limit` remain (a step lowered the seats). */
+  releaseSeatsOver(
+    tx: Prisma.TransactionClient,
+    command: { organizationId: string; limit: number; at: Date },
+  ): Promise<readonly CatalogEvent[]>;
   /** The organization's billing currency, fixed from now on. */
   billingCurrency(tx: Prisma.TransactionClient, organizationId: string, at: Date): Promise<string>;
   /** What the organization used in a period, as invoice lines' descriptions and quantities. */
@@ -74,6 +79,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     currency: row.currency,
     metadata: metadataOf(row.metadata),
     state: parseState(row.state, row.id),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -236,7 +243,7 @@ export function subscriptionTransaction(
     billingCurrency: (organizationId, at) => collaborator().billingCurrency(tx, organizationId, at),
 
     async add(subscription) {
-      await tx.organizationSubscription.create({
+      const row = await tx.organizationSubscription.create({
         data: {
           id: subscription.id,
           organizationId: subscription.organizationId,
@@ -247,18 +254,19 @@ export function subscriptionTransaction(
           metadata: subscription.metadata,
           ...stateColumns(subscription),
         },
+        select: { createdAt: true, updatedAt: true },
       });
+      return { ...subscription, ...row };
     },
 
     async save(subscription) {
-      await tx.organizationSubscription.update({
+      // The external reference is the provider sync's to write (after its calls, outside this step).
+      const row = await tx.organizationSubscription.update({
         where: { id: subscription.id },
-        data: {
-          externalReference: subscription.externalReference,
-          currency: subscription.currency,
-          ...stateColumns(subscription),
-        },
+        data: { currency: subscription.currency, ...stateColumns(subscription) },
+        select: { createdAt: true, updatedAt: true, externalReference: true },
       });
+      return { ...subscription, ...row };
     },
 
     async issueInvoice({ invoice, subscription, currency, at }) {
@@ -349,6 +357,7 @@ export function subscriptionTransaction(
     assignedSeatCount: (organizationId) => collaborator().assignedSeatCount(tx, organizationId),
     assignInitialSeat: (command) => collaborator().assignInitialSeat(tx, command),
     releaseSeats: (organizationId, at) => collaborator().releaseSeats(tx, organizationId, at),
+    releaseSeatsOver: (command) => collaborator().releaseSeatsOver(tx, command),
 
     async append(events) {
       if (events.length > 0) await appendToOutbox(tx, events);

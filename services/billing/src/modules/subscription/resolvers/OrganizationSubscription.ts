@@ -8,6 +8,8 @@ export const OrganizationSubscription: OrganizationSubscriptionResolvers = {
     if (!plan) throw new Error(`subscription ${subscription.id} names unknown plan ${subscription.planId}`);
     return plan;
   },
+  createdBy: (subscription) => (subscription.createdBy ? { id: subscription.createdBy } : null),
+  externalSubscriptionId: (subscription) => subscription.externalReference,
   seatPriceMonthlyCents: (subscription) => subscription.state.plan.seatPriceMonthlyCents.toString(),
   currentPeriodStart: (subscription) => subscription.state.period.start,
   currentPeriodEnd: (subscription) => subscription.state.period.end,

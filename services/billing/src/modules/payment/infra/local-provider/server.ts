@@ -75,6 +75,8 @@ interface SubscriptionObject {
   status: 'active' | 'canceled';
   metadata: Record<string, string>;
   created: number;
+  /** Unix seconds; null while active. */
+  canceledAt: number | null;
 }
 
 interface PaymentObject {
@@ -295,6 +297,7 @@ export async function startLocalPaymentProvider(
     status: subscription.status,
     metadata: subscription.metadata,
     created: subscription.created,
+    canceled_at: subscription.canceledAt,
     livemode: false,
   });
   const authenticationUrl = (payment: PaymentObject) =>
@@ -530,6 +533,7 @@ export async function startLocalPaymentProvider(
           status: 'active',
           metadata: input.metadata,
           created: unixNow(),
+          canceledAt: null,
         };
         subscriptions.set(subscription.id, subscription);
         return { status: 200, body: () => subscriptionJson(subscription) };
@@ -539,7 +543,7 @@ export async function startLocalPaymentProvider(
       method: 'GET',
       pattern: /^\/v1\/subscriptions\/([^/]+)$/,
       handle: ([id = '']) => {
-        const subscription = find(subscriptions, id, 'subscription');
+        const subscription = find(subscriptions, id, 'subscription', 'subscription');
         return { status: 200, body: () => subscriptionJson(subscription) };
       },
     },
@@ -547,8 +551,12 @@ export async function startLocalPaymentProvider(
       method: 'DELETE',
       pattern: /^\/v1\/subscriptions\/([^/]+)$/,
       handle: ([id = '']) => {
-        const subscription = find(subscriptions, id, 'subscription');
-        subscription.status = 'canceled';
+        const subscription = find(subscriptions, id, 'subscription', 'subscription');
+        // Canceling a canceled subscription changes nothing (a retried DELETE is harmless).
+        if (subscription.status !== 'canceled') {
+          subscription.status = 'canceled';
+          subscription.canceledAt = unixNow();
+        }
         return { status: 200, body: () => subscriptionJson(subscription) };
       },
     },

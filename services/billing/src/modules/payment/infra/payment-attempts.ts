@@ -10,8 +10,11 @@ import {
   applyProviderPayment,
   checkedPaymentRequest,
   failBeforeProvider,
+  isFinal,
   type AttemptStep,
+  type FinalPaymentStatus,
   type PaymentAttempt,
+  type PaymentAttemptStatus,
   type PaymentRequest,
   type PaymentSettledHook,
 } from '../domain/payment-attempt';
@@ -91,6 +94,23 @@ export async function requestPayment(
   }
   // Delivered to the dispatcher's LISTEN only if and when this transaction commits.
   await tx.$executeRaw`select pg_notify(${PAYMENT_REQUESTED_CHANNEL}, '')`;
+}
+
+/**
+ * The status of the invoice's newest attempt without a final outcome (`requested`, `processing` or
+ * `requires_action`), or null when every attempt is settled. One indexed statement.
+ */
+export async function paymentInFlight(
+  tx: Transaction,
+  invoiceId: string,
+): Promise<Exclude<PaymentAttemptStatus, FinalPaymentStatus> | null> {
+  const row = await tx.paymentAttempt.findFirst({
+    where: { invoiceId, status: { notIn: ['succeeded', 'failed'] } },
+    orderBy: { attempt: 'desc' },
+    select: { status: true },
+  });
+  if (!row || isFinal(row.status)) return null;
+  return row.status;
 }
 
 /**

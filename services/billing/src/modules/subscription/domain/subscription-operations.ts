@@ -282,6 +282,16 @@ export function subscriptionOperations(repository: SubscriptionRepository, clock
             },
           );
         }
+        // One charge of an invoice at a time: a second one while the first has no outcome yet could
+        // collect it twice. That includes a charge waiting for the customer's authentication, which may
+        // still succeed; the customer completes or declines it (its next action) before paying anew.
+        const inFlight = await store.paymentInFlight(invoice.id);
+        if (inFlight) {
+          throw conflict(
+            `Invoice ${invoiceNumber(invoice.sequence)} has a charge without an outcome yet (${inFlight})`,
+            { status: state?.status ?? null, payment: inFlight },
+          );
+        }
         const attempt = invoice.attemptCount + 1;
         await store.recordChargeAttempt(invoice, attempt);
         await store.requestPayment({
@@ -440,11 +450,15 @@ async function carryOut(
       case 'chargeInvoice': {
         const invoice = await store.lockInvoice(organizationId, effect.invoiceId);
         if (!invoice) throw new Error(`invoice ${effect.invoiceId} to charge is missing`);
-        await store.recordChargeAttempt(invoice, effect.attempt);
+        // The lifecycle numbers its own charges (1, then the dunning retries); a payment by hand in
+        // between took a number too, so a charge is always the invoice's next attempt. Reusing a
+        // number would be skipped as a duplicate request, and the retry would never be sent.
+        const attempt = Math.max(effect.attempt, invoice.attemptCount + 1);
+        await store.recordChargeAttempt(invoice, attempt);
         await store.requestPayment({
           organizationId,
           invoiceId: invoice.id,
-          attempt: effect.attempt,
+          attempt,
           amountCents: effect.amountCents,
           currency: invoice.currency,
         });

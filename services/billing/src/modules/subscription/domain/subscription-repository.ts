@@ -29,6 +29,9 @@ export interface EntitlementsChange {
 }
 
 /** A charge to ask the payment provider for, after the transaction commits. */
+/** Where a charge without a final outcome stands: not sent yet, at the provider, or with the customer. */
+export type ChargeInFlight = 'requested' | 'processing' | 'requires_action';
+
 export interface PaymentRequest {
   organizationId: string;
   invoiceId: string;
@@ -76,6 +79,11 @@ export interface SubscriptionTransaction {
   ): Promise<InvoiceRecord>;
   recordChargeAttempt(invoice: InvoiceRecord, attempt: number): Promise<void>;
   requestPayment(request: PaymentRequest): Promise<void>;
+  /**
+   * The status of the invoice's newest payment attempt that has no final outcome yet (requested, at
+   * the provider, or waiting for the customer's authentication), or null when every attempt is settled.
+   */
+  paymentInFlight(invoiceId: string): Promise<ChargeInFlight | null>;
   publishEntitlements(change: EntitlementsChange): Promise<void>;
   /** Seats the organization's users hold now (the seat lock is held until the transaction ends). */
   assignedSeatCount(organizationId: string): Promise<number>;

@@ -2,7 +2,7 @@ import type { FieldCipher } from '@platform/service-kit';
 import type { BillTo } from '../../billing-info/domain/billing-info';
 import { billingInfoOf, invoiceCurrencyOf } from '../../billing-info/infra/billing-info-repository';
 import { publishEntitlements } from '../../entitlements/infra/entitlements-repository';
-import { requestPayment } from '../../payment/infra/payment-attempts';
+import { paymentInFlight, requestPayment } from '../../payment/infra/payment-attempts';
 import { assignedSeatCount, assignInitialSeat, releaseSeats, releaseSeatsOver } from '../../seat/infra/seats';
 import { invoiceUsage } from '../../usage/domain/usage';
 import { usageTotalsIn } from '../../usage/infra/usage-repository';
@@ -34,6 +34,7 @@ function billToLines(billTo: BillTo): string[] {
 export function subscriptionCollaborators(cipher: FieldCipher | null = null): SubscriptionCollaborators {
   return {
     requestPayment: (tx, request) => requestPayment(tx, request),
+    paymentInFlight: (tx, invoiceId) => paymentInFlight(tx, invoiceId),
     publishEntitlements: (tx, change) => publishEntitlements(tx, change),
     billingCurrency: (tx, organizationId, at) => invoiceCurrencyOf(tx, organizationId, at),
     billTo: async (tx, organizationId) =>

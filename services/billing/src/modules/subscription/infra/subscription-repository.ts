@@ -8,6 +8,7 @@ import type { InvoiceLineRecord, InvoiceRecord } from '../domain/invoice';
 import { nextDeadline, type SubscriptionState } from '../domain/lifecycle';
 import { LIVE_STATUSES, type Subscription } from '../domain/subscription';
 import type {
+  ChargeInFlight,
   EntitlementsChange,
   PaymentRequest,
   SubscriptionRepository,
@@ -23,6 +24,8 @@ type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
 export interface SubscriptionCollaborators {
   /** Records a charge for the payment module to send after the commit. */
   requestPayment(tx: Prisma.TransactionClient, request: PaymentRequest): Promise<void>;
+  /** The status of the invoice's newest payment attempt that is not final yet, or null when none is. */
+  paymentInFlight(tx: Prisma.TransactionClient, invoiceId: string): Promise<ChargeInFlight | null>;
   /** Versions, stores and publishes the organization's entitlements. */
   publishEntitlements(tx: Prisma.TransactionClient, change: EntitlementsChange): Promise<void>;
   /** The invoice's bill-to lines (billing contact and address), empty when none is set. */
@@ -353,6 +356,7 @@ export function subscriptionTransaction(
     },
 
     requestPayment: (request) => collaborator().requestPayment(tx, request),
+    paymentInFlight: (invoiceId) => collaborator().paymentInFlight(tx, invoiceId),
     publishEntitlements: (change) => collaborator().publishEntitlements(tx, change),
     assignedSeatCount: (organizationId) => collaborator().assignedSeatCount(tx, organizationId),
     assignInitialSeat: (command) => collaborator().assignInitialSeat(tx, command),

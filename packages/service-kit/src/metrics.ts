@@ -83,8 +83,9 @@ export function createServiceMetrics(service: string, options: ServiceMetricsOpt
     registers,
   });
 
-  // Series of a domain service's outbox and consumers; created on first use, so the gateway (which has
-  // neither) does not expose them empty.
+  // Series of an outbox and of consumers; created on first use, so a process that has neither does not
+  // expose them empty (the gateway reports its API-call counts waiting to be published and its two
+  // consumers, principals and realtime, through them).
   let outbox: { published: Counter<'topic'> } | null = null;
   const outboxSeries = () => {
     outbox ??= {

@@ -70,6 +70,8 @@ export {
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+/** A client request's deadline: its subgraph calls, one after another, all end by then. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 15_000;
 
 export interface GatewayOptions {
   /** The composed supergraph (gateway/supergraph.graphql). */
@@ -96,6 +98,11 @@ export interface GatewayOptions {
   /** Deadline of one subgraph request (default 10 s); `subgraphTimeoutsMs` overrides it per subgraph. */
   subgraphTimeoutMs?: number;
   subgraphTimeoutsMs?: Readonly<Record<string, number>>;
+  /**
+   * Deadline of a whole client request, from when it is authenticated and read (default 15 s): a plan's
+   * subgraph calls, one after another, get what is left of it when that is less than their own.
+   */
+  requestDeadlineMs?: number;
   /**
    * `production`: introspection off, no field suggestions ("Did you mean …") in errors. Default
    * `development`.
@@ -157,6 +164,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const { logger } = options;
   const signingKey = await importInternalContextPrivateKey(options.internalContextKey);
   const defaultTimeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
+  const requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  if (!Number.isInteger(requestDeadlineMs) || requestDeadlineMs <= 0) {
+    throw new Error(
+      `the request deadline must be a positive number of milliseconds, got ${requestDeadlineMs}`,
+    );
+  }
   // One pool of keep-alive connections for every subgraph; idle sockets close before Node's 5 s server
   // keep-alive timeout would close them under a request.
   const agent = new Agent({ keepAliveTimeout: 4_000, connections: 128 });
@@ -307,7 +320,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
             server: apollo,
             logger,
             authenticate,
-            context: (base) => base,
+            context: (base) => ({ ...base, requestDeadlineAt: Date.now() + requestDeadlineMs }),
             // A caller already over budget, an operation outside a partner key's safelist, then tokens, depth, aliases and directives: before Apollo
             // parses and validates the document.
             admit: (body, auth) => {

@@ -44,7 +44,11 @@ export interface GatewayAuth extends InternalContext {
 }
 
 /** The request context at the gateway: the kit's, with the edge's view of the caller. */
-export type GatewayContext = RequestContext & { auth: GatewayAuth };
+export type GatewayContext = RequestContext & {
+  auth: GatewayAuth;
+  /** When the request must be answered (epoch ms): its subgraph calls end by then. */
+  requestDeadlineAt?: number;
+};
 
 export type Authenticator = (request: IncomingMessage) => Promise<GatewayAuth>;
 

@@ -30,6 +30,8 @@ const schema = z.object({
     })
     .min(1),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Deadline of a whole client request: its subgraph calls one after another all end by then. */
+  REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
   /** The composed supergraph; defaults to gateway/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().optional(),
   /**

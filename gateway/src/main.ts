@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     logger,
     metrics: createServiceMetrics('gateway', { processMetrics: true }),
     subgraphTimeoutMs: environment.SUBGRAPH_TIMEOUT_MS,
+    requestDeadlineMs: environment.REQUEST_DEADLINE_MS,
     mode: environment.PLATFORM_ENV,
     introspection: environment.GRAPHQL_INTROSPECTION,
     corsOrigins: environment.CORS_ALLOWED_ORIGINS,

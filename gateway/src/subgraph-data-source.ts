@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
@@ -40,18 +41,37 @@ function inputRefusal(error: Error, status: number | undefined): GraphQLError | 
 }
 
 /**
+ * A client request's context as the gateway makes it: with the time by which it must be answered
+ * (epoch ms). Every subgraph call it makes ends by then, whatever its own deadline, so a plan of several
+ * fetches one after another (identity, then crm, then identity again) cannot take a subgraph deadline
+ * each. A field of the context, not a map beside it: Apollo clones the context per operation.
+ */
+export type DeadlineContext = RequestContext & { requestDeadlineAt?: number };
+
+/** The deadline of the client request whose subgraph call is running (read by the fetcher). */
+const callDeadline = new AsyncLocalStorage<number | undefined>();
+
+/**
  * A fetcher over one bounded keep-alive connection pool, with a deadline per subgraph request that
- * covers reading the response body too (Apollo's default fetcher has no deadline at all).
+ * covers reading the response body too (Apollo's default fetcher has no deadline at all): the
+ * subgraph's own, or what is left of the client request's when that is sooner (none left: the call is
+ * aborted at once, answered SUBGRAPH_TIMEOUT like any other).
  */
 export function keepAliveFetcher(agent: Agent, timeoutMs: number): Fetcher {
-  return async (url, init) =>
-    fetch(url, {
+  return async (url, init) => {
+    const requestDeadline = callDeadline.getStore();
+    const budgetMs =
+      requestDeadline === undefined
+        ? timeoutMs
+        : Math.min(timeoutMs, Math.max(0, requestDeadline - Date.now()));
+    return fetch(url, {
       method: init?.method ?? 'POST',
       ...(init?.headers ? { headers: init.headers } : {}),
       ...(init?.body !== undefined ? { body: init.body } : {}),
       dispatcher: agent,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(budgetMs),
     });
+  };
 }
 
 export interface SubgraphDataSourceOptions {
@@ -63,10 +83,10 @@ export interface SubgraphDataSourceOptions {
 }
 
 type ReceivedResponse = Parameters<
-  NonNullable<RemoteGraphQLDataSource<RequestContext>['didReceiveResponse']>
+  NonNullable<RemoteGraphQLDataSource<DeadlineContext>['didReceiveResponse']>
 >[0];
 
-type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource<RequestContext>['process']>>;
+type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource<DeadlineContext>['process']>>;
 
 const tracer = tracerFor('gateway');
 
@@ -81,7 +101,7 @@ const signedContexts = new WeakMap<RequestContext, Promise<string>>();
  * sent. Failures of the call itself become errors with the gateway's codes; what they were is logged,
  * not shown. A subgraph's refusal of the client's variables stays BAD_USER_INPUT.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<DeadlineContext> {
   private readonly subgraph: string;
   private readonly signingKey: KeyLike;
   private readonly timeoutMs: number;
@@ -94,7 +114,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   }
 
   /** Each subgraph call in a client span of its own; the subgraph's server span is its child. */
-  override process(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<GatewayResponse> {
+  override process(options: GraphQLDataSourceProcessOptions<DeadlineContext>): Promise<GatewayResponse> {
     const attributes = {
       'http.request.method': 'POST',
       'url.full': this.url,
@@ -103,6 +123,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
         ? { 'graphql.operation.name': options.request.operationName }
         : {}),
     };
+    // The fetcher runs inside this call: it reads the request's deadline from here.
+    const requestDeadline =
+      'incomingRequestContext' in options ? options.context.requestDeadlineAt : undefined;
+    return callDeadline.run(requestDeadline, () => this.processInSpan(options, attributes));
+  }
+
+  private processInSpan(
+    options: GraphQLDataSourceProcessOptions<DeadlineContext>,
+    attributes: Record<string, string>,
+  ): Promise<GatewayResponse> {
     return tracer.startActiveSpan(
       `POST ${this.subgraph}`,
       { kind: SpanKind.CLIENT, attributes },
@@ -122,7 +152,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     );
   }
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<void> {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<DeadlineContext>): Promise<void> {
     const http = options.request.http;
     if (!http) throw new Error('subgraph requests are HTTP requests');
     const names: string[] = [];

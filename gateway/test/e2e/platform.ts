@@ -94,6 +94,11 @@ export interface TestPlatform {
    * `stallableSubgraphs` or `countSubgraphCalls`.
    */
   stallSubgraph(name: ServiceName, stalled: boolean): void;
+  /**
+   * Makes a subgraph's proxy answer every request this much later (0: at once again); needs
+   * `stallableSubgraphs` or `countSubgraphCalls`.
+   */
+  slowSubgraph(name: ServiceName, delayMs: number): void;
   /** Stops a subgraph service for good (the platform does not close it again). */
   stopSubgraph(name: 'crm' | 'conversations' | 'billing'): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +130,8 @@ export async function startTestPlatform(
     stallableSubgraphs?: boolean;
     /** The gateway's deadline for one subgraph request (default 10 s). */
     subgraphTimeoutMs?: number;
+    /** The gateway's deadline for a whole client request (default 15 s). */
+    requestDeadlineMs?: number;
     /**
      * The gateway's API-call counting window (default 60 s). A test that asserts queries write nothing
      * for longer than a window gives a longer one: a closing window is published and billing meters it.
@@ -250,6 +257,7 @@ export async function startTestPlatform(
     automation: () => automation.graphqlUrl,
   };
   const stalled = new Set<string>();
+  const delays = new Map<string, number>();
   const stopped = new Set<string>();
   const proxied = options.countSubgraphCalls || options.stallableSubgraphs;
   const proxies = proxied
@@ -258,11 +266,11 @@ export async function startTestPlatform(
           async ([name, target]) =>
             [
               name,
-              await countingProxy(
-                target,
-                () => (subgraphCalls += 1),
-                () => stalled.has(name),
-              ),
+              await countingProxy(target, {
+                count: () => (subgraphCalls += 1),
+                stalled: () => stalled.has(name),
+                delayMs: () => delays.get(name) ?? 0,
+              }),
             ] as const,
         ),
       )
@@ -287,6 +295,7 @@ export async function startTestPlatform(
       logger: logger.child({ service: 'gateway' }),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.subgraphTimeoutMs !== undefined ? { subgraphTimeoutMs: options.subgraphTimeoutMs } : {}),
+      ...(options.requestDeadlineMs !== undefined ? { requestDeadlineMs: options.requestDeadlineMs } : {}),
       ...(options.apiUsageWindowSeconds !== undefined
         ? { apiUsage: { windowSeconds: options.apiUsageWindowSeconds } }
         : {}),
@@ -350,6 +359,10 @@ export async function startTestPlatform(
       if (stall) stalled.add(name);
       else stalled.delete(name);
     },
+    slowSubgraph(name, delayMs) {
+      if (!proxied) throw new Error('slowSubgraph needs stallableSubgraphs');
+      delays.set(name, delayMs);
+    },
     async startGatewayReplica() {
       const replica = await startGateway();
       replicas.push(replica);
@@ -376,46 +389,58 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encodi
 /**
  * A local HTTP server that forwards every request to `target` (a URL, or a function answering the
  * current one: automation restarts on another port) and counts it; while `stalled()`, it reads
- * requests and never answers them (a hung subgraph).
+ * requests and never answers them (a hung subgraph); it forwards each request `delayMs()` late (a slow
+ * one).
  */
 async function countingProxy(
   target: string | (() => string),
-  count: () => void,
-  stalled: () => boolean,
+  behaviour: { count: () => void; stalled: () => boolean; delayMs: () => number },
 ): Promise<{ url: string; close(): Promise<void> }> {
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (delayMs: number, run: () => void) => {
+    if (delayMs <= 0) return run();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, delayMs);
+    timers.add(timer);
+  };
   const server = createServer((request, response) => {
-    count();
-    if (stalled()) {
+    behaviour.count();
+    if (behaviour.stalled()) {
       request.resume();
       return;
     }
+    const delayMs = behaviour.delayMs();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).filter(
-          (entry): entry is [string, string] => typeof entry[1] === 'string' && !HOP_BY_HOP.has(entry[0]),
-        ),
-      );
-      // The same path on the target (its /graphql, its /health/ready).
-      fetch(new URL(request.url ?? '/', typeof target === 'string' ? target : target()), {
-        method: request.method ?? 'POST',
-        headers,
-        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
-      }).then(
-        async (answer) => {
-          const body = Buffer.from(await answer.arrayBuffer());
-          response.writeHead(answer.status, {
-            'content-type': answer.headers.get('content-type') ?? 'application/json',
-          });
-          response.end(body);
-        },
-        () => {
-          response.writeHead(502);
-          response.end();
-        },
-      );
-    });
+    request.on('end', () =>
+      later(delayMs, () => {
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string' && !HOP_BY_HOP.has(entry[0]),
+          ),
+        );
+        // The same path on the target (its /graphql, its /health/ready).
+        fetch(new URL(request.url ?? '/', typeof target === 'string' ? target : target()), {
+          method: request.method ?? 'POST',
+          headers,
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        }).then(
+          async (answer) => {
+            const body = Buffer.from(await answer.arrayBuffer());
+            response.writeHead(answer.status, {
+              'content-type': answer.headers.get('content-type') ?? 'application/json',
+            });
+            response.end(body);
+          },
+          () => {
+            response.writeHead(502);
+            response.end();
+          },
+        );
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -423,6 +448,7 @@ async function countingProxy(
     url: `http://127.0.0.1:${port}/graphql`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.close(() => resolve());
         // Stalled requests hold their connections open.
         server.closeAllConnections();

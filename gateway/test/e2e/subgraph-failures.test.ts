@@ -8,10 +8,16 @@ import { startTestPlatform, type TestPlatform } from './platform';
 import { seeds, type Member } from './seed';
 
 const DEADLINE_MS = 1_500;
+/** The deadline of a whole request: two slow calls fit in it, a third one does not. */
+const REQUEST_DEADLINE_MS = 2_600;
+/** How late a slow subgraph answers: within its own deadline, and 2 × SLOW_MS < REQUEST_DEADLINE_MS < 3 × SLOW_MS. */
+const SLOW_MS = 900;
 /** Time the gateway may take beyond the deadline (planning, the other subgraphs, a loaded machine). */
 const SLACK_MS = 1_500;
 
 const QUERY = `{ me { id email organization { name contacts(first: 5) { edges { node { id givenName } } } } } }`;
+/** Three calls one after another: identity (me), crm (contacts), identity again (each owner's email). */
+const OWNERS_QUERY = `{ me { id organization { contacts(first: 5) { edges { node { givenName owner { id email } } } } } } }`;
 
 interface Answer {
   status: number;
@@ -25,23 +31,29 @@ describe('a subgraph down or hanging, through the gateway', () => {
   let admin: Member;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ stallableSubgraphs: true, subgraphTimeoutMs: DEADLINE_MS });
+    platform = await startTestPlatform({
+      stallableSubgraphs: true,
+      subgraphTimeoutMs: DEADLINE_MS,
+      requestDeadlineMs: REQUEST_DEADLINE_MS,
+    });
     ({ admin } = await seeds(platform).organization('Failures'));
-    await admin.contact({ givenName: 'Ada' });
+    await admin.contact({ givenName: 'Ada', ownerId: admin.userId });
   }, 120_000);
 
   afterAll(async () => {
     await platform?.close();
   });
 
-  async function ask(): Promise<Answer> {
+  async function ask<T = Answer['data']>(query = QUERY): Promise<Omit<Answer, 'data'> & { data: T | null }> {
     const started = performance.now();
     const response = await fetch(platform.gateway.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.accessToken}` },
-      body: JSON.stringify({ query: QUERY }),
+      body: JSON.stringify({ query }),
     });
-    const body = (await response.json()) as Omit<Answer, 'status' | 'elapsedMs'>;
+    const body = (await response.json()) as Omit<Answer, 'status' | 'elapsedMs' | 'data'> & {
+      data: T | null;
+    };
     return { status: response.status, elapsedMs: performance.now() - started, ...body };
   }
 
@@ -69,6 +81,45 @@ describe('a subgraph down or hanging, through the gateway', () => {
     }
     // Answering again, the next request is whole.
     expect((await ask()).errors).toBeUndefined();
+  });
+
+  it('slow subgraphs: a plan of calls one after another ends by the request’s deadline, not one deadline per call', async () => {
+    platform.slowSubgraph('identity', SLOW_MS);
+    platform.slowSubgraph('crm', SLOW_MS);
+    type Owners = {
+      me: {
+        id: string;
+        organization: { contacts: { edges: Array<{ node: { givenName: string; owner: unknown } }> } | null };
+      };
+    };
+    try {
+      // Two slow calls (identity, crm) fit in the request's deadline: a whole answer.
+      const two = await ask();
+      expect(two.errors).toBeUndefined();
+      expect(two.data?.me.organization.contacts).toMatchObject({ edges: [{ node: { givenName: 'Ada' } }] });
+
+      // A third (identity again, for the owner) would end past it: that call gets what is left of the
+      // request's deadline, less than the subgraph's own, and times out; the first two calls' data stays.
+      const three = await ask<Owners>(OWNERS_QUERY);
+      expect(three.status).toBe(200);
+      expect(three.elapsedMs).toBeLessThan(REQUEST_DEADLINE_MS + SLACK_MS);
+      expect(three.data?.me.id).toBe(admin.userId);
+      expect(three.data?.me.organization.contacts?.edges).toEqual([
+        { node: { givenName: 'Ada', owner: null } },
+      ]);
+      expect(three.errors).toMatchObject([
+        { message: 'A backing service did not answer in time', extensions: { code: 'SUBGRAPH_TIMEOUT' } },
+      ]);
+    } finally {
+      platform.slowSubgraph('identity', 0);
+      platform.slowSubgraph('crm', 0);
+    }
+    // At full speed the three calls answer whole, owner included.
+    const whole = await ask<Owners>(OWNERS_QUERY);
+    expect(whole.errors).toBeUndefined();
+    expect(whole.data?.me.organization.contacts?.edges).toEqual([
+      { node: { givenName: 'Ada', owner: { id: admin.userId, email: admin.email } } },
+    ]);
   });
 
   it('a stopped crm: identity’s data and SUBGRAPH_UNAVAILABLE at once, and readiness names it', async () => {

@@ -9,8 +9,9 @@ import type { ConversationsDependencies } from '../service';
 export const ENTITLEMENTS_GROUP = 'conversations.entitlements';
 
 /**
- * Keeps conversations' copy of each organization's AI entitlement (`aiInsights`) from billing's
- * billing.entitlements.changed.v1: the AI pipeline and the assistant enforce it locally.
+ * Keeps conversations' copy of each organization's AI entitlement (`aiInsights`) and storage quota
+ * (`storageGb`) from billing's billing.entitlements.changed.v1: the AI pipeline and the assistant enforce
+ * the first, document uploads the second, locally.
  */
 export function startEntitlementsConsumer(
   dependencies: ConversationsDependencies,
@@ -25,6 +26,7 @@ export function startEntitlementsConsumer(
           organizationId: event.data.organizationId,
           planId: event.data.planId,
           aiInsights: event.data.entitlements.aiInsights,
+          storageGb: event.data.entitlements.storageGb,
           version: event.data.version,
           changedAt: new Date(event.data.changedAt),
         });

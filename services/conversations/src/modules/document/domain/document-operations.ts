@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notFound, organizationOf, pageRequest, type Actor, type Page } from '@platform/domain';
 import type { ObjectStorage } from '../../storage/domain/object-storage';
+import { checkStorageQuota, type StorageUse } from '../../storage/domain/storage-quota';
 import {
   acceptUpload,
   documentStorageChanged,
@@ -34,8 +35,9 @@ export function documentOperations(
   };
   return {
     /**
-     * Checks the upload (type sniffed from the bytes, size, fields), stores the bytes, then the
-     * document (`pending`) with its storage event; the index job takes it from there.
+     * Checks the upload (type sniffed from the bytes, size, fields) and the plan's storage quota, stores
+     * the bytes, then the document (`pending`) with its storage event; the index job takes it from there.
+     * PLAN_LIMIT_REACHED when the organization's stored bytes and this upload would pass the quota.
      */
     async upload(actor: Actor, input: UploadDocumentInput): Promise<Document> {
       const organizationId = organizationOf(actor, SIGN_IN);
@@ -63,12 +65,17 @@ export function documentOperations(
         updatedAt: now,
         indexedAt: null,
       };
-      // Bytes first: a document row never names an object that is not there. A failed insert leaves
-      // the object behind, so it is removed again.
+      const admit = (use: StorageUse) => checkStorageQuota(use, document.sizeBytes);
+      // The quota first, so an upload over it writes no bytes at all. This read takes no lock: the
+      // insert's transaction checks again under the organization's storage lock, where it counts.
+      admit(await repository.storageUse(organizationId));
+      // Bytes next: a document row never names an object that is not there. A failed insert (a
+      // concurrent upload took the last room meanwhile, or any other failure) leaves the object behind,
+      // so it is removed again.
       await storage.put(document.storageKey, accepted.bytes, { contentType: accepted.contentType });
       let created: Document;
       try {
-        created = await repository.create(document, [documentStorageChanged(document, false, now)]);
+        created = await repository.create(document, [documentStorageChanged(document, false, now)], admit);
       } catch (error) {
         await storage.delete(document.storageKey).catch(() => undefined);
         throw error;

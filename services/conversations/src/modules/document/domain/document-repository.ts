@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '@platform/domain';
 import type { CatalogEvent } from '@platform/events/catalog';
+import type { StorageUse } from '../../storage/domain/storage-quota';
 import type { Document, DocumentChunk, DocumentIndexStatus } from './document';
 
 /** A chunk retrieval found, with its cosine similarity to the question. */
@@ -30,7 +31,18 @@ export interface DocumentFilter {
 
 /** Where documents live; every call runs in the organization's tenant transaction. */
 export interface DocumentRepository {
-  create(document: Document, events: readonly CatalogEvent[]): Promise<Document>;
+  /**
+   * Stores the document with its events, once `admit` accepted the organization's storage use: it is
+   * called inside the write transaction, under the organization's storage lock, with what is stored at
+   * that moment (a concurrent upload waits, then counts this one); whatever it throws stores nothing.
+   */
+  create(
+    document: Document,
+    events: readonly CatalogEvent[],
+    admit: (use: StorageUse) => void,
+  ): Promise<Document>;
+  /** The organization's storage quota and what it stores now (a read: no lock). */
+  storageUse(organizationId: string): Promise<StorageUse>;
   /** The organization's live documents by id (null for unknown, malformed or deleted ids), in order. */
   byIds(organizationId: string, ids: readonly string[]): Promise<Array<Document | null>>;
   /** Newest first. */

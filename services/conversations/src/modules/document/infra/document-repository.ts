@@ -1,6 +1,7 @@
 import { pageOf, type PageRequest } from '@platform/domain';
 import { afterCursorWhere, orderByKeys, uuidsOnly, type TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
+import { lockStorageQuota, storageUseOf } from '../../storage/infra/storage-use';
 import type { Document, DocumentCategory, DocumentChunk, DocumentContentType } from '../domain/document';
 import type { DocumentRepository, ScoredChunk } from '../domain/document-repository';
 
@@ -32,9 +33,11 @@ export const toDocument = (row: DocumentRow): Document => ({
 export function documentRepository(db: TenantDatabase<Prisma.TransactionClient>): DocumentRepository {
   const live = (organizationId: string) => ({ organizationId, deletedAt: null });
   return {
-    async create(document, events) {
-      return db.write(document.organizationId, events, async (tx) =>
-        toDocument(
+    async create(document, events, admit) {
+      return db.write(document.organizationId, events, async (tx) => {
+        await lockStorageQuota(tx, document.organizationId);
+        admit(await storageUseOf(tx, document.organizationId));
+        return toDocument(
           await tx.document.create({
             data: {
               id: document.id,
@@ -52,8 +55,12 @@ export function documentRepository(db: TenantDatabase<Prisma.TransactionClient>)
               createdAt: document.createdAt,
             },
           }),
-        ),
-      );
+        );
+      });
+    },
+
+    storageUse(organizationId) {
+      return db.read(organizationId, (tx) => storageUseOf(tx, organizationId));
     },
 
     async byIds(organizationId, ids) {

@@ -1,10 +1,7 @@
-import { generateFieldKeyring, parseFieldKeyring, withTenant } from '@platform/service-kit';
-import { newTenant, serviceUnderTest, type TestTenant } from '@platform/service-kit/testing';
+import type { TestTenant } from '@platform/service-kit/testing';
 import { z } from 'zod';
-import { manualClock } from '../../src/clock';
-import { provisionOrganization } from '../../src/consumers/provisioning';
 import { PAYMENT_WEBHOOK_PATH } from '../../src/modules/payment/infra/webhook-route';
-import { startBillingService } from '../../src/service';
+import { billingOnClock } from './lifecycle-support';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from './payment-support';
 
 // The lifecycle's side paths through billing's subgraph against real PostgreSQL, Kafka and the local
@@ -161,81 +158,16 @@ const deliveredEvent = z.object({
 const eventOf = (delivery: Delivery) => deliveredEvent.parse(JSON.parse(delivery.body.toString('utf8')));
 
 describe('subscription lifecycle paths through billing', () => {
-  const clock = manualClock(START);
-  const subject = serviceUnderTest('billing', (env) =>
-    startBillingService({
-      ...env.startOptions(),
-      consumers: false,
-      clock,
-      subscriptionSchedulerIntervalMs: 50,
-      localPaymentProvider: { outcomeDelayMs: 20 },
-      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
-    }),
+  const { clock, subject, call, run, read, until, setCard, organization } = billingOnClock<Billing>(
+    START,
+    STATE,
   );
-
-  async function call<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}) {
-    const { env, service } = subject;
-    return env.graphql<T>(service.graphqlUrl, query, variables, await env.headersFor(auth));
-  }
-
-  async function run<T>(
-    auth: TestTenant,
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<T> {
-    const { data, errors } = await call<T>(auth, query, variables);
-    expect(errors).toBeUndefined();
-    if (!data) throw new Error('no data');
-    return data;
-  }
-
-  async function read(auth: TestTenant): Promise<Billing> {
-    const [organization] = await subject.env.entities<Billing>(
-      subject.service.graphqlUrl,
-      `... on Organization { ${STATE} }`,
-      auth,
-      [{ __typename: 'Organization', id: auth.organizationId }],
-    );
-    if (!organization) throw new Error('no organization');
-    return organization;
-  }
-
-  /** Reads until `done` holds: the scheduler and the provider's webhooks work in the background. */
-  async function until(
-    auth: TestTenant,
-    what: string,
-    done: (billing: Billing) => boolean,
-  ): Promise<Billing> {
-    const deadline = Date.now() + 20_000;
-    let last: Billing | null = null;
-    while (Date.now() < deadline) {
-      last = await read(auth);
-      if (done(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(
-      `${what} did not happen in 20 s: ${JSON.stringify({ subscription: last?.subscription, invoices: last?.invoices })}`,
-    );
-  }
 
   /** Moves billing's clock to `at` (or a minute on when absent); it never goes back. */
   const moveTo = (at?: Date) => clock.set(at ?? new Date(clock.now().getTime() + MINUTE));
   const after = (from: Date | string, milliseconds: number) =>
     new Date(new Date(from).getTime() + milliseconds);
   const iso = (at: Date) => at.toISOString();
-
-  const setCard = (auth: TestTenant, token: string) =>
-    run(auth, `mutation ($token: String!) { setPaymentMethod(token: $token) { last4 } }`, { token });
-
-  /** A new organization on Free (as sign-up leaves it) paying with `token`. */
-  async function organization(token: string): Promise<TestTenant> {
-    const auth = newTenant();
-    await withTenant(subject.service.database, auth.organizationId, (tx) =>
-      provisionOrganization(tx, auth.organizationId, clock.now()),
-    );
-    await setCard(auth, token);
-    return auth;
-  }
 
   const start = async (auth: TestTenant, planId: string, seats: number) =>
     (

@@ -4,6 +4,7 @@ import { manualClock } from '../../src/clock';
 import { provisionOrganization } from '../../src/consumers/provisioning';
 import { PAYMENT_WEBHOOK_PATH } from '../../src/modules/payment/infra/webhook-route';
 import { startBillingService } from '../../src/service';
+import { billingOnClock } from './lifecycle-support';
 import { startWebhookReceiver } from './payment-support';
 
 // Subscriptions through billing's subgraph on a clock the test moves: the scheduler renews, the local
@@ -84,69 +85,10 @@ interface Billing {
 }
 
 describe('subscription lifecycle through billing', () => {
-  const clock = manualClock(APRIL_1);
-  const subject = serviceUnderTest('billing', (env) =>
-    startBillingService({
-      ...env.startOptions(),
-      consumers: false,
-      clock,
-      subscriptionSchedulerIntervalMs: 50,
-      localPaymentProvider: { outcomeDelayMs: 20 },
-      piiKeyring: parseFieldKeyring(generateFieldKeyring()),
-    }),
+  const { clock, subject, call, run, read, until, organization } = billingOnClock<Billing>(
+    APRIL_1,
+    `${SUBSCRIPTION} ${INVOICES}`,
   );
-
-  async function call<T>(auth: TestTenant, query: string, variables: Record<string, unknown> = {}) {
-    const { env, service } = subject;
-    return env.graphql<T>(service.graphqlUrl, query, variables, await env.headersFor(auth));
-  }
-
-  async function run<T>(
-    auth: TestTenant,
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<T> {
-    const { data, errors } = await call<T>(auth, query, variables);
-    expect(errors).toBeUndefined();
-    if (!data) throw new Error('no data');
-    return data;
-  }
-
-  async function read(auth: TestTenant): Promise<Billing> {
-    const [organization] = await subject.env.entities<Billing>(
-      subject.service.graphqlUrl,
-      `... on Organization { ${SUBSCRIPTION} ${INVOICES} }`,
-      auth,
-      [{ __typename: 'Organization', id: auth.organizationId }],
-    );
-    if (!organization) throw new Error('no organization');
-    return organization;
-  }
-
-  async function until(
-    auth: TestTenant,
-    what: string,
-    done: (billing: Billing) => boolean,
-  ): Promise<Billing> {
-    const deadline = Date.now() + 20_000;
-    let last: Billing | null = null;
-    while (Date.now() < deadline) {
-      last = await read(auth);
-      if (done(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`${what} did not happen in 20 s: ${JSON.stringify(last?.subscription)}`);
-  }
-
-  /** A new organization on Free (as sign-up leaves it) with a card that pays. */
-  async function organization(): Promise<TestTenant> {
-    const auth = newTenant();
-    await withTenant(subject.service.database, auth.organizationId, (tx) =>
-      provisionOrganization(tx, auth.organizationId, clock.now()),
-    );
-    await run(auth, `mutation { setPaymentMethod(token: "pm_card_visa") { last4 } }`);
-    return auth;
-  }
 
   const start = (auth: TestTenant, planId: string, seats: number) =>
     run<{ startSubscription: Subscription }>(

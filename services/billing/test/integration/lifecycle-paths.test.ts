@@ -299,6 +299,18 @@ describe('subscription lifecycle paths through billing', () => {
     }
   }
 
+  /** The card holder's answer to 3-D Secure, at the next-action URL of the payment that asks for it. */
+  async function authenticate(requiresAction: Delivery, result: 'approve' | 'decline'): Promise<void> {
+    const url = eventOf(requiresAction).data.object.next_action?.redirect_to_url.url;
+    if (!url) throw new Error('a payment that requires action has a next-action URL');
+    const answered = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ result }),
+    });
+    expect(answered.status).toBe(200);
+  }
+
   describe('webhooks out of order', () => {
     it('requires_action, failed and succeeded (two attempts), reversed and twice: one paid invoice, one activation', async () => {
       moveTo();
@@ -308,14 +320,7 @@ describe('subscription lifecycle paths through billing', () => {
 
         // Attempt 1 asks for 3-D Secure, and the card holder declines it: two events of one payment.
         const requiresAction = await held(receiver, auth, 'payment.requires_action', 1);
-        const url = eventOf(requiresAction).data.object.next_action?.redirect_to_url.url;
-        if (!url) throw new Error('a payment that requires action has a next-action URL');
-        const declined = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ result: 'decline' }),
-        });
-        expect(declined.status).toBe(200);
+        await authenticate(requiresAction, 'decline');
         const failed = await held(receiver, auth, 'payment.failed', 1);
         await deliver(failed, requiresAction, failed, requiresAction);
         let billing = await read(auth);
@@ -380,14 +385,7 @@ describe('subscription lifecycle paths through billing', () => {
         const auth = await organization('pm_card_authenticationRequired');
         await start(auth, 'basic', 2);
         const requiresAction = await held(receiver, auth, 'payment.requires_action', 1);
-        const url = eventOf(requiresAction).data.object.next_action?.redirect_to_url.url;
-        if (!url) throw new Error('a payment that requires action has a next-action URL');
-        const approved = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ result: 'approve' }),
-        });
-        expect(approved.status).toBe(200);
+        await authenticate(requiresAction, 'approve');
         const succeeded = await held(receiver, auth, 'payment.succeeded', 1);
         await deliver(succeeded, requiresAction, succeeded, requiresAction);
 

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, TenantDatabase } from '@platform/service-kit';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { ObjectStorage } from '../../storage/domain/object-storage';
+import { lockStorageQuota } from '../../storage/infra/storage-use';
 import {
   archiveKey,
   archiveSlice,
@@ -179,6 +180,9 @@ async function archiveMonth(
 
   const ids = rows.map((entry) => entry.row.id);
   return tenants.writeDecided(organizationId, async (tx) => {
+    // Never refused, but in turn with uploads: one checking the quota meanwhile waits and counts this
+    // archive's new size, rather than passing on the old one.
+    await lockStorageQuota(tx, organizationId);
     const values = {
       messageCount: merged.length,
       sizeBytes: body.length,

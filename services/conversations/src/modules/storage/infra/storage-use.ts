@@ -8,7 +8,8 @@ type Tx = Prisma.TransactionClient;
  * Takes the organization's storage lock until the transaction ends (a transaction-level advisory lock on
  * a hash of its id, as crm locks a plan limit): writes that add stored bytes take turns, so each counts
  * what the previous one committed and two uploads cannot both take the last room. Organizations never
- * wait for each other. Retention archives do not take it: they are never refused (see the README).
+ * wait for each other. The retention job takes it too when it records an archive, though archives are
+ * never refused (see the README): an upload checking meanwhile counts the archive's new size.
  */
 export async function lockStorageQuota(tx: Tx, organizationId: string): Promise<void> {
   const name = `conversations.storage_quota|${organizationId}`;

@@ -229,7 +229,8 @@ export function identityPrincipals(options: {
 /**
  * The topics whose events change what a principal is: identity's, and billing's seats and plans (a
  * member without a seat of a plan priced per seat reads only). identity applies billing's events itself,
- * a moment after the gateway hears of them; an answer fetched in between is kept at most `ttlMs`.
+ * a moment after the gateway hears of them, and then publishes identity.organization.access_changed.v1:
+ * an answer fetched in between is dropped on that event rather than kept until `ttlMs`.
  */
 export const PRINCIPAL_TOPICS = [
   'identity.organization',

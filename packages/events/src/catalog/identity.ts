@@ -107,6 +107,28 @@ const configurationChangedData = z
   })
   .describe('An organization configuration entry was set or removed.');
 
+export const ORGANIZATION_ACCESS_CAUSES = ['api_access', 'seat_policy', 'seat'] as const;
+
+const organizationAccessChangedData = z
+  .object({
+    organizationId: uuid(),
+    cause: z
+      .enum(ORGANIZATION_ACCESS_CAUSES)
+      .describe(
+        'What identity applied: the API access of API keys, whether the plan needs seats, or one user’s seat.',
+      ),
+    userId: uuid().nullable().describe('The user whose seat changed (cause `seat`); null otherwise.'),
+    version: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('The version of billing’s event that identity applied (entitlements or seats).'),
+    occurredAt: timestamp(),
+  })
+  .describe(
+    'What members or API keys of an organization may do changed: identity applied billing’s plan or seats to its copy.',
+  );
+
 const userCreatedData = z
   .object({
     userId: uuid(),
@@ -308,6 +330,12 @@ export const identityEvents = {
     'identity.organization',
     'An organization configuration entry was set or removed. Published by identity.',
     configurationChangedData,
+  ),
+  'identity.organization.access_changed.v1': entry(
+    'identity.organization.access_changed.v1',
+    'identity.organization',
+    'identity applied a change of billing’s plan or seats to its copy (API access, the seat rule): principals resolved before it may be stale. Published by identity, after the change is stored.',
+    organizationAccessChangedData,
   ),
   'identity.user.created.v1': entry(
     'identity.user.created.v1',

@@ -4,11 +4,24 @@ import { startTenantConsumer, type ServiceStartOptions } from '@platform/service
 import type { Prisma } from '../generated/prisma/client';
 import { applySeatChange, applySeatPolicy } from '../modules/authentication/infra/seat-standing';
 import type { IdentityDependencies } from '../service';
+import { accessChanged } from './access-changed';
 
 /** Consumer group of identity's copy of billing's seats; also its key in processed_events. */
 export const BILLING_SEATS_GROUP = 'identity.billing_seats';
 
 type Transaction = Prisma.TransactionClient;
+
+/** A user's seat as billing's seat events give it; identity.organization.access_changed.v1 when applied. */
+async function seatChanged(
+  tx: Transaction,
+  seat: { organizationId: string; userId: string; version: number },
+  seated: boolean,
+): Promise<void> {
+  const change = { organizationId: seat.organizationId, userId: seat.userId, seated, version: seat.version };
+  if (await applySeatChange(tx, change)) {
+    await accessChanged(tx, { ...change, cause: 'seat' });
+  }
+}
 
 /**
  * Keeps what the seat rule needs from billing: the organization's plan (billing.entitlements.changed.v1)
@@ -23,26 +36,18 @@ export function startBillingSeatsConsumer(
   return startTenantConsumer<Transaction>(dependencies, messaging, options, {
     groupId: BILLING_SEATS_GROUP,
     handlers: {
-      'billing.entitlements.changed.v1': (event, tx) =>
-        applySeatPolicy(tx, {
+      'billing.entitlements.changed.v1': async (event, tx) => {
+        const change = {
           organizationId: event.data.organizationId,
           planId: event.data.planId,
           version: event.data.version,
-        }),
-      'billing.seat.assigned.v1': (event, tx) =>
-        applySeatChange(tx, {
-          organizationId: event.data.organizationId,
-          userId: event.data.userId,
-          seated: true,
-          version: event.data.version,
-        }),
-      'billing.seat.unassigned.v1': (event, tx) =>
-        applySeatChange(tx, {
-          organizationId: event.data.organizationId,
-          userId: event.data.userId,
-          seated: false,
-          version: event.data.version,
-        }),
+        };
+        if (await applySeatPolicy(tx, change)) {
+          await accessChanged(tx, { ...change, cause: 'seat_policy', userId: null });
+        }
+      },
+      'billing.seat.assigned.v1': (event, tx) => seatChanged(tx, event.data, true),
+      'billing.seat.unassigned.v1': (event, tx) => seatChanged(tx, event.data, false),
     },
   });
 }

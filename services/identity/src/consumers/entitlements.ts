@@ -4,6 +4,7 @@ import { startTenantConsumer, type ServiceStartOptions } from '@platform/service
 import type { Prisma } from '../generated/prisma/client';
 import { applyApiAccess } from '../modules/api-key/infra/api-access-repository';
 import type { IdentityDependencies } from '../service';
+import { accessChanged } from './access-changed';
 
 /** Consumer group of identity's copy of billing's entitlements; also its key in processed_events. */
 export const ENTITLEMENTS_GROUP = 'identity.entitlements';
@@ -11,8 +12,9 @@ export const ENTITLEMENTS_GROUP = 'identity.entitlements';
 /**
  * Keeps identity's copy of each organization's API access (read-only or full) from billing's
  * billing.entitlements.changed.v1, newest version winning: the principal of an API key carries it, and
- * the gateway refuses a read-only organization's keys every mutation. The gateway follows the same
- * topic to drop the organization's cached principals (gateway/src/principals.ts).
+ * the gateway refuses a read-only organization's keys every mutation. A change applied publishes
+ * identity.organization.access_changed.v1, on which the gateway drops the organization's cached
+ * principals (gateway/src/principals.ts) once identity answers the new access.
  */
 export function startEntitlementsConsumer(
   dependencies: IdentityDependencies,
@@ -23,13 +25,16 @@ export function startEntitlementsConsumer(
     groupId: ENTITLEMENTS_GROUP,
     handlers: {
       'billing.entitlements.changed.v1': async (event, tx) => {
-        await applyApiAccess(tx, {
+        const change = {
           organizationId: event.data.organizationId,
           planId: event.data.planId,
           level: event.data.entitlements.apiAccess,
           version: event.data.version,
           at: new Date(event.data.changedAt),
-        });
+        };
+        if (await applyApiAccess(tx, change)) {
+          await accessChanged(tx, { ...change, cause: 'api_access', userId: null });
+        }
       },
     },
   });

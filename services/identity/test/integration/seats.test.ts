@@ -17,6 +17,9 @@ import { identityUnderTest, signUpDirectly, storeUsers } from '../support';
 // reading; the gateway signs those permissions into every request, and the services refuse the rest.
 
 const principalSchema = z.object({ principal: z.object({ permissions: z.array(z.string()) }) });
+const accessChangedPayload = z.object({
+  data: z.object({ cause: z.string(), userId: z.string().nullable(), version: z.number() }),
+});
 
 describe('the seat rule in identity’s principals (real PostgreSQL and Kafka)', () => {
   const subject = identityUnderTest();
@@ -120,6 +123,18 @@ describe('the seat rule in identity’s principals (real PostgreSQL and Kafka)',
     return { organizationId: founder.organizationId, owner: founder.userId, agent };
   }
 
+  /** identity.organization.access_changed.v1 of the seat rule (this consumer's causes), oldest first. */
+  async function accessChanges(organizationId: string) {
+    const rows = await subject.service.database.outboxEvent.findMany({
+      where: { eventType: 'identity.organization.access_changed.v1', partitionKey: organizationId },
+      orderBy: { seq: 'asc' },
+    });
+    return rows
+      .map((row) => accessChangedPayload.parse(row.payload).data)
+      .filter((data) => data.cause !== 'api_access')
+      .map(({ cause, userId, version }) => ({ cause, userId, version }));
+  }
+
   const agentPermissions = [...SYSTEM_ROLE_PERMISSIONS.agent].sort();
   const agentReads = agentPermissions.filter((permission) => /:(read|read_pii)$/.test(permission));
 
@@ -153,6 +168,12 @@ describe('the seat rule in identity’s principals (real PostgreSQL and Kafka)',
     expect(await permissionsOf(organizationId, agent)).toEqual(agentPermissions);
     await fromBilling(seat(organizationId, agent, false, 8));
     expect(await permissionsOf(organizationId, agent)).toEqual(agentReads);
+    // Each change applied, and only those, told the gateway to ask again (after it was stored).
+    expect(await accessChanges(organizationId)).toEqual([
+      { cause: 'seat_policy', userId: null, version: 5 },
+      { cause: 'seat', userId: agent, version: 7 },
+      { cause: 'seat', userId: agent, version: 8 },
+    ]);
   });
 
   it('refuses a seatless member’s writes where the narrowed permissions travel (the signed context)', async () => {

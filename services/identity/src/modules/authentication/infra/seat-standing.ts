@@ -22,39 +22,42 @@ export function seatStandings(db: TenantDatabase<Transaction>) {
 
 /**
  * Applies billing.entitlements.changed.v1 inside the consumer's transaction: the organization's plan,
- * unless a later version was applied already.
+ * unless a later version was applied already. Answers whether it was applied.
  */
 export async function applySeatPolicy(
   tx: Transaction,
   change: { organizationId: string; planId: string; version: number },
-): Promise<void> {
+): Promise<boolean> {
   const data = {
     planId: change.planId,
     seatsRequired: seatsRequiredBy(change.planId),
     version: change.version,
   };
   // One statement: the newer version wins whatever order the events come in.
-  await tx.$executeRaw`
+  const applied = await tx.$executeRaw`
     INSERT INTO seat_policies (organization_id, plan_id, seats_required, version, updated_at)
     VALUES (${change.organizationId}::uuid, ${data.planId}, ${data.seatsRequired}, ${data.version}, now())
     ON CONFLICT (organization_id) DO UPDATE
       SET plan_id = EXCLUDED.plan_id, seats_required = EXCLUDED.seats_required, version = EXCLUDED.version,
           updated_at = now()
       WHERE seat_policies.version < EXCLUDED.version`;
+  return applied > 0;
 }
 
 /**
  * Applies billing.seat.assigned.v1 / unassigned.v1 inside the consumer's transaction: whether the user
- * holds a seat, unless a later seat change of the organization was applied for them already.
+ * holds a seat, unless a later seat change of the organization was applied for them already. Answers
+ * whether it was applied.
  */
 export async function applySeatChange(
   tx: Transaction,
   change: { organizationId: string; userId: string; seated: boolean; version: number },
-): Promise<void> {
-  await tx.$executeRaw`
+): Promise<boolean> {
+  const applied = await tx.$executeRaw`
     INSERT INTO seat_holders (organization_id, user_id, seated, version, updated_at)
     VALUES (${change.organizationId}::uuid, ${change.userId}::uuid, ${change.seated}, ${change.version}, now())
     ON CONFLICT (organization_id, user_id) DO UPDATE
       SET seated = EXCLUDED.seated, version = EXCLUDED.version, updated_at = now()
       WHERE seat_holders.version < EXCLUDED.version`;
+  return applied > 0;
 }
